@@ -1,0 +1,238 @@
+//! Who may call what. Each handler declares its roles once, in the `security` of its
+//! `#[utoipa::path]`; at start-up this table is read back from the generated spec, so the
+//! documentation and the enforcement cannot drift. The middleware runs before routing to
+//! the handler, hence before any body, query or path is parsed: 401 → 403 → everything else.
+
+use std::collections::{BTreeSet, HashMap};
+
+use actix_web::{
+    FromRequest, HttpMessage, HttpRequest,
+    body::MessageBody,
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    http::{Method, header},
+    middleware::Next,
+    web,
+};
+use guwen_domain::role::Role;
+use guwen_persistence::audit::{Actor, Context};
+
+use crate::{
+    auth::Claims,
+    error::ApiError,
+    state::AppState,
+    telemetry::RequestId,
+};
+
+/// Name of the bearer security scheme in the spec.
+pub const BEARER: &str = "bearer";
+
+/// Who may call one operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// No token needed.
+    Public,
+    /// A token holding at least one of these roles.
+    Roles(Vec<Role>),
+}
+
+/// Access rules by method and route pattern, read from the spec.
+#[derive(Debug, Default)]
+pub struct AccessTable {
+    rules: HashMap<(Method, String), Access>,
+    methods: HashMap<String, BTreeSet<String>>,
+}
+
+impl AccessTable {
+    /// Reads every operation's `security`. An operation that declares none is an error:
+    /// public endpoints say so with `security(())`.
+    pub fn from_spec(spec: &utoipa::openapi::OpenApi) -> Result<Self, String> {
+        let json = serde_json::to_value(spec).map_err(|e| e.to_string())?;
+        let mut table = Self::default();
+        let paths = json
+            .get("paths")
+            .and_then(|p| p.as_object())
+            .ok_or("the spec has no paths")?;
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else { continue };
+            for (method, op) in item {
+                let Ok(m) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else {
+                    continue;
+                };
+                if !op.is_object() {
+                    continue;
+                }
+                let security = op
+                    .get("security")
+                    .and_then(|s| s.as_array())
+                    .ok_or_else(|| format!("{method} {path} declares no security requirement"))?;
+                let access = if security
+                    .iter()
+                    .any(|req| req.as_object().is_some_and(|o| o.is_empty()))
+                {
+                    Access::Public
+                } else {
+                    let mut roles = Vec::new();
+                    for req in security {
+                        for scope in req
+                            .get(BEARER)
+                            .and_then(|s| s.as_array())
+                            .ok_or_else(|| format!("{method} {path}: unknown security scheme"))?
+                        {
+                            let code = scope.as_str().unwrap_or_default();
+                            let role: Role = code
+                                .parse()
+                                .map_err(|_| format!("{method} {path}: unknown role `{code}`"))?;
+                            roles.push(role);
+                        }
+                    }
+                    if roles.is_empty() {
+                        return Err(format!("{method} {path} lists no roles"));
+                    }
+                    Access::Roles(roles)
+                };
+                table
+                    .methods
+                    .entry(path.clone())
+                    .or_default()
+                    .insert(m.as_str().to_owned());
+                table.rules.insert((m, path.clone()), access);
+            }
+        }
+        Ok(table)
+    }
+
+    /// The rule for a method on a route pattern.
+    pub fn rule(&self, method: &Method, pattern: &str) -> Option<&Access> {
+        self.rules.get(&(method.clone(), pattern.to_owned()))
+    }
+
+    /// The methods a route pattern answers, for `Allow` on a 405.
+    pub fn allowed_methods(&self, pattern: &str) -> Option<String> {
+        self.methods
+            .get(pattern)
+            .map(|m| m.iter().cloned().collect::<Vec<_>>().join(", "))
+    }
+}
+
+/// The authenticated caller, put in the request by [`enforce`].
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub claims: Claims,
+}
+
+impl Caller {
+    pub fn sub(&self) -> &str {
+        &self.claims.sub
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.claims.roles.contains(&role)
+    }
+
+    pub fn org_id(&self) -> Option<&str> {
+        self.claims.org_id.as_deref()
+    }
+
+    pub fn advisor_id(&self) -> Option<&str> {
+        self.claims.advisor_id.as_deref()
+    }
+
+    /// The actor recorded in audit events.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            sub: self.claims.sub.clone(),
+            roles: self.claims.roles.iter().map(|r| r.to_string()).collect(),
+            org_id: self.claims.org_id.clone(),
+        }
+    }
+
+    /// The key under which idempotent responses are kept for this caller.
+    pub fn idempotency_scope(&self) -> String {
+        format!("sub:{}", self.claims.sub)
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<Caller>()
+                .cloned()
+                .ok_or_else(|| ApiError::internal("Caller extracted on a route without a role rule")),
+        )
+    }
+}
+
+/// The audit context of a request: its caller (or the anonymous public), request id and time.
+pub fn audit_context(req: &HttpRequest, state: &AppState) -> Context {
+    let actor = req
+        .extensions()
+        .get::<Caller>()
+        .map(Caller::actor)
+        .unwrap_or_else(Actor::anonymous);
+    Context {
+        actor,
+        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+        now: state.clock.now(),
+    }
+}
+
+/// The middleware: authenticate and authorise by the table, before the handler runs.
+pub async fn enforce(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Err(ApiError::internal("application state missing").into());
+    };
+    let rule = req
+        .match_pattern()
+        .and_then(|pattern| state.access.rule(req.method(), &pattern).cloned());
+    let Some(Access::Roles(roles)) = rule else {
+        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+    };
+    match authorise(&req, &state, &roles).await {
+        Ok(caller) => {
+            req.extensions_mut().insert(caller);
+            next.call(req).await.map(ServiceResponse::map_into_left_body)
+        }
+        Err(err) => {
+            let response = actix_web::ResponseError::error_response(&err);
+            Ok(req.into_response(response).map_into_right_body())
+        }
+    }
+}
+
+async fn authorise(req: &ServiceRequest, state: &AppState, roles: &[Role]) -> Result<Caller, ApiError> {
+    let header_value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("missing_token", "this endpoint needs a bearer token"))?;
+    let text = header_value
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("malformed_token", "the Authorization header is not valid text"))?;
+    let token = text
+        .strip_prefix("Bearer ")
+        .or_else(|| text.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::unauthorized("missing_token", "the Authorization header must be `Bearer <token>`")
+        })?;
+    let claims = state
+        .verifier
+        .verify(token)
+        .await
+        .map_err(|e| ApiError::unauthorized(e.code(), e.description()))?;
+    if !claims.roles.iter().any(|r| roles.contains(r)) {
+        let needed: Vec<String> = roles.iter().map(ToString::to_string).collect();
+        return Err(ApiError::forbidden(format!(
+            "this operation needs one of the roles: {}",
+            needed.join(", ")
+        )));
+    }
+    Ok(Caller { claims })
+}

@@ -1,0 +1,176 @@
+//! Building the application: one registration list feeds both the router and the spec.
+
+use std::{net::TcpListener, sync::Arc, time::Duration};
+
+use actix_web::{
+    App, HttpRequest, HttpResponse, dev::Server, http::header, middleware::from_fn, web,
+};
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, service_config::ServiceConfig};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    access::{self, AccessTable},
+    auth::{AuthConfig, Verifier},
+    config::Config,
+    error::ApiError,
+    extract, openapi, routes,
+    state::{AppState, Clock},
+    telemetry::{self, Metrics},
+};
+
+/// Every API route. The router and the OpenAPI document are both built from this list.
+pub fn register(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(routes::meta::configure)
+            .configure(routes::audit::configure),
+    );
+    cfg.configure(routes::platform::configure);
+}
+
+/// The OpenAPI document the code generates (committed as `openapi/openapi.json`).
+pub fn openapi_spec() -> utoipa::openapi::OpenApi {
+    let (_, spec) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .configure(register)
+        .split_for_parts();
+    openapi::finalize(spec)
+}
+
+/// The spec as committed: pretty JSON with a trailing newline.
+pub fn openapi_json() -> String {
+    let mut text = openapi_spec().to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Database(#[from] guwen_persistence::DbSetupError),
+    #[error("authentication keys: {0}")]
+    Auth(String),
+    #[error("the route table is inconsistent: {0}")]
+    Routes(String),
+    #[error("cannot listen on {addr}: {cause}")]
+    Bind { addr: String, cause: String },
+}
+
+/// A running (not yet awaited) server and what tests need to reach it.
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates, loads keys and binds. `schema` selects a PostgreSQL schema (tests).
+    pub async fn build(config: Config, schema: Option<&str>) -> Result<Self, StartError> {
+        if config.embedded_database {
+            config.ensure_data_dir()?;
+        }
+        let db = guwen_persistence::connect(&config.database_url, schema).await?;
+        guwen_persistence::migrate(&db).await?;
+        let verifier = Verifier::new(AuthConfig {
+            hs256_secret: config.jwt_secret.clone(),
+            public_keys: match &config.jwt_public_keys {
+                Some(spec) => AuthConfig::parse_public_keys(spec).map_err(|e| StartError::Auth(e.to_string()))?,
+                None => Vec::new(),
+            },
+            jwks_url: config.jwt_jwks_url.clone(),
+            issuer: config.jwt_issuer.clone(),
+            audience: config.jwt_audience.clone(),
+            leeway_secs: 30,
+        })
+        .await
+        .map_err(|e| StartError::Auth(e.to_string()))?;
+        if config.jwt_jwks_url.is_some() {
+            verifier.spawn_refresh(Duration::from_secs(config.jwks_refresh_secs.max(10)));
+        }
+        let spec = openapi_spec();
+        let access = AccessTable::from_spec(&spec).map_err(StartError::Routes)?;
+        let state = AppState {
+            db,
+            verifier,
+            access: Arc::new(access),
+            metrics: Arc::new(Metrics::default()),
+            config: Arc::new(config.clone()),
+            clock: Clock::default(),
+        };
+        let listener = TcpListener::bind(config.bind_addr).map_err(|e| StartError::Bind {
+            addr: config.bind_addr.to_string(),
+            cause: e.to_string(),
+        })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let data = web::Data::new(state.clone());
+        let server = actix_web::HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .configure(register)
+                .split_for_parts();
+            app.app_data(data.clone())
+                .configure(extract::configure_extractors)
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+                .route("/docs", web::get().to(docs_redirect))
+                .default_service(web::to(fallback))
+                .wrap(from_fn(access::enforce))
+                .wrap(from_fn(telemetry::metrics))
+                .wrap(from_fn(telemetry::problem_safety_net))
+                .wrap(from_fn(telemetry::request_id))
+        })
+        .listen(listener)
+        .map_err(|e| StartError::Bind {
+            addr: config.bind_addr.to_string(),
+            cause: e.to_string(),
+        })?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Self { server, port, state })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests use its pool and clock).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the process is told to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
+/// Unknown route → 404; known route with another method → 405 with `Allow`.
+async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let allowed = req
+        .match_pattern()
+        .and_then(|pattern| state.access.allowed_methods(&pattern));
+    match allowed {
+        Some(allow) => Err(ApiError::new(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{} is not allowed here; allowed: {allow}", req.method()),
+        )
+        .with_header(header::ALLOW, allow)),
+        None => Err(ApiError::new(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no route {}", req.path()),
+        )),
+    }
+}

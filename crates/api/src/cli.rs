@@ -1,0 +1,159 @@
+//! The `guwen` command line: `serve`, `migrate`, `openapi`, `token`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use guwen_domain::role::Role;
+
+use crate::{
+    app::{Application, openapi_json},
+    auth::{Claims, mint_hs256},
+    config::Config,
+};
+
+/// Guwen (顾问): the advisor work system of a city government.
+#[derive(Debug, Parser)]
+#[command(name = "guwen", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations and serve the API (embedded SQLite under ./data unless DATABASE_URL is set).
+    Serve,
+    /// Apply pending migrations, or show their status.
+    Migrate {
+        #[arg(value_enum, default_value = "apply")]
+        action: MigrateAction,
+    },
+    /// Print the OpenAPI document (or write it to a file).
+    Openapi {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Mint an HS256 token for development or a service account.
+    Token {
+        /// A role (repeat for several): hrss, department, government, finance, advisor, integration, auditor.
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+        /// The subject (user or service id).
+        #[arg(long)]
+        sub: String,
+        /// The department's organisation id (role department).
+        #[arg(long)]
+        org_id: Option<String>,
+        /// The advisor's id (role advisor).
+        #[arg(long)]
+        advisor_id: Option<String>,
+        /// Lifetime in seconds.
+        #[arg(long, default_value_t = 3600)]
+        ttl: i64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MigrateAction {
+    Apply,
+    Status,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse::<Role>().map_err(|e| e.to_string())
+}
+
+/// Runs one command; the error is what to print before exiting with status 1.
+pub async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve => serve().await,
+        Command::Migrate { action } => migrate(action).await,
+        Command::Openapi { output } => {
+            let text = openapi_json();
+            match output {
+                Some(path) => std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display())),
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Token {
+            roles,
+            sub,
+            org_id,
+            advisor_id,
+            ttl,
+        } => {
+            let mut config = Config::from_env().map_err(|e| e.to_string())?;
+            config.ensure_dev_secret().map_err(|e| e.to_string())?;
+            let Some(secret) = config.jwt_secret.clone() else {
+                return Err("no JWT_SECRET is configured: `guwen token` mints HS256 tokens only".into());
+            };
+            let now = chrono::Utc::now().timestamp();
+            let claims = Claims {
+                sub,
+                roles,
+                org_id,
+                advisor_id,
+                iss: config.jwt_issuer.clone(),
+                aud: config.jwt_audience.clone(),
+                exp: now + ttl.max(1),
+                iat: now,
+                nbf: None,
+            };
+            let token = mint_hs256(&secret, &claims).map_err(|e| e.description())?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve() -> Result<(), String> {
+    let mut config = Config::from_env().map_err(|e| e.to_string())?;
+    config.ensure_dev_secret().map_err(|e| e.to_string())?;
+    let target = guwen_persistence::db::describe_url(&config.database_url)
+        .map(|(_, t)| t)
+        .map_err(|e| e.to_string())?;
+    let app = Application::build(config.clone(), None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let base = format!("http://{}:{}", config.bind_addr.ip(), app.port());
+    println!("Guwen is serving on {base} with {target}");
+    println!("  API docs:  {base}/docs/");
+    println!("  Spec:      {base}/openapi.json");
+    if let Some(path) = &config.dev_secret_file {
+        println!("  Development tokens are signed with the secret in {}.", path.display());
+        println!("  Mint one:  guwen token --role hrss --sub alice");
+        println!(
+            "  Then:      curl -H \"Authorization: Bearer $(guwen token --role auditor --sub audra)\" {base}/api/v1/audit-events"
+        );
+    }
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn migrate(action: MigrateAction) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    if config.embedded_database {
+        config.ensure_data_dir().map_err(|e| e.to_string())?;
+    }
+    let db = guwen_persistence::connect(&config.database_url, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    match action {
+        MigrateAction::Apply => {
+            guwen_persistence::migrate(&db).await.map_err(|e| e.to_string())?;
+            println!("migrations applied");
+        }
+        MigrateAction::Status => {
+            for (name, applied) in guwen_persistence::db::migration_status(&db)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                println!("{} {name}", if applied { "applied" } else { "pending" });
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! Configuration from environment variables (API.md "Authentication").
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+/// Everything the service reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`; default: the SQLite file `<data dir>/guwen.db`.
+    pub database_url: String,
+    /// Whether `database_url` is the embedded default.
+    pub embedded_database: bool,
+    /// `BIND_ADDR`; default `127.0.0.1:8080`.
+    pub bind_addr: SocketAddr,
+    /// `GUWEN_DATA_DIR`; default `./data`.
+    pub data_dir: PathBuf,
+    /// `JWT_SECRET`: HS256 shared secret.
+    pub jwt_secret: Option<Vec<u8>>,
+    /// `JWT_PUBLIC_KEYS`: `kid=/path/key.pem,...` (RS256 or ES256 by key type).
+    pub jwt_public_keys: Option<String>,
+    /// `JWT_JWKS_URL`: `https://…`, `file:///…` or a path.
+    pub jwt_jwks_url: Option<String>,
+    /// `JWT_ISSUER`; default `guwen`.
+    pub jwt_issuer: String,
+    /// `JWT_AUDIENCE`; default `guwen-api`.
+    pub jwt_audience: String,
+    /// `JWT_JWKS_REFRESH_SECS`; default 300.
+    pub jwks_refresh_secs: u64,
+    /// Set when the HS256 secret is the generated development secret under the data dir.
+    pub dev_secret_file: Option<PathBuf>,
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error(
+        "refusing to start: BIND_ADDR {0} is not a loopback address and no JWT_SECRET, JWT_PUBLIC_KEYS or JWT_JWKS_URL is configured (the generated development secret is only for loopback)"
+    )]
+    NoKeysOffLoopback(SocketAddr),
+    #[error("cannot use the data directory {path}: {reason}")]
+    DataDir { path: String, reason: String },
+}
+
+impl Config {
+    /// Reads the process environment; relative paths are relative to the working directory.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()), Path::new("."))
+    }
+
+    /// Reads configuration through `lookup`, resolving the default data dir against `base`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>, base: &Path) -> Result<Self, ConfigError> {
+        let data_dir = lookup("GUWEN_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| base.join("data"));
+        let (database_url, embedded_database) = match lookup("DATABASE_URL") {
+            Some(url) => (url, false),
+            None => (
+                format!("sqlite://{}?mode=rwc", data_dir.join("guwen.db").display()),
+                true,
+            ),
+        };
+        let bind_addr = lookup("BIND_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
+                name: "BIND_ADDR",
+                reason: e.to_string(),
+            })?;
+        let jwks_refresh_secs = match lookup("JWT_JWKS_REFRESH_SECS") {
+            Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
+                name: "JWT_JWKS_REFRESH_SECS",
+                reason: "must be a whole number of seconds".into(),
+            })?,
+            None => 300,
+        };
+        Ok(Self {
+            database_url,
+            embedded_database,
+            bind_addr,
+            data_dir,
+            jwt_secret: lookup("JWT_SECRET").map(String::into_bytes),
+            jwt_public_keys: lookup("JWT_PUBLIC_KEYS"),
+            jwt_jwks_url: lookup("JWT_JWKS_URL"),
+            jwt_issuer: lookup("JWT_ISSUER").unwrap_or_else(|| "guwen".into()),
+            jwt_audience: lookup("JWT_AUDIENCE").unwrap_or_else(|| "guwen-api".into()),
+            jwks_refresh_secs,
+            dev_secret_file: None,
+        })
+    }
+
+    /// True when some verification key is configured.
+    pub fn has_configured_keys(&self) -> bool {
+        self.jwt_secret.is_some() || self.jwt_public_keys.is_some() || self.jwt_jwks_url.is_some()
+    }
+
+    /// Creates the data directory when the embedded database or the dev secret need it.
+    pub fn ensure_data_dir(&self) -> Result<(), ConfigError> {
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| ConfigError::DataDir {
+            path: self.data_dir.display().to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Without configured keys: on loopback, load or create the development HS256 secret under
+    /// the data dir; elsewhere refuse, since anyone could then mint tokens.
+    pub fn ensure_dev_secret(&mut self) -> Result<(), ConfigError> {
+        if self.has_configured_keys() {
+            return Ok(());
+        }
+        if !self.bind_addr.ip().is_loopback() {
+            return Err(ConfigError::NoKeysOffLoopback(self.bind_addr));
+        }
+        self.ensure_data_dir()?;
+        let path = self.data_dir.join("dev-jwt-secret");
+        let err = |e: std::io::Error| ConfigError::DataDir {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        let secret = match std::fs::read_to_string(&path) {
+            Ok(s) if s.trim().len() >= 32 => s.trim().to_owned(),
+            _ => {
+                let bytes: [u8; 32] = rand::random();
+                let s = hex::encode(bytes);
+                write_private(&path, &s).map_err(err)?;
+                s
+            }
+        };
+        self.jwt_secret = Some(secret.into_bytes());
+        self.dev_secret_file = Some(path);
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)], base: &Path) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned(), base)
+    }
+
+    #[test]
+    fn zero_config_is_embedded_sqlite_on_loopback_8080() {
+        let c = config(&[], Path::new("/srv/guwen")).map_err(|e| e.to_string());
+        let Ok(c) = c else { panic!("{c:?}") };
+        assert!(c.embedded_database);
+        assert_eq!(c.database_url, "sqlite:///srv/guwen/data/guwen.db?mode=rwc");
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!((c.jwt_issuer.as_str(), c.jwt_audience.as_str()), ("guwen", "guwen-api"));
+    }
+
+    #[test]
+    fn public_bind_without_keys_is_refused() {
+        let dir = std::env::temp_dir();
+        let c = config(&[("BIND_ADDR", "0.0.0.0:8080")], &dir);
+        let Ok(mut c) = c else { panic!("config") };
+        assert!(matches!(c.ensure_dev_secret(), Err(ConfigError::NoKeysOffLoopback(_))));
+    }
+}

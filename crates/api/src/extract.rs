@@ -1,0 +1,157 @@
+//! Extractors whose failures are problem documents: JSON bodies (400 for malformed JSON,
+//! 415 for another media type, 413 when too large, 422 with the field path for JSON of the
+//! wrong shape or values), query strings and paths.
+
+use actix_web::{
+    FromRequest, HttpRequest,
+    dev::Payload,
+    error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError},
+    http::header,
+    web,
+};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::error::{ApiError, FieldError};
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// A JSON body, parsed and validated. Use it instead of `web::Json`.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let essence = v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::new(
+                    actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "the body must be JSON (Content-Type: application/json)",
+                ));
+            }
+            let bytes = bytes.await.map_err(payload_error)?;
+            let value = parse_json::<T>(&bytes)?;
+            value.validate()?;
+            Ok(ApiJson(value))
+        })
+    }
+}
+
+/// Parses JSON, telling syntax errors (400) from shape errors (422 with the field path).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => {
+            de.end().map_err(|e| {
+                ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+            })?;
+            Ok(v)
+        }
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let field = if path == "." { "body".to_owned() } else { path };
+                    Err(ApiError::validation(vec![FieldError {
+                        field,
+                        message: strip_position(&inner.to_string()),
+                    }]))
+                }
+                _ => Err(ApiError::bad_request(
+                    "malformed_json",
+                    format!("the body is not valid JSON: {inner}"),
+                )),
+            }
+        }
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn payload_error(e: actix_web::Error) -> ApiError {
+    if let Some(p) = e.as_error::<PayloadError>() {
+        if matches!(p, PayloadError::Overflow) {
+            return too_large();
+        }
+    }
+    if let Some(JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. }) =
+        e.as_error::<JsonPayloadError>()
+    {
+        return too_large();
+    }
+    let status = e.as_response_error().status_code();
+    if status == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return too_large();
+    }
+    ApiError::bad_request("unreadable_body", "the request body could not be read")
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// Query-string errors: 400 `invalid_query` naming the problem.
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = match &err {
+        QueryPayloadError::Deserialize(e) => format!("invalid query string: {e}"),
+        _ => "invalid query string".to_owned(),
+    };
+    ApiError::bad_request("invalid_query", detail).into()
+}
+
+/// Path errors: 400 `invalid_path`.
+pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    let PathError::Deserialize(e) = &err else {
+        return ApiError::bad_request("invalid_path", "invalid path").into();
+    };
+    ApiError::bad_request("invalid_path", format!("invalid path parameter: {e}")).into()
+}
+
+/// The app data that routes framework extractor failures through [`ApiError`].
+pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(MAX_BODY_BYTES)
+                .error_handler(|e, _| match e {
+                    JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+                        too_large().into()
+                    }
+                    JsonPayloadError::ContentType => ApiError::new(
+                        actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_media_type",
+                        "the body must be JSON (Content-Type: application/json)",
+                    )
+                    .into(),
+                    other => ApiError::bad_request("malformed_json", other.to_string()).into(),
+                }),
+        );
+}

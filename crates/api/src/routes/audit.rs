@@ -1,0 +1,219 @@
+//! The audit trail: `GET /api/v1/audit-events` and its verification (DOMAIN.md §6).
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, FixedOffset, Utc};
+use guwen_domain::time::to_cst;
+use guwen_persistence::audit::{self, AuditEvent};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{
+    error::ApiError,
+    pagination::{Page, PageParams, encode_cursor},
+    state::AppState,
+};
+
+/// Who acted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActorView {
+    /// The token subject, or `anonymous` for the public.
+    #[schema(example = "alice")]
+    pub sub: String,
+    /// The roles the caller held.
+    pub roles: Vec<String>,
+    /// The caller's organisation, for departments.
+    pub org_id: Option<String>,
+}
+
+/// One audit event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventView {
+    /// Event id (UUIDv7).
+    pub id: String,
+    /// Position in the chain, from 1, without gaps.
+    pub seq: i64,
+    /// When it happened, in China Standard Time.
+    pub occurred_at: DateTime<FixedOffset>,
+    pub actor: ActorView,
+    /// What happened (see `audit_action` in `/api/v1/meta/enums`).
+    #[schema(example = "candidate_nominated")]
+    pub action: String,
+    /// The kind of object changed.
+    #[schema(example = "candidate")]
+    pub object_type: String,
+    /// The id of the object changed.
+    pub object_id: String,
+    pub state_before: Option<String>,
+    pub state_after: Option<String>,
+    pub reason: Option<String>,
+    /// Extra facts recorded with the event.
+    pub details: Option<serde_json::Value>,
+    /// The request that caused it (the `X-Request-Id` response header).
+    pub request_id: Option<String>,
+    /// SHA-256 of the previous event (hex).
+    pub prev_hash: String,
+    /// SHA-256 of this event over its canonical encoding and `prev_hash` (hex).
+    pub hash: String,
+}
+
+impl From<AuditEvent> for AuditEventView {
+    fn from(e: AuditEvent) -> Self {
+        Self {
+            id: e.id,
+            seq: e.seq,
+            occurred_at: to_cst(e.occurred_at),
+            actor: ActorView {
+                sub: e.actor_sub,
+                roles: e
+                    .actor_roles
+                    .split(',')
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                org_id: e.actor_org,
+            },
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
+            state_before: e.state_before,
+            state_after: e.state_after,
+            reason: e.reason,
+            details: e.details.and_then(|d| serde_json::from_str(&d).ok()),
+            request_id: e.request_id,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+/// Sort order of a list.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Oldest first.
+    #[default]
+    Asc,
+    /// Newest first.
+    Desc,
+}
+
+/// Filters of the audit trail.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// Only this action.
+    pub action: Option<String>,
+    /// Only this kind of object (`candidate`, `advisor`, …).
+    pub object_type: Option<String>,
+    /// Only this object.
+    pub object_id: Option<String>,
+    /// Only this actor (token subject).
+    pub actor_sub: Option<String>,
+    /// Only events at or after this instant (RFC 3339).
+    pub from: Option<DateTime<FixedOffset>>,
+    /// Only events before this instant (RFC 3339).
+    pub to: Option<DateTime<FixedOffset>>,
+    /// `asc` (default, chain order) or `desc`.
+    pub order: Option<SortOrder>,
+}
+
+/// The audit trail, filtered, in pages.
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = ["auditor", "hrss"])),
+    params(AuditFilter, PageParams),
+    responses((status = 200, description = "A page of audit events", body = Page<AuditEventView>))
+)]
+#[get("/audit-events")]
+async fn list_audit_events(
+    state: web::Data<AppState>,
+    filter: web::Query<AuditFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    const KIND: &str = "audit";
+    let filter = filter.into_inner();
+    let descending = filter.order == Some(SortOrder::Desc);
+    let query = audit::Filter {
+        action: filter.action,
+        object_type: filter.object_type,
+        object_id: filter.object_id,
+        actor_sub: filter.actor_sub,
+        from: filter.from.map(|t| t.with_timezone(&Utc)),
+        to: filter.to.map(|t| t.with_timezone(&Utc)),
+        cursor: page.cursor::<(i64, bool)>(KIND)?.map(|(seq, desc)| {
+            // A cursor carries its direction; reusing it with another order restarts cleanly.
+            if desc == descending { seq } else if descending { i64::MAX } else { 0 }
+        }),
+        descending,
+        limit: page.limit()?,
+    };
+    let (rows, more) = audit::list(&state.db, &query).await?;
+    let next_cursor = if more {
+        rows.last().map(|e| encode_cursor(KIND, &(e.seq, descending)))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows.into_iter().map(AuditEventView::from).collect::<Vec<_>>(),
+        next_cursor,
+    }))
+}
+
+/// Where the chain breaks.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BrokenLink {
+    /// Sequence number of the first event that does not verify.
+    pub seq: i64,
+    /// Its id, when the event exists.
+    pub event_id: Option<String>,
+    /// `hash_mismatch` (the event was changed), `prev_hash_mismatch` (it does not point at
+    /// its predecessor), `sequence_gap` (an event was removed) or `head_mismatch` (the newest
+    /// events were removed or the head was rewritten).
+    #[schema(example = "hash_mismatch")]
+    pub problem: String,
+}
+
+/// The result of recomputing the whole chain.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationView {
+    /// True when every link holds.
+    pub valid: bool,
+    /// How many events verified before the first broken link (or in all).
+    pub checked: u64,
+    /// The last verified sequence number.
+    pub last_seq: i64,
+    /// The hash of the last verified event.
+    pub last_hash: String,
+    /// The first broken link, if any.
+    pub first_broken: Option<BrokenLink>,
+    /// When the verification ran.
+    pub verified_at: DateTime<FixedOffset>,
+}
+
+/// Recomputes the hash chain from the first event and names the first broken link.
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = ["auditor", "hrss"])),
+    responses((status = 200, description = "The verification result", body = VerificationView))
+)]
+#[get("/audit-events/verification")]
+async fn verify_audit_chain(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let v = audit::verify(&state.db).await?;
+    Ok(HttpResponse::Ok().json(VerificationView {
+        valid: v.first_broken.is_none(),
+        checked: v.checked,
+        last_seq: v.last_seq,
+        last_hash: v.last_hash,
+        first_broken: v.first_broken.map(|(seq, event_id, b)| BrokenLink {
+            seq,
+            event_id,
+            problem: b.code().to_owned(),
+        }),
+        verified_at: to_cst(state.clock.now()),
+    }))
+}
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_audit_events).service(verify_audit_chain);
+}

@@ -1,0 +1,62 @@
+//! `GET /api/v1/meta/enums`: every enum with its English and zh-CN labels.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, get};
+use guwen_domain::{EnumCatalog, audit::AuditAction, role::Role};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// One value of an enum.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnumValue {
+    /// The code used in JSON.
+    #[schema(example = "hrss")]
+    pub value: String,
+    /// English label.
+    #[schema(example = "Human Resources and Social Security Bureau")]
+    pub en: String,
+    /// Simplified Chinese label.
+    #[schema(example = "市人力资源和社会保障局")]
+    pub zh_cn: String,
+}
+
+/// Every enum of the API by name (`role`, `audit_action`, …).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnumCatalogView {
+    pub enums: BTreeMap<String, Vec<EnumValue>>,
+}
+
+/// The catalogue of every labelled enum.
+pub fn catalog() -> Vec<EnumCatalog> {
+    vec![EnumCatalog::of::<Role>(), EnumCatalog::of::<AuditAction>()]
+}
+
+/// Every enum with English and zh-CN labels, for building forms and filters.
+#[utoipa::path(tag = "meta", security(()), responses((status = 200, description = "Every enum", body = EnumCatalogView)))]
+#[get("/meta/enums")]
+async fn enums() -> HttpResponse {
+    let enums = catalog()
+        .into_iter()
+        .map(|c| {
+            let values = c
+                .values
+                .into_iter()
+                .map(|(value, en, zh)| EnumValue {
+                    value: value.into(),
+                    en: en.into(),
+                    zh_cn: zh.into(),
+                })
+                .collect();
+            (c.name.to_owned(), values)
+        })
+        .collect();
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .json(EnumCatalogView { enums })
+}
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(enums);
+}

@@ -1,0 +1,21 @@
+//! The audit trail (DOMAIN.md §6): every transition is recorded with who, what, when,
+//! the state before and after, and the reason. The actions are listed here so that the
+//! API can label them; each chapter's module adds the actions of its transitions.
+
+crate::labelled_enum! {
+    /// What an audit event records. Later chapters add their transitions here.
+    pub enum AuditAction("audit_action") {
+        CandidateNominated = ("candidate_nominated", "Candidate nominated", "提名顾问人选"),
+        CandidatePreReviewed = ("candidate_pre_reviewed", "Preliminary review recorded", "资格初审"),
+        CandidateBackgroundChecked = ("candidate_background_checked", "Background check recorded", "背景核查"),
+        CandidateRejected = ("candidate_rejected", "Candidate rejected", "人选未通过"),
+        CandidateWithdrawn = ("candidate_withdrawn", "Candidate withdrawn", "撤回人选"),
+        RecommendationListSubmitted = ("recommendation_list_submitted", "Recommendation list submitted to the government", "建议名单上报市政府"),
+        RecommendationListDecided = ("recommendation_list_decided", "Executive meeting decision recorded", "市政府常务会议审定"),
+        PartyCommitteeReported = ("party_committee_reported", "Reported to the party committee", "上报市委"),
+        NoticePublished = ("notice_published", "Public notice published", "发布公示"),
+        ObjectionFiled = ("objection_filed", "Objection filed", "提出异议"),
+        ObjectionResolved = ("objection_resolved", "Objection resolved", "异议处理"),
+        CandidateAppointed = ("candidate_appointed", "Advisor appointed", "聘任顾问"),
+    }
+}

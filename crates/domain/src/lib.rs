@@ -1,0 +1,13 @@
+//! Pure lifecycle rules of the Erenhot Municipal People's Government
+//! "Advisor Work System (Trial)" (二连浩特市人民政府顾问工作制度（试行）, 2024-06-17).
+//!
+//! No IO, no framework, no clock: time comes in as an argument. Every rule cites
+//! the article of the regulation it implements.
+
+pub mod audit;
+pub mod labels;
+pub mod role;
+pub mod rule;
+pub mod time;
+
+pub use labels::{EnumCatalog, Labelled};

@@ -1,0 +1,315 @@
+//! The append-only, hash-chained audit trail (DOMAIN.md §6).
+//!
+//! Every event carries the SHA-256 of the previous event; its own hash covers a canonical
+//! encoding of all its fields plus that previous hash. Writers first update the single
+//! `audit_head` row, which on PostgreSQL takes a row lock held until commit: concurrent
+//! transactions therefore append one after the other and the chain cannot fork. The unique
+//! index on `prev_hash` would refuse a fork even if that ordering were bypassed.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
+};
+use sha2::{Digest, Sha256};
+
+use crate::entity::{audit_event, audit_head};
+
+pub use audit_event::Model as AuditEvent;
+
+/// Who did it: the authenticated caller, or `anonymous` for the public endpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub sub: String,
+    pub roles: Vec<String>,
+    pub org_id: Option<String>,
+}
+
+impl Actor {
+    /// The anonymous public (objections, self-nominations).
+    pub fn anonymous() -> Self {
+        Self {
+            sub: "anonymous".into(),
+            roles: Vec::new(),
+            org_id: None,
+        }
+    }
+}
+
+/// What is being recorded.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvent {
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub state_before: Option<String>,
+    pub state_after: Option<String>,
+    pub reason: Option<String>,
+    /// Extra facts as JSON text (stored and hashed verbatim).
+    pub details: Option<serde_json::Value>,
+}
+
+/// The request the event belongs to.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub actor: Actor,
+    pub request_id: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+/// Timestamps are kept at microsecond precision so that both backends return what was hashed.
+pub fn truncate_to_micros(at: DateTime<Utc>) -> DateTime<Utc> {
+    let micros = at.timestamp_micros();
+    DateTime::<Utc>::from_timestamp_micros(micros).unwrap_or(at)
+}
+
+/// The canonical encoding that the hash covers: a JSON array of every field in a fixed order.
+pub fn canonical(event: &audit_event::Model) -> String {
+    let fields = (
+        event.seq,
+        &event.id,
+        event
+            .occurred_at
+            .to_rfc3339_opts(SecondsFormat::Micros, true),
+        &event.actor_sub,
+        &event.actor_roles,
+        &event.actor_org,
+        &event.action,
+        &event.object_type,
+        &event.object_id,
+        &event.state_before,
+        &event.state_after,
+        &event.reason,
+        &event.details,
+        &event.request_id,
+    );
+    serde_json::to_string(&fields).unwrap_or_default()
+}
+
+/// SHA-256 over the previous hash and the canonical encoding, hex encoded.
+pub fn chain_hash(prev_hash: &str, event: &audit_event::Model) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(prev_hash.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(canonical(event).as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// Appends one event inside the caller's transaction. Pass the transaction, never the pool.
+pub async fn append<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    event: NewEvent,
+) -> Result<AuditEvent, DbErr> {
+    // Take the head's row lock first (PostgreSQL) and claim the next sequence number.
+    audit_head::Entity::update_many()
+        .col_expr(
+            audit_head::Column::Seq,
+            Expr::col(audit_head::Column::Seq).add(1),
+        )
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(tx)
+        .await?;
+    let head = audit_head::Entity::find_by_id(1)
+        .one(tx)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
+
+    let mut model = audit_event::Model {
+        seq: head.seq,
+        id: uuid::Uuid::now_v7().to_string(),
+        occurred_at: truncate_to_micros(ctx.now),
+        actor_sub: ctx.actor.sub.clone(),
+        actor_roles: ctx.actor.roles.join(","),
+        actor_org: ctx.actor.org_id.clone(),
+        action: event.action,
+        object_type: event.object_type,
+        object_id: event.object_id,
+        state_before: event.state_before,
+        state_after: event.state_after,
+        reason: event.reason,
+        details: event.details.map(|d| d.to_string()),
+        request_id: ctx.request_id.clone(),
+        prev_hash: head.last_hash.clone(),
+        hash: String::new(),
+    };
+    model.hash = chain_hash(&head.last_hash, &model);
+
+    audit_event::Entity::insert(to_active(&model))
+        .exec_without_returning(tx)
+        .await?;
+    audit_head::Entity::update_many()
+        .col_expr(
+            audit_head::Column::LastHash,
+            Expr::value(model.hash.clone()),
+        )
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(tx)
+        .await?;
+    Ok(model)
+}
+
+fn to_active(m: &audit_event::Model) -> audit_event::ActiveModel {
+    audit_event::ActiveModel {
+        seq: Set(m.seq),
+        id: Set(m.id.clone()),
+        occurred_at: Set(m.occurred_at),
+        actor_sub: Set(m.actor_sub.clone()),
+        actor_roles: Set(m.actor_roles.clone()),
+        actor_org: Set(m.actor_org.clone()),
+        action: Set(m.action.clone()),
+        object_type: Set(m.object_type.clone()),
+        object_id: Set(m.object_id.clone()),
+        state_before: Set(m.state_before.clone()),
+        state_after: Set(m.state_after.clone()),
+        reason: Set(m.reason.clone()),
+        details: Set(m.details.clone()),
+        request_id: Set(m.request_id.clone()),
+        prev_hash: Set(m.prev_hash.clone()),
+        hash: Set(m.hash.clone()),
+    }
+}
+
+/// Filters for listing the trail.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub action: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub actor_sub: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Only events with a sequence number above this one (ascending) or below it (descending).
+    pub cursor: Option<i64>,
+    pub descending: bool,
+    pub limit: u64,
+}
+
+/// One page of events, and whether more follow.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &Filter,
+) -> Result<(Vec<AuditEvent>, bool), DbErr> {
+    use audit_event::Column as C_;
+    let mut query = audit_event::Entity::find();
+    if let Some(v) = &filter.action {
+        query = query.filter(C_::Action.eq(v.clone()));
+    }
+    if let Some(v) = &filter.object_type {
+        query = query.filter(C_::ObjectType.eq(v.clone()));
+    }
+    if let Some(v) = &filter.object_id {
+        query = query.filter(C_::ObjectId.eq(v.clone()));
+    }
+    if let Some(v) = &filter.actor_sub {
+        query = query.filter(C_::ActorSub.eq(v.clone()));
+    }
+    if let Some(v) = filter.from {
+        query = query.filter(C_::OccurredAt.gte(truncate_to_micros(v)));
+    }
+    if let Some(v) = filter.to {
+        query = query.filter(C_::OccurredAt.lt(truncate_to_micros(v)));
+    }
+    if let Some(cursor) = filter.cursor {
+        query = if filter.descending {
+            query.filter(C_::Seq.lt(cursor))
+        } else {
+            query.filter(C_::Seq.gt(cursor))
+        };
+    }
+    query = if filter.descending {
+        query.order_by_desc(C_::Seq)
+    } else {
+        query.order_by_asc(C_::Seq)
+    };
+    let mut rows = query.limit(filter.limit + 1).all(db).await?;
+    let more = rows.len() as u64 > filter.limit;
+    rows.truncate(filter.limit as usize);
+    Ok((rows, more))
+}
+
+/// Why a link of the chain does not hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Break {
+    /// The event's fields no longer hash to its stored hash: it was changed.
+    HashMismatch,
+    /// The event does not point at the hash of the event before it.
+    PrevHashMismatch,
+    /// A sequence number is missing: an event was removed.
+    SequenceGap,
+    /// The head does not match the last event: the tail was removed or rewritten.
+    HeadMismatch,
+}
+
+impl Break {
+    pub fn code(self) -> &'static str {
+        match self {
+            Break::HashMismatch => "hash_mismatch",
+            Break::PrevHashMismatch => "prev_hash_mismatch",
+            Break::SequenceGap => "sequence_gap",
+            Break::HeadMismatch => "head_mismatch",
+        }
+    }
+}
+
+/// The result of recomputing the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verification {
+    pub checked: u64,
+    pub last_seq: i64,
+    pub last_hash: String,
+    /// The first broken link: sequence number, event id (if any) and why.
+    pub first_broken: Option<(i64, Option<String>, Break)>,
+}
+
+/// Recomputes every hash from the first event on and names the first broken link.
+pub async fn verify<C: ConnectionTrait>(db: &C) -> Result<Verification, DbErr> {
+    const BATCH: u64 = 1000;
+    let mut expected_prev = guwen_migrations::GENESIS_HASH.to_owned();
+    let mut expected_seq = 1i64;
+    let mut checked = 0u64;
+    loop {
+        let rows = audit_event::Entity::find()
+            .filter(audit_event::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_event::Column::Seq)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let done = (rows.len() as u64) < BATCH;
+        for row in rows {
+            let broken = if row.seq != expected_seq {
+                Some((expected_seq, None, Break::SequenceGap))
+            } else if row.prev_hash != expected_prev {
+                Some((row.seq, Some(row.id.clone()), Break::PrevHashMismatch))
+            } else if chain_hash(&row.prev_hash, &row) != row.hash {
+                Some((row.seq, Some(row.id.clone()), Break::HashMismatch))
+            } else {
+                None
+            };
+            if let Some(first_broken) = broken {
+                return Ok(Verification {
+                    checked,
+                    last_seq: expected_seq - 1,
+                    last_hash: expected_prev,
+                    first_broken: Some(first_broken),
+                });
+            }
+            checked += 1;
+            expected_prev = row.hash;
+            expected_seq += 1;
+        }
+        if done {
+            break;
+        }
+    }
+    let head = audit_head::Entity::find_by_id(1).one(db).await?;
+    let head_ok = head
+        .map(|h| h.seq == expected_seq - 1 && h.last_hash == expected_prev)
+        .unwrap_or(false);
+    Ok(Verification {
+        checked,
+        last_seq: expected_seq - 1,
+        last_hash: expected_prev,
+        first_broken: (!head_ok).then_some((expected_seq, None, Break::HeadMismatch)),
+    })
+}

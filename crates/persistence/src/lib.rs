@@ -1,0 +1,11 @@
+//! Persistence for Guwen: SeaORM entities, the connection, transactions, conditional
+//! updates, the tamper-evident audit trail and idempotency records. No business rules live
+//! here: the domain crate decides, this crate stores.
+
+pub mod audit;
+pub mod db;
+pub mod entity;
+pub mod idempotency;
+
+pub use db::{Backend, Db, DbSetupError, connect, migrate};
+pub use sea_orm;

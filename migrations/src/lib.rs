@@ -1,0 +1,18 @@
+//! Schema migrations for Guwen. They run unchanged on SQLite (the embedded default) and on
+//! PostgreSQL (production): timestamps are `timestamptz` on PostgreSQL and RFC 3339 text on
+//! SQLite, public ids are UUIDv7 text, money is `BIGINT` fen.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+pub use m0001_foundation::GENESIS_HASH;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
