@@ -1,0 +1,5 @@
+//! Black-box scenarios over HTTP. Run against SQLite by default, against PostgreSQL when
+//! `TEST_DATABASE_URL` is set (each test gets its own schema).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod platform;
