@@ -80,7 +80,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 /// Creates a fresh schema for one test on PostgreSQL.
 pub async fn create_schema(url: &str) -> String {
     let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
-    let db = Database::connect(url).await.expect("connect to TEST_DATABASE_URL");
+    let db = Database::connect(url)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
     db.execute_unprepared(&format!("CREATE SCHEMA {schema}"))
         .await
         .expect("create schema");
@@ -118,7 +120,12 @@ impl TestResponse {
     /// Asserts the status, printing the body when it differs.
     #[track_caller]
     pub fn assert_status(&self, expected: u16) -> &Self {
-        assert_eq!(self.status.as_u16(), expected, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status.as_u16(),
+            expected,
+            "unexpected status; body: {}",
+            self.text
+        );
         self
     }
 
@@ -127,11 +134,19 @@ impl TestResponse {
     pub fn assert_problem(&self, status: u16, code: &str) -> &Self {
         self.assert_status(status);
         let ct = self.header("content-type").unwrap_or_default();
-        assert!(ct.starts_with("application/problem+json"), "content-type {ct}; body {}", self.text);
+        assert!(
+            ct.starts_with("application/problem+json"),
+            "content-type {ct}; body {}",
+            self.text
+        );
         assert_eq!(self.code(), code, "unexpected code; body: {}", self.text);
         let body = self.json();
         for field in ["type", "title", "status", "detail", "code"] {
-            assert!(!body[field].is_null(), "problem lacks `{field}`: {}", self.text);
+            assert!(
+                !body[field].is_null(),
+                "problem lacks `{field}`: {}",
+                self.text
+            );
         }
         assert_eq!(body["status"].as_u64(), Some(u64::from(status)));
         self
@@ -147,7 +162,13 @@ pub struct Client {
 }
 
 impl Client {
-    pub async fn send(&self, method: Method, path: &str, body: Option<&Value>, headers: &[(&str, &str)]) -> TestResponse {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let mut req = self.http.request(method, format!("{}{}", self.base, path));
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
@@ -180,11 +201,18 @@ impl Client {
 
     /// A POST with an `Idempotency-Key`.
     pub async fn post_idempotent(&self, path: &str, key: &str, body: &Value) -> TestResponse {
-        self.send(Method::POST, path, Some(body), &[("Idempotency-Key", key)]).await
+        self.send(Method::POST, path, Some(body), &[("Idempotency-Key", key)])
+            .await
     }
 
     /// A raw request with a text body and content type.
-    pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> TestResponse {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> TestResponse {
         let mut req = self
             .http
             .request(method, format!("{}{}", self.base, path))

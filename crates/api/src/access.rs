@@ -16,12 +16,7 @@ use actix_web::{
 use guwen_domain::role::Role;
 use guwen_persistence::audit::{Actor, Context};
 
-use crate::{
-    auth::Claims,
-    error::ApiError,
-    state::AppState,
-    telemetry::RequestId,
-};
+use crate::{auth::Claims, error::ApiError, state::AppState, telemetry::RequestId};
 
 /// Name of the bearer security scheme in the spec.
 pub const BEARER: &str = "bearer";
@@ -53,7 +48,9 @@ impl AccessTable {
             .and_then(|p| p.as_object())
             .ok_or("the spec has no paths")?;
         for (path, item) in paths {
-            let Some(item) = item.as_object() else { continue };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for (method, op) in item {
                 let Ok(m) = Method::from_bytes(method.to_ascii_uppercase().as_bytes()) else {
                     continue;
@@ -158,10 +155,9 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(
-            req.extensions()
-                .get::<Caller>()
-                .cloned()
-                .ok_or_else(|| ApiError::internal("Caller extracted on a route without a role rule")),
+            req.extensions().get::<Caller>().cloned().ok_or_else(|| {
+                ApiError::internal("Caller extracted on a route without a role rule")
+            }),
         )
     }
 }
@@ -192,12 +188,17 @@ pub async fn enforce(
         .match_pattern()
         .and_then(|pattern| state.access.rule(req.method(), &pattern).cloned());
     let Some(Access::Roles(roles)) = rule else {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     };
     match authorise(&req, &state, &roles).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
-            next.call(req).await.map(ServiceResponse::map_into_left_body)
+            next.call(req)
+                .await
+                .map(ServiceResponse::map_into_left_body)
         }
         Err(err) => {
             let response = actix_web::ResponseError::error_response(&err);
@@ -206,21 +207,30 @@ pub async fn enforce(
     }
 }
 
-async fn authorise(req: &ServiceRequest, state: &AppState, roles: &[Role]) -> Result<Caller, ApiError> {
-    let header_value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("missing_token", "this endpoint needs a bearer token"))?;
-    let text = header_value
-        .to_str()
-        .map_err(|_| ApiError::unauthorized("malformed_token", "the Authorization header is not valid text"))?;
+async fn authorise(
+    req: &ServiceRequest,
+    state: &AppState,
+    roles: &[Role],
+) -> Result<Caller, ApiError> {
+    let header_value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized("missing_token", "this endpoint needs a bearer token")
+    })?;
+    let text = header_value.to_str().map_err(|_| {
+        ApiError::unauthorized(
+            "malformed_token",
+            "the Authorization header is not valid text",
+        )
+    })?;
     let token = text
         .strip_prefix("Bearer ")
         .or_else(|| text.strip_prefix("bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
-            ApiError::unauthorized("missing_token", "the Authorization header must be `Bearer <token>`")
+            ApiError::unauthorized(
+                "missing_token",
+                "the Authorization header must be `Bearer <token>`",
+            )
         })?;
     let claims = state
         .verifier

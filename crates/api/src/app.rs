@@ -79,7 +79,8 @@ impl Application {
         let verifier = Verifier::new(AuthConfig {
             hs256_secret: config.jwt_secret.clone(),
             public_keys: match &config.jwt_public_keys {
-                Some(spec) => AuthConfig::parse_public_keys(spec).map_err(|e| StartError::Auth(e.to_string()))?,
+                Some(spec) => AuthConfig::parse_public_keys(spec)
+                    .map_err(|e| StartError::Auth(e.to_string()))?,
                 None => Vec::new(),
             },
             jwks_url: config.jwt_jwks_url.clone(),
@@ -130,7 +131,11 @@ impl Application {
         })?
         .shutdown_timeout(10)
         .run();
-        Ok(Self { server, port, state })
+        Ok(Self {
+            server,
+            port,
+            state,
+        })
     }
 
     /// The bound port (useful with port 0).

@@ -72,7 +72,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Openapi { output } => {
             let text = openapi_json();
             match output {
-                Some(path) => std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display())),
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+                }
                 None => {
                     print!("{text}");
                     Ok(())
@@ -89,7 +91,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let mut config = Config::from_env().map_err(|e| e.to_string())?;
             config.ensure_dev_secret().map_err(|e| e.to_string())?;
             let Some(secret) = config.jwt_secret.clone() else {
-                return Err("no JWT_SECRET is configured: `guwen token` mints HS256 tokens only".into());
+                return Err(
+                    "no JWT_SECRET is configured: `guwen token` mints HS256 tokens only".into(),
+                );
             };
             let now = chrono::Utc::now().timestamp();
             let claims = Claims {
@@ -124,7 +128,10 @@ async fn serve() -> Result<(), String> {
     println!("  API docs:  {base}/docs/");
     println!("  Spec:      {base}/openapi.json");
     if let Some(path) = &config.dev_secret_file {
-        println!("  Development tokens are signed with the secret in {}.", path.display());
+        println!(
+            "  Development tokens are signed with the secret in {}.",
+            path.display()
+        );
         println!("  Mint one:  guwen token --role hrss --sub alice");
         println!(
             "  Then:      curl -H \"Authorization: Bearer $(guwen token --role auditor --sub audra)\" {base}/api/v1/audit-events"
@@ -143,7 +150,9 @@ async fn migrate(action: MigrateAction) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     match action {
         MigrateAction::Apply => {
-            guwen_persistence::migrate(&db).await.map_err(|e| e.to_string())?;
+            guwen_persistence::migrate(&db)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("migrations applied");
         }
         MigrateAction::Status => {

@@ -48,11 +48,17 @@ pub enum ConfigError {
 impl Config {
     /// Reads the process environment; relative paths are relative to the working directory.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()), Path::new("."))
+        Self::from_lookup(
+            |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()),
+            Path::new("."),
+        )
     }
 
     /// Reads configuration through `lookup`, resolving the default data dir against `base`.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>, base: &Path) -> Result<Self, ConfigError> {
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+        base: &Path,
+    ) -> Result<Self, ConfigError> {
         let data_dir = lookup("GUWEN_DATA_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| base.join("data"));
@@ -159,7 +165,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)], base: &Path) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned(), base)
     }
 
@@ -170,7 +179,10 @@ mod tests {
         assert!(c.embedded_database);
         assert_eq!(c.database_url, "sqlite:///srv/guwen/data/guwen.db?mode=rwc");
         assert_eq!(c.bind_addr.to_string(), "127.0.0.1:8080");
-        assert_eq!((c.jwt_issuer.as_str(), c.jwt_audience.as_str()), ("guwen", "guwen-api"));
+        assert_eq!(
+            (c.jwt_issuer.as_str(), c.jwt_audience.as_str()),
+            ("guwen", "guwen-api")
+        );
     }
 
     #[test]
@@ -178,6 +190,9 @@ mod tests {
         let dir = std::env::temp_dir();
         let c = config(&[("BIND_ADDR", "0.0.0.0:8080")], &dir);
         let Ok(mut c) = c else { panic!("config") };
-        assert!(matches!(c.ensure_dev_secret(), Err(ConfigError::NoKeysOffLoopback(_))));
+        assert!(matches!(
+            c.ensure_dev_secret(),
+            Err(ConfigError::NoKeysOffLoopback(_))
+        ));
     }
 }

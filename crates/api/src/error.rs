@@ -64,7 +64,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: impl Into<Cow<'static, str>>, detail: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        detail: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             code: code.into(),
@@ -86,7 +90,8 @@ impl ApiError {
                 detail.replace(['"', '\\'], "'")
             )
         };
-        Self::new(StatusCode::UNAUTHORIZED, code, detail).with_header(header::WWW_AUTHENTICATE, challenge)
+        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+            .with_header(header::WWW_AUTHENTICATE, challenge)
     }
 
     /// 403: authenticated, but not allowed.
@@ -96,7 +101,11 @@ impl ApiError {
 
     /// 404: no such object, or not one the caller may know about.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("no {what} with that id"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("no {what} with that id"),
+        )
     }
 
     /// 422: the body or query parsed but its values are not acceptable.
@@ -105,7 +114,11 @@ impl ApiError {
             [one] => format!("`{}` {}", one.field, one.message),
             _ => format!("{} fields are invalid", errors.len()),
         };
-        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail);
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            detail,
+        );
         e.errors = errors;
         e
     }
@@ -147,11 +160,7 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         Problem {
             type_: format!("urn:guwen:problem:{}", self.code),
-            title: self
-                .status
-                .canonical_reason()
-                .unwrap_or("Error")
-                .to_owned(),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             code: self.code.to_string(),
@@ -167,12 +176,18 @@ impl ApiError {
             401 => ("missing_token", "a bearer token is required"),
             403 => ("forbidden", "this caller may not do that"),
             404 => ("not_found", "no such resource"),
-            405 => ("method_not_allowed", "this method is not allowed on this resource"),
+            405 => (
+                "method_not_allowed",
+                "this method is not allowed on this resource",
+            ),
             406 => ("not_acceptable", "no acceptable representation"),
             408 => ("request_timeout", "the request took too long to arrive"),
             413 => ("payload_too_large", "the request body is too large"),
             414 => ("uri_too_long", "the request URI is too long"),
-            415 => ("unsupported_media_type", "the body must be application/json"),
+            415 => (
+                "unsupported_media_type",
+                "the body must be application/json",
+            ),
             429 => ("too_many_requests", "too many requests; retry later"),
             431 => ("headers_too_large", "the request headers are too large"),
             s if s >= 500 => return Self::internal(format!("framework answered {status}")),
@@ -236,7 +251,11 @@ impl From<validator::ValidationErrors> for ApiError {
     }
 }
 
-fn flatten_validation(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+fn flatten_validation(
+    prefix: &str,
+    errors: &validator::ValidationErrors,
+    out: &mut Vec<FieldError>,
+) {
     use validator::ValidationErrorsKind as K;
     for (field, kind) in errors.errors() {
         let path = if prefix.is_empty() {

@@ -32,7 +32,12 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ApiJson<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|v| {
-                let essence = v.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                let essence = v
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
                 essence == "application/json" || essence.ends_with("+json")
             })
             .unwrap_or(false);
@@ -142,9 +147,8 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
             web::JsonConfig::default()
                 .limit(MAX_BODY_BYTES)
                 .error_handler(|e, _| match e {
-                    JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                        too_large().into()
-                    }
+                    JsonPayloadError::Overflow { .. }
+                    | JsonPayloadError::OverflowKnownLength { .. } => too_large().into(),
                     JsonPayloadError::ContentType => ApiError::new(
                         actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
                         "unsupported_media_type",

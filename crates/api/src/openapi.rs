@@ -54,16 +54,56 @@ impl Modify for SecurityAddon {
 
 /// The problem responses added to operations, by status.
 const PROBLEMS: &[(&str, &str, &str)] = &[
-    ("400", "BadRequest", "The request could not be read: malformed JSON, query, path, cursor or header (problem+json)"),
-    ("401", "Unauthorized", "No bearer token, or one that does not verify (problem+json, with WWW-Authenticate)"),
-    ("403", "Forbidden", "The caller's roles do not allow this operation (problem+json)"),
-    ("404", "NotFound", "No such object, or not one the caller may see (problem+json)"),
-    ("409", "Conflict", "The object's state or a rule of the regulation forbids this (problem+json; `code` says which, `article` cites it)"),
-    ("413", "PayloadTooLarge", "The body is larger than 256 KiB (problem+json)"),
-    ("415", "UnsupportedMediaType", "The body is not application/json (problem+json)"),
-    ("422", "ValidationFailed", "Values that parse but are not acceptable; `errors` lists the fields (problem+json)"),
-    ("429", "TooManyRequests", "Rate limited; see Retry-After (problem+json)"),
-    ("500", "InternalError", "Unexpected error; quote the X-Request-Id header (problem+json)"),
+    (
+        "400",
+        "BadRequest",
+        "The request could not be read: malformed JSON, query, path, cursor or header (problem+json)",
+    ),
+    (
+        "401",
+        "Unauthorized",
+        "No bearer token, or one that does not verify (problem+json, with WWW-Authenticate)",
+    ),
+    (
+        "403",
+        "Forbidden",
+        "The caller's roles do not allow this operation (problem+json)",
+    ),
+    (
+        "404",
+        "NotFound",
+        "No such object, or not one the caller may see (problem+json)",
+    ),
+    (
+        "409",
+        "Conflict",
+        "The object's state or a rule of the regulation forbids this (problem+json; `code` says which, `article` cites it)",
+    ),
+    (
+        "413",
+        "PayloadTooLarge",
+        "The body is larger than 256 KiB (problem+json)",
+    ),
+    (
+        "415",
+        "UnsupportedMediaType",
+        "The body is not application/json (problem+json)",
+    ),
+    (
+        "422",
+        "ValidationFailed",
+        "Values that parse but are not acceptable; `errors` lists the fields (problem+json)",
+    ),
+    (
+        "429",
+        "TooManyRequests",
+        "Rate limited; see Retry-After (problem+json)",
+    ),
+    (
+        "500",
+        "InternalError",
+        "Unexpected error; quote the X-Request-Id header (problem+json)",
+    ),
 ];
 
 /// Completes the generated document: problem responses on every operation.

@@ -39,7 +39,8 @@ impl PageParams {
         let Some(raw) = &self.cursor else {
             return Ok(None);
         };
-        let invalid = || ApiError::bad_request("invalid_cursor", "the cursor is not one this list issued");
+        let invalid =
+            || ApiError::bad_request("invalid_cursor", "the cursor is not one this list issued");
         let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;
         let (k, value): (String, T) = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
         if k != kind {

@@ -42,6 +42,7 @@ impl Clock {
 
     /// Moves this clock (and every clone of it) forward or back.
     pub fn advance(&self, by: chrono::Duration) {
-        self.offset_seconds.fetch_add(by.num_seconds(), Ordering::Relaxed);
+        self.offset_seconds
+            .fetch_add(by.num_seconds(), Ordering::Relaxed);
     }
 }

@@ -1,10 +1,6 @@
 //! Request ids, Prometheus metrics and the problem+json safety net.
 
-use std::{
-    collections::BTreeMap,
-    sync::Mutex,
-    time::Instant,
-};
+use std::{collections::BTreeMap, sync::Mutex, time::Instant};
 
 use actix_web::{
     HttpMessage, HttpResponse,
@@ -16,7 +12,10 @@ use actix_web::{
 };
 use tracing::Instrument;
 
-use crate::{error::{ApiError, PROBLEM_JSON}, state::AppState};
+use crate::{
+    error::{ApiError, PROBLEM_JSON},
+    state::AppState,
+};
 
 /// The request id header, echoed on every response.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -27,9 +26,13 @@ pub struct RequestId(pub String);
 
 fn sane_request_id(value: &HeaderValue) -> Option<String> {
     let text = value.to_str().ok()?;
-    (1..=64).contains(&text.len())
+    (1..=64)
+        .contains(&text.len())
         .then_some(())
-        .filter(|_| text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'))
+        .filter(|_| {
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        })
         .map(|_| text.to_owned())
 }
 
@@ -86,7 +89,9 @@ pub async fn problem_safety_net(
 }
 
 /// Latency buckets, in seconds.
-const BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 #[derive(Debug, Default, Clone)]
 struct Series {
@@ -103,7 +108,9 @@ pub struct Metrics {
 
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        let Ok(mut map) = self.series.lock() else { return };
+        let Ok(mut map) = self.series.lock() else {
+            return;
+        };
         let s = map
             .entry((method.to_owned(), route.to_owned(), status))
             .or_default();
@@ -120,8 +127,12 @@ impl Metrics {
     pub fn render(&self) -> String {
         use std::fmt::Write;
         let mut out = String::new();
-        let Ok(map) = self.series.lock() else { return out };
-        out.push_str("# HELP guwen_http_requests_total HTTP requests by method, route and status.\n");
+        let Ok(map) = self.series.lock() else {
+            return out;
+        };
+        out.push_str(
+            "# HELP guwen_http_requests_total HTTP requests by method, route and status.\n",
+        );
         out.push_str("# TYPE guwen_http_requests_total counter\n");
         for ((method, route, status), s) in map.iter() {
             let _ = writeln!(
@@ -144,11 +155,26 @@ impl Metrics {
         for ((method, route), s) in by_route {
             let labels = format!("method=\"{method}\",route=\"{route}\"");
             for (le, count) in BUCKETS.iter().zip(s.buckets.iter()) {
-                let _ = writeln!(out, "guwen_http_request_duration_seconds_bucket{{{labels},le=\"{le}\"}} {count}");
+                let _ = writeln!(
+                    out,
+                    "guwen_http_request_duration_seconds_bucket{{{labels},le=\"{le}\"}} {count}"
+                );
             }
-            let _ = writeln!(out, "guwen_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
-            let _ = writeln!(out, "guwen_http_request_duration_seconds_sum{{{labels}}} {}", s.sum_seconds);
-            let _ = writeln!(out, "guwen_http_request_duration_seconds_count{{{labels}}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "guwen_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                s.count
+            );
+            let _ = writeln!(
+                out,
+                "guwen_http_request_duration_seconds_sum{{{labels}}} {}",
+                s.sum_seconds
+            );
+            let _ = writeln!(
+                out,
+                "guwen_http_request_duration_seconds_count{{{labels}}} {}",
+                s.count
+            );
         }
         out
     }
@@ -161,7 +187,9 @@ pub async fn metrics(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
     let method = req.method().as_str().to_owned();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let res = next.call(req).await;

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod db;
 pub mod entity;
+pub mod guard;
 pub mod idempotency;
 
 pub use db::{Backend, Db, DbSetupError, connect, migrate};

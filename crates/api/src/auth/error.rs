@@ -142,7 +142,9 @@ impl TokenError {
                 format!("The token lacks the required `{claim}` claim.")
             }
             TokenError::NoRoles => "The token grants no roles.".to_owned(),
-            TokenError::InvalidClaims(detail) => format!("The token's claims are invalid: {detail}."),
+            TokenError::InvalidClaims(detail) => {
+                format!("The token's claims are invalid: {detail}.")
+            }
             TokenError::NoKeyConfigured => {
                 "This service has no key configured to verify tokens.".to_owned()
             }

@@ -1,5 +1,6 @@
 //! JWKS source: an http(s) URL or a local file; fetching and turning the set into keys.
 
+use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -26,9 +27,7 @@ impl JwksSource {
     /// Parses `JWT_JWKS_URL`: `http(s)://...`, `file://...`, or a plain file path.
     pub(crate) fn parse(spec: &str) -> Result<JwksSource, AuthSetupError> {
         let spec = spec.trim();
-        let invalid = || AuthSetupError::InvalidJwksUrl {
-            url: redact(spec),
-        };
+        let invalid = || AuthSetupError::InvalidJwksUrl { url: redact(spec) };
         if spec.is_empty() {
             return Err(invalid());
         }
@@ -41,6 +40,9 @@ impl JwksSource {
             let client = reqwest::Client::builder()
                 .timeout(FETCH_TIMEOUT)
                 .connect_timeout(FETCH_TIMEOUT)
+                // Fetches are rare; a fresh connection each time also keeps the client safe
+                // to share between actix's per-worker runtimes.
+                .pool_max_idle_per_host(0)
                 .build()
                 .map_err(|e| AuthSetupError::HttpClient(e.without_url().to_string()))?;
             Ok(JwksSource::Http { url, client })
@@ -152,13 +154,15 @@ pub(crate) fn parse_jwks(body: &[u8], source_name: &str) -> Result<KeyMap, AuthS
             }
         };
         match jwk_to_key(&jwk) {
-            Ok((kid, key)) => {
-                if keys.contains_key(&kid) {
+            Ok((kid, key)) => match keys.entry(kid) {
+                Entry::Occupied(dup) => {
+                    let kid = dup.key();
                     tracing::warn!(jwks = source_name, kid, "skipping duplicate kid in JWKS");
-                } else {
-                    keys.insert(kid, key);
                 }
-            }
+                Entry::Vacant(slot) => {
+                    slot.insert(key);
+                }
+            },
             Err(why) => {
                 tracing::warn!(jwks = source_name, "skipping JWK: {why}");
             }
@@ -242,8 +246,7 @@ mod tests {
 
     #[test]
     fn jwks_without_usable_keys_is_an_error() {
-        let err = parse_jwks(br#"{"keys":[{"kty":"oct","kid":"x","k":"AAAA"}]}"#, "t")
-            .unwrap_err();
+        let err = parse_jwks(br#"{"keys":[{"kty":"oct","kid":"x","k":"AAAA"}]}"#, "t").unwrap_err();
         assert!(matches!(err, AuthSetupError::JwksNoUsableKeys { .. }));
         assert!(matches!(
             parse_jwks(b"[]", "t").unwrap_err(),

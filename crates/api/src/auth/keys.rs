@@ -21,7 +21,9 @@ pub(crate) struct VerifyKey {
 
 impl std::fmt::Debug for VerifyKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerifyKey").field("alg", &self.alg).finish_non_exhaustive()
+        f.debug_struct("VerifyKey")
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
     }
 }
 
@@ -49,9 +51,7 @@ pub(crate) fn load_pem_key(kid: &str, path: &Path) -> Result<VerifyKey, AuthSetu
     if !text.contains("-----BEGIN PUBLIC KEY-----")
         && !text.contains("-----BEGIN RSA PUBLIC KEY-----")
     {
-        return Err(bad(
-            "expected a PEM `PUBLIC KEY` or `RSA PUBLIC KEY` block",
-        ));
+        return Err(bad("expected a PEM `PUBLIC KEY` or `RSA PUBLIC KEY` block"));
     }
 
     // `from_rsa_pem` / `from_ec_pem` classify the SPKI by its algorithm OID and refuse the

@@ -147,7 +147,10 @@ mod tests {
         assert_eq!(head.kid.as_deref(), Some("k1"));
         assert_eq!(read_head("abc"), Err(TokenError::Malformed));
         assert_eq!(read_head(&format!("{h}.e30")), Err(TokenError::Malformed));
-        assert_eq!(read_head(&format!("{h}.e30.s.x")), Err(TokenError::Malformed));
+        assert_eq!(
+            read_head(&format!("{h}.e30.s.x")),
+            Err(TokenError::Malformed)
+        );
         assert_eq!(read_head(&format!("{h}..sig")), Err(TokenError::Malformed));
     }
 }

@@ -38,7 +38,10 @@ impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Verifier")
             .field("hs256", &self.inner.hs256.is_some())
-            .field("pem_kids", &self.inner.static_keys.keys().collect::<Vec<_>>())
+            .field(
+                "pem_kids",
+                &self.inner.static_keys.keys().collect::<Vec<_>>(),
+            )
             .field("jwks", &self.inner.jwks.as_ref().map(|j| j.source.name()))
             .field("issuer", &self.inner.issuer)
             .field("audience", &self.inner.audience)
@@ -198,8 +201,8 @@ impl Verifier {
             return Err(TokenError::AlgorithmMismatch);
         }
         let validation = self.inner.validation(key.alg)?;
-        let data = jsonwebtoken::decode::<Value>(token, &key.key, validation)
-            .map_err(map_jwt_error)?;
+        let data =
+            jsonwebtoken::decode::<Value>(token, &key.key, validation).map_err(map_jwt_error)?;
         Claims::from_validated_payload(data.claims, &self.inner.issuer, &self.inner.audience)
     }
 
@@ -351,7 +354,11 @@ fn without_reserved(mut keys: KeyMap, reserved: &HashSet<String>, source: &str) 
     keys.retain(|kid, _| {
         let clash = reserved.contains(kid);
         if clash {
-            tracing::warn!(jwks = source, kid, "JWKS key ignored: a PEM key has the same kid");
+            tracing::warn!(
+                jwks = source,
+                kid,
+                "JWKS key ignored: a PEM key has the same kid"
+            );
         }
         !clash
     });
@@ -370,10 +377,9 @@ fn map_jwt_error(err: jsonwebtoken::errors::Error) -> TokenError {
             TokenError::UnsupportedAlgorithm
         }
         ErrorKind::MissingRequiredClaim(claim) => TokenError::MissingClaim(claim_name(claim)),
-        ErrorKind::InvalidClaimFormat(claim) => TokenError::InvalidClaims(format!(
-            "`{}` has an invalid format",
-            claim_name(claim)
-        )),
+        ErrorKind::InvalidClaimFormat(claim) => {
+            TokenError::InvalidClaims(format!("`{}` has an invalid format", claim_name(claim)))
+        }
         ErrorKind::InvalidEcdsaKey
         | ErrorKind::InvalidRsaKey(_)
         | ErrorKind::InvalidEddsaKey

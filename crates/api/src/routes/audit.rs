@@ -143,19 +143,29 @@ async fn list_audit_events(
         to: filter.to.map(|t| t.with_timezone(&Utc)),
         cursor: page.cursor::<(i64, bool)>(KIND)?.map(|(seq, desc)| {
             // A cursor carries its direction; reusing it with another order restarts cleanly.
-            if desc == descending { seq } else if descending { i64::MAX } else { 0 }
+            if desc == descending {
+                seq
+            } else if descending {
+                i64::MAX
+            } else {
+                0
+            }
         }),
         descending,
         limit: page.limit()?,
     };
     let (rows, more) = audit::list(&state.db, &query).await?;
     let next_cursor = if more {
-        rows.last().map(|e| encode_cursor(KIND, &(e.seq, descending)))
+        rows.last()
+            .map(|e| encode_cursor(KIND, &(e.seq, descending)))
     } else {
         None
     };
     Ok(HttpResponse::Ok().json(Page {
-        items: rows.into_iter().map(AuditEventView::from).collect::<Vec<_>>(),
+        items: rows
+            .into_iter()
+            .map(AuditEventView::from)
+            .collect::<Vec<_>>(),
         next_cursor,
     }))
 }

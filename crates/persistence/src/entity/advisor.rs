@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+/// An appointed advisor (Art. 3, 4.6) with the current term.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "advisors")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    #[sea_orm(unique)]
+    pub candidate_id: String,
+    pub status: String,
+    pub version: i32,
+    pub name: String,
+    pub employer: String,
+    pub title: String,
+    pub field_code: String,
+    pub lead_org_id: String,
+    #[sea_orm(unique)]
+    pub certificate_no: String,
+    pub agreement_ref: String,
+    pub term_starts_on: Date,
+    pub term_ends_on: Date,
+    pub term_years: i32,
+    pub appointed_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
