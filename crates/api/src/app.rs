@@ -24,6 +24,12 @@ pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(routes::meta::configure)
+            .configure(routes::fields::configure)
+            .configure(routes::candidates::configure)
+            .configure(routes::lists::configure)
+            .configure(routes::notices::configure)
+            .configure(routes::advisors::configure)
+            .configure(routes::public::configure)
             .configure(routes::audit::configure),
     );
     cfg.configure(routes::platform::configure);

@@ -30,6 +30,15 @@ pub struct Config {
     pub jwks_refresh_secs: u64,
     /// Set when the HS256 secret is the generated development secret under the data dir.
     pub dev_secret_file: Option<PathBuf>,
+    /// `GUWEN_ADVISOR_CAP`: most advisors in office at once ("few but excellent", Art. 4.1);
+    /// default [`guwen_domain::appointment::DEFAULT_ADVISOR_CAP`].
+    pub advisor_cap: u32,
+    /// `GUWEN_PUBLIC_RATE_LIMIT`: public self-nominations and objections accepted per client
+    /// address and hour (each counted separately); default 10.
+    pub public_rate_limit: u32,
+    /// `GUWEN_TRUST_PROXY`: take the client address from `Forwarded` / `X-Forwarded-For`
+    /// (only behind a proxy that sets them); default off.
+    pub trust_proxy: bool,
 }
 
 /// A configuration that cannot be used.
@@ -83,7 +92,23 @@ impl Config {
             })?,
             None => 300,
         };
+        let number = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+            match lookup(name) {
+                Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid {
+                    name,
+                    reason: "must be a whole number".into(),
+                }),
+                None => Ok(default),
+            }
+        };
         Ok(Self {
+            advisor_cap: number(
+                "GUWEN_ADVISOR_CAP",
+                guwen_domain::appointment::DEFAULT_ADVISOR_CAP,
+            )?,
+            public_rate_limit: number("GUWEN_PUBLIC_RATE_LIMIT", 10)?,
+            trust_proxy: lookup("GUWEN_TRUST_PROXY")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
             database_url,
             embedded_database,
             bind_addr,

@@ -151,6 +151,18 @@ impl ApiError {
         )
     }
 
+    /// Cites the article of the regulation behind a refusal.
+    pub fn with_article(mut self, article: &'static str) -> Self {
+        self.article = Some(article);
+        self
+    }
+
+    /// Puts context in front of the detail (e.g. which item of a batch failed).
+    pub fn with_detail_prefix(mut self, prefix: &str) -> Self {
+        self.detail = format!("{prefix}{}", self.detail);
+        self
+    }
+
     pub fn with_header(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self

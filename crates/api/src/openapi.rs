@@ -27,6 +27,12 @@ use crate::{
     tags(
         (name = "platform", description = "Health, readiness and metrics"),
         (name = "meta", description = "Enumerations with English and zh-CN labels"),
+        (name = "fields", description = "Fields of expertise and their lead departments (Art. 4.1)"),
+        (name = "candidates", description = "Nomination, vetting and appointment of candidates (Art. 4, 5)"),
+        (name = "recommendation lists", description = "Recommendation lists, the executive meeting's decision and the report to the party committee (Art. 4.3, 4.4)"),
+        (name = "notices", description = "Public notices and objections, as HRSS manages them (Art. 4.5)"),
+        (name = "advisors", description = "Appointed advisors (Art. 3, 4.6)"),
+        (name = "public", description = "What anyone can read or file without a token (Art. 4.5, 4.6)"),
         (name = "audit", description = "The tamper-evident audit trail (DOMAIN.md §6)"),
     )
 )]
@@ -51,6 +57,14 @@ impl Modify for SecurityAddon {
         );
     }
 }
+
+/// The 429 response, for operations that are rate limited.
+#[derive(utoipa::ToResponse)]
+#[response(
+    description = "Rate limited; see Retry-After (problem+json)",
+    content_type = "application/problem+json"
+)]
+pub struct TooManyRequests(#[allow(dead_code)] Problem);
 
 /// The problem responses added to operations, by status.
 const PROBLEMS: &[(&str, &str, &str)] = &[

@@ -216,7 +216,11 @@ impl Term {
         let ends_on = anniversary(starts_on, years)
             .and_then(|a| a.pred_opt())
             .ok_or_else(|| {
-                RuleViolation::new("term_out_of_range", "Art. 3", "the term ends beyond the calendar")
+                RuleViolation::new(
+                    "term_out_of_range",
+                    "Art. 3",
+                    "the term ends beyond the calendar",
+                )
             })?;
         Ok(Self {
             starts_on,
@@ -668,8 +672,14 @@ mod tests {
                 years: 1
             })
         );
-        assert_eq!(Term::new(d(2026, 7, 1), 2).map(|t| t.ends_on), Ok(d(2028, 6, 30)));
-        assert_eq!(Term::new(d(2026, 1, 1), 3).map(|t| t.ends_on), Ok(d(2028, 12, 31)));
+        assert_eq!(
+            Term::new(d(2026, 7, 1), 2).map(|t| t.ends_on),
+            Ok(d(2028, 6, 30))
+        );
+        assert_eq!(
+            Term::new(d(2026, 1, 1), 3).map(|t| t.ends_on),
+            Ok(d(2028, 12, 31))
+        );
     }
 
     #[test]
@@ -680,18 +690,33 @@ mod tests {
     #[test]
     fn art_3_term_of_four_years_or_more_is_refused() {
         assert_eq!(code_of(Term::new(d(2026, 7, 1), 4)), "term_out_of_range");
-        assert_eq!(code_of(Term::new(d(2026, 7, 1), u32::MAX)), "term_out_of_range");
+        assert_eq!(
+            code_of(Term::new(d(2026, 7, 1), u32::MAX)),
+            "term_out_of_range"
+        );
     }
 
     #[test]
     fn art_3_term_starting_29_february_ends_28_february() {
         // Anniversary in a non-leap year is 1 March, so the last day is 28 February.
-        assert_eq!(Term::new(d(2024, 2, 29), 1).map(|t| t.ends_on), Ok(d(2025, 2, 28)));
-        assert_eq!(Term::new(d(2024, 2, 29), 3).map(|t| t.ends_on), Ok(d(2027, 2, 28)));
+        assert_eq!(
+            Term::new(d(2024, 2, 29), 1).map(|t| t.ends_on),
+            Ok(d(2025, 2, 28))
+        );
+        assert_eq!(
+            Term::new(d(2024, 2, 29), 3).map(|t| t.ends_on),
+            Ok(d(2027, 2, 28))
+        );
         // Starting 1 March of a leap year ends on 28 February (no 29th in 2025).
-        assert_eq!(Term::new(d(2024, 3, 1), 1).map(|t| t.ends_on), Ok(d(2025, 2, 28)));
+        assert_eq!(
+            Term::new(d(2024, 3, 1), 1).map(|t| t.ends_on),
+            Ok(d(2025, 2, 28))
+        );
         // Starting 1 March before a leap year's February ends on 29 February.
-        assert_eq!(Term::new(d(2027, 3, 1), 1).map(|t| t.ends_on), Ok(d(2028, 2, 29)));
+        assert_eq!(
+            Term::new(d(2027, 3, 1), 1).map(|t| t.ends_on),
+            Ok(d(2028, 2, 29))
+        );
     }
 
     #[test]
@@ -740,7 +765,10 @@ mod tests {
         };
         assert_eq!(v.code, "ineligible_age");
         assert_eq!(v.article, "Art. 5.5");
-        assert_eq!(code_of(check_age(d(1940, 1, 1), d(2026, 7, 1), None)), "ineligible_age");
+        assert_eq!(
+            code_of(check_age(d(1940, 1, 1), d(2026, 7, 1), None)),
+            "ineligible_age"
+        );
     }
 
     #[test]
@@ -945,14 +973,32 @@ mod tests {
         f.active_advisors = 99;
         let day_6 = d(2026, 3, 6);
         let after = d(2026, 3, 9);
-        assert_eq!(code_of(check_appointment(&f, after, 9, day_6)), "invalid_transition");
+        assert_eq!(
+            code_of(check_appointment(&f, after, 9, day_6)),
+            "invalid_transition"
+        );
         f.state = CandidateState::InNotice;
-        assert_eq!(code_of(check_appointment(&f, after, 9, day_6)), "notice_window_open");
-        assert_eq!(code_of(check_appointment(&f, after, 9, after)), "objection_open");
+        assert_eq!(
+            code_of(check_appointment(&f, after, 9, day_6)),
+            "notice_window_open"
+        );
+        assert_eq!(
+            code_of(check_appointment(&f, after, 9, after)),
+            "objection_open"
+        );
         f.open_objections = 0;
-        assert_eq!(code_of(check_appointment(&f, after, 9, after)), "term_out_of_range");
-        assert_eq!(code_of(check_appointment(&f, after, 1, after)), "ineligible_age");
+        assert_eq!(
+            code_of(check_appointment(&f, after, 9, after)),
+            "term_out_of_range"
+        );
+        assert_eq!(
+            code_of(check_appointment(&f, after, 1, after)),
+            "ineligible_age"
+        );
         f.birth_date = d(1970, 1, 1);
-        assert_eq!(code_of(check_appointment(&f, after, 1, after)), "advisor_cap_reached");
+        assert_eq!(
+            code_of(check_appointment(&f, after, 1, after)),
+            "advisor_cap_reached"
+        );
     }
 }

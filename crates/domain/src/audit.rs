@@ -17,5 +17,6 @@ crate::labelled_enum! {
         ObjectionFiled = ("objection_filed", "Objection filed", "提出异议"),
         ObjectionResolved = ("objection_resolved", "Objection resolved", "异议处理"),
         CandidateAppointed = ("candidate_appointed", "Advisor appointed", "聘任顾问"),
+        FieldConfigured = ("field_configured", "Field and lead department configured", "设置领域及牵头部门"),
     }
 }

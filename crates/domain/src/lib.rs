@@ -4,8 +4,10 @@
 //! No IO, no framework, no clock: time comes in as an argument. Every rule cites
 //! the article of the regulation it implements.
 
+pub mod appointment;
 pub mod audit;
 pub mod labels;
+pub mod nomination;
 pub mod role;
 pub mod rule;
 pub mod time;

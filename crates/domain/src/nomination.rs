@@ -190,7 +190,10 @@ pub fn preliminary_review(
         return Err(RuleViolation::new(
             "review_incomplete",
             "Art. 4.1",
-            format!("the failed aspect `{}` needs a note giving the reason", failed.aspect),
+            format!(
+                "the failed aspect `{}` needs a note giving the reason",
+                failed.aspect
+            ),
         ));
     }
 
@@ -372,7 +375,10 @@ mod tests {
         check::<ReviewAspect>();
         check::<Attestation>();
         assert_eq!(NominationChannel::all().len(), 4);
-        assert_eq!(NominationChannel::ThinkTankReferral.label_zh(), "智库机构引荐");
+        assert_eq!(
+            NominationChannel::ThinkTankReferral.label_zh(),
+            "智库机构引荐"
+        );
         assert_eq!(CandidateState::NoticePassed.label_zh(), "公示期满");
         assert_eq!(ReviewAspect::Career.label_zh(), "以往职业信息");
     }
@@ -498,7 +504,11 @@ mod tests {
             (S::NoticePassed, A::Appoint, S::Appointed),
         ];
         for (from, action, to) in steps {
-            assert_eq!(transition(from, action, true), Ok(to), "{from} --{action}-->");
+            assert_eq!(
+                transition(from, action, true),
+                Ok(to),
+                "{from} --{action}-->"
+            );
         }
     }
 
@@ -621,7 +631,10 @@ mod tests {
         );
         for s in CandidateState::all() {
             if *s != CandidateState::InNotice {
-                assert_eq!(effective_state(*s, Some(d(2026, 3, 8)), 0, d(2030, 1, 1)), *s);
+                assert_eq!(
+                    effective_state(*s, Some(d(2026, 3, 8)), 0, d(2030, 1, 1)),
+                    *s
+                );
             }
         }
     }

@@ -3,7 +3,15 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get};
-use guwen_domain::{EnumCatalog, audit::AuditAction, role::Role};
+use guwen_domain::{
+    EnumCatalog,
+    appointment::{ObjectionResolution, ObjectionStatus},
+    audit::AuditAction,
+    nomination::{
+        Attestation, CandidateAction, CandidateState, NominationChannel, ReviewAspect, Verdict,
+    },
+    role::Role,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -30,7 +38,18 @@ pub struct EnumCatalogView {
 
 /// The catalogue of every labelled enum.
 pub fn catalog() -> Vec<EnumCatalog> {
-    vec![EnumCatalog::of::<Role>(), EnumCatalog::of::<AuditAction>()]
+    vec![
+        EnumCatalog::of::<Role>(),
+        EnumCatalog::of::<AuditAction>(),
+        EnumCatalog::of::<NominationChannel>(),
+        EnumCatalog::of::<CandidateState>(),
+        EnumCatalog::of::<CandidateAction>(),
+        EnumCatalog::of::<ReviewAspect>(),
+        EnumCatalog::of::<Verdict>(),
+        EnumCatalog::of::<Attestation>(),
+        EnumCatalog::of::<ObjectionStatus>(),
+        EnumCatalog::of::<ObjectionResolution>(),
+    ]
 }
 
 /// Every enum with English and zh-CN labels, for building forms and filters.
