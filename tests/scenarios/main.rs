@@ -2,4 +2,5 @@
 //! `TEST_DATABASE_URL` is set (each test gets its own schema).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod pipeline;
 mod platform;

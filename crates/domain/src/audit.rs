@@ -10,6 +10,8 @@ crate::labelled_enum! {
         CandidateBackgroundChecked = ("candidate_background_checked", "Background check recorded", "背景核查"),
         CandidateRejected = ("candidate_rejected", "Candidate rejected", "人选未通过"),
         CandidateWithdrawn = ("candidate_withdrawn", "Candidate withdrawn", "撤回人选"),
+        CandidateSubmitted = ("candidate_submitted", "Candidate put on a recommendation list", "列入建议名单"),
+        CandidateApproved = ("candidate_approved", "Candidate approved by the executive meeting", "常务会议核准人选"),
         RecommendationListSubmitted = ("recommendation_list_submitted", "Recommendation list submitted to the government", "建议名单上报市政府"),
         RecommendationListDecided = ("recommendation_list_decided", "Executive meeting decision recorded", "市政府常务会议审定"),
         PartyCommitteeReported = ("party_committee_reported", "Reported to the party committee", "上报市委"),

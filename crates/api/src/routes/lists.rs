@@ -289,6 +289,20 @@ async fn create_list(
                     ..Default::default()
                 };
                 transition(tx, id, from, to, changes, &ctx).await?;
+                record(
+                    tx,
+                    &ctx,
+                    Transition {
+                        action: AuditAction::CandidateSubmitted,
+                        object_type: "candidate",
+                        object_id: id,
+                        before: Some(from.code()),
+                        after: Some(to.code()),
+                        reason: None,
+                        details: Some(serde_json::json!({ "list_id": list_id })),
+                    },
+                )
+                .await?;
             }
             record(
                 tx,
@@ -543,7 +557,7 @@ async fn decide(
             &ctx,
             Transition {
                 action: if d.approved {
-                    AuditAction::RecommendationListDecided
+                    AuditAction::CandidateApproved
                 } else {
                     AuditAction::CandidateRejected
                 },
