@@ -103,10 +103,8 @@ fn strip_position(message: &str) -> String {
 }
 
 fn payload_error(e: actix_web::Error) -> ApiError {
-    if let Some(p) = e.as_error::<PayloadError>() {
-        if matches!(p, PayloadError::Overflow) {
-            return too_large();
-        }
+    if let Some(PayloadError::Overflow) = e.as_error::<PayloadError>() {
+        return too_large();
     }
     if let Some(JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. }) =
         e.as_error::<JsonPayloadError>()

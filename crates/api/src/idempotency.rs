@@ -100,11 +100,11 @@ where
         hex::encode(h.finalize())
     };
     let tx = state.db.begin().await?;
-    if let Some(k) = &key.0 {
-        if let Some(stored) = idempotency::find(&tx, scope, k).await? {
-            tx.rollback().await?;
-            return replay(stored, &fingerprint);
-        }
+    if let Some(k) = &key.0
+        && let Some(stored) = idempotency::find(&tx, scope, k).await?
+    {
+        tx.rollback().await?;
+        return replay(stored, &fingerprint);
     }
     let created = match work(&tx).await {
         Ok(c) => c,

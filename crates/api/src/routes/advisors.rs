@@ -170,6 +170,8 @@ pub struct AdvisorFilter {
     pub field: Option<String>,
 }
 
+/// List advisors
+///
 /// Advisors, newest appointment first. An advisor sees only themself.
 #[utoipa::path(
     tag = "advisors",
@@ -239,6 +241,8 @@ async fn list_advisors(
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
+/// Get an advisor
+///
 /// One advisor with every term.
 #[utoipa::path(
     tag = "advisors",

@@ -118,6 +118,8 @@ pub struct AuditFilter {
     pub order: Option<SortOrder>,
 }
 
+/// List audit events
+///
 /// The audit trail, filtered, in pages.
 #[utoipa::path(
     tag = "audit",
@@ -201,6 +203,8 @@ pub struct VerificationView {
     pub verified_at: DateTime<FixedOffset>,
 }
 
+/// Verify the audit chain
+///
 /// Recomputes the hash chain from the first event and names the first broken link.
 #[utoipa::path(
     tag = "audit",

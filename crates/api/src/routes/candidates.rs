@@ -676,6 +676,8 @@ pub async fn insert_candidate<C: ConnectionTrait>(
     Ok(id)
 }
 
+/// Nominate a candidate
+///
 /// Nominates a candidate through a department, a think tank, a leader or (entered by HRSS) a
 /// self-nomination (Art. 4.1). Art. 5.2 (5 years of professional work) is checked here.
 #[utoipa::path(
@@ -775,6 +777,8 @@ pub struct CandidateFilter {
     pub notice_id: Option<String>,
 }
 
+/// List candidates
+///
 /// Candidates, newest first. A department sees those it nominated and those of the fields it
 /// leads.
 #[utoipa::path(
@@ -852,6 +856,8 @@ async fn list_candidates(
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
+/// Get a candidate
+///
 /// One candidate. Background-check results are shown to hrss, government and auditor only.
 #[utoipa::path(
     tag = "candidates",
@@ -887,6 +893,8 @@ pub struct PreliminaryReviewRequest {
     pub note: Option<String>,
 }
 
+/// Record the preliminary review
+///
 /// Records the preliminary review by the field's lead department (or HRSS): passing makes the
 /// candidate `pre_reviewed`, a failed aspect `rejected` (Art. 4.1, 5).
 #[utoipa::path(
@@ -988,6 +996,8 @@ pub struct BackgroundCheckRequest {
     pub consulted: Vec<String>,
 }
 
+/// Record the background check
+///
 /// Records HRSS's background check: `background_checked`, or `rejected` when it fails (Art. 4.2).
 #[utoipa::path(
     tag = "candidates",
@@ -1057,6 +1067,8 @@ pub struct WithdrawalRequest {
     pub reason: String,
 }
 
+/// Withdraw a candidate
+///
 /// Withdraws a candidate from any state before appointment: the nominating department or HRSS.
 #[utoipa::path(
     tag = "candidates",
@@ -1140,6 +1152,8 @@ pub struct TermView {
     pub certificate_no: String,
 }
 
+/// Appoint a candidate
+///
 /// Appoints a candidate whose notice has passed: refused while the 7-day window is open
 /// (`notice_window_open`) or an objection is unresolved (`objection_open`); checks the term
 /// (1–3 years), the age (under 70 unless an approved exception) and the cap (Art. 3, 4.1,

@@ -51,6 +51,8 @@ pub struct FieldList {
     pub items: Vec<FieldView>,
 }
 
+/// List fields of expertise
+///
 /// Every field of expertise with its lead department (for nomination forms).
 #[utoipa::path(tag = "fields", security(()), responses((status = 200, description = "All fields", body = FieldList)))]
 #[get("/fields")]
@@ -76,6 +78,8 @@ pub struct PutFieldRequest {
     pub lead_org_id: String,
 }
 
+/// Create or change a field
+///
 /// Creates or changes a field and its lead department. Candidates already nominated keep the
 /// department they were routed to.
 #[utoipa::path(

@@ -213,6 +213,8 @@ pub struct CreateListRequest {
     pub candidate_ids: Vec<String>,
 }
 
+/// Submit a recommendation list
+///
 /// Gathers background-checked candidates into a recommendation list submitted to the
 /// government (Art. 4.3); each becomes `submitted`.
 #[utoipa::path(
@@ -337,6 +339,8 @@ pub struct ListFilter {
     pub state: Option<ListState>,
 }
 
+/// List recommendation lists
+///
 /// Recommendation lists, newest first.
 #[utoipa::path(
     tag = "recommendation lists",
@@ -386,6 +390,8 @@ async fn list_lists(
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
+/// Get a recommendation list
+///
 /// One recommendation list with its candidates.
 #[utoipa::path(
     tag = "recommendation lists",
@@ -429,6 +435,8 @@ pub struct DecisionRequest {
     pub decisions: Vec<CandidateDecision>,
 }
 
+/// Record the executive meeting's decision
+///
 /// Records the executive meeting's decision on each candidate of the list (Art. 4.4):
 /// approved or rejected; an age exception (Art. 5.5) is approved here.
 #[utoipa::path(
@@ -607,6 +615,8 @@ pub struct PartyCommitteeReportRequest {
     pub note: Option<String>,
 }
 
+/// Record the report to the party committee
+///
 /// Records that the decided list was reported to the party committee (Art. 4.4): required
 /// before any of its candidates can go on public notice.
 #[utoipa::path(

@@ -52,6 +52,8 @@ pub fn catalog() -> Vec<EnumCatalog> {
     ]
 }
 
+/// List every enum with labels
+///
 /// Every enum with English and zh-CN labels, for building forms and filters.
 #[utoipa::path(tag = "meta", security(()), responses((status = 200, description = "Every enum", body = EnumCatalogView)))]
 #[get("/meta/enums")]

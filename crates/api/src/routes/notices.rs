@@ -59,6 +59,8 @@ pub struct CreateNoticeRequest {
     pub candidates: Vec<NoticeCandidate>,
 }
 
+/// Publish a public notice
+///
 /// Publishes approved candidates, whose list was reported to the party committee, on a public
 /// notice of 7 calendar days (Art. 4.4, 4.5). Each becomes `in_notice`.
 #[utoipa::path(
@@ -227,6 +229,8 @@ pub struct ObjectionFilter {
     pub candidate_id: Option<String>,
 }
 
+/// List objections
+///
 /// Objections filed against public notices, newest first.
 #[utoipa::path(
     tag = "notices",
@@ -294,6 +298,8 @@ pub struct ResolutionRequest {
     pub reason: String,
 }
 
+/// Resolve an objection
+///
 /// Resolves an objection (Art. 4.5): upheld — the candidate is rejected; dismissed — the
 /// candidate stays on notice and can be appointed once the window is over and no objection
 /// is open.

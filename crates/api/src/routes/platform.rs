@@ -19,6 +19,8 @@ pub struct Health {
     pub database: Option<String>,
 }
 
+/// Liveness
+///
 /// Liveness: the process answers.
 #[utoipa::path(tag = "platform", security(()), responses((status = 200, description = "The process is alive", body = Health)))]
 #[get("/healthz")]
@@ -29,6 +31,8 @@ async fn healthz() -> HttpResponse {
     })
 }
 
+/// Readiness
+///
 /// Readiness: the database is reachable.
 #[utoipa::path(
     tag = "platform",
@@ -54,6 +58,8 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// Prometheus metrics
+///
 /// Prometheus metrics of this replica: requests by route and status, latency histogram.
 #[utoipa::path(
     tag = "platform",

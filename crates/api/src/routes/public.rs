@@ -122,6 +122,8 @@ pub async fn public_notice<C: ConnectionTrait>(
     })
 }
 
+/// List public notices
+///
 /// Public notices, newest first.
 #[utoipa::path(
     tag = "public",
@@ -160,6 +162,8 @@ async fn list_notices(
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
+/// Get a public notice
+///
 /// One public notice.
 #[utoipa::path(
     tag = "public",
@@ -205,6 +209,8 @@ pub struct ObjectionReceipt {
     pub filed_at: DateTime<FixedOffset>,
 }
 
+/// File an objection
+///
 /// Files an objection while the notice window is open (Art. 4.5). No token; limited per
 /// client address.
 #[utoipa::path(
@@ -312,6 +318,8 @@ pub struct RosterEntry {
     pub term_ends_on: NaiveDate,
 }
 
+/// Get the public roster
+///
 /// The public roster: advisors in office today (Art. 4.6, 向社会公开).
 #[utoipa::path(
     tag = "public",
@@ -397,6 +405,8 @@ pub struct SelfNominationReceipt {
     pub received_at: DateTime<FixedOffset>,
 }
 
+/// Nominate oneself
+///
 /// An expert or scholar nominates themself (Art. 4.1, 专家学者自荐). No token; limited per
 /// client address; routed to the lead department of the chosen field.
 #[utoipa::path(
