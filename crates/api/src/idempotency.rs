@@ -13,7 +13,7 @@ use actix_web::{
 use guwen_persistence::{
     db::is_unique_violation,
     idempotency::{self, NewStoredResponse, StoredResponse},
-    sea_orm::{DatabaseTransaction, TransactionTrait},
+    sea_orm::DatabaseTransaction,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -99,7 +99,7 @@ where
         h.update(serde_json::to_vec(request).unwrap_or_default());
         hex::encode(h.finalize())
     };
-    let tx = state.db.begin().await?;
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     if let Some(k) = &key.0
         && let Some(stored) = idempotency::find(&tx, scope, k).await?
     {

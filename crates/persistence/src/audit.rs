@@ -95,6 +95,23 @@ pub fn chain_hash(prev_hash: &str, event: &audit_event::Model) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// Begins a transaction that will write audit events, taking the chain's head lock first.
+///
+/// Every writing transaction locks the head before any other row, so all of them lock in the
+/// same order and PostgreSQL cannot deadlock two multi-object changes against each other.
+pub async fn begin_write(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    let tx = db.begin().await?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(&tx)
+        .await?;
+    Ok(tx)
+}
+
 /// Appends one event inside the caller's transaction. Pass the transaction, never the pool.
 pub async fn append<C: ConnectionTrait>(
     tx: &C,

@@ -23,7 +23,7 @@ use guwen_persistence::{
     guard,
     sea_orm::{
         ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait,
-        PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::Expr,
+        PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -914,7 +914,7 @@ async fn record_preliminary_review(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
-    let tx = state.db.begin().await?;
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     let (c, s) = load_visible(&tx, &caller, &id).await?;
     require_may_act(&caller, &c, &s, CandidateAction::PreliminaryReview)?;
     let from = effective_state(&c, &s, today)?;
@@ -1017,7 +1017,7 @@ async fn record_background_check(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let findings = required_text("findings", &body.findings, 5000)?;
-    let tx = state.db.begin().await?;
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     let (c, s) = load_visible(&tx, &caller, &id).await?;
     let from = effective_state(&c, &s, today)?;
     let to = nomination::transition(from, CandidateAction::BackgroundCheck, body.passed)?;
@@ -1088,7 +1088,7 @@ async fn withdraw(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let reason = required_text("reason", &body.reason, 1000)?;
-    let tx = state.db.begin().await?;
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     let (c, s) = load_visible(&tx, &caller, &id).await?;
     require_may_act(&caller, &c, &s, CandidateAction::Withdraw)?;
     let shown = effective_state(&c, &s, today)?;
@@ -1178,7 +1178,7 @@ async fn appoint(
     let agreement_ref = required_text("agreement_ref", &body.agreement_ref, 200)?;
     let certificate_no = appointment::normalize_certificate_no(&body.certificate_no)
         .map_err(|v| ApiError::invalid_field("certificate_no", v.message))?;
-    let tx = state.db.begin().await?;
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     let (c, s) = load_visible(&tx, &caller, &id).await?;
     // Serialise appointments on every replica: the cap is counted under this lock.
     guard::lock(&tx, "advisor_appointment").await?;

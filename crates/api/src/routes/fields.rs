@@ -6,7 +6,7 @@ use guwen_domain::{audit::AuditAction, time::to_cst};
 use guwen_persistence::{
     audit::truncate_to_micros,
     entity::field,
-    sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder, TransactionTrait, sea_query::OnConflict},
+    sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder, sea_query::OnConflict},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -117,7 +117,7 @@ async fn put_field(
         lead_org_id: Set(required_text("lead_org_id", &body.lead_org_id, 100)?),
         updated_at: Set(truncate_to_micros(ctx.now)),
     };
-    let tx = state.db.begin().await?;
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     let before = field::Entity::find_by_id(code.clone()).one(&tx).await?;
     field::Entity::insert(model)
         .on_conflict(

@@ -454,7 +454,6 @@ async fn decide(
     id: web::Path<String>,
     body: ApiJson<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    use guwen_persistence::sea_orm::TransactionTrait;
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let meeting_ref = required_text("meeting_ref", &body.meeting_ref, 200)?;
@@ -464,7 +463,7 @@ async fn decide(
             "must not be in the future",
         ));
     }
-    let tx = state.db.begin().await?;
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     let l = load(&tx, &id).await?;
     let now = truncate_to_micros(ctx.now);
     let updated = recommendation_list::Entity::update_many()
@@ -634,7 +633,6 @@ async fn report(
     id: web::Path<String>,
     body: ApiJson<PartyCommitteeReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    use guwen_persistence::sea_orm::TransactionTrait;
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let reference = required_text("reference", &body.reference, 200)?;
@@ -645,7 +643,7 @@ async fn report(
             "must not be in the future",
         ));
     }
-    let tx = state.db.begin().await?;
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     let l = load(&tx, &id).await?;
     if l.state != "decided" {
         return Err(ApiError::conflict(

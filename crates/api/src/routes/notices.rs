@@ -14,10 +14,7 @@ use guwen_domain::{
 use guwen_persistence::{
     audit::truncate_to_micros,
     entity::{candidate, notice, objection},
-    sea_orm::{
-        ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-        TransactionTrait,
-    },
+    sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -320,7 +317,7 @@ async fn resolve_objection(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let reason = required_text("reason", &body.reason, 2000)?;
-    let tx = state.db.begin().await?;
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     let o = objection::Entity::find_by_id(id.into_inner())
         .one(&tx)
         .await?
