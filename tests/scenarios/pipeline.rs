@@ -311,3 +311,80 @@ async fn art_4_a_candidate_goes_from_nomination_to_the_public_roster() {
         .json();
     assert_eq!(v["valid"], true, "{v}");
 }
+
+/// Art. 4.4–4.6: a notice already posted on the portal may be recorded with its real start
+/// date, never before the report to the party committee; once its 7 days are over the
+/// candidate can be appointed.
+#[tokio::test]
+async fn art_4_5_a_notice_recorded_late_keeps_its_real_window() {
+    let app = spawn_app().await;
+    let id = nominate(&app, &nomination(&app, "李明", 50, 15)).await;
+    lead(&app)
+        .post(
+            &format!("/api/v1/candidates/{id}/preliminary-review"),
+            &passing_review(),
+        )
+        .await
+        .assert_status(200);
+    app.hrss()
+        .post(
+            &format!("/api/v1/candidates/{id}/background-check"),
+            &json!({"passed": true, "findings": "无"}),
+        )
+        .await
+        .assert_status(200);
+    let list = app
+        .hrss()
+        .post(
+            "/api/v1/recommendation-lists",
+            &json!({"title": "补录", "candidate_ids": [id]}),
+        )
+        .await
+        .json();
+    let list_id = list["id"].as_str().unwrap();
+    let ten_days_ago = today(&app) - chrono::Days::new(10);
+    app.government()
+        .post(
+            &format!("/api/v1/recommendation-lists/{list_id}/decision"),
+            &json!({"meeting_ref": "第9次常务会议", "meeting_date": ten_days_ago, "decisions": [{"candidate_id": id, "approved": true}]}),
+        )
+        .await
+        .assert_status(200);
+    app.hrss()
+        .post(
+            &format!("/api/v1/recommendation-lists/{list_id}/party-committee-report"),
+            &json!({"reported_on": ten_days_ago, "reference": "二政报〔2026〕3号"}),
+        )
+        .await
+        .assert_status(200);
+    let notice = |starts_on: NaiveDate| json!({"title": "公示", "starts_on": starts_on, "candidates": [{"candidate_id": id, "proposed_term_years": 1}]});
+    let before_report = app
+        .hrss()
+        .post(
+            "/api/v1/notices",
+            &notice(ten_days_ago - chrono::Days::new(1)),
+        )
+        .await;
+    before_report.assert_problem(422, "validation_failed");
+    assert_eq!(before_report.json()["errors"][0]["field"], "starts_on");
+    app.hrss()
+        .post(
+            "/api/v1/notices",
+            &notice(today(&app) - chrono::Days::new(9)),
+        )
+        .await
+        .assert_status(201);
+    let c = app
+        .hrss()
+        .get(&format!("/api/v1/candidates/{id}"))
+        .await
+        .json();
+    assert_eq!(c["state"], "notice_passed");
+    app.hrss()
+        .post(
+            &format!("/api/v1/candidates/{id}/appointment"),
+            &appointment(&app, 1, "EL-GW-2026-090"),
+        )
+        .await
+        .assert_status(201);
+}

@@ -35,6 +35,9 @@ use crate::{
     state::AppState,
 };
 
+/// How far ahead a notice may be scheduled.
+const MAX_DAYS_AHEAD: u64 = 90;
+
 /// One candidate to put on notice.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct NoticeCandidate {
@@ -50,7 +53,9 @@ pub struct CreateNoticeRequest {
     #[validate(length(min = 1, max = 200))]
     #[schema(example = "二连浩特市人民政府顾问拟聘人选公示")]
     pub title: String,
-    /// First day of the 7-day window (China Standard Time), today or later.
+    /// First day of the 7-day window (China Standard Time). A notice already posted on the
+    /// government portal may be recorded with its real start date, but not one before the
+    /// report to the party committee; at most 90 days ahead.
     pub starts_on: NaiveDate,
     #[validate(length(min = 1, max = 50), nested)]
     pub candidates: Vec<NoticeCandidate>,
@@ -59,7 +64,8 @@ pub struct CreateNoticeRequest {
 /// Publish a public notice
 ///
 /// Publishes approved candidates, whose list was reported to the party committee, on a public
-/// notice of 7 calendar days (Art. 4.4, 4.5). Each becomes `in_notice`.
+/// notice of 7 calendar days (Art. 4.4, 4.5). Each becomes `in_notice`; objections are
+/// accepted while the window is open and the appointment is possible once it is over.
 #[utoipa::path(
     tag = "notices",
     security(("bearer" = ["hrss"])),
@@ -79,10 +85,10 @@ async fn create_notice(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let title = required_text("title", &body.title, 200)?;
-    if body.starts_on < today {
+    if body.starts_on > today + chrono::Days::new(MAX_DAYS_AHEAD) {
         return Err(ApiError::invalid_field(
             "starts_on",
-            "must be today or later (China Standard Time)",
+            format!("must be at most {MAX_DAYS_AHEAD} days ahead"),
         ));
     }
     let mut seen = HashSet::new();
@@ -131,6 +137,19 @@ async fn create_notice(
                 appointment::check_publish_notice(from, reported).map_err(|v| {
                     ApiError::from(v).with_detail_prefix(&format!("candidate {}: ", c.id))
                 })?;
+                // A notice already posted on the government portal may be recorded late, but
+                // it cannot have started before the list was reported (Art. 4.4 before 4.5).
+                if let Some(reported_on) = s.list.as_ref().and_then(|l| l.party_committee_reported_on)
+                    && body.starts_on < reported_on
+                {
+                    return Err(ApiError::invalid_field(
+                        "starts_on",
+                        format!(
+                            "must not be before {reported_on}, when candidate {}'s list was reported to the party committee",
+                            c.id
+                        ),
+                    ));
+                }
                 let changes = candidate::ActiveModel {
                     notice_id: Set(Some(notice_id.clone())),
                     proposed_term_years: Set(Some(
