@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_appointment;
+mod m0003_work;
 pub use m0001_foundation::GENESIS_HASH;
 
 /// Every migration, in order.
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_appointment::Migration),
+            Box::new(m0003_work::Migration),
         ]
     }
 }
