@@ -93,12 +93,14 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Db, DbSetupError
         seconds: CONNECT_TIMEOUT.as_secs(),
         cause,
     };
-    let db = tokio::time::timeout(CONNECT_TIMEOUT, Database::connect(options))
-        .await
-        .map_err(|_| unreachable("timed out".into()))?
-        .map_err(|e| unreachable(safe_cause(&e)))?;
-    tokio::time::timeout(CONNECT_TIMEOUT, db.ping())
-        .await
+    // One deadline for opening the pool and the first round trip.
+    let opened = tokio::time::timeout(CONNECT_TIMEOUT, async {
+        let db = Database::connect(options).await?;
+        db.ping().await?;
+        Ok::<_, DbErr>(db)
+    })
+    .await;
+    let db = opened
         .map_err(|_| unreachable("timed out".into()))?
         .map_err(|e| unreachable(safe_cause(&e)))?;
     Ok(db)
