@@ -2,5 +2,6 @@
 //! `TEST_DATABASE_URL` is set (each test gets its own schema).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod auth;
 mod pipeline;
 mod platform;
