@@ -2,6 +2,8 @@
 //! `TEST_DATABASE_URL` is set (each test gets its own schema).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
 mod auth;
+mod errors;
 mod pipeline;
 mod platform;

@@ -1,0 +1,193 @@
+//! The audit trail (DOMAIN.md §6): append-only, hash-chained, filterable, verifiable.
+
+use guwen_persistence::audit::{self, Actor, Context, NewEvent};
+use guwen_tests::{TestApp, spawn_app};
+use sea_orm::ConnectionTrait;
+
+async fn append(app: &TestApp, n: usize) {
+    for i in 0..n {
+        let tx = guwen_persistence::audit::begin_write(app.db())
+            .await
+            .unwrap();
+        audit::append(
+            &tx,
+            &Context {
+                actor: Actor {
+                    sub: "alice".into(),
+                    roles: vec!["hrss".into()],
+                    org_id: None,
+                },
+                request_id: Some(format!("req-{i}")),
+                now: chrono::Utc::now(),
+            },
+            NewEvent {
+                action: if i % 2 == 0 {
+                    "candidate_nominated"
+                } else {
+                    "candidate_withdrawn"
+                }
+                .into(),
+                object_type: "candidate".into(),
+                object_id: format!("c-{i}"),
+                state_before: None,
+                state_after: Some("nominated".into()),
+                reason: Some(format!("reason {i}")),
+                details: Some(serde_json::json!({"i": i})),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_trail_pages_filters_and_orders() {
+    let app = spawn_app().await;
+    append(&app, 5).await;
+    let mut seqs = Vec::new();
+    let mut url = "/api/v1/audit-events?limit=2".to_owned();
+    let mut pages = 0;
+    loop {
+        let page = app.auditor().get(&url).await.json();
+        pages += 1;
+        seqs.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["seq"].as_i64().unwrap()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("/api/v1/audit-events?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seqs, [1, 2, 3, 4, 5]);
+    let desc = app
+        .auditor()
+        .get("/api/v1/audit-events?order=desc&limit=2")
+        .await
+        .json();
+    let first: Vec<i64> = desc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(first, [5, 4]);
+    let withdrawn = app
+        .hrss()
+        .get("/api/v1/audit-events?action=candidate_withdrawn")
+        .await
+        .json();
+    assert_eq!(withdrawn["items"].as_array().unwrap().len(), 2);
+    let one = app
+        .hrss()
+        .get("/api/v1/audit-events?object_id=c-3")
+        .await
+        .json();
+    let event = &one["items"][0];
+    assert_eq!(event["actor"]["sub"], "alice");
+    assert_eq!(event["request_id"], "req-3");
+    assert_eq!(event["details"]["i"], 3);
+    assert!(event["occurred_at"].as_str().unwrap().ends_with("+08:00"));
+}
+
+#[tokio::test]
+async fn verification_finds_a_row_changed_behind_its_back() {
+    let app = spawn_app().await;
+    append(&app, 5).await;
+    let v = app
+        .auditor()
+        .get("/api/v1/audit-events/verification")
+        .await
+        .json();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["checked"], 5);
+
+    app.db()
+        .execute_unprepared("UPDATE audit_events SET reason = 'forged' WHERE seq = 3")
+        .await
+        .unwrap();
+    let v = app
+        .auditor()
+        .get("/api/v1/audit-events/verification")
+        .await
+        .json();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["checked"], 2);
+    assert_eq!(v["first_broken"]["seq"], 3);
+    assert_eq!(v["first_broken"]["problem"], "hash_mismatch");
+}
+
+#[tokio::test]
+async fn verification_finds_removed_events() {
+    let app = spawn_app().await;
+    append(&app, 5).await;
+    app.db()
+        .execute_unprepared("DELETE FROM audit_events WHERE seq = 5")
+        .await
+        .unwrap();
+    let v = app
+        .auditor()
+        .get("/api/v1/audit-events/verification")
+        .await
+        .json();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["first_broken"]["problem"], "head_mismatch");
+
+    app.db()
+        .execute_unprepared("DELETE FROM audit_events WHERE seq = 2")
+        .await
+        .unwrap();
+    let v = app
+        .auditor()
+        .get("/api/v1/audit-events/verification")
+        .await
+        .json();
+    assert_eq!(v["first_broken"]["seq"], 2);
+    assert_eq!(v["first_broken"]["problem"], "sequence_gap");
+}
+
+/// Concurrent writers append one after another: the chain never forks.
+#[tokio::test]
+async fn concurrent_writers_keep_one_chain() {
+    let app = spawn_app().await;
+    let mut handles = Vec::new();
+    for i in 0..20 {
+        let db = app.db().clone();
+        handles.push(tokio::spawn(async move {
+            let tx = guwen_persistence::audit::begin_write(&db).await.unwrap();
+            audit::append(
+                &tx,
+                &Context {
+                    actor: Actor::anonymous(),
+                    request_id: None,
+                    now: chrono::Utc::now(),
+                },
+                NewEvent {
+                    action: "objection_filed".into(),
+                    object_type: "objection".into(),
+                    object_id: format!("o-{i}"),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    let v = app
+        .auditor()
+        .get("/api/v1/audit-events/verification")
+        .await
+        .json();
+    assert_eq!(v["valid"], true, "{v}");
+    assert_eq!(v["checked"], 20);
+    assert_eq!(v["last_seq"], 20);
+}
