@@ -6,4 +6,5 @@ mod audit;
 mod auth;
 mod errors;
 mod pipeline;
+mod pipeline_rules;
 mod platform;
