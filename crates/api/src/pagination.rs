@@ -2,6 +2,9 @@
 //! responses are `{items, next_cursor}`.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use guwen_persistence::sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -62,4 +65,48 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Which way a list runs over its id (UUIDv7 ids sort by creation time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    NewestFirst,
+    OldestFirst,
+}
+
+/// One page of `query` ordered by the text id `column`, after the page's cursor, with the
+/// cursor of the next page.
+pub async fn page_of<E, C>(
+    db: &C,
+    mut query: Select<E>,
+    column: E::Column,
+    page: &PageParams,
+    kind: &str,
+    direction: Direction,
+    id_of: impl Fn(&E::Model) -> String,
+) -> Result<(Vec<E::Model>, Option<String>), ApiError>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let limit = page.limit()?;
+    if let Some(cursor) = page.cursor::<String>(kind)? {
+        query = match direction {
+            Direction::NewestFirst => query.filter(column.lt(cursor)),
+            Direction::OldestFirst => query.filter(column.gt(cursor)),
+        };
+    }
+    query = match direction {
+        Direction::NewestFirst => query.order_by_desc(column),
+        Direction::OldestFirst => query.order_by_asc(column),
+    };
+    let mut rows = query.limit(limit + 1).all(db).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        rows.last().map(|r| encode_cursor(kind, &id_of(r)))
+    } else {
+        None
+    };
+    Ok((rows, next_cursor))
 }

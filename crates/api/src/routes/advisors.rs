@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use guwen_domain::{role::Role, time::to_cst};
 use guwen_persistence::{
     entity::{advisor, advisor_term},
-    sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect},
+    sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -19,7 +19,7 @@ use super::{
 use crate::{
     access::Caller,
     error::ApiError,
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -187,7 +187,6 @@ async fn list_advisors(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "advisors";
-    let limit = page.limit()?;
     let today = state.clock.today();
     let mut query = advisor::Entity::find();
     let staff = [
@@ -218,21 +217,16 @@ async fn list_advisors(
     if let Some(f) = &filter.field {
         query = query.filter(advisor::Column::FieldCode.eq(f.clone()));
     }
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(advisor::Column::Id.lt(cursor));
-    }
-    let mut rows = query
-        .order_by_desc(advisor::Column::Id)
-        .limit(limit + 1)
-        .all(&state.db)
-        .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|a| encode_cursor(KIND, &a.id))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        advisor::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let fields = fields_by_code(&state.db).await?;
     let items = rows
         .iter()

@@ -23,7 +23,7 @@ use guwen_persistence::{
     guard,
     sea_orm::{
         ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait,
-        PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+        PaginatorTrait, QueryFilter, sea_query::Expr,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -32,14 +32,15 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::common::{
-    FieldRef, Transition, field_ref, fields_by_code, new_id, optional_text, record, required_text,
+    FieldRef, Transition, field_ref, fields_by_code, new_id, optional_text, parse_stored, record,
+    required_text,
 };
 use crate::{
     access::{Caller, audit_context},
     error::ApiError,
     extract::ApiJson,
     idempotency::{self, Created, IdempotencyKey},
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -343,11 +344,6 @@ pub fn allowed_actions(
         .collect()
 }
 
-fn parse<T: std::str::FromStr>(what: &str, v: &str) -> Result<T, ApiError> {
-    v.parse()
-        .map_err(|_| ApiError::internal(format!("stored {what} `{v}` is not valid")))
-}
-
 /// Builds the view of one candidate for one caller.
 pub fn view(
     caller: &Caller,
@@ -408,7 +404,7 @@ pub fn view(
     Ok(CandidateView {
         id: c.id.clone(),
         state,
-        channel: parse("channel", &c.channel)?,
+        channel: parse_stored("channel", &c.channel)?,
         field: field_ref(fields, &c.field_code),
         nominating_org_id: c.nominating_org_id.clone(),
         lead_org_id: c.lead_org_id.clone(),
@@ -795,7 +791,6 @@ async fn list_candidates(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "candidates";
-    let limit = page.limit()?;
     let mut query = candidate::Entity::find();
     if !(caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor)) {
         let org = caller.org_id().unwrap_or_default().to_owned();
@@ -826,21 +821,16 @@ async fn list_candidates(
     if let Some(n) = &filter.notice_id {
         query = query.filter(candidate::Column::NoticeId.eq(n.clone()));
     }
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(candidate::Column::Id.lt(cursor));
-    }
-    let mut rows = query
-        .order_by_desc(candidate::Column::Id)
-        .limit(limit + 1)
-        .all(&state.db)
-        .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|c| encode_cursor(KIND, &c.id))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        candidate::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let today = state.clock.today();
     let around = surroundings(&state.db, &rows).await?;
     let fields = fields_by_code(&state.db).await?;

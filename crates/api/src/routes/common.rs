@@ -170,3 +170,10 @@ pub fn optional_text(
         Some(v) => required_text(field, v, max).map(Some),
     }
 }
+
+/// Parses a value the service itself stored (a state, a channel); failure is an internal error.
+pub fn parse_stored<T: std::str::FromStr>(what: &str, value: &str) -> Result<T, ApiError> {
+    value
+        .parse()
+        .map_err(|_| ApiError::internal(format!("stored {what} `{value}` is not valid")))
+}

@@ -20,7 +20,7 @@ use crate::{
     error::ApiError,
     extract::ApiJson,
     idempotency::{self, Created, IdempotencyKey},
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -149,20 +149,22 @@ pub struct ExpertFilter {
 #[get("/temporary-experts")]
 async fn list_experts(state: web::Data<AppState>, filter: web::Query<ExpertFilter>, page: web::Query<PageParams>) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "experts";
-    let limit = page.limit()?;
     let mut query = temporary_expert::Entity::find();
     if let Some(d) = filter.active_on {
         query = query
             .filter(temporary_expert::Column::StartsOn.lte(d))
             .filter(temporary_expert::Column::EndsOn.gte(d));
     }
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(temporary_expert::Column::Id.lt(cursor));
-    }
-    let mut rows = query.order_by_desc(temporary_expert::Column::Id).limit(limit + 1).all(&state.db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|e| encode_cursor(KIND, &e.id)) } else { None };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        temporary_expert::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(Page {
         items: rows.into_iter().map(view).collect::<Vec<_>>(),
         next_cursor,

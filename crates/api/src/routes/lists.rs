@@ -17,7 +17,7 @@ use guwen_persistence::{
     entity::{candidate, recommendation_list},
     sea_orm::{
         ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
-        QueryOrder, QuerySelect, sea_query::Expr,
+        QueryOrder, sea_query::Expr,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,7 @@ use crate::{
     error::ApiError,
     extract::ApiJson,
     idempotency::{self, Created, IdempotencyKey},
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -356,7 +356,6 @@ async fn list_lists(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "lists";
-    let limit = page.limit()?;
     let mut query = recommendation_list::Entity::find();
     if let Some(s) = filter.state {
         query = query.filter(
@@ -367,21 +366,16 @@ async fn list_lists(
             }),
         );
     }
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(recommendation_list::Column::Id.lt(cursor));
-    }
-    let mut rows = query
-        .order_by_desc(recommendation_list::Column::Id)
-        .limit(limit + 1)
-        .all(&state.db)
-        .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|l| encode_cursor(KIND, &l.id))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        recommendation_list::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let today = state.clock.today();
     let mut items = Vec::with_capacity(rows.len());
     for l in &rows {

@@ -25,7 +25,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::{
-    common::{Transition, new_id, optional_text, record, required_text},
+    common::{parse_stored, Transition, new_id, optional_text, record, required_text},
     tasks::parse_confidentiality,
 };
 use crate::{
@@ -33,13 +33,10 @@ use crate::{
     error::ApiError,
     extract::ApiJson,
     idempotency::{self, Created, IdempotencyKey},
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
-fn parse<T: std::str::FromStr>(what: &str, v: &str) -> Result<T, ApiError> {
-    v.parse().map_err(|_| ApiError::internal(format!("stored {what} `{v}` is not valid")))
-}
 
 /// An invited advisor and their attendance.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -162,7 +159,7 @@ async fn load<C: ConnectionTrait>(db: &C, caller: &Caller, id: &str) -> Result<L
 }
 
 async fn render<C: ConnectionTrait>(db: &C, caller: &Caller, l: Loaded) -> Result<MeetingView, ApiError> {
-    let organizer: MeetingOrganizer = parse("organizer", &l.meeting.organizer)?;
+    let organizer: MeetingOrganizer = parse_stored("organizer", &l.meeting.organizer)?;
     let names: std::collections::HashMap<String, String> = advisor::Entity::find()
         .filter(advisor::Column::Id.is_in(l.invitations.iter().map(|i| i.advisor_id.clone()).collect::<Vec<_>>()))
         .all(db)
@@ -176,7 +173,7 @@ async fn render<C: ConnectionTrait>(db: &C, caller: &Caller, l: Loaded) -> Resul
         if !staff && caller.advisor_id() != Some(i.advisor_id.as_str()) {
             continue;
         }
-        let attendance: Option<Attendance> = i.attendance.as_deref().map(|a| parse("attendance", a)).transpose()?;
+        let attendance: Option<Attendance> = i.attendance.as_deref().map(|a| parse_stored("attendance", a)).transpose()?;
         invitations.push(InvitationView {
             advisor_id: i.advisor_id.clone(),
             advisor_name: names.get(&i.advisor_id).cloned().unwrap_or_default(),
@@ -215,7 +212,7 @@ async fn render<C: ConnectionTrait>(db: &C, caller: &Caller, l: Loaded) -> Resul
         agenda: l.meeting.agenda,
         held_at: to_cst(l.meeting.held_at),
         location: l.meeting.location,
-        confidentiality: parse("confidentiality", &l.meeting.confidentiality)?,
+        confidentiality: parse_stored("confidentiality", &l.meeting.confidentiality)?,
         task_id: l.meeting.task_id,
         attendance_required: work::attendance_required(organizer),
         invitations,
@@ -379,7 +376,6 @@ pub struct MeetingFilter {
 #[get("/meetings")]
 async fn list_meetings(state: web::Data<AppState>, caller: Caller, filter: web::Query<MeetingFilter>, page: web::Query<PageParams>) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "meetings";
-    let limit = page.limit()?;
     let mut query = meeting::Entity::find();
     if !(caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor)) {
         let mut ids: Vec<String> = Vec::new();
@@ -417,13 +413,16 @@ async fn list_meetings(state: web::Data<AppState>, caller: Caller, filter: web::
     if let Some(o) = filter.organizer {
         query = query.filter(meeting::Column::Organizer.eq(o.code()));
     }
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(meeting::Column::Id.lt(cursor));
-    }
-    let mut rows = query.order_by_desc(meeting::Column::Id).limit(limit + 1).all(&state.db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|m| encode_cursor(KIND, &m.id)) } else { None };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        meeting::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let mut items = Vec::with_capacity(rows.len());
     for m in rows {
         let l = load(&state.db, &caller, &m.id).await?;

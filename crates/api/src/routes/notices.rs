@@ -14,7 +14,7 @@ use guwen_domain::{
 use guwen_persistence::{
     audit::truncate_to_micros,
     entity::{candidate, notice, objection},
-    sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect},
+    sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -31,7 +31,7 @@ use crate::{
     error::ApiError,
     extract::ApiJson,
     idempotency::{self, Created, IdempotencyKey},
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -261,7 +261,6 @@ async fn list_objections(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "objections";
-    let limit = page.limit()?;
     let mut query = objection::Entity::find();
     if let Some(s) = filter.status {
         query = query.filter(objection::Column::Status.eq(s.code()));
@@ -272,21 +271,16 @@ async fn list_objections(
     if let Some(c) = &filter.candidate_id {
         query = query.filter(objection::Column::CandidateId.eq(c.clone()));
     }
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(objection::Column::Id.lt(cursor));
-    }
-    let mut rows = query
-        .order_by_desc(objection::Column::Id)
-        .limit(limit + 1)
-        .all(&state.db)
-        .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|o| encode_cursor(KIND, &o.id))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        objection::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let ids: Vec<String> = rows.iter().map(|o| o.candidate_id.clone()).collect();
     let names: std::collections::HashMap<String, String> = candidate::Entity::find()
         .filter(candidate::Column::Id.is_in(ids))

@@ -22,7 +22,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::{
-    common::{Transition, new_id, record, required_text},
+    common::{parse_stored, Transition, new_id, record, required_text},
     tasks::{parse_confidentiality, refresh_task_state, set_assignment_state},
 };
 use crate::{
@@ -30,7 +30,7 @@ use crate::{
     error::ApiError,
     extract::ApiJson,
     idempotency::{self, Created, IdempotencyKey},
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -53,15 +53,12 @@ pub struct OpinionView {
     pub submitted_at: DateTime<FixedOffset>,
 }
 
-fn parse<T: std::str::FromStr>(what: &str, v: &str) -> Result<T, ApiError> {
-    v.parse().map_err(|_| ApiError::internal(format!("stored {what} `{v}` is not valid")))
-}
 
 fn view(o: opinion::Model) -> Result<OpinionView, ApiError> {
     Ok(OpinionView {
-        channel: parse("channel", &o.channel)?,
-        confidentiality: parse("confidentiality", &o.confidentiality)?,
-        timeliness: o.timeliness.as_deref().map(|t| parse("timeliness", t)).transpose()?,
+        channel: parse_stored("channel", &o.channel)?,
+        confidentiality: parse_stored("confidentiality", &o.confidentiality)?,
+        timeliness: o.timeliness.as_deref().map(|t| parse_stored("timeliness", t)).transpose()?,
         id: o.id,
         advisor_id: o.advisor_id,
         task_id: o.task_id,
@@ -164,7 +161,7 @@ async fn create_opinion(
                 .one(tx)
                 .await?
                 .ok_or_else(|| ApiError::internal("assignment without task"))?;
-            let current: AssignmentState = parse("assignment state", &a.state)?;
+            let current: AssignmentState = parse_stored("assignment state", &a.state)?;
             work::check_can_deliver(current)?;
             major = major || t.major_issue;
             delivery = Some((a, t, current));
@@ -252,7 +249,6 @@ pub struct OpinionFilter {
 #[get("/opinions")]
 async fn list_opinions(state: web::Data<AppState>, caller: Caller, filter: web::Query<OpinionFilter>, page: web::Query<PageParams>) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "opinions";
-    let limit = page.limit()?;
     let mut query = opinion::Entity::find();
     if !(caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor)) {
         let mut scope = Condition::any();
@@ -278,13 +274,16 @@ async fn list_opinions(state: web::Data<AppState>, caller: Caller, filter: web::
     if let Some(c) = filter.channel {
         query = query.filter(opinion::Column::Channel.eq(c.code()));
     }
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(opinion::Column::Id.lt(cursor));
-    }
-    let mut rows = query.order_by_desc(opinion::Column::Id).limit(limit + 1).all(&state.db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|o| encode_cursor(KIND, &o.id)) } else { None };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        opinion::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let items = rows.into_iter().map(view).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }

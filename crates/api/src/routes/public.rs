@@ -15,7 +15,6 @@ use guwen_persistence::{
     entity::{advisor, candidate, notice, objection},
     sea_orm::{
         ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-        QuerySelect,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -35,7 +34,7 @@ use crate::{
     error::ApiError,
     extract::ApiJson,
     idempotency::{self, Created, IdempotencyKey},
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -137,23 +136,17 @@ async fn list_notices(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "notices";
-    let limit = page.limit()?;
-    let mut query = notice::Entity::find();
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(notice::Column::Id.lt(cursor));
-    }
-    let mut rows = query
-        .order_by_desc(notice::Column::Id)
-        .limit(limit + 1)
-        .all(&state.db)
-        .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|n| encode_cursor(KIND, &n.id))
-    } else {
-        None
-    };
+    let query = notice::Entity::find();
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        notice::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let today = state.clock.today();
     let mut items = Vec::with_capacity(rows.len());
     for n in &rows {
@@ -333,27 +326,21 @@ async fn roster(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "roster";
-    let limit = page.limit()?;
     let today = state.clock.today();
-    let mut query = advisor::Entity::find()
+    let query = advisor::Entity::find()
         .filter(advisor::Column::Status.eq("active"))
         .filter(advisor::Column::TermStartsOn.lte(today))
         .filter(advisor::Column::TermEndsOn.gte(today));
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(advisor::Column::Id.gt(cursor));
-    }
-    let mut rows = query
-        .order_by_asc(advisor::Column::Id)
-        .limit(limit + 1)
-        .all(&state.db)
-        .await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more {
-        rows.last().map(|a| encode_cursor(KIND, &a.id))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        advisor::Column::Id,
+        &page,
+        KIND,
+        Direction::OldestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let fields = fields_by_code(&state.db).await?;
     let items = rows
         .into_iter()

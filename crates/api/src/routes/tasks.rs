@@ -30,13 +30,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use super::common::{FieldRef, Transition, field_ref, fields_by_code, new_id, optional_text, record, required_text};
+use super::common::{parse_stored, FieldRef, Transition, field_ref, fields_by_code, new_id, optional_text, record, required_text};
 use crate::{
     access::{Caller, audit_context},
     error::ApiError,
     extract::ApiJson,
     idempotency::{self, Created, IdempotencyKey},
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -53,9 +53,6 @@ pub fn parse_confidentiality(raw: &str) -> Result<Confidentiality, ApiError> {
     })
 }
 
-fn parse<T: std::str::FromStr>(what: &str, v: &str) -> Result<T, ApiError> {
-    v.parse().map_err(|_| ApiError::internal(format!("stored {what} `{v}` is not valid")))
-}
 
 /// Who asked for the task.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -169,13 +166,13 @@ fn assignment_view(a: &assignment::Model, names: &HashMap<String, String>) -> Re
         task_id: a.task_id.clone(),
         advisor_id: a.advisor_id.clone(),
         advisor_name: names.get(&a.advisor_id).cloned().unwrap_or_default(),
-        state: parse("assignment state", &a.state)?,
+        state: parse_stored("assignment state", &a.state)?,
         assigned_at: to_cst(a.assigned_at),
         inability_reason: a.inability_reason.clone(),
         released_at: a.released_at.map(to_cst),
         opinion_id: a.opinion_id.clone(),
         delivered_at: a.delivered_at.map(to_cst),
-        timeliness: a.timeliness.as_deref().map(|t| parse("timeliness", t)).transpose()?,
+        timeliness: a.timeliness.as_deref().map(|t| parse_stored("timeliness", t)).transpose()?,
     })
 }
 
@@ -231,10 +228,10 @@ pub async fn task_views<C: ConnectionTrait>(db: &C, caller: &Caller, rows: &[tas
             .filter(|a| staff || own.is_some_and(|o| o.id == a.id))
             .map(|a| assignment_view(a, &names))
             .collect::<Result<_, _>>()?;
-        let state: TaskState = parse("task state", &t.state)?;
+        let state: TaskState = parse_stored("task state", &t.state)?;
         views.push(TaskView {
             id: t.id.clone(),
-            kind: parse("task kind", &t.kind)?,
+            kind: parse_stored("task kind", &t.kind)?,
             title: t.title.clone(),
             description: t.description.clone(),
             field: field_ref(&fields, &t.field_code),
@@ -243,7 +240,7 @@ pub async fn task_views<C: ConnectionTrait>(db: &C, caller: &Caller, rows: &[tas
                 org_id: t.requester_org_id.clone(),
             },
             deadline: t.deadline,
-            confidentiality: parse("confidentiality", &t.confidentiality)?,
+            confidentiality: parse_stored("confidentiality", &t.confidentiality)?,
             major_issue: t.major_issue,
             requested_expertise: t.requested_expertise.clone(),
             state,
@@ -294,7 +291,7 @@ pub async fn refresh_task_state<C: ConnectionTrait>(tx: &C, task_id: &str, ctx: 
         .one(tx)
         .await?
         .ok_or_else(|| ApiError::internal("task vanished"))?;
-    let current: TaskState = parse("task state", &t.state)?;
+    let current: TaskState = parse_stored("task state", &t.state)?;
     let all = assignments_of(tx, vec![t.id.clone()]).await?;
     let active = all.iter().filter(|a| a.state == AssignmentState::Active.code()).count();
     let delivered = all.iter().filter(|a| a.state == AssignmentState::Delivered.code()).count();
@@ -499,7 +496,6 @@ async fn list_tasks(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "tasks";
-    let limit = page.limit()?;
     let mut query = task::Entity::find();
     if !(caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor)) {
         let mut scope = Condition::any();
@@ -541,13 +537,16 @@ async fn list_tasks(
     if let Some(f) = &filter.field {
         query = query.filter(task::Column::FieldCode.eq(f.clone()));
     }
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(task::Column::Id.lt(cursor));
-    }
-    let mut rows = query.order_by_desc(task::Column::Id).limit(limit + 1).all(&state.db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|t| encode_cursor(KIND, &t.id)) } else { None };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        task::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let items = task_views(&state.db, &caller, &rows, state.clock.today()).await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
@@ -580,7 +579,7 @@ async fn end_task(state: &AppState, req: &HttpRequest, caller: &Caller, id: &str
     if !(caller.has(Role::Hrss) || is_requester(caller, &t)) {
         return Err(ApiError::forbidden("only HRSS or the requester may close or cancel a task"));
     }
-    let from: TaskState = parse("task state", &t.state)?;
+    let from: TaskState = parse_stored("task state", &t.state)?;
     let to = work::task_transition(from, action)?;
     set_task_state(&tx, &t.id, from, to, Some(note.clone()), &ctx).await?;
     {
@@ -779,7 +778,7 @@ async fn assign(
     let task_id = id.into_inner();
     idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
         let t = load_task(tx, &caller, &task_id).await?;
-        let from: TaskState = parse("task state", &t.state)?;
+        let from: TaskState = parse_stored("task state", &t.state)?;
         let to = work::task_transition(from, WorkAction::Assign)?;
         let a = advisor::Entity::find_by_id(body.advisor_id.clone())
             .one(tx)
@@ -883,7 +882,7 @@ async fn report_inability(state: web::Data<AppState>, req: HttpRequest, caller: 
         .one(&tx)
         .await?
         .ok_or_else(|| ApiError::internal("assignment without task"))?;
-    let current: AssignmentState = parse("assignment state", &a.state)?;
+    let current: AssignmentState = parse_stored("assignment state", &a.state)?;
     work::check_inability(current, t.deadline, today)?;
     let changes = assignment::ActiveModel {
         inability_reason: Set(Some(reason.clone())),
@@ -931,7 +930,7 @@ pub struct RecusalView {
 
 fn recusal_view(r: recusal_request::Model) -> Result<RecusalView, ApiError> {
     Ok(RecusalView {
-        state: parse("recusal state", &r.state)?,
+        state: parse_stored("recusal state", &r.state)?,
         id: r.id,
         assignment_id: r.assignment_id,
         task_id: r.task_id,
@@ -971,7 +970,7 @@ async fn request_recusal(state: web::Data<AppState>, req: HttpRequest, caller: C
         .one(&tx)
         .await?
         .is_some();
-    work::check_recusal_request(parse("assignment state", &a.state)?, pending)?;
+    work::check_recusal_request(parse_stored("assignment state", &a.state)?, pending)?;
     let rid = new_id();
     recusal_request::Entity::insert(recusal_request::ActiveModel {
         id: Set(rid.clone()),
@@ -1026,7 +1025,6 @@ pub struct RecusalFilter {
 #[get("/recusal-requests")]
 async fn list_recusals(state: web::Data<AppState>, filter: web::Query<RecusalFilter>, page: web::Query<PageParams>) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "recusals";
-    let limit = page.limit()?;
     let mut query = recusal_request::Entity::find();
     if let Some(s) = filter.state {
         query = query.filter(recusal_request::Column::State.eq(s.code()));
@@ -1034,13 +1032,16 @@ async fn list_recusals(state: web::Data<AppState>, filter: web::Query<RecusalFil
     if let Some(t) = &filter.task_id {
         query = query.filter(recusal_request::Column::TaskId.eq(t.clone()));
     }
-    if let Some(cursor) = page.cursor::<String>(KIND)? {
-        query = query.filter(recusal_request::Column::Id.lt(cursor));
-    }
-    let mut rows = query.order_by_desc(recusal_request::Column::Id).limit(limit + 1).all(&state.db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
-    let next_cursor = if more { rows.last().map(|r| encode_cursor(KIND, &r.id)) } else { None };
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        recusal_request::Column::Id,
+        &page,
+        KIND,
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
     let items = rows.into_iter().map(recusal_view).collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
@@ -1071,7 +1072,7 @@ async fn decide_recusal(state: web::Data<AppState>, req: HttpRequest, caller: Ca
         .one(&tx)
         .await?
         .ok_or_else(|| ApiError::not_found("recusal request"))?;
-    let current: RecusalState = parse("recusal state", &r.state)?;
+    let current: RecusalState = parse_stored("recusal state", &r.state)?;
     let next = work::decide_recusal(current, body.decision)?;
     let res = recusal_request::Entity::update_many()
         .set(recusal_request::ActiveModel {
@@ -1107,7 +1108,7 @@ async fn decide_recusal(state: web::Data<AppState>, req: HttpRequest, caller: Ca
             .one(&tx)
             .await?
             .ok_or_else(|| ApiError::internal("recusal without assignment"))?;
-        let from: AssignmentState = parse("assignment state", &a.state)?;
+        let from: AssignmentState = parse_stored("assignment state", &a.state)?;
         if from == AssignmentState::Active {
             let changes = assignment::ActiveModel {
                 released_at: Set(Some(truncate_to_micros(ctx.now))),
