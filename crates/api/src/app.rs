@@ -30,6 +30,10 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(routes::notices::configure)
             .configure(routes::advisors::configure)
             .configure(routes::public::configure)
+            .configure(routes::tasks::configure)
+            .configure(routes::opinions::configure)
+            .configure(routes::meetings::configure)
+            .configure(routes::experts::configure)
             .configure(routes::audit::configure),
     );
     cfg.configure(routes::platform::configure);

@@ -32,6 +32,10 @@ use crate::{
         (name = "recommendation lists", description = "Recommendation lists, the executive meeting's decision and the report to the party committee (Art. 4.3, 4.4)"),
         (name = "notices", description = "Public notices and objections, as HRSS manages them (Art. 4.5)"),
         (name = "advisors", description = "Appointed advisors (Art. 3, 4.6)"),
+        (name = "tasks", description = "Tasks, matching, assignment, inability and recusal (Art. 6, 7.6, 10, 11)"),
+        (name = "opinions", description = "Advisors' opinions (Art. 8, 9)"),
+        (name = "meetings", description = "Meetings, attendance and minutes (Art. 8, 11)"),
+        (name = "temporary experts", description = "Experts engaged for one matter (Art. 8)"),
         (name = "public", description = "What anyone can read or file without a token (Art. 4.5, 4.6)"),
         (name = "audit", description = "The tamper-evident audit trail (DOMAIN.md §6)"),
     )

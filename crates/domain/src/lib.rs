@@ -11,5 +11,6 @@ pub mod nomination;
 pub mod role;
 pub mod rule;
 pub mod time;
+pub mod work;
 
 pub use labels::{EnumCatalog, Labelled};

@@ -7,7 +7,7 @@ use guwen_domain::{audit::AuditAction, time::to_cst, work};
 use guwen_persistence::{
     audit::truncate_to_micros,
     entity::temporary_expert,
-    sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect},
+    sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -83,7 +83,13 @@ pub struct EngageRequest {
     responses((status = 201, description = "The engagement", body = TemporaryExpertView))
 )]
 #[post("/temporary-experts")]
-async fn engage(state: web::Data<AppState>, req: HttpRequest, caller: Caller, key: IdempotencyKey, body: ApiJson<EngageRequest>) -> Result<HttpResponse, ApiError> {
+async fn engage(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: ApiJson<EngageRequest>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let ctx = audit_context(&req, &state);
     work::check_engagement_dates(body.starts_on, body.ends_on)?;
@@ -92,42 +98,57 @@ async fn engage(state: web::Data<AppState>, req: HttpRequest, caller: Caller, ke
     let title = required_text("title", &body.title, 200)?;
     let scope_text = required_text("scope", &body.scope, 5000)?;
     let field = optional_text("field", body.field.as_deref(), 60)?;
-    idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
-        if let Some(f) = &field {
-            super::candidates::find_field(tx, f).await?;
-        }
-        let id = new_id();
-        temporary_expert::Entity::insert(temporary_expert::ActiveModel {
-            id: Set(id.clone()),
-            name: Set(name.clone()),
-            employer: Set(employer.clone()),
-            title: Set(title.clone()),
-            field_code: Set(field.clone()),
-            scope: Set(scope_text.clone()),
-            starts_on: Set(body.starts_on),
-            ends_on: Set(body.ends_on),
-            engaged_by: Set(caller.sub().to_owned()),
-            created_at: Set(truncate_to_micros(ctx.now)),
-        })
-        .exec_without_returning(tx)
-        .await?;
-        record(
-            tx,
-            &ctx,
-            Transition {
-                action: AuditAction::TemporaryExpertEngaged,
-                object_type: "temporary_expert",
-                object_id: &id,
-                before: None,
-                after: None,
-                reason: None,
-                details: Some(serde_json::json!({ "starts_on": body.starts_on, "ends_on": body.ends_on })),
-            },
-        )
-        .await?;
-        let saved = temporary_expert::Entity::find_by_id(id.clone()).one(tx).await?.ok_or_else(|| ApiError::internal("expert vanished"))?;
-        Ok(Created::at(format!("/api/v1/temporary-experts?id={id}"), view(saved)))
-    })
+    idempotency::run(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &body,
+        async |tx| {
+            if let Some(f) = &field {
+                super::candidates::find_field(tx, f).await?;
+            }
+            let id = new_id();
+            temporary_expert::Entity::insert(temporary_expert::ActiveModel {
+                id: Set(id.clone()),
+                name: Set(name.clone()),
+                employer: Set(employer.clone()),
+                title: Set(title.clone()),
+                field_code: Set(field.clone()),
+                scope: Set(scope_text.clone()),
+                starts_on: Set(body.starts_on),
+                ends_on: Set(body.ends_on),
+                engaged_by: Set(caller.sub().to_owned()),
+                created_at: Set(truncate_to_micros(ctx.now)),
+            })
+            .exec_without_returning(tx)
+            .await?;
+            record(
+                tx,
+                &ctx,
+                Transition {
+                    action: AuditAction::TemporaryExpertEngaged,
+                    object_type: "temporary_expert",
+                    object_id: &id,
+                    before: None,
+                    after: None,
+                    reason: None,
+                    details: Some(
+                        serde_json::json!({ "starts_on": body.starts_on, "ends_on": body.ends_on }),
+                    ),
+                },
+            )
+            .await?;
+            let saved = temporary_expert::Entity::find_by_id(id.clone())
+                .one(tx)
+                .await?
+                .ok_or_else(|| ApiError::internal("expert vanished"))?;
+            Ok(Created::at(
+                format!("/api/v1/temporary-experts?id={id}"),
+                view(saved),
+            ))
+        },
+    )
     .await
 }
 
@@ -147,7 +168,11 @@ pub struct ExpertFilter {
     responses((status = 200, description = "A page of temporary experts", body = Page<TemporaryExpertView>))
 )]
 #[get("/temporary-experts")]
-async fn list_experts(state: web::Data<AppState>, filter: web::Query<ExpertFilter>, page: web::Query<PageParams>) -> Result<HttpResponse, ApiError> {
+async fn list_experts(
+    state: web::Data<AppState>,
+    filter: web::Query<ExpertFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "experts";
     let mut query = temporary_expert::Entity::find();
     if let Some(d) = filter.active_on {

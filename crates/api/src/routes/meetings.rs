@@ -17,7 +17,10 @@ use guwen_domain::{
 use guwen_persistence::{
     audit::{begin_write, truncate_to_micros},
     entity::{advisor, meeting, meeting_department, meeting_invitation, minutes},
-    sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr},
+    sea_orm::{
+        ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait,
+        QueryFilter, QueryOrder, sea_query::Expr,
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -25,7 +28,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::{
-    common::{parse_stored, Transition, new_id, optional_text, record, required_text},
+    common::{Transition, new_id, optional_text, parse_stored, record, required_text},
     tasks::parse_confidentiality,
 };
 use crate::{
@@ -36,7 +39,6 @@ use crate::{
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
-
 
 /// An invited advisor and their attendance.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -107,8 +109,12 @@ pub struct MeetingView {
 fn is_organiser(caller: &Caller, m: &meeting::Model) -> bool {
     match m.organizer.as_str() {
         "government" => caller.has(Role::Government) || caller.has(Role::Hrss),
-        _ => caller.has(Role::Hrss)
-            || (caller.has(Role::Department) && caller.org_id().is_some() && caller.org_id() == m.organizer_org_id.as_deref()),
+        _ => {
+            caller.has(Role::Hrss)
+                || (caller.has(Role::Department)
+                    && caller.org_id().is_some()
+                    && caller.org_id() == m.organizer_org_id.as_deref())
+        }
     }
 }
 
@@ -139,9 +145,9 @@ async fn load<C: ConnectionTrait>(db: &C, caller: &Caller, id: &str) -> Result<L
         .collect();
     let staff = caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor);
     let dept = caller.has(Role::Department)
-        && caller
-            .org_id()
-            .is_some_and(|org| m.organizer_org_id.as_deref() == Some(org) || departments.iter().any(|d| d == org));
+        && caller.org_id().is_some_and(|org| {
+            m.organizer_org_id.as_deref() == Some(org) || departments.iter().any(|d| d == org)
+        });
     let invited = caller.has(Role::Advisor)
         && caller
             .advisor_id()
@@ -158,22 +164,40 @@ async fn load<C: ConnectionTrait>(db: &C, caller: &Caller, id: &str) -> Result<L
     })
 }
 
-async fn render<C: ConnectionTrait>(db: &C, caller: &Caller, l: Loaded) -> Result<MeetingView, ApiError> {
+async fn render<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    l: Loaded,
+) -> Result<MeetingView, ApiError> {
     let organizer: MeetingOrganizer = parse_stored("organizer", &l.meeting.organizer)?;
     let names: std::collections::HashMap<String, String> = advisor::Entity::find()
-        .filter(advisor::Column::Id.is_in(l.invitations.iter().map(|i| i.advisor_id.clone()).collect::<Vec<_>>()))
+        .filter(
+            advisor::Column::Id.is_in(
+                l.invitations
+                    .iter()
+                    .map(|i| i.advisor_id.clone())
+                    .collect::<Vec<_>>(),
+            ),
+        )
         .all(db)
         .await?
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
-    let staff = caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor) || caller.has(Role::Department);
+    let staff = caller.has(Role::Hrss)
+        || caller.has(Role::Government)
+        || caller.has(Role::Auditor)
+        || caller.has(Role::Department);
     let mut invitations = Vec::new();
     for i in &l.invitations {
         if !staff && caller.advisor_id() != Some(i.advisor_id.as_str()) {
             continue;
         }
-        let attendance: Option<Attendance> = i.attendance.as_deref().map(|a| parse_stored("attendance", a)).transpose()?;
+        let attendance: Option<Attendance> = i
+            .attendance
+            .as_deref()
+            .map(|a| parse_stored("attendance", a))
+            .transpose()?;
         invitations.push(InvitationView {
             advisor_id: i.advisor_id.clone(),
             advisor_name: names.get(&i.advisor_id).cloned().unwrap_or_default(),
@@ -184,13 +208,18 @@ async fn render<C: ConnectionTrait>(db: &C, caller: &Caller, l: Loaded) -> Resul
     }
     let minutes = match l.minutes {
         Some(m) => {
-            let advisor_opinions: BTreeMap<String, String> = serde_json::from_str(&m.advisor_opinions).map_err(ApiError::internal)?;
-            let department_opinions: BTreeMap<String, String> = serde_json::from_str(&m.department_opinions).map_err(ApiError::internal)?;
+            let advisor_opinions: BTreeMap<String, String> =
+                serde_json::from_str(&m.advisor_opinions).map_err(ApiError::internal)?;
+            let department_opinions: BTreeMap<String, String> =
+                serde_json::from_str(&m.department_opinions).map_err(ApiError::internal)?;
             Some(MinutesView {
                 summary: m.summary,
                 advisor_opinions: advisor_opinions
                     .into_iter()
-                    .map(|(advisor_id, opinion)| AdvisorOpinionEntry { advisor_id, opinion })
+                    .map(|(advisor_id, opinion)| AdvisorOpinionEntry {
+                        advisor_id,
+                        opinion,
+                    })
                     .collect(),
                 department_opinions: department_opinions
                     .into_iter()
@@ -260,7 +289,13 @@ pub struct CreateMeetingRequest {
     responses((status = 201, description = "The meeting", body = MeetingView, headers(("Location" = String, description = "The meeting's URL"))))
 )]
 #[post("/meetings")]
-async fn create_meeting(state: web::Data<AppState>, req: HttpRequest, caller: Caller, key: IdempotencyKey, body: ApiJson<CreateMeetingRequest>) -> Result<HttpResponse, ApiError> {
+async fn create_meeting(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: ApiJson<CreateMeetingRequest>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
@@ -269,15 +304,23 @@ async fn create_meeting(state: web::Data<AppState>, req: HttpRequest, caller: Ca
             MeetingOrganizer::Government => (MeetingOrganizer::Government, None),
             MeetingOrganizer::Department => (
                 MeetingOrganizer::Department,
-                Some(optional_text("organizer_org_id", body.organizer_org_id.as_deref(), 100)?.ok_or_else(|| {
-                    ApiError::invalid_field("organizer_org_id", "is required for a department meeting")
-                })?),
+                Some(
+                    optional_text("organizer_org_id", body.organizer_org_id.as_deref(), 100)?
+                        .ok_or_else(|| {
+                            ApiError::invalid_field(
+                                "organizer_org_id",
+                                "is required for a department meeting",
+                            )
+                        })?,
+                ),
             ),
         }
     } else if caller.has(Role::Government) {
         (MeetingOrganizer::Government, None)
     } else {
-        let org = caller.org_id().ok_or_else(|| ApiError::forbidden("a department token needs an org_id claim"))?;
+        let org = caller
+            .org_id()
+            .ok_or_else(|| ApiError::forbidden("a department token needs an org_id claim"))?;
         (MeetingOrganizer::Department, Some(org.to_owned()))
     };
     let confidentiality = match body.confidentiality.as_deref() {
@@ -287,8 +330,19 @@ async fn create_meeting(state: web::Data<AppState>, req: HttpRequest, caller: Ca
     let title = required_text("title", &body.title, 200)?;
     let agenda = required_text("agenda", &body.agenda, 10000)?;
     let location = optional_text("location", body.location.as_deref(), 200)?;
-    let invited: Vec<String> = body.invited_advisor_ids.iter().cloned().collect::<HashSet<_>>().into_iter().collect();
-    let departments: HashSet<String> = body.participating_org_ids.iter().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect();
+    let invited: Vec<String> = body
+        .invited_advisor_ids
+        .iter()
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let departments: HashSet<String> = body
+        .participating_org_ids
+        .iter()
+        .map(|o| o.trim().to_owned())
+        .filter(|o| !o.is_empty())
+        .collect();
     idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
         let found = advisor::Entity::find()
             .filter(advisor::Column::Id.is_in(invited.clone()))
@@ -374,7 +428,12 @@ pub struct MeetingFilter {
     responses((status = 200, description = "A page of meetings", body = Page<MeetingView>))
 )]
 #[get("/meetings")]
-async fn list_meetings(state: web::Data<AppState>, caller: Caller, filter: web::Query<MeetingFilter>, page: web::Query<PageParams>) -> Result<HttpResponse, ApiError> {
+async fn list_meetings(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<MeetingFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "meetings";
     let mut query = meeting::Entity::find();
     if !(caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor)) {
@@ -439,7 +498,11 @@ async fn list_meetings(state: web::Data<AppState>, caller: Caller, filter: web::
     responses((status = 200, description = "The meeting", body = MeetingView))
 )]
 #[get("/meetings/{id}")]
-async fn get_meeting(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_meeting(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let l = load(&state.db, &caller, &id).await?;
     Ok(HttpResponse::Ok().json(render(&state.db, &caller, l).await?))
 }
@@ -465,7 +528,9 @@ fn require_organiser(caller: &Caller, m: &meeting::Model) -> Result<(), ApiError
     if is_organiser(caller, m) {
         Ok(())
     } else {
-        Err(ApiError::forbidden("only the organiser or HRSS may change this meeting's records"))
+        Err(ApiError::forbidden(
+            "only the organiser or HRSS may change this meeting's records",
+        ))
     }
 }
 
@@ -484,16 +549,29 @@ fn check_not_finalized(l: &Loaded) -> Result<(), ApiError> {
     responses((status = 200, description = "The meeting", body = MeetingView))
 )]
 #[put("/meetings/{id}/attendance")]
-async fn put_attendance(state: web::Data<AppState>, req: HttpRequest, caller: Caller, id: web::Path<String>, body: ApiJson<AttendanceRequest>) -> Result<HttpResponse, ApiError> {
+async fn put_attendance(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<AttendanceRequest>,
+) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let tx = begin_write(&state.db).await?;
     let l = load(&tx, &caller, &id).await?;
     require_organiser(&caller, &l.meeting)?;
     check_not_finalized(&l)?;
-    let invited: HashSet<&str> = l.invitations.iter().map(|i| i.advisor_id.as_str()).collect();
+    let invited: HashSet<&str> = l
+        .invitations
+        .iter()
+        .map(|i| i.advisor_id.as_str())
+        .collect();
     for e in &body.entries {
         if !invited.contains(e.advisor_id.as_str()) {
-            return Err(ApiError::invalid_field("entries", format!("advisor {} is not invited to this meeting", e.advisor_id)));
+            return Err(ApiError::invalid_field(
+                "entries",
+                format!("advisor {} is not invited to this meeting", e.advisor_id),
+            ));
         }
         let reason = optional_text("excuse_reason", e.excuse_reason.as_deref(), 2000)?;
         work::check_attendance(e.attendance, reason.as_deref())?;
@@ -551,32 +629,55 @@ pub struct MinutesRequest {
     responses((status = 200, description = "The meeting", body = MeetingView))
 )]
 #[put("/meetings/{id}/minutes")]
-async fn put_minutes(state: web::Data<AppState>, req: HttpRequest, caller: Caller, id: web::Path<String>, body: ApiJson<MinutesRequest>) -> Result<HttpResponse, ApiError> {
+async fn put_minutes(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<MinutesRequest>,
+) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let summary = required_text("summary", &body.summary, 50000)?;
     let tx = begin_write(&state.db).await?;
     let l = load(&tx, &caller, &id).await?;
     require_organiser(&caller, &l.meeting)?;
     check_not_finalized(&l)?;
-    let invited: HashSet<&str> = l.invitations.iter().map(|i| i.advisor_id.as_str()).collect();
+    let invited: HashSet<&str> = l
+        .invitations
+        .iter()
+        .map(|i| i.advisor_id.as_str())
+        .collect();
     let mut advisor_opinions = BTreeMap::new();
     for e in &body.advisor_opinions {
         if !invited.contains(e.advisor_id.as_str()) {
-            return Err(ApiError::invalid_field("advisor_opinions", format!("advisor {} is not invited to this meeting", e.advisor_id)));
+            return Err(ApiError::invalid_field(
+                "advisor_opinions",
+                format!("advisor {} is not invited to this meeting", e.advisor_id),
+            ));
         }
-        advisor_opinions.insert(e.advisor_id.clone(), required_text("advisor_opinions", &e.opinion, 20000)?);
+        advisor_opinions.insert(
+            e.advisor_id.clone(),
+            required_text("advisor_opinions", &e.opinion, 20000)?,
+        );
     }
     let participating: HashSet<&str> = l.departments.iter().map(String::as_str).collect();
     let mut department_opinions = BTreeMap::new();
     for e in &body.department_opinions {
         if !participating.contains(e.org_id.as_str()) {
-            return Err(ApiError::invalid_field("department_opinions", format!("department {} does not take part in this meeting", e.org_id)));
+            return Err(ApiError::invalid_field(
+                "department_opinions",
+                format!("department {} does not take part in this meeting", e.org_id),
+            ));
         }
-        department_opinions.insert(e.org_id.clone(), required_text("department_opinions", &e.opinion, 20000)?);
+        department_opinions.insert(
+            e.org_id.clone(),
+            required_text("department_opinions", &e.opinion, 20000)?,
+        );
     }
     let now = truncate_to_micros(ctx.now);
     let advisor_json = serde_json::to_string(&advisor_opinions).map_err(ApiError::internal)?;
-    let department_json = serde_json::to_string(&department_opinions).map_err(ApiError::internal)?;
+    let department_json =
+        serde_json::to_string(&department_opinions).map_err(ApiError::internal)?;
     match &l.minutes {
         None => {
             minutes::Entity::insert(minutes::ActiveModel {
@@ -604,13 +705,20 @@ async fn put_minutes(state: web::Data<AppState>, req: HttpRequest, caller: Calle
                     updated_at: Set(now),
                     ..Default::default()
                 })
-                .col_expr(minutes::Column::Version, Expr::col(minutes::Column::Version).add(1))
+                .col_expr(
+                    minutes::Column::Version,
+                    Expr::col(minutes::Column::Version).add(1),
+                )
                 .filter(minutes::Column::MeetingId.eq(l.meeting.id.clone()))
                 .filter(minutes::Column::FinalizedAt.is_null())
                 .exec(&tx)
                 .await?;
             if res.rows_affected != 1 {
-                return Err(ApiError::conflict("minutes_finalized", "the minutes were finalised meanwhile").with_article("Art. 11"));
+                return Err(ApiError::conflict(
+                    "minutes_finalized",
+                    "the minutes were finalised meanwhile",
+                )
+                .with_article("Art. 11"));
             }
         }
     }
@@ -644,17 +752,27 @@ async fn put_minutes(state: web::Data<AppState>, req: HttpRequest, caller: Calle
     responses((status = 200, description = "The meeting with finalised minutes", body = MeetingView))
 )]
 #[post("/meetings/{id}/minutes/finalization")]
-async fn finalize_minutes(state: web::Data<AppState>, req: HttpRequest, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn finalize_minutes(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let tx = begin_write(&state.db).await?;
     let l = load(&tx, &caller, &id).await?;
     require_organiser(&caller, &l.meeting)?;
     check_not_finalized(&l)?;
     let Some(m) = &l.minutes else {
-        return Err(ApiError::conflict("minutes_incomplete", "no minutes have been written").with_article("Art. 11"));
+        return Err(
+            ApiError::conflict("minutes_incomplete", "no minutes have been written")
+                .with_article("Art. 11"),
+        );
     };
-    let advisor_opinions: BTreeMap<String, String> = serde_json::from_str(&m.advisor_opinions).map_err(ApiError::internal)?;
-    let department_opinions: BTreeMap<String, String> = serde_json::from_str(&m.department_opinions).map_err(ApiError::internal)?;
+    let advisor_opinions: BTreeMap<String, String> =
+        serde_json::from_str(&m.advisor_opinions).map_err(ApiError::internal)?;
+    let department_opinions: BTreeMap<String, String> =
+        serde_json::from_str(&m.department_opinions).map_err(ApiError::internal)?;
     let attending: Vec<String> = l
         .invitations
         .iter()
@@ -682,7 +800,10 @@ async fn finalize_minutes(state: web::Data<AppState>, req: HttpRequest, caller: 
         .exec(&tx)
         .await?;
     if res.rows_affected != 1 {
-        return Err(ApiError::conflict("minutes_finalized", "the minutes are already final").with_article("Art. 11"));
+        return Err(
+            ApiError::conflict("minutes_finalized", "the minutes are already final")
+                .with_article("Art. 11"),
+        );
     }
     record(
         &tx,
@@ -694,7 +815,9 @@ async fn finalize_minutes(state: web::Data<AppState>, req: HttpRequest, caller: 
             before: Some("draft"),
             after: Some("finalized"),
             reason: None,
-            details: Some(serde_json::json!({ "forwarded_to": "government", "forwarded_at": to_cst(now) })),
+            details: Some(
+                serde_json::json!({ "forwarded_to": "government", "forwarded_at": to_cst(now) }),
+            ),
         },
     )
     .await?;

@@ -11,6 +11,10 @@ use guwen_domain::{
         Attestation, CandidateAction, CandidateState, NominationChannel, ReviewAspect, Verdict,
     },
     role::Role,
+    work::{
+        AssignmentState, Attendance, Confidentiality, MeetingOrganizer, OpinionChannel,
+        RecusalDecision, RecusalState, TaskKind, TaskState, Timeliness, WorkAction,
+    },
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -49,6 +53,17 @@ pub fn catalog() -> Vec<EnumCatalog> {
         EnumCatalog::of::<Attestation>(),
         EnumCatalog::of::<ObjectionStatus>(),
         EnumCatalog::of::<ObjectionResolution>(),
+        EnumCatalog::of::<TaskKind>(),
+        EnumCatalog::of::<TaskState>(),
+        EnumCatalog::of::<Confidentiality>(),
+        EnumCatalog::of::<AssignmentState>(),
+        EnumCatalog::of::<RecusalState>(),
+        EnumCatalog::of::<RecusalDecision>(),
+        EnumCatalog::of::<OpinionChannel>(),
+        EnumCatalog::of::<Timeliness>(),
+        EnumCatalog::of::<MeetingOrganizer>(),
+        EnumCatalog::of::<Attendance>(),
+        EnumCatalog::of::<WorkAction>(),
     ]
 }
 

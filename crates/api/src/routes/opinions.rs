@@ -14,7 +14,9 @@ use guwen_domain::{
 use guwen_persistence::{
     audit::truncate_to_micros,
     entity::{assignment, opinion, task},
-    sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect},
+    sea_orm::{
+        ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -22,7 +24,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
 use super::{
-    common::{parse_stored, Transition, new_id, record, required_text},
+    common::{Transition, new_id, parse_stored, record, required_text},
     tasks::{parse_confidentiality, refresh_task_state, set_assignment_state},
 };
 use crate::{
@@ -53,12 +55,15 @@ pub struct OpinionView {
     pub submitted_at: DateTime<FixedOffset>,
 }
 
-
 fn view(o: opinion::Model) -> Result<OpinionView, ApiError> {
     Ok(OpinionView {
         channel: parse_stored("channel", &o.channel)?,
         confidentiality: parse_stored("confidentiality", &o.confidentiality)?,
-        timeliness: o.timeliness.as_deref().map(|t| parse_stored("timeliness", t)).transpose()?,
+        timeliness: o
+            .timeliness
+            .as_deref()
+            .map(|t| parse_stored("timeliness", t))
+            .transpose()?,
         id: o.id,
         advisor_id: o.advisor_id,
         task_id: o.task_id,
@@ -71,7 +76,10 @@ fn view(o: opinion::Model) -> Result<OpinionView, ApiError> {
 }
 
 /// Task ids requested by the caller's department.
-async fn requested_task_ids<C: ConnectionTrait>(db: &C, caller: &Caller) -> Result<Vec<String>, ApiError> {
+async fn requested_task_ids<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+) -> Result<Vec<String>, ApiError> {
     let Some(org) = caller.org_id().filter(|_| caller.has(Role::Department)) else {
         return Ok(Vec::new());
     };
@@ -86,7 +94,11 @@ async fn requested_task_ids<C: ConnectionTrait>(db: &C, caller: &Caller) -> Resu
 }
 
 /// Whether the caller may read an opinion (others get 404).
-async fn can_read<C: ConnectionTrait>(db: &C, caller: &Caller, o: &opinion::Model) -> Result<bool, ApiError> {
+async fn can_read<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    o: &opinion::Model,
+) -> Result<bool, ApiError> {
     if caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor) {
         return Ok(true);
     }
@@ -247,7 +259,12 @@ pub struct OpinionFilter {
     responses((status = 200, description = "A page of opinions", body = Page<OpinionView>))
 )]
 #[get("/opinions")]
-async fn list_opinions(state: web::Data<AppState>, caller: Caller, filter: web::Query<OpinionFilter>, page: web::Query<PageParams>) -> Result<HttpResponse, ApiError> {
+async fn list_opinions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<OpinionFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "opinions";
     let mut query = opinion::Entity::find();
     if !(caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor)) {
@@ -296,7 +313,11 @@ async fn list_opinions(state: web::Data<AppState>, caller: Caller, filter: web::
     responses((status = 200, description = "The opinion", body = OpinionView))
 )]
 #[get("/opinions/{id}")]
-async fn get_opinion(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_opinion(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let o = opinion::Entity::find_by_id(id.into_inner())
         .one(&state.db)
         .await?
@@ -308,5 +329,7 @@ async fn get_opinion(state: web::Data<AppState>, caller: Caller, id: web::Path<S
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create_opinion).service(list_opinions).service(get_opinion);
+    cfg.service(create_opinion)
+        .service(list_opinions)
+        .service(get_opinion);
 }

@@ -22,7 +22,7 @@ use guwen_persistence::{
     entity::{advisor, assignment, recusal_request, task},
     sea_orm::{
         ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait,
-        QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+        QueryFilter, QueryOrder, sea_query::Expr,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -30,7 +30,10 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use validator::Validate;
 
-use super::common::{parse_stored, FieldRef, Transition, field_ref, fields_by_code, new_id, optional_text, record, required_text};
+use super::common::{
+    FieldRef, Transition, field_ref, fields_by_code, new_id, optional_text, parse_stored, record,
+    required_text,
+};
 use crate::{
     access::{Caller, audit_context},
     error::ApiError,
@@ -44,15 +47,18 @@ use crate::{
 /// since this system may not hold state secrets (Art. 7.1).
 pub fn parse_confidentiality(raw: &str) -> Result<Confidentiality, ApiError> {
     work::check_confidentiality_label(raw).map_err(|v| {
-        let mut e = ApiError::new(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, v.code, v.message.clone())
-            .with_article(v.article);
+        let mut e = ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            v.code,
+            v.message.clone(),
+        )
+        .with_article(v.article);
         if v.code != "state_secret_not_allowed" {
             e = ApiError::invalid_field("confidentiality", v.message).with_article(v.article);
         }
         e
     })
 }
-
 
 /// Who asked for the task.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -117,16 +123,29 @@ pub struct TaskView {
 fn is_requester(caller: &Caller, t: &task::Model) -> bool {
     match t.requester_role.as_str() {
         "government" => caller.has(Role::Government),
-        _ => caller.has(Role::Department) && caller.org_id().is_some() && caller.org_id() == t.requester_org_id.as_deref(),
+        _ => {
+            caller.has(Role::Department)
+                && caller.org_id().is_some()
+                && caller.org_id() == t.requester_org_id.as_deref()
+        }
     }
 }
 
 /// The assignment states in which an advisor may still see the task.
-const VISIBLE_TO_ADVISOR: [AssignmentState; 2] = [AssignmentState::Active, AssignmentState::Delivered];
+const VISIBLE_TO_ADVISOR: [AssignmentState; 2] =
+    [AssignmentState::Active, AssignmentState::Delivered];
 
 /// Whether the caller may see a task at all (others get 404).
-pub fn can_see_task(caller: &Caller, t: &task::Model, own_assignment: Option<&assignment::Model>) -> bool {
-    if caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor) || is_requester(caller, t) {
+pub fn can_see_task(
+    caller: &Caller,
+    t: &task::Model,
+    own_assignment: Option<&assignment::Model>,
+) -> bool {
+    if caller.has(Role::Hrss)
+        || caller.has(Role::Government)
+        || caller.has(Role::Auditor)
+        || is_requester(caller, t)
+    {
         return true;
     }
     if caller.has(Role::Integration) && t.confidentiality == Confidentiality::Internal.code() {
@@ -136,7 +155,10 @@ pub fn can_see_task(caller: &Caller, t: &task::Model, own_assignment: Option<&as
         && own_assignment.is_some_and(|a| VISIBLE_TO_ADVISOR.iter().any(|s| s.code() == a.state))
 }
 
-async fn assignments_of<C: ConnectionTrait>(db: &C, task_ids: Vec<String>) -> Result<Vec<assignment::Model>, ApiError> {
+async fn assignments_of<C: ConnectionTrait>(
+    db: &C,
+    task_ids: Vec<String>,
+) -> Result<Vec<assignment::Model>, ApiError> {
     if task_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -147,7 +169,10 @@ async fn assignments_of<C: ConnectionTrait>(db: &C, task_ids: Vec<String>) -> Re
         .await?)
 }
 
-async fn advisor_names<C: ConnectionTrait>(db: &C, ids: Vec<String>) -> Result<HashMap<String, String>, ApiError> {
+async fn advisor_names<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<String>,
+) -> Result<HashMap<String, String>, ApiError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -160,7 +185,10 @@ async fn advisor_names<C: ConnectionTrait>(db: &C, ids: Vec<String>) -> Result<H
         .collect())
 }
 
-fn assignment_view(a: &assignment::Model, names: &HashMap<String, String>) -> Result<AssignmentView, ApiError> {
+fn assignment_view(
+    a: &assignment::Model,
+    names: &HashMap<String, String>,
+) -> Result<AssignmentView, ApiError> {
     Ok(AssignmentView {
         id: a.id.clone(),
         task_id: a.task_id.clone(),
@@ -172,11 +200,21 @@ fn assignment_view(a: &assignment::Model, names: &HashMap<String, String>) -> Re
         released_at: a.released_at.map(to_cst),
         opinion_id: a.opinion_id.clone(),
         delivered_at: a.delivered_at.map(to_cst),
-        timeliness: a.timeliness.as_deref().map(|t| parse_stored("timeliness", t)).transpose()?,
+        timeliness: a
+            .timeliness
+            .as_deref()
+            .map(|t| parse_stored("timeliness", t))
+            .transpose()?,
     })
 }
 
-fn task_actions(caller: &Caller, t: &task::Model, state: TaskState, own: Option<&assignment::Model>, today: NaiveDate) -> Vec<WorkActionLink> {
+fn task_actions(
+    caller: &Caller,
+    t: &task::Model,
+    state: TaskState,
+    own: Option<&assignment::Model>,
+    today: NaiveDate,
+) -> Vec<WorkActionLink> {
     let mut out = Vec::new();
     let link = |action: WorkAction, href: String| WorkActionLink {
         action,
@@ -186,7 +224,9 @@ fn task_actions(caller: &Caller, t: &task::Model, state: TaskState, own: Option<
     for action in work::task_allowed_from(state) {
         let allowed = match action {
             WorkAction::Assign => caller.has(Role::Hrss),
-            WorkAction::Close | WorkAction::Cancel => caller.has(Role::Hrss) || is_requester(caller, t),
+            WorkAction::Close | WorkAction::Cancel => {
+                caller.has(Role::Hrss) || is_requester(caller, t)
+            }
             _ => false,
         };
         if allowed {
@@ -203,26 +243,45 @@ fn task_actions(caller: &Caller, t: &task::Model, state: TaskState, own: Option<
     {
         out.push(link(WorkAction::Deliver, "/api/v1/opinions".into()));
         if today < t.deadline {
-            out.push(link(WorkAction::ReportInability, format!("/api/v1/assignments/{}/inability", a.id)));
+            out.push(link(
+                WorkAction::ReportInability,
+                format!("/api/v1/assignments/{}/inability", a.id),
+            ));
         }
-        out.push(link(WorkAction::RequestRecusal, format!("/api/v1/assignments/{}/recusal-request", a.id)));
+        out.push(link(
+            WorkAction::RequestRecusal,
+            format!("/api/v1/assignments/{}/recusal-request", a.id),
+        ));
     }
     out
 }
 
 /// Renders tasks for a caller.
-pub async fn task_views<C: ConnectionTrait>(db: &C, caller: &Caller, rows: &[task::Model], today: NaiveDate) -> Result<Vec<TaskView>, ApiError> {
+pub async fn task_views<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    rows: &[task::Model],
+    today: NaiveDate,
+) -> Result<Vec<TaskView>, ApiError> {
     let assignments = assignments_of(db, rows.iter().map(|t| t.id.clone()).collect()).await?;
-    let names = advisor_names(db, assignments.iter().map(|a| a.advisor_id.clone()).collect()).await?;
+    let names = advisor_names(
+        db,
+        assignments.iter().map(|a| a.advisor_id.clone()).collect(),
+    )
+    .await?;
     let fields = fields_by_code(db).await?;
     let mut views = Vec::with_capacity(rows.len());
     for t in rows {
-        let mine: Vec<&assignment::Model> = assignments.iter().filter(|a| a.task_id == t.id).collect();
+        let mine: Vec<&assignment::Model> =
+            assignments.iter().filter(|a| a.task_id == t.id).collect();
         let own = caller
             .advisor_id()
             .filter(|_| caller.has(Role::Advisor))
             .and_then(|me| mine.iter().copied().find(|a| a.advisor_id == me));
-        let staff = caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor) || is_requester(caller, t);
+        let staff = caller.has(Role::Hrss)
+            || caller.has(Role::Government)
+            || caller.has(Role::Auditor)
+            || is_requester(caller, t);
         let shown: Vec<AssignmentView> = mine
             .iter()
             .filter(|a| staff || own.is_some_and(|o| o.id == a.id))
@@ -255,7 +314,11 @@ pub async fn task_views<C: ConnectionTrait>(db: &C, caller: &Caller, rows: &[tas
 }
 
 /// Loads a task the caller may see (404 otherwise).
-pub async fn load_task<C: ConnectionTrait>(db: &C, caller: &Caller, id: &str) -> Result<task::Model, ApiError> {
+pub async fn load_task<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: &str,
+) -> Result<task::Model, ApiError> {
     let t = task::Entity::find_by_id(id.to_owned())
         .one(db)
         .await?
@@ -277,7 +340,12 @@ pub async fn load_task<C: ConnectionTrait>(db: &C, caller: &Caller, id: &str) ->
     }
 }
 
-async fn render_one<C: ConnectionTrait>(db: &C, caller: &Caller, id: &str, today: NaiveDate) -> Result<TaskView, ApiError> {
+async fn render_one<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: &str,
+    today: NaiveDate,
+) -> Result<TaskView, ApiError> {
     let t = load_task(db, caller, id).await?;
     task_views(db, caller, std::slice::from_ref(&t), today)
         .await?
@@ -286,15 +354,25 @@ async fn render_one<C: ConnectionTrait>(db: &C, caller: &Caller, id: &str, today
 }
 
 /// Recomputes and stores a task's state from its assignments (Art. 7.6, 10, 11).
-pub async fn refresh_task_state<C: ConnectionTrait>(tx: &C, task_id: &str, ctx: &Context) -> Result<(), ApiError> {
+pub async fn refresh_task_state<C: ConnectionTrait>(
+    tx: &C,
+    task_id: &str,
+    ctx: &Context,
+) -> Result<(), ApiError> {
     let t = task::Entity::find_by_id(task_id.to_owned())
         .one(tx)
         .await?
         .ok_or_else(|| ApiError::internal("task vanished"))?;
     let current: TaskState = parse_stored("task state", &t.state)?;
     let all = assignments_of(tx, vec![t.id.clone()]).await?;
-    let active = all.iter().filter(|a| a.state == AssignmentState::Active.code()).count();
-    let delivered = all.iter().filter(|a| a.state == AssignmentState::Delivered.code()).count();
+    let active = all
+        .iter()
+        .filter(|a| a.state == AssignmentState::Active.code())
+        .count();
+    let delivered = all
+        .iter()
+        .filter(|a| a.state == AssignmentState::Delivered.code())
+        .count();
     let next = work::task_state_after_assignments(
         current,
         u32::try_from(active).unwrap_or(u32::MAX),
@@ -320,7 +398,14 @@ pub async fn refresh_task_state<C: ConnectionTrait>(tx: &C, task_id: &str, ctx: 
     Ok(())
 }
 
-async fn set_task_state<C: ConnectionTrait>(tx: &C, id: &str, from: TaskState, to: TaskState, note: Option<String>, ctx: &Context) -> Result<(), ApiError> {
+async fn set_task_state<C: ConnectionTrait>(
+    tx: &C,
+    id: &str,
+    from: TaskState,
+    to: TaskState,
+    note: Option<String>,
+    ctx: &Context,
+) -> Result<(), ApiError> {
     let mut changes = task::ActiveModel {
         state: Set(to.code().to_owned()),
         updated_at: Set(truncate_to_micros(ctx.now)),
@@ -331,7 +416,10 @@ async fn set_task_state<C: ConnectionTrait>(tx: &C, id: &str, from: TaskState, t
     }
     let res = task::Entity::update_many()
         .set(changes)
-        .col_expr(task::Column::Version, Expr::col(task::Column::Version).add(1))
+        .col_expr(
+            task::Column::Version,
+            Expr::col(task::Column::Version).add(1),
+        )
         .filter(task::Column::Id.eq(id))
         .filter(task::Column::State.eq(from.code()))
         .exec(tx)
@@ -339,16 +427,28 @@ async fn set_task_state<C: ConnectionTrait>(tx: &C, id: &str, from: TaskState, t
     if res.rows_affected == 1 {
         Ok(())
     } else {
-        Err(ApiError::conflict("invalid_transition", format!("the task is no longer `{from}`: another change came first")))
+        Err(ApiError::conflict(
+            "invalid_transition",
+            format!("the task is no longer `{from}`: another change came first"),
+        ))
     }
 }
 
 /// Moves an assignment from `from` to `to` only if it is still in `from`.
-pub async fn set_assignment_state<C: ConnectionTrait>(tx: &C, id: &str, from: AssignmentState, mut changes: assignment::ActiveModel, to: AssignmentState) -> Result<(), ApiError> {
+pub async fn set_assignment_state<C: ConnectionTrait>(
+    tx: &C,
+    id: &str,
+    from: AssignmentState,
+    mut changes: assignment::ActiveModel,
+    to: AssignmentState,
+) -> Result<(), ApiError> {
     changes.state = Set(to.code().to_owned());
     let res = assignment::Entity::update_many()
         .set(changes)
-        .col_expr(assignment::Column::Version, Expr::col(assignment::Column::Version).add(1))
+        .col_expr(
+            assignment::Column::Version,
+            Expr::col(assignment::Column::Version).add(1),
+        )
         .filter(assignment::Column::Id.eq(id))
         .filter(assignment::Column::State.eq(from.code()))
         .exec(tx)
@@ -356,7 +456,10 @@ pub async fn set_assignment_state<C: ConnectionTrait>(tx: &C, id: &str, from: As
     if res.rows_affected == 1 {
         Ok(())
     } else {
-        Err(ApiError::conflict("invalid_transition", format!("the assignment is no longer `{from}`: another change came first")))
+        Err(ApiError::conflict(
+            "invalid_transition",
+            format!("the assignment is no longer `{from}`: another change came first"),
+        ))
     }
 }
 
@@ -414,9 +517,16 @@ async fn create_task(
     let confidentiality = parse_confidentiality(&body.confidentiality)?;
     let title = required_text("title", &body.title, 200)?;
     let description = required_text("description", &body.description, 10000)?;
-    let expertise = optional_text("requested_expertise", body.requested_expertise.as_deref(), 2000)?;
+    let expertise = optional_text(
+        "requested_expertise",
+        body.requested_expertise.as_deref(),
+        2000,
+    )?;
     if body.deadline < today {
-        return Err(ApiError::invalid_field("deadline", "must be today or later (China Standard Time)"));
+        return Err(ApiError::invalid_field(
+            "deadline",
+            "must be today or later (China Standard Time)",
+        ));
     }
     let (role, org) = if caller.has(Role::Government) {
         ("government", None)
@@ -559,7 +669,11 @@ async fn list_tasks(
     responses((status = 200, description = "The task", body = TaskView))
 )]
 #[get("/tasks/{id}")]
-async fn get_task(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_task(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(render_one(&state.db, &caller, &id, state.clock.today()).await?))
 }
 
@@ -570,14 +684,23 @@ pub struct TaskNoteRequest {
     pub note: String,
 }
 
-async fn end_task(state: &AppState, req: &HttpRequest, caller: &Caller, id: &str, note: &str, action: WorkAction) -> Result<HttpResponse, ApiError> {
+async fn end_task(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    id: &str,
+    note: &str,
+    action: WorkAction,
+) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(req, state);
     let today = state.clock.today();
     let note = required_text("note", note, 2000)?;
     let tx = begin_write(&state.db).await?;
     let t = load_task(&tx, caller, id).await?;
     if !(caller.has(Role::Hrss) || is_requester(caller, &t)) {
-        return Err(ApiError::forbidden("only HRSS or the requester may close or cancel a task"));
+        return Err(ApiError::forbidden(
+            "only HRSS or the requester may close or cancel a task",
+        ));
     }
     let from: TaskState = parse_stored("task state", &t.state)?;
     let to = work::task_transition(from, action)?;
@@ -590,7 +713,14 @@ async fn end_task(state: &AppState, req: &HttpRequest, caller: &Caller, id: &str
                     released_at: Set(Some(truncate_to_micros(ctx.now))),
                     ..Default::default()
                 };
-                set_assignment_state(&tx, &a.id, AssignmentState::Active, changes, AssignmentState::Released).await?;
+                set_assignment_state(
+                    &tx,
+                    &a.id,
+                    AssignmentState::Active,
+                    changes,
+                    AssignmentState::Released,
+                )
+                .await?;
             }
         }
     }
@@ -598,7 +728,11 @@ async fn end_task(state: &AppState, req: &HttpRequest, caller: &Caller, id: &str
         &tx,
         &ctx,
         Transition {
-            action: if action == WorkAction::Cancel { AuditAction::TaskCancelled } else { AuditAction::TaskClosed },
+            action: if action == WorkAction::Cancel {
+                AuditAction::TaskCancelled
+            } else {
+                AuditAction::TaskClosed
+            },
             object_type: "task",
             object_id: &t.id,
             before: Some(from.code()),
@@ -622,7 +756,13 @@ async fn end_task(state: &AppState, req: &HttpRequest, caller: &Caller, id: &str
     responses((status = 200, description = "The closed task", body = TaskView))
 )]
 #[post("/tasks/{id}/closure")]
-async fn close_task(state: web::Data<AppState>, req: HttpRequest, caller: Caller, id: web::Path<String>, body: ApiJson<TaskNoteRequest>) -> Result<HttpResponse, ApiError> {
+async fn close_task(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<TaskNoteRequest>,
+) -> Result<HttpResponse, ApiError> {
     end_task(&state, &req, &caller, &id, &body.note, WorkAction::Close).await
 }
 
@@ -635,7 +775,13 @@ async fn close_task(state: web::Data<AppState>, req: HttpRequest, caller: Caller
     responses((status = 200, description = "The cancelled task", body = TaskView))
 )]
 #[post("/tasks/{id}/cancellation")]
-async fn cancel_task(state: web::Data<AppState>, req: HttpRequest, caller: Caller, id: web::Path<String>, body: ApiJson<TaskNoteRequest>) -> Result<HttpResponse, ApiError> {
+async fn cancel_task(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<TaskNoteRequest>,
+) -> Result<HttpResponse, ApiError> {
     end_task(&state, &req, &caller, &id, &body.note, WorkAction::Cancel).await
 }
 
@@ -675,7 +821,11 @@ pub struct MatchList {
     responses((status = 200, description = "Ranked advisors", body = MatchList))
 )]
 #[get("/tasks/{id}/matching-advisors")]
-async fn matching_advisors(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn matching_advisors(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let today = state.clock.today();
     let t = load_task(&state.db, &caller, &id).await?;
     let advisors = advisor::Entity::find()
@@ -700,12 +850,14 @@ async fn matching_advisors(state: web::Data<AppState>, caller: Caller, id: web::
         .map(|a| MatchCandidate {
             advisor_id: a.id.clone(),
             field_code: a.field_code.clone(),
-            open_assignments: u32::try_from(open.iter().filter(|o| o.advisor_id == a.id).count()).unwrap_or(u32::MAX),
+            open_assignments: u32::try_from(open.iter().filter(|o| o.advisor_id == a.id).count())
+                .unwrap_or(u32::MAX),
             recused_from_requester: recused.contains(&a.id),
             active: true,
         })
         .collect();
-    let by_id: HashMap<&str, &advisor::Model> = advisors.iter().map(|a| (a.id.as_str(), a)).collect();
+    let by_id: HashMap<&str, &advisor::Model> =
+        advisors.iter().map(|a| (a.id.as_str(), a)).collect();
     let fields = fields_by_code(&state.db).await?;
     let items = work::rank_advisors(&t.field_code, &candidates)
         .into_iter()
@@ -723,17 +875,29 @@ async fn matching_advisors(state: web::Data<AppState>, caller: Caller, id: web::
             })
         })
         .collect();
-    Ok(HttpResponse::Ok().json(MatchList { task_id: t.id, items }))
+    Ok(HttpResponse::Ok().json(MatchList {
+        task_id: t.id,
+        items,
+    }))
 }
 
 /// Advisors with a granted recusal on any task of the same requester (Art. 10).
-async fn recused_from_requester<C: ConnectionTrait>(db: &C, t: &task::Model) -> Result<HashSet<String>, ApiError> {
-    let mut same_requester = task::Entity::find().filter(task::Column::RequesterRole.eq(t.requester_role.clone()));
+async fn recused_from_requester<C: ConnectionTrait>(
+    db: &C,
+    t: &task::Model,
+) -> Result<HashSet<String>, ApiError> {
+    let mut same_requester =
+        task::Entity::find().filter(task::Column::RequesterRole.eq(t.requester_role.clone()));
     same_requester = match &t.requester_org_id {
         Some(org) => same_requester.filter(task::Column::RequesterOrgId.eq(org.clone())),
         None => same_requester.filter(task::Column::RequesterOrgId.is_null()),
     };
-    let task_ids: Vec<String> = same_requester.all(db).await?.into_iter().map(|t| t.id).collect();
+    let task_ids: Vec<String> = same_requester
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
     if task_ids.is_empty() {
         return Ok(HashSet::new());
     }
@@ -846,7 +1010,11 @@ async fn assign(
 }
 
 /// Loads the caller's own assignment (404 for anyone else's).
-async fn own_assignment<C: ConnectionTrait>(db: &C, caller: &Caller, id: &str) -> Result<assignment::Model, ApiError> {
+async fn own_assignment<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: &str,
+) -> Result<assignment::Model, ApiError> {
     assignment::Entity::find_by_id(id.to_owned())
         .one(db)
         .await?
@@ -872,7 +1040,13 @@ pub struct InabilityRequest {
     responses((status = 200, description = "The released assignment", body = AssignmentView))
 )]
 #[post("/assignments/{id}/inability")]
-async fn report_inability(state: web::Data<AppState>, req: HttpRequest, caller: Caller, id: web::Path<String>, body: ApiJson<InabilityRequest>) -> Result<HttpResponse, ApiError> {
+async fn report_inability(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<InabilityRequest>,
+) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let reason = required_text("reason", &body.reason, 2000)?;
@@ -905,7 +1079,10 @@ async fn report_inability(state: web::Data<AppState>, req: HttpRequest, caller: 
     )
     .await?;
     refresh_task_state(&tx, &t.id, &ctx).await?;
-    let saved = assignment::Entity::find_by_id(a.id.clone()).one(&tx).await?.ok_or_else(|| ApiError::internal("assignment vanished"))?;
+    let saved = assignment::Entity::find_by_id(a.id.clone())
+        .one(&tx)
+        .await?
+        .ok_or_else(|| ApiError::internal("assignment vanished"))?;
     let names = advisor_names(&tx, vec![a.advisor_id.clone()]).await?;
     let view = assignment_view(&saved, &names)?;
     tx.commit().await?;
@@ -959,7 +1136,13 @@ pub struct RecusalRequestBody {
     responses((status = 201, description = "The pending request", body = RecusalView))
 )]
 #[post("/assignments/{id}/recusal-request")]
-async fn request_recusal(state: web::Data<AppState>, req: HttpRequest, caller: Caller, id: web::Path<String>, body: ApiJson<RecusalRequestBody>) -> Result<HttpResponse, ApiError> {
+async fn request_recusal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<RecusalRequestBody>,
+) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let conflict = required_text("conflict", &body.conflict, 2000)?;
     let tx = begin_write(&state.db).await?;
@@ -1000,10 +1183,16 @@ async fn request_recusal(state: web::Data<AppState>, req: HttpRequest, caller: C
         },
     )
     .await?;
-    let saved = recusal_request::Entity::find_by_id(rid.clone()).one(&tx).await?.ok_or_else(|| ApiError::internal("recusal vanished"))?;
+    let saved = recusal_request::Entity::find_by_id(rid.clone())
+        .one(&tx)
+        .await?
+        .ok_or_else(|| ApiError::internal("recusal vanished"))?;
     tx.commit().await?;
     Ok(HttpResponse::Created()
-        .insert_header((actix_web::http::header::LOCATION, format!("/api/v1/recusal-requests/{rid}")))
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/recusal-requests/{rid}"),
+        ))
         .json(recusal_view(saved)?))
 }
 
@@ -1023,7 +1212,11 @@ pub struct RecusalFilter {
     responses((status = 200, description = "A page of recusal requests", body = Page<RecusalView>))
 )]
 #[get("/recusal-requests")]
-async fn list_recusals(state: web::Data<AppState>, filter: web::Query<RecusalFilter>, page: web::Query<PageParams>) -> Result<HttpResponse, ApiError> {
+async fn list_recusals(
+    state: web::Data<AppState>,
+    filter: web::Query<RecusalFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "recusals";
     let mut query = recusal_request::Entity::find();
     if let Some(s) = filter.state {
@@ -1042,7 +1235,10 @@ async fn list_recusals(state: web::Data<AppState>, filter: web::Query<RecusalFil
         |r| r.id.clone(),
     )
     .await?;
-    let items = rows.into_iter().map(recusal_view).collect::<Result<Vec<_>, _>>()?;
+    let items = rows
+        .into_iter()
+        .map(recusal_view)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
@@ -1064,7 +1260,13 @@ pub struct RecusalDecisionRequest {
     responses((status = 200, description = "The decided request", body = RecusalView))
 )]
 #[post("/recusal-requests/{id}/decision")]
-async fn decide_recusal(state: web::Data<AppState>, req: HttpRequest, caller: Caller, id: web::Path<String>, body: ApiJson<RecusalDecisionRequest>) -> Result<HttpResponse, ApiError> {
+async fn decide_recusal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<RecusalDecisionRequest>,
+) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let reason = required_text("reason", &body.reason, 2000)?;
     let tx = begin_write(&state.db).await?;
@@ -1087,7 +1289,11 @@ async fn decide_recusal(state: web::Data<AppState>, req: HttpRequest, caller: Ca
         .exec(&tx)
         .await?;
     if res.rows_affected != 1 {
-        return Err(ApiError::conflict("invalid_transition", "the request was decided by another request").with_article("Art. 10"));
+        return Err(ApiError::conflict(
+            "invalid_transition",
+            "the request was decided by another request",
+        )
+        .with_article("Art. 10"));
     }
     record(
         &tx,
@@ -1099,7 +1305,9 @@ async fn decide_recusal(state: web::Data<AppState>, req: HttpRequest, caller: Ca
             before: Some(current.code()),
             after: Some(next.code()),
             reason: Some(&reason),
-            details: Some(serde_json::json!({ "assignment_id": r.assignment_id, "task_id": r.task_id })),
+            details: Some(
+                serde_json::json!({ "assignment_id": r.assignment_id, "task_id": r.task_id }),
+            ),
         },
     )
     .await?;
@@ -1118,7 +1326,10 @@ async fn decide_recusal(state: web::Data<AppState>, req: HttpRequest, caller: Ca
             refresh_task_state(&tx, &a.task_id, &ctx).await?;
         }
     }
-    let saved = recusal_request::Entity::find_by_id(r.id.clone()).one(&tx).await?.ok_or_else(|| ApiError::internal("recusal vanished"))?;
+    let saved = recusal_request::Entity::find_by_id(r.id.clone())
+        .one(&tx)
+        .await?
+        .ok_or_else(|| ApiError::internal("recusal vanished"))?;
     tx.commit().await?;
     Ok(HttpResponse::Ok().json(recusal_view(saved)?))
 }
