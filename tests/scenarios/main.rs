@@ -8,3 +8,4 @@ mod errors;
 mod pipeline;
 mod pipeline_rules;
 mod platform;
+mod work;
