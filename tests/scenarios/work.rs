@@ -5,7 +5,7 @@ use guwen_domain::role::Role;
 use guwen_tests::{Client, TestApp, spawn_app};
 use serde_json::{Value, json};
 
-use crate::pipeline::{lead, nominate, nomination, passing_review, today};
+use crate::pipeline::{nominate, nomination, passing_review, today};
 
 /// Appoints an advisor in `field` through the whole pipeline (notice recorded 9 days back).
 pub async fn appointed_advisor(app: &TestApp, name: &str, field: &str, lead_org: &str) -> String {
