@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_appointment;
 mod m0003_work;
+mod m0004_office;
 pub use m0001_foundation::GENESIS_HASH;
 
 /// Every migration, in order.
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_appointment::Migration),
             Box::new(m0003_work::Migration),
+            Box::new(m0004_office::Migration),
         ]
     }
 }

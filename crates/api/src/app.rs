@@ -29,6 +29,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(routes::lists::configure)
             .configure(routes::notices::configure)
             .configure(routes::advisors::configure)
+            .configure(routes::office::configure)
             .configure(routes::public::configure)
             .configure(routes::tasks::configure)
             .configure(routes::opinions::configure)

@@ -8,6 +8,7 @@ pub mod appointment;
 pub mod audit;
 pub mod labels;
 pub mod nomination;
+pub mod office;
 pub mod role;
 pub mod rule;
 pub mod time;

@@ -3,18 +3,24 @@
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use guwen_domain::{role::Role, time::to_cst};
+use guwen_domain::{
+    Labelled,
+    office::{self, AdvisorStatus},
+    role::Role,
+    time::to_cst,
+};
 use guwen_persistence::{
     entity::{advisor, advisor_term},
-    sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder},
+    sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{
-    candidates::{AllowedAction, TermView},
-    common::{FieldRef, field_ref, fields_by_code},
+    candidates::TermView,
+    common::{FieldRef, field_ref, fields_by_code, parse_stored},
+    office::OfficeActionLink,
 };
 use crate::{
     access::Caller,
@@ -23,14 +29,21 @@ use crate::{
     state::AppState,
 };
 
-/// Where an advisor stands.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum AdvisorStatus {
-    /// In office.
-    Active,
-    /// The term has ended (Art. 3); shown as soon as the end date has passed.
-    Expired,
+/// The stored statuses of advisors in office (Art. 3, 4.6): on the roster and assignable while
+/// their term runs.
+pub const IN_OFFICE: [AdvisorStatus; 4] = [
+    AdvisorStatus::Active,
+    AdvisorStatus::DismissalProposed,
+    AdvisorStatus::ResignationRequested,
+    AdvisorStatus::ResignationProposed,
+];
+
+/// The condition "in office on `today`": an in-office status and a running term.
+pub fn in_office_on(today: NaiveDate) -> Condition {
+    Condition::all()
+        .add(advisor::Column::Status.is_in(IN_OFFICE.map(|s| s.code())))
+        .add(advisor::Column::TermStartsOn.lte(today))
+        .add(advisor::Column::TermEndsOn.gte(today))
 }
 
 /// An advisor. `candidate_id`, `certificate_no`, `agreement_ref`, `terms` and `appointed_at`
@@ -62,16 +75,17 @@ pub struct AdvisorView {
     pub terms: Option<Vec<TermView>>,
     pub updated_at: DateTime<FixedOffset>,
     /// What this caller may do now.
-    pub allowed_actions: Vec<AllowedAction>,
+    pub allowed_actions: Vec<OfficeActionLink>,
 }
 
-/// The status shown on `today` (China Standard Time).
-pub fn status_on(a: &advisor::Model, today: NaiveDate) -> AdvisorStatus {
-    if a.status == "active" && a.term_ends_on < today {
-        AdvisorStatus::Expired
-    } else {
-        AdvisorStatus::Active
-    }
+/// The status shown on `today` (China Standard Time): an ended term shows as expired on
+/// every replica at once, since it is computed from the date (Art. 3).
+pub fn status_on(a: &advisor::Model, today: NaiveDate) -> Result<AdvisorStatus, ApiError> {
+    Ok(office::effective_status(
+        parse_stored("advisor status", &a.status)?,
+        a.term_ends_on,
+        today,
+    ))
 }
 
 fn full_view(caller: &Caller) -> bool {
@@ -105,16 +119,17 @@ fn build(
     terms: Option<Vec<advisor_term::Model>>,
     fields: &std::collections::HashMap<String, guwen_persistence::entity::field::Model>,
     today: NaiveDate,
-) -> AdvisorView {
+) -> Result<AdvisorView, ApiError> {
     let full = full_view(caller);
-    AdvisorView {
+    let status = status_on(a, today)?;
+    Ok(AdvisorView {
         id: a.id.clone(),
         name: a.name.clone(),
         employer: a.employer.clone(),
         title: a.title.clone(),
         field: field_ref(fields, &a.field_code),
         lead_org_id: a.lead_org_id.clone(),
-        status: status_on(a, today),
+        status,
         term_starts_on: a.term_starts_on,
         term_ends_on: a.term_ends_on,
         term_years: a.term_years,
@@ -135,8 +150,8 @@ fn build(
                 .collect()
         }),
         updated_at: to_cst(a.updated_at),
-        allowed_actions: Vec::new(),
-    }
+        allowed_actions: super::office::allowed_actions(caller, a, status),
+    })
 }
 
 /// Loads one advisor the caller may see (404 otherwise), with its terms.
@@ -157,7 +172,7 @@ pub async fn load_view<C: ConnectionTrait>(
         .all(db)
         .await?;
     let fields = fields_by_code(db).await?;
-    Ok(build(caller, &a, Some(terms), &fields, today))
+    build(caller, &a, Some(terms), &fields, today)
 }
 
 /// Filters of the advisor list.
@@ -202,15 +217,18 @@ async fn list_advisors(
         query = query.filter(advisor::Column::Id.eq(caller.advisor_id().unwrap_or_default()));
     }
     match filter.status {
-        Some(AdvisorStatus::Active) => {
-            query = query
-                .filter(advisor::Column::Status.eq("active"))
-                .filter(advisor::Column::TermEndsOn.gte(today));
-        }
         Some(AdvisorStatus::Expired) => {
             query = query
-                .filter(advisor::Column::Status.eq("active"))
+                .filter(advisor::Column::Status.is_in(IN_OFFICE.map(|s| s.code())))
                 .filter(advisor::Column::TermEndsOn.lt(today));
+        }
+        Some(s @ (AdvisorStatus::Dismissed | AdvisorStatus::Resigned)) => {
+            query = query.filter(advisor::Column::Status.eq(s.code()));
+        }
+        Some(s) => {
+            query = query
+                .filter(advisor::Column::Status.eq(s.code()))
+                .filter(advisor::Column::TermEndsOn.gte(today));
         }
         None => {}
     }
@@ -231,7 +249,7 @@ async fn list_advisors(
     let items = rows
         .iter()
         .map(|a| build(&caller, a, None, &fields, today))
-        .collect::<Vec<_>>();
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 

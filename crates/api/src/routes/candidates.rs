@@ -1172,8 +1172,9 @@ async fn appoint(
     let (c, s) = load_visible(&tx, &caller, &id).await?;
     // Serialise appointments on every replica: the cap is counted under this lock.
     guard::lock(&tx, "advisor_appointment").await?;
+    // Every advisor whose term has not ended counts, including terms that start later.
     let active = advisor::Entity::find()
-        .filter(advisor::Column::Status.eq("active"))
+        .filter(advisor::Column::Status.is_in(super::advisors::IN_OFFICE.map(|s| s.code())))
         .filter(advisor::Column::TermEndsOn.gte(today))
         .count(&tx)
         .await?;

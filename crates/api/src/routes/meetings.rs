@@ -346,8 +346,7 @@ async fn create_meeting(
     idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
         let found = advisor::Entity::find()
             .filter(advisor::Column::Id.is_in(invited.clone()))
-            .filter(advisor::Column::Status.eq("active"))
-            .filter(advisor::Column::TermEndsOn.gte(today))
+            .filter(super::advisors::in_office_on(today))
             .all(tx)
             .await?;
         if found.len() != invited.len() {

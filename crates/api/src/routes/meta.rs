@@ -10,6 +10,10 @@ use guwen_domain::{
     nomination::{
         Attestation, CandidateAction, CandidateState, NominationChannel, ReviewAspect, Verdict,
     },
+    office::{
+        AdvisorStatus, AssessmentState, DismissalGround, Grade, OfficeAction, ProposalState,
+        ResignationState,
+    },
     role::Role,
     work::{
         AssignmentState, Attendance, Confidentiality, MeetingOrganizer, OpinionChannel,
@@ -53,6 +57,13 @@ pub fn catalog() -> Vec<EnumCatalog> {
         EnumCatalog::of::<Attestation>(),
         EnumCatalog::of::<ObjectionStatus>(),
         EnumCatalog::of::<ObjectionResolution>(),
+        EnumCatalog::of::<AdvisorStatus>(),
+        EnumCatalog::of::<DismissalGround>(),
+        EnumCatalog::of::<ProposalState>(),
+        EnumCatalog::of::<ResignationState>(),
+        EnumCatalog::of::<OfficeAction>(),
+        EnumCatalog::of::<Grade>(),
+        EnumCatalog::of::<AssessmentState>(),
         EnumCatalog::of::<TaskKind>(),
         EnumCatalog::of::<TaskState>(),
         EnumCatalog::of::<Confidentiality>(),

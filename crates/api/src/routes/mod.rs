@@ -10,6 +10,7 @@ pub mod lists;
 pub mod meetings;
 pub mod meta;
 pub mod notices;
+pub mod office;
 pub mod opinions;
 pub mod platform;
 pub mod public;

@@ -327,10 +327,7 @@ async fn roster(
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "roster";
     let today = state.clock.today();
-    let query = advisor::Entity::find()
-        .filter(advisor::Column::Status.eq("active"))
-        .filter(advisor::Column::TermStartsOn.lte(today))
-        .filter(advisor::Column::TermEndsOn.gte(today));
+    let query = advisor::Entity::find().filter(super::advisors::in_office_on(today));
     let (rows, next_cursor) = page_of(
         &state.db,
         query,

@@ -829,9 +829,7 @@ async fn matching_advisors(
     let today = state.clock.today();
     let t = load_task(&state.db, &caller, &id).await?;
     let advisors = advisor::Entity::find()
-        .filter(advisor::Column::Status.eq("active"))
-        .filter(advisor::Column::TermStartsOn.lte(today))
-        .filter(advisor::Column::TermEndsOn.gte(today))
+        .filter(super::advisors::in_office_on(today))
         .all(&state.db)
         .await?;
     let open: Vec<assignment::Model> = assignment::Entity::find()
@@ -948,7 +946,8 @@ async fn assign(
             .one(tx)
             .await?
             .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-        if a.status != "active" || a.term_ends_on < today || a.term_starts_on > today {
+        let status = super::advisors::status_on(&a, today)?;
+        if !guwen_domain::office::is_in_office(status) || a.term_starts_on > today {
             return Err(ApiError::conflict("advisor_not_in_office", "only an advisor in office can be assigned").with_article("Art. 11"));
         }
         if recused_from_requester(tx, &t).await?.contains(&a.id) {

@@ -2,10 +2,13 @@
 
 pub mod advisor;
 pub mod advisor_term;
+pub mod assessment;
+pub mod assessment_opinion;
 pub mod assignment;
 pub mod audit_event;
 pub mod audit_head;
 pub mod candidate;
+pub mod dismissal_proposal;
 pub mod field;
 pub mod idempotency_key;
 pub mod meeting;
@@ -17,5 +20,7 @@ pub mod objection;
 pub mod opinion;
 pub mod recommendation_list;
 pub mod recusal_request;
+pub mod renewal_proposal;
+pub mod resignation;
 pub mod task;
 pub mod temporary_expert;
