@@ -39,6 +39,10 @@ pub struct Config {
     /// `GUWEN_TRUST_PROXY`: take the client address from `Forwarded` / `X-Forwarded-For`
     /// (only behind a proxy that sets them); default off.
     pub trust_proxy: bool,
+    /// `GUWEN_SUBSIDY_BANDS`: the work-subsidy band of each final grade in fen, e.g.
+    /// `excellent=3000000-5000000,competent=1500000-3000000,basically_competent=500000-1500000`
+    /// (the default); `incompetent` gives none (Art. 14, 16).
+    pub subsidy_bands: guwen_domain::office::SubsidyBands,
 }
 
 /// A configuration that cannot be used.
@@ -107,6 +111,17 @@ impl Config {
                 guwen_domain::appointment::DEFAULT_ADVISOR_CAP,
             )?,
             public_rate_limit: number("GUWEN_PUBLIC_RATE_LIMIT", 10)?,
+            subsidy_bands: match lookup("GUWEN_SUBSIDY_BANDS") {
+                Some(spec) => {
+                    guwen_domain::office::SubsidyBands::parse(&spec).map_err(|reason| {
+                        ConfigError::Invalid {
+                            name: "GUWEN_SUBSIDY_BANDS",
+                            reason,
+                        }
+                    })?
+                }
+                None => guwen_domain::office::SubsidyBands::default(),
+            },
             trust_proxy: lookup("GUWEN_TRUST_PROXY")
                 .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
             database_url,

@@ -36,6 +36,7 @@ use crate::{
         (name = "opinions", description = "Advisors' opinions (Art. 8, 9)"),
         (name = "meetings", description = "Meetings, attendance and minutes (Art. 8, 11)"),
         (name = "temporary experts", description = "Experts engaged for one matter (Art. 8)"),
+        (name = "assessments", description = "The annual assessment (Art. 16)"),
         (name = "public", description = "What anyone can read or file without a token (Art. 4.5, 4.6)"),
         (name = "audit", description = "The tamper-evident audit trail (DOMAIN.md §6)"),
     )

@@ -1,6 +1,7 @@
 //! One module per resource; each exposes `configure` for the router and the spec alike.
 
 pub mod advisors;
+pub mod assessments;
 pub mod audit;
 pub mod candidates;
 pub mod common;
