@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 mod errors;
+mod office;
 mod pipeline;
 mod pipeline_rules;
 mod platform;
