@@ -7,7 +7,10 @@ use serde_json::{Value, json};
 use crate::work::appointed_advisor;
 
 async fn advisor_view(app: &TestApp, id: &str) -> Value {
-    app.hrss().get(&format!("/api/v1/advisors/{id}")).await.json()
+    app.hrss()
+        .get(&format!("/api/v1/advisors/{id}"))
+        .await
+        .json()
 }
 
 async fn on_roster(app: &TestApp, id: &str) -> bool {
@@ -30,27 +33,72 @@ async fn art_12_dismissal_needs_evidence_and_the_governments_approval() {
         .collect();
     assert!(actions.contains(&"propose_dismissal".to_owned()));
     let path = format!("/api/v1/advisors/{id}/dismissal-proposals");
-    app.hrss().post(&path, &json!({"ground": "criminal_liability", "evidence": " "})).await.assert_problem(409, "evidence_required");
+    app.hrss()
+        .post(
+            &path,
+            &json!({"ground": "criminal_liability", "evidence": " "}),
+        )
+        .await
+        .assert_problem(409, "evidence_required");
     // `inactive` needs computed evidence, and there is none yet.
-    let res = app.hrss().post(&path, &json!({"ground": "inactive", "evidence": "长期不履职"})).await;
+    let res = app
+        .hrss()
+        .post(
+            &path,
+            &json!({"ground": "inactive", "evidence": "长期不履职"}),
+        )
+        .await;
     res.assert_problem(409, "evidence_required");
     assert_eq!(res.json()["article"], "Art. 12.3");
-    app.government().post(&path, &json!({"ground": "other", "evidence": "x"})).await.assert_problem(403, "forbidden");
+    app.government()
+        .post(&path, &json!({"ground": "other", "evidence": "x"}))
+        .await
+        .assert_problem(403, "forbidden");
     let proposal = app.hrss().post(&path, &json!({"ground": "conduct_unbecoming", "evidence": "以顾问名义招揽业务，有书面举报及核查记录"})).await;
     proposal.assert_status(201);
-    assert_eq!(advisor_view(&app, &id).await["status"], "dismissal_proposed");
-    assert!(on_roster(&app, &id).await, "still in office until the government decides");
+    assert_eq!(
+        advisor_view(&app, &id).await["status"],
+        "dismissal_proposed"
+    );
+    assert!(
+        on_roster(&app, &id).await,
+        "still in office until the government decides"
+    );
     let pid = proposal.json()["id"].as_str().unwrap().to_owned();
     let decision = format!("/api/v1/dismissal-proposals/{pid}/decision");
-    app.hrss().post(&decision, &json!({"approved": true, "reason": "x"})).await.assert_problem(403, "forbidden");
-    app.government().post(&decision, &json!({"approved": true, "reason": "经市政府批准"})).await.assert_status(200);
+    app.hrss()
+        .post(&decision, &json!({"approved": true, "reason": "x"}))
+        .await
+        .assert_problem(403, "forbidden");
+    app.government()
+        .post(
+            &decision,
+            &json!({"approved": true, "reason": "经市政府批准"}),
+        )
+        .await
+        .assert_status(200);
     assert_eq!(advisor_view(&app, &id).await["status"], "dismissed");
     assert!(!on_roster(&app, &id).await);
-    app.government().post(&decision, &json!({"approved": false, "reason": "again"})).await.assert_problem(409, "invalid_transition");
+    app.government()
+        .post(&decision, &json!({"approved": false, "reason": "again"}))
+        .await
+        .assert_problem(409, "invalid_transition");
     // Nothing is deleted: the advisor and the trail remain.
-    let trail = app.auditor().get(&format!("/api/v1/audit-events?object_id={id}")).await.json();
-    let kinds: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert!(kinds.ends_with(&["dismissal_proposed", "advisor_dismissed"]), "{kinds:?}");
+    let trail = app
+        .auditor()
+        .get(&format!("/api/v1/audit-events?object_id={id}"))
+        .await
+        .json();
+    let kinds: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.ends_with(&["dismissal_proposed", "advisor_dismissed"]),
+        "{kinds:?}"
+    );
 }
 
 #[tokio::test]
@@ -63,29 +111,51 @@ async fn art_12_3_inactivity_evidence_is_computed_and_attached() {
         .await
         .json();
     let mid = meeting["id"].as_str().unwrap();
-    gov.put(&format!("/api/v1/meetings/{mid}/attendance"), &json!({"entries": [{"advisor_id": id, "attendance": "absent"}]}))
-        .await
-        .assert_status(200);
+    gov.put(
+        &format!("/api/v1/meetings/{mid}/attendance"),
+        &json!({"entries": [{"advisor_id": id, "attendance": "absent"}]}),
+    )
+    .await
+    .assert_status(200);
     let task = gov
         .post("/api/v1/tasks", &json!({"kind": "suggestion", "title": "建议", "description": "d", "field": "logistics", "deadline": crate::pipeline::today(&app), "confidentiality": "internal"}))
         .await
         .json();
     app.hrss()
-        .post(&format!("/api/v1/tasks/{}/assignments", task["id"].as_str().unwrap()), &json!({"advisor_id": id}))
+        .post(
+            &format!("/api/v1/tasks/{}/assignments", task["id"].as_str().unwrap()),
+            &json!({"advisor_id": id}),
+        )
         .await
         .assert_status(201);
     app.advance_days(2);
-    let evidence = app.hrss().get(&format!("/api/v1/advisors/{id}/inactivity")).await.json();
+    let evidence = app
+        .hrss()
+        .get(&format!("/api/v1/advisors/{id}/inactivity"))
+        .await
+        .json();
     assert_eq!(evidence["unexcused_absences"], 1);
     assert_eq!(evidence["undelivered"], 1);
     assert_eq!(evidence["items"].as_array().unwrap().len(), 2);
     let res = app
         .hrss()
-        .post(&format!("/api/v1/advisors/{id}/dismissal-proposals"), &json!({"ground": "inactive", "evidence": "无故缺席并逾期未提交意见"}))
+        .post(
+            &format!("/api/v1/advisors/{id}/dismissal-proposals"),
+            &json!({"ground": "inactive", "evidence": "无故缺席并逾期未提交意见"}),
+        )
         .await;
     res.assert_status(201);
-    assert_eq!(res.json()["inactivity_evidence"]["items"].as_array().unwrap().len(), 2);
-    app.department("transport").get(&format!("/api/v1/advisors/{id}/inactivity")).await.assert_problem(403, "forbidden");
+    assert_eq!(
+        res.json()["inactivity_evidence"]["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    app.department("transport")
+        .get(&format!("/api/v1/advisors/{id}/inactivity"))
+        .await
+        .assert_problem(403, "forbidden");
 }
 
 #[tokio::test]
@@ -94,19 +164,43 @@ async fn art_13_resignation_is_requested_proposed_and_approved_with_the_certific
     let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
     let other = appointed_advisor(&app, "乙", "logistics", "transport").await;
     let letter = json!({"letter": "因工作调动，申请辞去顾问职务。"});
-    app.advisor(&other).post(&format!("/api/v1/advisors/{id}/resignation"), &letter).await.assert_problem(404, "not_found");
-    app.hrss().post(&format!("/api/v1/advisors/{id}/resignation"), &letter).await.assert_problem(403, "forbidden");
-    let req = app.advisor(&id).post(&format!("/api/v1/advisors/{id}/resignation"), &letter).await;
+    app.advisor(&other)
+        .post(&format!("/api/v1/advisors/{id}/resignation"), &letter)
+        .await
+        .assert_problem(404, "not_found");
+    app.hrss()
+        .post(&format!("/api/v1/advisors/{id}/resignation"), &letter)
+        .await
+        .assert_problem(403, "forbidden");
+    let req = app
+        .advisor(&id)
+        .post(&format!("/api/v1/advisors/{id}/resignation"), &letter)
+        .await;
     req.assert_status(201);
     let rid = req.json()["id"].as_str().unwrap().to_owned();
-    assert_eq!(advisor_view(&app, &id).await["status"], "resignation_requested");
+    assert_eq!(
+        advisor_view(&app, &id).await["status"],
+        "resignation_requested"
+    );
     app.government()
-        .post(&format!("/api/v1/resignations/{rid}/decision"), &json!({"approved": true, "reason": "x", "certificate_recovered": true}))
+        .post(
+            &format!("/api/v1/resignations/{rid}/decision"),
+            &json!({"approved": true, "reason": "x", "certificate_recovered": true}),
+        )
         .await
         .assert_problem(409, "invalid_transition");
-    app.hrss().post(&format!("/api/v1/resignations/{rid}/proposal"), &json!({"note": "拟同意"})).await.assert_status(200);
+    app.hrss()
+        .post(
+            &format!("/api/v1/resignations/{rid}/proposal"),
+            &json!({"note": "拟同意"}),
+        )
+        .await
+        .assert_status(200);
     app.government()
-        .post(&format!("/api/v1/resignations/{rid}/decision"), &json!({"approved": true, "reason": "同意"}))
+        .post(
+            &format!("/api/v1/resignations/{rid}/decision"),
+            &json!({"approved": true, "reason": "同意"}),
+        )
         .await
         .assert_problem(422, "validation_failed");
     let done = app
@@ -125,24 +219,43 @@ async fn art_3_an_ended_term_is_expired_everywhere_and_renewal_adds_a_term() {
     let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
     let renew = format!("/api/v1/advisors/{id}/renewal-proposals");
     app.hrss()
-        .post(&renew, &json!({"years": 4, "agreement_ref": "续聘协议", "certificate_no": "EL-R-1"}))
+        .post(
+            &renew,
+            &json!({"years": 4, "agreement_ref": "续聘协议", "certificate_no": "EL-R-1"}),
+        )
         .await
         .assert_problem(409, "term_out_of_range");
     // Two years later the term has ended: expired on every view, off the roster.
     app.advance_days(2 * 366);
     assert_eq!(advisor_view(&app, &id).await["status"], "expired");
     assert!(!on_roster(&app, &id).await);
-    let expired = app.hrss().get("/api/v1/advisors?status=expired").await.json();
+    let expired = app
+        .hrss()
+        .get("/api/v1/advisors?status=expired")
+        .await
+        .json();
     assert_eq!(expired["items"].as_array().unwrap().len(), 1);
-    let proposal = app.hrss().post(&renew, &json!({"years": 3, "agreement_ref": "续聘协议", "certificate_no": "EL-R-1"})).await;
+    let proposal = app
+        .hrss()
+        .post(
+            &renew,
+            &json!({"years": 3, "agreement_ref": "续聘协议", "certificate_no": "EL-R-1"}),
+        )
+        .await;
     proposal.assert_status(201);
     let pid = proposal.json()["id"].as_str().unwrap().to_owned();
     app.hrss()
-        .post(&format!("/api/v1/renewal-proposals/{pid}/decision"), &json!({"approved": true, "reason": "x"}))
+        .post(
+            &format!("/api/v1/renewal-proposals/{pid}/decision"),
+            &json!({"approved": true, "reason": "x"}),
+        )
         .await
         .assert_problem(403, "forbidden");
     app.government()
-        .post(&format!("/api/v1/renewal-proposals/{pid}/decision"), &json!({"approved": true, "reason": "表现优秀"}))
+        .post(
+            &format!("/api/v1/renewal-proposals/{pid}/decision"),
+            &json!({"approved": true, "reason": "表现优秀"}),
+        )
         .await
         .assert_status(200);
     let a = advisor_view(&app, &id).await;
@@ -164,7 +277,10 @@ async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decisi
         .json();
     let assignment = app
         .hrss()
-        .post(&format!("/api/v1/tasks/{}/assignments", task["id"].as_str().unwrap()), &json!({"advisor_id": id}))
+        .post(
+            &format!("/api/v1/tasks/{}/assignments", task["id"].as_str().unwrap()),
+            &json!({"advisor_id": id}),
+        )
         .await
         .json();
     app.advisor(&id)
@@ -172,7 +288,13 @@ async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decisi
         .await
         .assert_status(201);
     let year = chrono::Datelike::year(&crate::pipeline::today(&app));
-    let res = app.hrss().post("/api/v1/assessments", &json!({"advisor_id": id, "year": year})).await;
+    let res = app
+        .hrss()
+        .post(
+            "/api/v1/assessments",
+            &json!({"advisor_id": id, "year": year}),
+        )
+        .await;
     res.assert_status(201);
     let a = res.json();
     assert_eq!(a["facts"]["tasks_assigned"], 1);
@@ -180,38 +302,68 @@ async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decisi
     assert_eq!(a["facts"]["opinions_by_channel"]["email"], 1);
     assert_eq!(a["facts"]["service_units"], json!(["transport"]));
     app.hrss()
-        .post("/api/v1/assessments", &json!({"advisor_id": id, "year": year}))
+        .post(
+            "/api/v1/assessments",
+            &json!({"advisor_id": id, "year": year}),
+        )
         .await
         .assert_problem(409, "assessment_exists");
     let aid = a["id"].as_str().unwrap().to_owned();
     app.department("justice")
-        .post(&format!("/api/v1/assessments/{aid}/service-unit-opinions"), &json!({"opinion": "不了解"}))
+        .post(
+            &format!("/api/v1/assessments/{aid}/service-unit-opinions"),
+            &json!({"opinion": "不了解"}),
+        )
         .await
         .assert_problem(409, "not_a_service_unit");
-    dept.post(&format!("/api/v1/assessments/{aid}/service-unit-opinions"), &json!({"opinion": "履职积极", "suggested_grade": "excellent"}))
-        .await
-        .assert_status(200);
+    dept.post(
+        &format!("/api/v1/assessments/{aid}/service-unit-opinions"),
+        &json!({"opinion": "履职积极", "suggested_grade": "excellent"}),
+    )
+    .await
+    .assert_status(200);
     // The advisor cannot read the draft.
-    app.advisor(&id).get(&format!("/api/v1/assessments/{aid}")).await.assert_problem(404, "not_found");
+    app.advisor(&id)
+        .get(&format!("/api/v1/assessments/{aid}"))
+        .await
+        .assert_problem(404, "not_found");
     app.government()
-        .post(&format!("/api/v1/assessments/{aid}/decision"), &json!({"grade": "excellent", "comment": "x"}))
+        .post(
+            &format!("/api/v1/assessments/{aid}/decision"),
+            &json!({"grade": "excellent", "comment": "x"}),
+        )
         .await
         .assert_problem(409, "invalid_transition");
     app.hrss()
-        .post(&format!("/api/v1/assessments/{aid}/preliminary"), &json!({"grade": "excellent", "comment": "初评优秀"}))
+        .post(
+            &format!("/api/v1/assessments/{aid}/preliminary"),
+            &json!({"grade": "excellent", "comment": "初评优秀"}),
+        )
         .await
         .assert_status(200);
     app.hrss()
-        .post(&format!("/api/v1/assessments/{aid}/decision"), &json!({"grade": "excellent", "comment": "x"}))
+        .post(
+            &format!("/api/v1/assessments/{aid}/decision"),
+            &json!({"grade": "excellent", "comment": "x"}),
+        )
         .await
         .assert_problem(403, "forbidden");
     let decided = app
         .government()
-        .post(&format!("/api/v1/assessments/{aid}/decision"), &json!({"grade": "competent", "comment": "确定为称职"}))
+        .post(
+            &format!("/api/v1/assessments/{aid}/decision"),
+            &json!({"grade": "competent", "comment": "确定为称职"}),
+        )
         .await;
     decided.assert_status(200);
-    assert_eq!(decided.json()["subsidy_band"], json!({"min_fen": 1_500_000, "max_fen": 3_000_000}));
-    let own = app.advisor(&id).get(&format!("/api/v1/assessments/{aid}")).await;
+    assert_eq!(
+        decided.json()["subsidy_band"],
+        json!({"min_fen": 1_500_000, "max_fen": 3_000_000})
+    );
+    let own = app
+        .advisor(&id)
+        .get(&format!("/api/v1/assessments/{aid}"))
+        .await;
     own.assert_status(200);
     assert_eq!(own.json()["final_grade"], "competent");
 }
@@ -221,22 +373,38 @@ async fn art_14_16_incompetent_gives_no_subsidy_band() {
     let app = spawn_app().await;
     let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
     let year = chrono::Datelike::year(&crate::pipeline::today(&app));
-    let aid = app.hrss().post("/api/v1/assessments", &json!({"advisor_id": id, "year": year})).await.json()["id"]
+    let aid = app
+        .hrss()
+        .post(
+            "/api/v1/assessments",
+            &json!({"advisor_id": id, "year": year}),
+        )
+        .await
+        .json()["id"]
         .as_str()
         .unwrap()
         .to_owned();
     app.hrss()
-        .post(&format!("/api/v1/assessments/{aid}/preliminary"), &json!({"grade": "incompetent", "comment": "全年未履职"}))
+        .post(
+            &format!("/api/v1/assessments/{aid}/preliminary"),
+            &json!({"grade": "incompetent", "comment": "全年未履职"}),
+        )
         .await
         .assert_status(200);
     let res = app
         .government()
-        .post(&format!("/api/v1/assessments/{aid}/decision"), &json!({"grade": "incompetent", "comment": "不称职"}))
+        .post(
+            &format!("/api/v1/assessments/{aid}/decision"),
+            &json!({"grade": "incompetent", "comment": "不称职"}),
+        )
         .await;
     res.assert_status(200);
     assert!(res.json()["subsidy_band"].is_null());
     app.hrss()
-        .post("/api/v1/assessments", &json!({"advisor_id": id, "year": year + 1}))
+        .post(
+            "/api/v1/assessments",
+            &json!({"advisor_id": id, "year": year + 1}),
+        )
         .await
         .assert_problem(409, "invalid_assessment_year");
 }

@@ -450,6 +450,16 @@ pub fn check_appointment(
             ),
         ));
     }
+    if term_start < notice.closes_on() {
+        return Err(RuleViolation::new(
+            "notice_window_open",
+            "Art. 4.6",
+            format!(
+                "the term cannot start before the public notice is over; the earliest start is {}",
+                notice.closes_on()
+            ),
+        ));
+    }
     let term = Term::new(term_start, term_years)?;
     check_age(
         facts.birth_date,
@@ -1000,5 +1010,16 @@ mod tests {
             code_of(check_appointment(&f, after, 1, after)),
             "advisor_cap_reached"
         );
+    }
+
+    #[test]
+    fn art_4_6_a_term_cannot_start_before_the_notice_is_over() {
+        let notice_closes = facts().notice.map(|n| n.closes_on()).unwrap_or_default();
+        let early = notice_closes.pred_opt().unwrap_or_default();
+        assert_eq!(
+            code_of(check_appointment(&facts(), early, 1, d(2026, 4, 1))),
+            "notice_window_open"
+        );
+        assert!(check_appointment(&facts(), notice_closes, 1, d(2026, 4, 1)).is_ok());
     }
 }

@@ -344,7 +344,19 @@ async fn resolve_objection(
         .parse()
         .map_err(|_| ApiError::internal("objection status"))?;
     let stored = stored_state(&c)?;
-    let next = appointment::resolve_objection(stored, current, body.resolution)?;
+    // An objection still open when its candidate left the notice (withdrawn, or rejected on
+    // another objection) can still be closed; it no longer changes the candidate.
+    let next = if stored == CandidateState::InNotice {
+        appointment::resolve_objection(stored, current, body.resolution)?
+    } else if current != ObjectionStatus::Open {
+        return Err(ApiError::conflict(
+            "objection_already_resolved",
+            format!("the objection is already `{current}`"),
+        )
+        .with_article("Art. 4.5"));
+    } else {
+        stored
+    };
     let status = body.resolution.status();
     let now = truncate_to_micros(ctx.now);
     let updated = objection::Entity::update_many()
