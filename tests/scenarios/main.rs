@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod errors;
 mod pipeline;
+mod pipeline_guarantees;
 mod pipeline_rules;
 mod platform;
 mod work;
