@@ -7,6 +7,7 @@ mod auth;
 mod errors;
 mod office;
 mod pipeline;
+mod pipeline_guarantees;
 mod pipeline_rules;
 mod platform;
 mod work;

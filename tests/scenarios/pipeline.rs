@@ -61,7 +61,21 @@ pub async fn approved(
     years_old: i32,
     age_exception: Option<&str>,
 ) -> (String, String) {
-    let id = nominate(app, &nomination(app, "王建国", years_old, 20)).await;
+    approved_from(
+        app,
+        &nomination(app, "王建国", years_old, 20),
+        age_exception,
+    )
+    .await
+}
+
+/// Walks a candidate nominated with `body` to `approved`: (candidate id, list id).
+pub async fn approved_from(
+    app: &TestApp,
+    body: &Value,
+    age_exception: Option<&str>,
+) -> (String, String) {
+    let id = nominate(app, body).await;
     lead(app)
         .post(
             &format!("/api/v1/candidates/{id}/preliminary-review"),
@@ -133,6 +147,70 @@ pub async fn in_notice(
     report(app, &list).await;
     let notice = publish(app, &id).await;
     (id, notice)
+}
+
+/// Walks a new candidate to `notice_passed` (notice published today, then 7 days later):
+/// (candidate id, notice id).
+pub async fn notice_passed(
+    app: &TestApp,
+    years_old: i32,
+    age_exception: Option<&str>,
+) -> (String, String) {
+    let (id, notice) = in_notice(app, years_old, age_exception).await;
+    app.advance_days(7);
+    (id, notice)
+}
+
+/// The candidate as HRSS sees it.
+pub async fn candidate(app: &TestApp, id: &str) -> Value {
+    let res = app.hrss().get(&format!("/api/v1/candidates/{id}")).await;
+    res.assert_status(200);
+    res.json()
+}
+
+/// The state the candidate shows to HRSS now.
+pub async fn state_of(app: &TestApp, id: &str) -> String {
+    candidate(app, id).await["state"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The audit actions recorded on one object, in chain order.
+pub async fn audit_actions(app: &TestApp, object_id: &str) -> Vec<String> {
+    let res = app
+        .auditor()
+        .get(&format!(
+            "/api/v1/audit-events?object_id={object_id}&limit=200"
+        ))
+        .await;
+    res.assert_status(200);
+    res.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// How many audit events exist in all.
+pub async fn audit_count(app: &TestApp) -> usize {
+    let mut count = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/audit-events?limit=200&cursor={c}"),
+            None => "/api/v1/audit-events?limit=200".to_owned(),
+        };
+        let page = app.auditor().get(&path).await;
+        page.assert_status(200);
+        let page = page.json();
+        count += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return count,
+        }
+    }
 }
 
 /// An appointment body.
