@@ -419,7 +419,6 @@ async fn art_4_1_the_advisor_cap_refuses_an_appointment_beyond_it() {
 /// Art. 4.5–4.6: the term of an appointment cannot begin before the public notice has
 /// closed: a start date inside the notice window is refused.
 #[tokio::test]
-#[ignore = "bug: check_appointment (crates/domain/src/appointment.rs) never compares the term's start with the notice window; a term starting on day 1 of the notice is accepted"]
 async fn art_4_6_a_term_cannot_start_before_the_notice_closed() {
     let app = spawn_app().await;
     let notice_day_1 = today(&app);
@@ -771,7 +770,6 @@ async fn art_4_5_an_objection_must_name_a_candidate_on_that_notice() {
 /// Art. 4.5: when one of two objections is upheld and the candidate rejected, the other
 /// objection can still be closed by HRSS; none stays open for ever.
 #[tokio::test]
-#[ignore = "bug: resolve_objection (crates/domain/src/appointment.rs) checks the candidate state first; once a candidate is rejected (or withdrawn) its remaining open objections can never be resolved (409 invalid_transition) and stay in GET /objections?status=open"]
 async fn art_4_5_remaining_objections_of_a_rejected_candidate_can_be_closed() {
     let app = spawn_app().await;
     let (id, notice) = in_notice(&app, 55, None).await;

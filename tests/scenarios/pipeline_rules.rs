@@ -214,8 +214,15 @@ async fn art_4_5_appointment_is_refused_during_the_seven_days() {
     let res = app.hrss().post(&path, &body).await;
     res.assert_problem(409, "notice_window_open");
     assert_eq!(res.json()["article"], "Art. 4.5");
-    app.advance_days(1); // day 8
-    app.hrss().post(&path, &body).await.assert_status(201);
+    app.advance_days(1); // day 8: the term may start today, not during the notice
+    app.hrss()
+        .post(&path, &body)
+        .await
+        .assert_problem(409, "notice_window_open");
+    app.hrss()
+        .post(&path, &appointment(&app, 2, "EL-GW-1"))
+        .await
+        .assert_status(201);
 }
 
 fn objection(candidate_id: &str) -> Value {
