@@ -281,3 +281,37 @@ async fn unauthenticated_before_forbidden_before_validation() {
             .assert_problem(403, "forbidden");
     }
 }
+
+/// RFC 7235 §2.1: the scheme name is case-insensitive.
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let app = spawn_app().await;
+    let token = hs256(&claims(&app));
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let header = format!("{scheme} {token}");
+        app.anonymous()
+            .send(
+                reqwest::Method::GET,
+                AUDIT,
+                None,
+                &[("Authorization", header.as_str())],
+            )
+            .await
+            .assert_status(200);
+    }
+}
+
+/// Signing keys are never fetched over plain HTTP from another host.
+#[tokio::test]
+async fn a_plain_http_jwks_off_loopback_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = guwen_tests::test_config(dir.path());
+    config.database_url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    config.jwt_jwks_url = Some("http://idp.example/jwks.json".into());
+    let err = guwen_api::Application::build(config, None)
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("authentication keys"), "{err}");
+}

@@ -221,10 +221,11 @@ async fn authorise(
             "the Authorization header is not valid text",
         )
     })?;
+    // The scheme name is case-insensitive (RFC 7235 §2.1).
     let token = text
-        .strip_prefix("Bearer ")
-        .or_else(|| text.strip_prefix("bearer "))
-        .map(str::trim)
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
             ApiError::unauthorized(

@@ -184,13 +184,15 @@ impl Config {
 #[cfg(unix)]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .mode(0o600)
         .open(path)?;
+    // `mode` applies only to a new file: tighten one that already existed too.
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     f.write_all(content.as_bytes())
 }
 

@@ -63,7 +63,7 @@ pub fn encode_cursor<T: Serialize>(kind: &str, value: &T) -> String {
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
 }
 

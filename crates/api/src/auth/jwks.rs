@@ -37,7 +37,18 @@ impl JwksSource {
             if url.host_str().is_none_or(str::is_empty) {
                 return Err(invalid());
             }
+            // Signing keys over plain HTTP could be swapped in transit: only on loopback.
+            let loopback = match url.host() {
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                None => false,
+            };
+            if url.scheme() == "http" && !loopback {
+                return Err(invalid());
+            }
             let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .timeout(FETCH_TIMEOUT)
                 .connect_timeout(FETCH_TIMEOUT)
                 // Fetches are rare; a fresh connection each time also keeps the client safe
