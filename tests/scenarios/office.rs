@@ -408,3 +408,79 @@ async fn art_14_16_incompetent_gives_no_subsidy_band() {
         .await
         .assert_problem(409, "invalid_assessment_year");
 }
+
+/// DOMAIN.md §6: other systems pull the roster incrementally and cheaply; a dismissal shows.
+#[tokio::test]
+async fn the_roster_feed_marks_dismissals_and_answers_conditional_requests() {
+    let app = spawn_app().await;
+    let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let feed = app.integration().get("/api/v1/roster").await;
+    feed.assert_status(200);
+    assert_eq!(feed.json()["items"][0]["status"], "active");
+    let etag = feed.header("etag").unwrap();
+    let as_of = feed.json()["as_of"].as_str().unwrap().to_owned();
+    let unchanged = app
+        .integration()
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/roster",
+            None,
+            &[("If-None-Match", etag.as_str())],
+        )
+        .await;
+    assert_eq!(unchanged.status.as_u16(), 304);
+    let since = format!("/api/v1/roster?updated_since={}", as_of.replace('+', "%2B"));
+    assert!(
+        app.integration().get(&since).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let pid = app
+        .hrss()
+        .post(
+            &format!("/api/v1/advisors/{id}/dismissal-proposals"),
+            &json!({"ground": "other", "evidence": "不适宜继续担任"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.government()
+        .post(
+            &format!("/api/v1/dismissal-proposals/{pid}/decision"),
+            &json!({"approved": true, "reason": "批准"}),
+        )
+        .await
+        .assert_status(200);
+    let changed = app.integration().get(&since).await.json();
+    assert_eq!(changed["items"][0]["id"], id.as_str());
+    assert_eq!(changed["items"][0]["status"], "dismissed");
+    let stale = app
+        .integration()
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/roster",
+            None,
+            &[("If-None-Match", etag.as_str())],
+        )
+        .await;
+    stale.assert_status(200);
+    let csv = app
+        .integration()
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/roster",
+            None,
+            &[("Accept", "text/csv")],
+        )
+        .await;
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(csv.text.starts_with("id,name,employer,title,field,status"));
+    assert!(csv.text.contains(",dismissed,"));
+    app.department("transport")
+        .get("/api/v1/roster")
+        .await
+        .assert_problem(403, "forbidden");
+}

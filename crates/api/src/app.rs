@@ -30,6 +30,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(routes::notices::configure)
             .configure(routes::advisors::configure)
             .configure(routes::office::configure)
+            .configure(routes::roster::configure)
             .configure(routes::assessments::configure)
             .configure(routes::public::configure)
             .configure(routes::tasks::configure)

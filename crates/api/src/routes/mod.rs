@@ -15,4 +15,5 @@ pub mod office;
 pub mod opinions;
 pub mod platform;
 pub mod public;
+pub mod roster;
 pub mod tasks;
