@@ -65,6 +65,22 @@ async fn art_12_dismissal_needs_evidence_and_the_governments_approval() {
         "still in office until the government decides"
     );
     let pid = proposal.json()["id"].as_str().unwrap().to_owned();
+    let pending = app
+        .government()
+        .get(&format!(
+            "/api/v1/dismissal-proposals?advisor_id={id}&state=pending"
+        ))
+        .await
+        .json();
+    assert_eq!(pending["items"][0]["id"], pid.as_str());
+    let gov_actions = app
+        .government()
+        .get(&format!("/api/v1/advisors/{id}"))
+        .await
+        .json()["allowed_actions"]
+        .clone();
+    assert_eq!(gov_actions[0]["action"], "decide_dismissal");
+    assert_eq!(gov_actions[0]["article"], "Art. 12");
     let decision = format!("/api/v1/dismissal-proposals/{pid}/decision");
     app.hrss()
         .post(&decision, &json!({"approved": true, "reason": "x"}))
@@ -178,6 +194,19 @@ async fn art_13_resignation_is_requested_proposed_and_approved_with_the_certific
         .await;
     req.assert_status(201);
     let rid = req.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        app.advisor(&id).get("/api/v1/resignations").await.json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        app.advisor(&other).get("/api/v1/resignations").await.json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         advisor_view(&app, &id).await["status"],
         "resignation_requested"

@@ -33,6 +33,7 @@ use crate::{
     access::{Caller, audit_context},
     error::ApiError,
     extract::ApiJson,
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -73,7 +74,10 @@ pub fn allowed_actions(
                     format!("/api/v1/advisors/{}/dismissal-proposals", a.id)
                 }
                 OfficeAction::DecideDismissal => {
-                    format!("/api/v1/dismissal-proposals?advisor_id={}", a.id)
+                    format!(
+                        "/api/v1/dismissal-proposals?advisor_id={}&state=pending",
+                        a.id
+                    )
                 }
                 OfficeAction::RequestResignation => {
                     format!("/api/v1/advisors/{}/resignation", a.id)
@@ -85,7 +89,10 @@ pub fn allowed_actions(
                     format!("/api/v1/advisors/{}/renewal-proposals", a.id)
                 }
                 OfficeAction::DecideRenewal => {
-                    format!("/api/v1/renewal-proposals?advisor_id={}", a.id)
+                    format!(
+                        "/api/v1/renewal-proposals?advisor_id={}&state=pending",
+                        a.id
+                    )
                 }
                 OfficeAction::Assess => "/api/v1/assessments".to_owned(),
             },
@@ -1162,8 +1169,139 @@ async fn decide_renewal(
     Ok(HttpResponse::Ok().json(renewal_view(saved)?))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Reading proposals
+// ---------------------------------------------------------------------------------------------
+
+/// Filters of proposal lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProposalFilter {
+    pub advisor_id: Option<String>,
+    /// `pending`, `approved` or `rejected` (for resignations: `requested`, `proposed`, `approved`, `rejected`).
+    pub state: Option<String>,
+}
+
+/// Dismissal proposals, newest first.
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["hrss", "government", "auditor"])),
+    params(ProposalFilter, PageParams),
+    responses((status = 200, description = "A page of dismissal proposals", body = Page<DismissalView>))
+)]
+#[get("/dismissal-proposals")]
+async fn list_dismissals(
+    state: web::Data<AppState>,
+    f: web::Query<ProposalFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut query = dismissal_proposal::Entity::find();
+    if let Some(a) = &f.advisor_id {
+        query = query.filter(dismissal_proposal::Column::AdvisorId.eq(a.clone()));
+    }
+    if let Some(s) = &f.state {
+        query = query.filter(dismissal_proposal::Column::State.eq(s.clone()));
+    }
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        dismissal_proposal::Column::Id,
+        &page,
+        "dismissals",
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(dismissal_view)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+/// Resignations, newest first (an advisor sees their own).
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
+    params(ProposalFilter, PageParams),
+    responses((status = 200, description = "A page of resignations", body = Page<ResignationView>))
+)]
+#[get("/resignations")]
+async fn list_resignations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    f: web::Query<ProposalFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut query = resignation::Entity::find();
+    if !(caller.has(Role::Hrss) || caller.has(Role::Government) || caller.has(Role::Auditor)) {
+        query = query.filter(resignation::Column::AdvisorId.eq(caller.advisor_id().unwrap_or("-")));
+    }
+    if let Some(a) = &f.advisor_id {
+        query = query.filter(resignation::Column::AdvisorId.eq(a.clone()));
+    }
+    if let Some(s) = &f.state {
+        query = query.filter(resignation::Column::State.eq(s.clone()));
+    }
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        resignation::Column::Id,
+        &page,
+        "resignations",
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(resignation_view)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+/// Renewal proposals, newest first.
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["hrss", "government", "auditor"])),
+    params(ProposalFilter, PageParams),
+    responses((status = 200, description = "A page of renewal proposals", body = Page<RenewalView>))
+)]
+#[get("/renewal-proposals")]
+async fn list_renewals(
+    state: web::Data<AppState>,
+    f: web::Query<ProposalFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let mut query = renewal_proposal::Entity::find();
+    if let Some(a) = &f.advisor_id {
+        query = query.filter(renewal_proposal::Column::AdvisorId.eq(a.clone()));
+    }
+    if let Some(s) = &f.state {
+        query = query.filter(renewal_proposal::Column::State.eq(s.clone()));
+    }
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        query,
+        renewal_proposal::Column::Id,
+        &page,
+        "renewals",
+        Direction::NewestFirst,
+        |r| r.id.clone(),
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(renewal_view)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_inactivity)
+        .service(list_dismissals)
+        .service(list_resignations)
+        .service(list_renewals)
         .service(propose_dismissal)
         .service(decide_dismissal)
         .service(request_resignation)
