@@ -218,6 +218,55 @@ pub fn appointment(app: &TestApp, years: u32, certificate_no: &str) -> Value {
     json!({"term_years": years, "starts_on": today(app), "agreement_ref": "二政顾聘〔2026〕1号", "certificate_no": certificate_no})
 }
 
+/// Walks a nominated candidate through review, background check and list, with the executive
+/// meeting and the party-committee report `days_ago` days back; returns the list id.
+pub async fn vetted_in_the_past(
+    app: &TestApp,
+    id: &str,
+    reviewer: &Client,
+    days_ago: u64,
+) -> String {
+    reviewer
+        .post(
+            &format!("/api/v1/candidates/{id}/preliminary-review"),
+            &passing_review(),
+        )
+        .await
+        .assert_status(200);
+    app.hrss()
+        .post(
+            &format!("/api/v1/candidates/{id}/background-check"),
+            &json!({"passed": true, "findings": "无"}),
+        )
+        .await
+        .assert_status(200);
+    let list = app
+        .hrss()
+        .post(
+            "/api/v1/recommendation-lists",
+            &json!({"title": "名单", "candidate_ids": [id]}),
+        )
+        .await
+        .json();
+    let list_id = list["id"].as_str().unwrap().to_owned();
+    let past = today(app) - chrono::Days::new(days_ago);
+    app.government()
+        .post(
+            &format!("/api/v1/recommendation-lists/{list_id}/decision"),
+            &json!({"meeting_ref": "常务会议", "meeting_date": past, "decisions": [{"candidate_id": id, "approved": true}]}),
+        )
+        .await
+        .assert_status(200);
+    app.government()
+        .post(
+            &format!("/api/v1/recommendation-lists/{list_id}/party-committee-report"),
+            &json!({"reported_on": past, "reference": "报告"}),
+        )
+        .await
+        .assert_status(200);
+    list_id
+}
+
 /// Art. 3–4.6: one candidate from nomination to the public roster, with every step's state,
 /// its audit event and the allowed actions along the way.
 #[tokio::test]
@@ -397,44 +446,8 @@ async fn art_4_a_candidate_goes_from_nomination_to_the_public_roster() {
 async fn art_4_5_a_notice_recorded_late_keeps_its_real_window() {
     let app = spawn_app().await;
     let id = nominate(&app, &nomination(&app, "李明", 50, 15)).await;
-    lead(&app)
-        .post(
-            &format!("/api/v1/candidates/{id}/preliminary-review"),
-            &passing_review(),
-        )
-        .await
-        .assert_status(200);
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/background-check"),
-            &json!({"passed": true, "findings": "无"}),
-        )
-        .await
-        .assert_status(200);
-    let list = app
-        .hrss()
-        .post(
-            "/api/v1/recommendation-lists",
-            &json!({"title": "补录", "candidate_ids": [id]}),
-        )
-        .await
-        .json();
-    let list_id = list["id"].as_str().unwrap();
+    vetted_in_the_past(&app, &id, &lead(&app), 10).await;
     let ten_days_ago = today(&app) - chrono::Days::new(10);
-    app.government()
-        .post(
-            &format!("/api/v1/recommendation-lists/{list_id}/decision"),
-            &json!({"meeting_ref": "第9次常务会议", "meeting_date": ten_days_ago, "decisions": [{"candidate_id": id, "approved": true}]}),
-        )
-        .await
-        .assert_status(200);
-    app.hrss()
-        .post(
-            &format!("/api/v1/recommendation-lists/{list_id}/party-committee-report"),
-            &json!({"reported_on": ten_days_ago, "reference": "二政报〔2026〕3号"}),
-        )
-        .await
-        .assert_status(200);
     let notice = |starts_on: NaiveDate| json!({"title": "公示", "starts_on": starts_on, "candidates": [{"candidate_id": id, "proposed_term_years": 1}]});
     let before_report = app
         .hrss()

@@ -5,7 +5,7 @@ use guwen_domain::role::Role;
 use guwen_tests::{Client, TestApp, spawn_app};
 use serde_json::{Value, json};
 
-use crate::pipeline::{nominate, nomination, passing_review, today};
+use crate::pipeline::{nominate, nomination, today, vetted_in_the_past};
 
 /// Appoints an advisor in `field` through the whole pipeline (notice recorded 9 days back).
 pub async fn appointed_advisor(app: &TestApp, name: &str, field: &str, lead_org: &str) -> String {
@@ -21,44 +21,7 @@ pub async fn appointed_advisor(app: &TestApp, name: &str, field: &str, lead_org:
         res.assert_status(201);
         res.json()["id"].as_str().unwrap().to_owned()
     };
-    app.department(lead_org)
-        .post(
-            &format!("/api/v1/candidates/{id}/preliminary-review"),
-            &passing_review(),
-        )
-        .await
-        .assert_status(200);
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/background-check"),
-            &json!({"passed": true, "findings": "无"}),
-        )
-        .await
-        .assert_status(200);
-    let list = app
-        .hrss()
-        .post(
-            "/api/v1/recommendation-lists",
-            &json!({"title": "名单", "candidate_ids": [id]}),
-        )
-        .await
-        .json();
-    let list_id = list["id"].as_str().unwrap();
-    let past = today(app) - chrono::Days::new(10);
-    app.government()
-        .post(
-            &format!("/api/v1/recommendation-lists/{list_id}/decision"),
-            &json!({"meeting_ref": "常务会议", "meeting_date": past, "decisions": [{"candidate_id": id, "approved": true}]}),
-        )
-        .await
-        .assert_status(200);
-    app.government()
-        .post(
-            &format!("/api/v1/recommendation-lists/{list_id}/party-committee-report"),
-            &json!({"reported_on": past, "reference": "报告"}),
-        )
-        .await
-        .assert_status(200);
+    vetted_in_the_past(app, &id, &app.department(lead_org), 10).await;
     app.hrss()
         .post(
             "/api/v1/notices",
