@@ -273,6 +273,13 @@ async fn art_3_an_ended_term_is_expired_everywhere_and_renewal_adds_a_term() {
         .await;
     proposal.assert_status(201);
     let pid = proposal.json()["id"].as_str().unwrap().to_owned();
+    let gov_view = app
+        .government()
+        .get(&format!("/api/v1/advisors/{id}"))
+        .await
+        .json();
+    assert_eq!(gov_view["allowed_actions"][0]["action"], "decide_renewal");
+    assert_eq!(gov_view["allowed_actions"][0]["article"], "Art. 3");
     app.hrss()
         .post(
             &format!("/api/v1/renewal-proposals/{pid}/decision"),

@@ -119,6 +119,7 @@ fn build(
     terms: Option<Vec<advisor_term::Model>>,
     fields: &std::collections::HashMap<String, guwen_persistence::entity::field::Model>,
     today: NaiveDate,
+    pending_renewal: bool,
 ) -> Result<AdvisorView, ApiError> {
     let full = full_view(caller);
     let status = status_on(a, today)?;
@@ -150,7 +151,7 @@ fn build(
                 .collect()
         }),
         updated_at: to_cst(a.updated_at),
-        allowed_actions: super::office::allowed_actions(caller, a, status),
+        allowed_actions: super::office::allowed_actions(caller, a, status, pending_renewal),
     })
 }
 
@@ -172,7 +173,8 @@ pub async fn load_view<C: ConnectionTrait>(
         .all(db)
         .await?;
     let fields = fields_by_code(db).await?;
-    build(caller, &a, Some(terms), &fields, today)
+    let pending = super::office::pending_renewals(db, vec![a.id.clone()]).await?;
+    build(caller, &a, Some(terms), &fields, today, !pending.is_empty())
 }
 
 /// Filters of the advisor list.
@@ -246,9 +248,12 @@ async fn list_advisors(
     )
     .await?;
     let fields = fields_by_code(&state.db).await?;
+    let pending =
+        super::office::pending_renewals(&state.db, rows.iter().map(|a| a.id.clone()).collect())
+            .await?;
     let items = rows
         .iter()
-        .map(|a| build(&caller, a, None, &fields, today))
+        .map(|a| build(&caller, a, None, &fields, today, pending.contains(&a.id)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }

@@ -51,9 +51,16 @@ pub fn allowed_actions(
     caller: &Caller,
     a: &advisor::Model,
     status: AdvisorStatus,
+    pending_renewal: bool,
 ) -> Vec<OfficeActionLink> {
+    // A pending renewal does not change the status; the government decides it while the
+    // renewal itself is still legal (Art. 3).
+    let renewal_decision = (pending_renewal
+        && office::check_office_action(status, OfficeAction::ProposeRenewal).is_ok())
+    .then_some(&OfficeAction::DecideRenewal);
     office::office_allowed_from(status)
         .iter()
+        .chain(renewal_decision)
         .filter(|action| match action {
             OfficeAction::ProposeDismissal
             | OfficeAction::ProposeResignation
@@ -1067,10 +1074,8 @@ async fn decide_renewal(
     if body.approved {
         let a = load_advisor(&tx, &r.advisor_id).await?;
         let status = super::advisors::status_on(&a, today)?;
-        office::check_office_action(status, OfficeAction::DecideRenewal).or_else(|v| {
-            // Deciding follows proposing; the proposal was legal for this status.
-            office::check_office_action(status, OfficeAction::ProposeRenewal).map_err(|_| v)
-        })?;
+        // The renewal must still be legal: the advisor has not left meanwhile.
+        office::check_office_action(status, OfficeAction::ProposeRenewal)?;
         let term =
             office::renewal_term(a.term_ends_on, today, u32::try_from(r.years).unwrap_or(0))?;
         let number = advisor_term::Entity::find()
@@ -1309,4 +1314,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(decide_resignation)
         .service(propose_renewal)
         .service(decide_renewal);
+}
+
+/// Advisors (of `ids`) with a renewal proposal awaiting the government.
+pub async fn pending_renewals<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<String>,
+) -> Result<std::collections::HashSet<String>, ApiError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(renewal_proposal::Entity::find()
+        .filter(renewal_proposal::Column::AdvisorId.is_in(ids))
+        .filter(renewal_proposal::Column::State.eq(ProposalState::Pending.code()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.advisor_id)
+        .collect())
 }
