@@ -51,11 +51,7 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ApiJson<T> {
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !content_type_ok {
-                return Err(ApiError::new(
-                    actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "the body must be JSON (Content-Type: application/json)",
-                ));
+                return Err(unsupported_media_type());
             }
             let bytes = bytes.await.map_err(payload_error)?;
             let value = parse_json::<T>(&bytes)?;
@@ -118,6 +114,14 @@ fn payload_error(e: actix_web::Error) -> ApiError {
     ApiError::bad_request("unreadable_body", "the request body could not be read")
 }
 
+fn unsupported_media_type() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "the body must be JSON (Content-Type: application/json)",
+    )
+}
+
 fn too_large() -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
@@ -154,12 +158,7 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
                 .error_handler(|e, _| match e {
                     JsonPayloadError::Overflow { .. }
                     | JsonPayloadError::OverflowKnownLength { .. } => too_large().into(),
-                    JsonPayloadError::ContentType => ApiError::new(
-                        actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported_media_type",
-                        "the body must be JSON (Content-Type: application/json)",
-                    )
-                    .into(),
+                    JsonPayloadError::ContentType => unsupported_media_type().into(),
                     other => ApiError::bad_request("malformed_json", other.to_string()).into(),
                 }),
         );

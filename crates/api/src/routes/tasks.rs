@@ -148,7 +148,11 @@ pub fn can_see_task(
     {
         return true;
     }
-    if caller.has(Role::Integration) && t.confidentiality == Confidentiality::Internal.code() {
+    if caller.has(Role::Integration)
+        && t.confidentiality
+            .parse::<Confidentiality>()
+            .is_ok_and(work::confidentiality_visible_to_integration)
+    {
         return true;
     }
     caller.has(Role::Advisor)
