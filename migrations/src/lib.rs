@@ -8,6 +8,7 @@ mod m0001_foundation;
 mod m0002_appointment;
 mod m0003_work;
 mod m0004_office;
+mod m0005_funds;
 pub use m0001_foundation::GENESIS_HASH;
 
 /// Every migration, in order.
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_appointment::Migration),
             Box::new(m0003_work::Migration),
             Box::new(m0004_office::Migration),
+            Box::new(m0005_funds::Migration),
         ]
     }
 }

@@ -50,6 +50,11 @@ pub struct Problem {
     /// The invalid fields, for `validation_failed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// For `budget_exceeded`: what remains of the budget (or sub-budget) that refused the
+    /// commitment, in fen; 0 when no budget is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 1250000)]
+    pub remaining_fen: Option<i64>,
 }
 
 /// The error every handler returns.
@@ -60,6 +65,7 @@ pub struct ApiError {
     pub detail: String,
     pub article: Option<&'static str>,
     pub errors: Vec<FieldError>,
+    pub remaining_fen: Option<i64>,
     headers: Vec<(header::HeaderName, String)>,
 }
 
@@ -75,6 +81,7 @@ impl ApiError {
             detail: detail.into(),
             article: None,
             errors: Vec::new(),
+            remaining_fen: None,
             headers: Vec::new(),
         }
     }
@@ -157,6 +164,12 @@ impl ApiError {
         self
     }
 
+    /// States what remains of the budget that refused a commitment (`budget_exceeded`).
+    pub fn with_remaining_fen(mut self, remaining_fen: i64) -> Self {
+        self.remaining_fen = Some(remaining_fen);
+        self
+    }
+
     /// Puts context in front of the detail (e.g. which item of a batch failed).
     pub fn with_detail_prefix(mut self, prefix: &str) -> Self {
         self.detail = format!("{prefix}{}", self.detail);
@@ -178,6 +191,7 @@ impl ApiError {
             code: self.code.to_string(),
             article: self.article.map(str::to_owned),
             errors: (!self.errors.is_empty()).then(|| self.errors.clone()),
+            remaining_fen: self.remaining_fen,
         }
     }
 

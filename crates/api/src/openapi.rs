@@ -37,6 +37,7 @@ use crate::{
         (name = "meetings", description = "Meetings, attendance and minutes (Art. 8, 11)"),
         (name = "temporary experts", description = "Experts engaged for one matter (Art. 8)"),
         (name = "assessments", description = "The annual assessment (Art. 16)"),
+        (name = "funds", description = "Budgets under the 500,000 CNY cap, expense claims with the Finance Bureau's review, and work subsidies (Art. 14). Money is integer fen."),
         (name = "public", description = "What anyone can read or file without a token (Art. 4.5, 4.6)"),
         (name = "audit", description = "The tamper-evident audit trail (DOMAIN.md §6)"),
     )

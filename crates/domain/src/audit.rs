@@ -48,6 +48,16 @@ crate::labelled_enum! {
         ServiceUnitOpinionGiven = ("service_unit_opinion_given", "Service unit's opinion recorded", "服务单位意见"),
         AssessmentPreliminary = ("assessment_preliminary", "Preliminary grade proposed", "考核初评"),
         AssessmentDecided = ("assessment_decided", "Final grade decided", "考核结果确定"),
+        BudgetSet = ("budget_set", "Year's budget set", "核定年度顾问经费预算"),
+        ExpenseSubmitted = ("expense_submitted", "Expense claim submitted", "提交经费报销申请"),
+        ExpenseFinanceReviewed = ("expense_finance_reviewed", "Finance Bureau review recorded", "财政局审核严控经费"),
+        ExpenseApproved = ("expense_approved", "Expense approved and committed against the budget", "批准经费并占用预算"),
+        ExpenseRejected = ("expense_rejected", "Expense rejected", "驳回经费申请"),
+        ExpensePaid = ("expense_paid", "Expense paid", "支付经费"),
+        SubsidyProposed = ("subsidy_proposed", "Subsidy above the band proposed for a special contribution", "提出特殊贡献补贴"),
+        SubsidyApproved = ("subsidy_approved", "Work subsidy approved and committed against the budget", "核定工作补贴并占用预算"),
+        SubsidyRejected = ("subsidy_rejected", "Special subsidy not approved", "未批准特殊贡献补贴"),
+        SubsidyPaid = ("subsidy_paid", "Work subsidy paid", "发放工作补贴"),
         FieldConfigured = ("field_configured", "Field and lead department configured", "设置领域及牵头部门"),
     }
 }

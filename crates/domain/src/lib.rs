@@ -6,6 +6,7 @@
 
 pub mod appointment;
 pub mod audit;
+pub mod funds;
 pub mod labels;
 pub mod nomination;
 pub mod office;

@@ -7,6 +7,7 @@ use guwen_domain::{
     EnumCatalog,
     appointment::{ObjectionResolution, ObjectionStatus},
     audit::AuditAction,
+    funds::{ExpenseAction, ExpenseCategory, ExpenseState, SubsidyState},
     nomination::{
         Attestation, CandidateAction, CandidateState, NominationChannel, ReviewAspect, Verdict,
     },
@@ -75,6 +76,10 @@ pub fn catalog() -> Vec<EnumCatalog> {
         EnumCatalog::of::<MeetingOrganizer>(),
         EnumCatalog::of::<Attendance>(),
         EnumCatalog::of::<WorkAction>(),
+        EnumCatalog::of::<ExpenseCategory>(),
+        EnumCatalog::of::<ExpenseState>(),
+        EnumCatalog::of::<ExpenseAction>(),
+        EnumCatalog::of::<SubsidyState>(),
     ]
 }
 

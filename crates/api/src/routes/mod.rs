@@ -3,8 +3,10 @@
 pub mod advisors;
 pub mod assessments;
 pub mod audit;
+pub mod budgets;
 pub mod candidates;
 pub mod common;
+pub mod expenses;
 pub mod experts;
 pub mod fields;
 pub mod lists;
@@ -16,4 +18,5 @@ pub mod opinions;
 pub mod platform;
 pub mod public;
 pub mod roster;
+pub mod subsidies;
 pub mod tasks;

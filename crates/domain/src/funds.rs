@@ -1,0 +1,510 @@
+//! Advisor work funds (DOMAIN.md §4, Art. 14): the yearly budget under the city-wide cap,
+//! expense claims with the Finance Bureau's review of strictly controlled categories, and
+//! the annual work subsidy set from the final assessment grade. Amounts are integer fen.
+
+use crate::office::{Grade, SUBSIDY_MAX_FEN, SUBSIDY_MIN_FEN, SubsidyBands};
+use crate::rule::{RuleResult, RuleViolation};
+
+/// Art. 14 (全市每年总顾问经费不超过50万元): the most a year's budget may hold, in fen.
+pub const ANNUAL_CAP_FEN: i64 = 50_000_000;
+
+crate::labelled_enum! {
+    /// What an amount is spent on (Art. 14). The last six are strictly controlled (严控).
+    pub enum ExpenseCategory("expense_category") {
+        Transport = ("transport", "Transport (reimbursed at actual cost)", "交通费（实报实销）"),
+        Accommodation = ("accommodation", "Accommodation", "住宿费"),
+        Meals = ("meals", "Meals", "伙食费"),
+        DailyWork = ("daily_work", "Daily work", "日常工作经费"),
+        Research = ("research", "Research projects", "课题研究经费"),
+        OutcomeIncentive = ("outcome_incentive", "Outcome incentive", "成果激励"),
+        WorkSubsidy = ("work_subsidy", "Work subsidy", "工作补贴"),
+        LivingSubsidy = ("living_subsidy", "Living subsidy", "生活补贴"),
+        OfficialReception = ("official_reception", "Official reception", "公务接待费"),
+        OfficialVehicle = ("official_vehicle", "Official vehicles", "公务用车购置及运行费"),
+        OverseasTravel = ("overseas_travel", "Overseas travel on official business", "因公出国（境）费"),
+        Meeting = ("meeting", "Meetings", "会议费"),
+        Training = ("training", "Training", "培训费"),
+        Travel = ("travel", "Business travel", "差旅费"),
+    }
+}
+
+impl ExpenseCategory {
+    /// Art. 14: the "three public" expenses (三公), meetings, training and business travel are
+    /// strictly controlled: the Finance Bureau reviews them, and they may have a sub-budget.
+    pub fn is_strictly_controlled(self) -> bool {
+        matches!(
+            self,
+            Self::OfficialReception
+                | Self::OfficialVehicle
+                | Self::OverseasTravel
+                | Self::Meeting
+                | Self::Training
+                | Self::Travel
+        )
+    }
+}
+
+crate::labelled_enum! {
+    /// Where an expense claim stands (Art. 14).
+    pub enum ExpenseState("expense_state") {
+        Submitted = ("submitted", "Submitted", "已提交"),
+        FinanceReviewed = ("finance_reviewed", "Reviewed by the Finance Bureau", "财政局已审核"),
+        Approved = ("approved", "Approved; the amount is committed", "已批准（已占用预算）"),
+        Paid = ("paid", "Paid", "已支付"),
+        Rejected = ("rejected", "Rejected", "已驳回"),
+    }
+}
+
+crate::labelled_enum! {
+    /// Where a work subsidy stands (Art. 14).
+    pub enum SubsidyState("subsidy_state") {
+        PendingDecision = ("pending_decision", "Above the band for a special contribution: awaiting the government", "特殊贡献提高标准，待市政府批准"),
+        Approved = ("approved", "Approved; the amount is committed", "已核定（已占用预算）"),
+        Paid = ("paid", "Paid", "已发放"),
+        Rejected = ("rejected", "Not approved", "未批准"),
+    }
+}
+
+crate::labelled_enum! {
+    /// The steps on an expense claim.
+    pub enum ExpenseAction("expense_action") {
+        FinanceReview = ("finance_review", "Finance Bureau review", "财政局审核"),
+        Approve = ("approve", "Approve or reject", "审批"),
+        Pay = ("pay", "Record the payment", "支付"),
+    }
+}
+
+/// Art. 14: a year's budget is positive and at most 500,000 CNY (`annual_cap_exceeded`).
+pub fn check_budget_total(total_fen: i64) -> RuleResult<()> {
+    if total_fen > ANNUAL_CAP_FEN {
+        return Err(RuleViolation::new(
+            "annual_cap_exceeded",
+            "Art. 14",
+            format!(
+                "a year's advisor budget is at most {ANNUAL_CAP_FEN} fen (500,000 CNY); {total_fen} fen was asked"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Art. 14: sub-budgets exist only for strictly controlled categories
+/// (`not_strictly_controlled`) and together fit in the total (`sub_budgets_exceed_total`).
+pub fn check_sub_budgets(
+    total_fen: i64,
+    sub_budgets: &[(ExpenseCategory, i64)],
+) -> RuleResult<()> {
+    if let Some((c, _)) = sub_budgets
+        .iter()
+        .find(|(c, _)| !c.is_strictly_controlled())
+    {
+        return Err(RuleViolation::new(
+            "not_strictly_controlled",
+            "Art. 14",
+            format!("`{c}` is not a strictly controlled category and has no sub-budget"),
+        ));
+    }
+    let sum: i64 = sub_budgets.iter().map(|(_, a)| *a).sum();
+    if sum > total_fen {
+        return Err(RuleViolation::new(
+            "sub_budgets_exceed_total",
+            "Art. 14",
+            format!("the sub-budgets add up to {sum} fen, more than the total of {total_fen} fen"),
+        ));
+    }
+    Ok(())
+}
+
+/// Art. 14 (不得无预算或超预算执行): a budget cannot be lowered below what is already
+/// committed against it (`budget_below_committed`).
+pub fn check_not_below_committed(what: &str, limit_fen: i64, committed_fen: i64) -> RuleResult<()> {
+    if limit_fen < committed_fen {
+        return Err(RuleViolation::new(
+            "budget_below_committed",
+            "Art. 14",
+            format!("{what} of {limit_fen} fen is below the {committed_fen} fen already committed"),
+        ));
+    }
+    Ok(())
+}
+
+/// Art. 14 (不得无预算或超预算执行): the refusal of a commitment that has no budget or does
+/// not fit in what remains (`budget_exceeded`).
+pub fn budget_exceeded(
+    what: &str,
+    year: i32,
+    amount_fen: i64,
+    remaining_fen: Option<i64>,
+) -> RuleViolation {
+    let message = match remaining_fen {
+        None => format!("no budget is set for {year}; nothing can be committed against it"),
+        Some(r) => format!(
+            "{amount_fen} fen does not fit in the {what} of {year}: {r} fen remains"
+        ),
+    };
+    RuleViolation::new("budget_exceeded", "Art. 14", message)
+}
+
+/// Art. 14 (交通费用实报实销): a transport claim lists its receipts and claims exactly their
+/// sum (`receipts_required`, `amount_not_actual`). Receipts of other categories, when given,
+/// must also add up to the claim.
+pub fn check_receipts(
+    category: ExpenseCategory,
+    amount_fen: i64,
+    receipt_amounts_fen: &[i64],
+) -> RuleResult<()> {
+    if category == ExpenseCategory::Transport && receipt_amounts_fen.is_empty() {
+        return Err(RuleViolation::new(
+            "receipts_required",
+            "Art. 14",
+            "transport is reimbursed at the actual cost: list the receipts",
+        ));
+    }
+    let sum: i64 = receipt_amounts_fen.iter().sum();
+    if !receipt_amounts_fen.is_empty() && sum != amount_fen {
+        return Err(RuleViolation::new(
+            "amount_not_actual",
+            "Art. 14",
+            format!("the receipts add up to {sum} fen but {amount_fen} fen is claimed"),
+        ));
+    }
+    Ok(())
+}
+
+/// Art. 14: the work subsidy is claimed through the subsidy procedure, never as an expense
+/// (`use_subsidy_procedure`).
+pub fn check_claimable(category: ExpenseCategory) -> RuleResult<()> {
+    if category == ExpenseCategory::WorkSubsidy {
+        return Err(RuleViolation::new(
+            "use_subsidy_procedure",
+            "Art. 14",
+            "the work subsidy follows the annual assessment: propose it as a subsidy",
+        ));
+    }
+    Ok(())
+}
+
+/// The article behind a step on an expense.
+const EXPENSE_ARTICLE: &str = "Art. 14";
+
+/// Art. 14 (严控经费须经市财政局审核): the state an expense moves to by a step, or why not.
+/// The Finance Bureau reviews only strictly controlled claims (`finance_review_not_required`);
+/// HRSS approves those only after that review (`finance_review_required`), though it may
+/// reject any claim still open; only an approved claim is paid.
+pub fn expense_step(
+    category: ExpenseCategory,
+    state: ExpenseState,
+    action: ExpenseAction,
+    approve: bool,
+) -> RuleResult<ExpenseState> {
+    let controlled = category.is_strictly_controlled();
+    let to = |ok: ExpenseState| {
+        if approve {
+            ok
+        } else {
+            ExpenseState::Rejected
+        }
+    };
+    match (action, state) {
+        (ExpenseAction::FinanceReview, _) if !controlled => Err(RuleViolation::new(
+            "finance_review_not_required",
+            EXPENSE_ARTICLE,
+            format!("`{category}` is not strictly controlled; HRSS approves it directly"),
+        )),
+        (ExpenseAction::FinanceReview, ExpenseState::Submitted) => {
+            Ok(to(ExpenseState::FinanceReviewed))
+        }
+        (ExpenseAction::Approve, ExpenseState::Submitted) if controlled && approve => {
+            Err(RuleViolation::new(
+                "finance_review_required",
+                EXPENSE_ARTICLE,
+                format!("`{category}` is strictly controlled: the Finance Bureau reviews it first"),
+            ))
+        }
+        (ExpenseAction::Approve, ExpenseState::Submitted | ExpenseState::FinanceReviewed) => {
+            Ok(to(ExpenseState::Approved))
+        }
+        (ExpenseAction::Pay, ExpenseState::Approved) => Ok(ExpenseState::Paid),
+        _ => Err(RuleViolation::new(
+            "invalid_transition",
+            EXPENSE_ARTICLE,
+            format!("`{action}` is not possible on an expense that is `{state}`"),
+        )),
+    }
+}
+
+/// The steps possible on an expense now (for the front end's buttons).
+pub fn expense_allowed(category: ExpenseCategory, state: ExpenseState) -> Vec<ExpenseAction> {
+    [
+        ExpenseAction::FinanceReview,
+        ExpenseAction::Approve,
+        ExpenseAction::Pay,
+    ]
+    .into_iter()
+    .filter(|a| expense_step(category, state, *a, true).is_ok())
+    .collect()
+}
+
+/// How a proposed subsidy proceeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubsidyRoute {
+    /// Within the grade's band: approved and committed at once.
+    WithinBand,
+    /// Above the band for a recorded special contribution: the government decides.
+    SpecialContribution,
+}
+
+/// Art. 14, 16: the work subsidy of a year follows the final grade. The amount lies in the
+/// grade's band (`subsidy_out_of_band`), which lies within 5,000–50,000 CNY; `incompetent`
+/// earns none (`no_subsidy_for_grade`). Above the band, and in particular above 50,000 CNY,
+/// only for a recorded special contribution (`special_contribution_required`), which the
+/// government then approves.
+pub fn subsidy_route(
+    bands: &SubsidyBands,
+    grade: Grade,
+    amount_fen: i64,
+    special_contribution: Option<&str>,
+) -> RuleResult<SubsidyRoute> {
+    let Some(band) = bands.band(grade) else {
+        return Err(RuleViolation::new(
+            "no_subsidy_for_grade",
+            "Art. 14",
+            format!("an advisor graded `{grade}` receives no work subsidy"),
+        ));
+    };
+    let special = special_contribution.is_some_and(|s| !s.trim().is_empty());
+    if amount_fen < band.min_fen.max(SUBSIDY_MIN_FEN) {
+        return Err(RuleViolation::new(
+            "subsidy_out_of_band",
+            "Art. 14",
+            format!(
+                "a `{grade}` subsidy is {}–{} fen; {amount_fen} fen is below it",
+                band.min_fen, band.max_fen
+            ),
+        ));
+    }
+    if amount_fen <= band.max_fen {
+        return Ok(SubsidyRoute::WithinBand);
+    }
+    if special {
+        return Ok(SubsidyRoute::SpecialContribution);
+    }
+    if amount_fen > SUBSIDY_MAX_FEN {
+        Err(RuleViolation::new(
+            "special_contribution_required",
+            "Art. 14",
+            format!(
+                "more than {SUBSIDY_MAX_FEN} fen (50,000 CNY) needs a recorded special contribution approved by the government"
+            ),
+        ))
+    } else {
+        Err(RuleViolation::new(
+            "subsidy_out_of_band",
+            "Art. 14",
+            format!(
+                "a `{grade}` subsidy is {}–{} fen; more needs a recorded special contribution",
+                band.min_fen, band.max_fen
+            ),
+        ))
+    }
+}
+
+/// Art. 14: only a subsidy awaiting the government is decided; only an approved one is paid.
+pub fn subsidy_step(state: SubsidyState, to: SubsidyState) -> RuleResult<SubsidyState> {
+    let ok = matches!(
+        (state, to),
+        (
+            SubsidyState::PendingDecision,
+            SubsidyState::Approved | SubsidyState::Rejected
+        ) | (SubsidyState::Approved, SubsidyState::Paid)
+    );
+    if ok {
+        Ok(to)
+    } else {
+        Err(RuleViolation::new(
+            "invalid_transition",
+            "Art. 14",
+            format!("a subsidy that is `{state}` cannot become `{to}`"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Labelled;
+
+    fn code<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
+        match r {
+            Err(v) => v.code,
+            Ok(v) => panic!("expected a refusal, got {v:?}"),
+        }
+    }
+
+    #[test]
+    fn art_14_a_budget_is_at_most_500000_cny() {
+        assert!(check_budget_total(50_000_000).is_ok());
+        assert_eq!(code(check_budget_total(50_000_001)), "annual_cap_exceeded");
+    }
+
+    #[test]
+    fn art_14_sub_budgets_only_for_controlled_categories_within_the_total() {
+        assert!(check_sub_budgets(1_000, &[(ExpenseCategory::Meeting, 600)]).is_ok());
+        assert_eq!(
+            code(check_sub_budgets(
+                1_000,
+                &[(ExpenseCategory::Transport, 100)]
+            )),
+            "not_strictly_controlled"
+        );
+        assert_eq!(
+            code(check_sub_budgets(
+                1_000,
+                &[
+                    (ExpenseCategory::Meeting, 600),
+                    (ExpenseCategory::Travel, 401)
+                ]
+            )),
+            "sub_budgets_exceed_total"
+        );
+        assert_eq!(
+            code(check_not_below_committed("the total", 99, 100)),
+            "budget_below_committed"
+        );
+    }
+
+    #[test]
+    fn art_14_the_three_public_meetings_training_and_travel_are_strictly_controlled() {
+        let controlled: Vec<&str> = ExpenseCategory::all()
+            .iter()
+            .filter(|c| c.is_strictly_controlled())
+            .map(|c| c.code())
+            .collect();
+        assert_eq!(
+            controlled,
+            [
+                "official_reception",
+                "official_vehicle",
+                "overseas_travel",
+                "meeting",
+                "training",
+                "travel"
+            ]
+        );
+    }
+
+    #[test]
+    fn art_14_transport_is_reimbursed_at_actual_cost_against_receipts() {
+        assert_eq!(
+            code(check_receipts(ExpenseCategory::Transport, 1_000, &[])),
+            "receipts_required"
+        );
+        assert_eq!(
+            code(check_receipts(ExpenseCategory::Transport, 1_000, &[400, 500])),
+            "amount_not_actual"
+        );
+        assert!(check_receipts(ExpenseCategory::Transport, 900, &[400, 500]).is_ok());
+        assert!(check_receipts(ExpenseCategory::Meals, 900, &[]).is_ok());
+        assert_eq!(
+            code(check_claimable(ExpenseCategory::WorkSubsidy)),
+            "use_subsidy_procedure"
+        );
+    }
+
+    #[test]
+    fn art_14_controlled_expenses_need_the_finance_review_before_approval() {
+        use ExpenseAction::*;
+        use ExpenseState::*;
+        let meeting = ExpenseCategory::Meeting;
+        let meals = ExpenseCategory::Meals;
+        assert_eq!(
+            code(expense_step(meeting, Submitted, Approve, true)),
+            "finance_review_required"
+        );
+        assert_eq!(
+            expense_step(meeting, Submitted, FinanceReview, true),
+            Ok(FinanceReviewed)
+        );
+        assert_eq!(
+            expense_step(meeting, Submitted, FinanceReview, false),
+            Ok(Rejected)
+        );
+        assert_eq!(
+            expense_step(meeting, FinanceReviewed, Approve, true),
+            Ok(Approved)
+        );
+        assert_eq!(
+            code(expense_step(meals, Submitted, FinanceReview, true)),
+            "finance_review_not_required"
+        );
+        assert_eq!(expense_step(meals, Submitted, Approve, false), Ok(Rejected));
+        assert_eq!(
+            expense_step(meeting, Submitted, Approve, false),
+            Ok(Rejected)
+        );
+        assert_eq!(expense_step(meals, Approved, Pay, true), Ok(Paid));
+        assert_eq!(
+            code(expense_step(meals, Paid, Approve, true)),
+            "invalid_transition"
+        );
+        assert_eq!(
+            code(expense_step(meals, Submitted, Pay, true)),
+            "invalid_transition"
+        );
+        assert_eq!(expense_allowed(meeting, Submitted), vec![FinanceReview]);
+        assert_eq!(expense_allowed(meals, Submitted), vec![Approve]);
+        assert_eq!(expense_allowed(meals, Rejected), Vec::<ExpenseAction>::new());
+    }
+
+    #[test]
+    fn art_14_16_the_subsidy_follows_the_grade_and_above_50000_needs_a_special_contribution() {
+        let bands = SubsidyBands::default();
+        assert_eq!(
+            subsidy_route(&bands, Grade::Excellent, 5_000_000, None),
+            Ok(SubsidyRoute::WithinBand)
+        );
+        assert_eq!(
+            code(subsidy_route(&bands, Grade::Excellent, 5_000_100, None)),
+            "special_contribution_required"
+        );
+        assert_eq!(
+            subsidy_route(&bands, Grade::Excellent, 5_000_100, Some("口岸通道方案获国家批复")),
+            Ok(SubsidyRoute::SpecialContribution)
+        );
+        assert_eq!(
+            code(subsidy_route(&bands, Grade::Competent, 3_500_000, None)),
+            "subsidy_out_of_band"
+        );
+        assert_eq!(
+            code(subsidy_route(&bands, Grade::Competent, 1_000_000, Some("贡献"))),
+            "subsidy_out_of_band"
+        );
+        assert_eq!(
+            code(subsidy_route(&bands, Grade::Incompetent, 600_000, None)),
+            "no_subsidy_for_grade"
+        );
+        assert_eq!(
+            code(subsidy_route(&bands, Grade::BasicallyCompetent, 499_999, None)),
+            "subsidy_out_of_band"
+        );
+    }
+
+    #[test]
+    fn art_14_only_a_pending_subsidy_is_decided_and_only_an_approved_one_paid() {
+        use SubsidyState::*;
+        assert_eq!(subsidy_step(PendingDecision, Approved), Ok(Approved));
+        assert_eq!(subsidy_step(PendingDecision, Rejected), Ok(Rejected));
+        assert_eq!(subsidy_step(Approved, Paid), Ok(Paid));
+        assert_eq!(code(subsidy_step(Approved, Rejected)), "invalid_transition");
+        assert_eq!(code(subsidy_step(Rejected, Paid)), "invalid_transition");
+    }
+
+    #[test]
+    fn art_14_a_commitment_without_budget_says_so() {
+        let v = budget_exceeded("budget", 2027, 100, None);
+        assert_eq!(v.code, "budget_exceeded");
+        assert!(v.message.contains("no budget"));
+        let v = budget_exceeded("budget", 2027, 100, Some(40));
+        assert!(v.message.contains("40 fen remains"));
+    }
+}
