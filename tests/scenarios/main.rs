@@ -5,6 +5,8 @@
 mod audit;
 mod auth;
 mod errors;
+mod funds;
+mod funds_replicas;
 mod office;
 mod pipeline;
 mod pipeline_guarantees;

@@ -20,6 +20,8 @@ pub struct TestApp {
     pub state: AppState,
     pub http: reqwest::Client,
     pub config: Config,
+    /// The PostgreSQL schema of this test (none on SQLite).
+    pub schema: Option<String>,
     /// Keeps the temporary directory (SQLite file, data dir) alive for the test.
     pub dir: tempfile::TempDir,
 }
@@ -73,6 +75,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
             .build()
             .expect("client"),
         config,
+        schema,
         dir,
     }
 }
@@ -308,6 +311,30 @@ impl TestApp {
     /// The app's own database pool (for tampering tests and direct checks).
     pub fn db(&self) -> &sea_orm::DatabaseConnection {
         &self.state.db
+    }
+
+    /// The database URL another process uses to reach this test's database (its schema
+    /// selected through the connection's `options` on PostgreSQL).
+    pub fn database_url_for_another_process(&self) -> String {
+        match &self.schema {
+            None => self.config.database_url.clone(),
+            Some(schema) => {
+                let sep = if self.config.database_url.contains('?') { '&' } else { '?' };
+                format!(
+                    "{}{sep}options=-c%20search_path%3D{schema}",
+                    self.config.database_url
+                )
+            }
+        }
+    }
+
+    /// A client like [`TestApp::client`] talking to another server at `base`.
+    pub fn client_at(&self, base: &str, token: Option<String>) -> Client {
+        Client {
+            base: base.to_owned(),
+            http: self.http.clone(),
+            token,
+        }
     }
 
     /// Moves the app's clock.

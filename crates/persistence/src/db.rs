@@ -33,6 +33,9 @@ pub enum DbSetupError {
 /// How long opening the pool may take before giving up.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a request may wait for a pooled connection under load before failing.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A description of a database URL that is safe to print: scheme, host, port, database and
 /// user, never the password.
 pub fn describe_url(url: &str) -> Result<(Backend, String), DbSetupError> {
@@ -67,7 +70,7 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Db, DbSetupError
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .connect_timeout(CONNECT_TIMEOUT)
-        .acquire_timeout(CONNECT_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false);
     match backend {
         Backend::Sqlite => {

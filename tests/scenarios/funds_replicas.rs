@@ -1,0 +1,292 @@
+//! The budget cap under concurrent approvals from several `guwen` processes (Art. 14, 不得超预算
+//! 执行; DOMAIN.md §4: "no two commits can both slip under it").
+//!
+//! The test app sets up the data (an advisor, a budget, the claims); then real `guwen serve`
+//! processes on the same database receive every approval at once. On PostgreSQL there are three
+//! replicas; on SQLite (the embedded default, one writer) one.
+//!
+//! The processes run the `guwen` binary that `cargo test --workspace` builds next to this test
+//! (`target/<profile>/guwen`); `GUWEN_BIN` names another one.
+
+use std::{
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use chrono::Datelike;
+use futures_util::{StreamExt, future::join_all, stream};
+use guwen_domain::role::Role;
+use guwen_tests::{TEST_SECRET, TestApp, spawn_app};
+use serde_json::json;
+
+use crate::{pipeline::today, work::appointed_advisor};
+
+/// The `guwen` binary to run.
+fn guwen_bin() -> PathBuf {
+    if let Ok(bin) = std::env::var("GUWEN_BIN") {
+        return bin.into();
+    }
+    let exe = std::env::current_exe().expect("test executable");
+    // target/<profile>/deps/scenarios-… → target/<profile>/guwen
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target directory");
+    let bin = profile_dir.join(format!("guwen{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo test --workspace` (which builds it) or set GUWEN_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// A running `guwen serve` process, killed when dropped.
+pub struct Replica {
+    child: Child,
+    pub base: String,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+/// Starts a `guwen serve` process on the test app's database and waits until it is ready.
+pub async fn start_replica(app: &TestApp, n: usize) -> Replica {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let log_path = app.dir.path().join(format!("replica-{n}.log"));
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let child = Command::new(guwen_bin())
+        .arg("serve")
+        .current_dir(app.dir.path())
+        .env("DATABASE_URL", app.database_url_for_another_process())
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("JWT_SECRET", TEST_SECRET)
+        .env("GUWEN_DATA_DIR", app.dir.path().join(format!("replica-{n}")))
+        .env("RUST_LOG", "warn")
+        .env_remove("JWT_PUBLIC_KEYS")
+        .env_remove("JWT_JWKS_URL")
+        .env_remove("JWT_ISSUER")
+        .env_remove("JWT_AUDIENCE")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("start guwen serve");
+    let mut replica = Replica {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(res) = app.http.get(format!("{}/readyz", replica.base)).send().await
+            && res.status().is_success()
+        {
+            return replica;
+        }
+        let exited = replica.child.try_wait().ok().flatten();
+        if exited.is_some() || Instant::now() > deadline {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            panic!("replica {n} did not become ready ({exited:?}):\n{log}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// What came back from a burst of approvals.
+pub struct Race {
+    /// (expense id, amount) of the approvals answered 2xx.
+    pub approved: Vec<(String, i64)>,
+    /// (expense id, amount) of those refused with 409 `budget_exceeded`.
+    pub refused: Vec<(String, i64)>,
+    /// Anything else: (status, body).
+    pub other: Vec<(u16, String)>,
+    pub elapsed: Duration,
+    pub year: i32,
+    pub replicas: Vec<Replica>,
+}
+
+/// The amount of the `i`-th claim: 100 to 400 CNY, in fen.
+fn amount(i: usize) -> i64 {
+    10_000 + (i as i64 % 7) * 5_000
+}
+
+/// Sets up a budget of `total_fen` and `claims` submitted claims, starts `replicas` processes,
+/// and sends every approval at once, spread over the processes.
+pub async fn approval_race(
+    app: &TestApp,
+    replicas: usize,
+    claims: usize,
+    total_fen: i64,
+) -> Race {
+    let advisor = appointed_advisor(app, "钱学", "logistics", "transport").await;
+    let year = today(app).year();
+    app.hrss()
+        .put(
+            &format!("/api/v1/budgets/{year}"),
+            &json!({"total_fen": total_fen}),
+        )
+        .await
+        .assert_status(201);
+    let hrss = app.hrss();
+    let ids: Vec<(String, i64)> = stream::iter(0..claims)
+        .map(|i| {
+            let hrss = hrss.clone();
+            let body = json!({
+                "advisor_id": advisor, "category": "daily_work", "amount_fen": amount(i),
+                "incurred_on": today(app), "description": format!("口岸调研第{i}次"),
+            });
+            async move {
+                let res = hrss.post("/api/v1/expenses", &body).await;
+                res.assert_status(201);
+                (res.json()["id"].as_str().unwrap().to_owned(), amount(i))
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+
+    let mut started = Vec::new();
+    for n in 0..replicas {
+        started.push(start_replica(app, n).await);
+    }
+    let token = app.sign(&app.claims(&[Role::Hrss], "hrss-race"));
+    let clients: Vec<_> = started
+        .iter()
+        .map(|r| app.client_at(&r.base, Some(token.clone())))
+        .collect();
+    let begin = Instant::now();
+    let answers = join_all(ids.iter().enumerate().map(|(i, (id, _))| {
+        let client = &clients[i % clients.len()];
+        async move {
+            client
+                .post(
+                    &format!("/api/v1/expenses/{id}/approval"),
+                    &json!({"approved": true}),
+                )
+                .await
+        }
+    }))
+    .await;
+    let elapsed = begin.elapsed();
+    let mut race = Race {
+        approved: Vec::new(),
+        refused: Vec::new(),
+        other: Vec::new(),
+        elapsed,
+        year,
+        replicas: started,
+    };
+    for ((id, amount), res) in ids.into_iter().zip(answers) {
+        if res.status.is_success() {
+            race.approved.push((id, amount));
+        } else if res.status.as_u16() == 409 && res.code() == "budget_exceeded" {
+            race.refused.push((id, amount));
+        } else {
+            race.other.push((res.status.as_u16(), res.text));
+        }
+    }
+    race
+}
+
+/// Art. 14: 600 approvals worth three times the budget, all at once through three `guwen`
+/// processes on one PostgreSQL database (one process on SQLite). The committed sum never
+/// exceeds the budget, equals the sum of the approvals answered 2xx, and every other approval
+/// is a 409 `budget_exceeded` for an amount that no longer fit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn art_14_the_cap_holds_under_concurrent_approvals_from_several_replicas() {
+    let app = spawn_app().await;
+    let replicas = if app.schema.is_some() { 3 } else { 1 };
+    let claims = 600;
+    let total_fen = 5_000_000;
+    let offered: i64 = (0..claims).map(amount).sum();
+    assert!(offered > 2 * total_fen, "the claims must exceed the budget");
+
+    let race = approval_race(&app, replicas, claims, total_fen).await;
+    assert!(race.other.is_empty(), "unexpected answers: {:?}", race.other);
+    assert_eq!(race.approved.len() + race.refused.len(), claims);
+    assert!(!race.refused.is_empty() && !race.approved.is_empty());
+
+    let budget = app
+        .auditor()
+        .get(&format!("/api/v1/budgets/{}", race.year))
+        .await;
+    budget.assert_status(200);
+    let budget = budget.json();
+    let committed = budget["committed_fen"].as_i64().unwrap();
+    let approved_sum: i64 = race.approved.iter().map(|(_, a)| a).sum();
+    assert!(committed <= total_fen, "{committed} fen committed of {total_fen}");
+    assert_eq!(committed, approved_sum);
+    assert_eq!(budget["remaining_fen"].as_i64(), Some(total_fen - committed));
+    // Every refusal was for an amount that did not fit in what remained then, and what remains
+    // only shrinks: so none of them fits in what remains now.
+    let remaining = total_fen - committed;
+    assert!(race.refused.iter().all(|(_, a)| *a > remaining));
+
+    // The claims' own states agree with the answers, on every replica.
+    for replica in &race.replicas {
+        let hrss = app.client_at(&replica.base, Some(app.sign(&app.claims(&[Role::Hrss], "hrss-check"))));
+        let (id, _) = &race.approved[0];
+        let e = hrss.get(&format!("/api/v1/expenses/{id}")).await;
+        assert_eq!(e.json()["state"], "approved");
+        let (id, _) = &race.refused[0];
+        let e = hrss.get(&format!("/api/v1/expenses/{id}")).await;
+        assert_eq!(e.json()["state"], "submitted");
+    }
+    // One audit event per approval that got through, and the chain is intact.
+    let verification = app.auditor().get("/api/v1/audit-events/verification").await;
+    verification.assert_status(200);
+    assert_eq!(verification.json()["valid"], true, "{}", verification.text);
+    let mut approvals = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/audit-events?action=expense_approved&limit=200&cursor={c}"),
+            None => "/api/v1/audit-events?action=expense_approved&limit=200".to_owned(),
+        };
+        let page = app.auditor().get(&path).await.json();
+        approvals += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(approvals, race.approved.len());
+}
+
+/// The benchmark behind `bench/approvals.sh`: approvals per second across the replicas. It
+/// asserts nothing about speed; it prints one JSON line. Run it through the script.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "a benchmark: run bench/approvals.sh"]
+async fn bench_approvals_across_replicas() {
+    let env = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let claims = env("GUWEN_BENCH_CLAIMS", 3000);
+    let replicas = env("GUWEN_BENCH_REPLICAS", 3);
+    let app = spawn_app().await;
+    let race = approval_race(&app, replicas, claims, 50_000_000).await;
+    assert!(race.other.is_empty(), "unexpected answers: {:?}", race.other);
+    let secs = race.elapsed.as_secs_f64();
+    println!(
+        "{}",
+        json!({
+            "database": if app.schema.is_some() { "postgresql" } else { "sqlite" },
+            "replicas": replicas,
+            "approvals": claims,
+            "approved": race.approved.len(),
+            "refused": race.refused.len(),
+            "seconds": (secs * 1000.0).round() / 1000.0,
+            "approvals_per_second": (claims as f64 / secs).round(),
+        })
+    );
+}
