@@ -109,14 +109,27 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Db, DbSetupError
     Ok(db)
 }
 
-/// Applies every pending migration.
+/// The PostgreSQL advisory lock that serialises replicas migrating one database at start-up.
+const MIGRATION_LOCK: i64 = 0x6775_7765_6e00; // "guwen\0"
+
+/// Applies every pending migration. On PostgreSQL several replicas may start at once: they
+/// migrate one after the other in a transaction holding an advisory lock, so the later ones
+/// find the migrations applied instead of racing to create the same tables.
 pub async fn migrate(db: &Db) -> Result<(), DbSetupError> {
-    Migrator::up(db, None)
+    use sea_orm::TransactionTrait;
+    let failed = |e: DbErr| DbSetupError::Migration {
+        target: backend_name(db).into(),
+        cause: e.to_string(),
+    };
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await.map_err(failed);
+    }
+    let tx = db.begin().await.map_err(failed)?;
+    tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
         .await
-        .map_err(|e| DbSetupError::Migration {
-            target: backend_name(db).into(),
-            cause: e.to_string(),
-        })
+        .map_err(failed)?;
+    Migrator::up(&tx, None).await.map_err(failed)?;
+    tx.commit().await.map_err(failed)
 }
 
 /// The names of applied and pending migrations.
