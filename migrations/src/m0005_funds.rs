@@ -99,7 +99,11 @@ impl MigrationTrait for Migration {
             .await?;
         for (name, table, cols) in [
             ("ix_expenses_advisor", "expenses", &["advisor_id"][..]),
-            ("ix_expenses_year_state", "expenses", &["fiscal_year", "state"][..]),
+            (
+                "ix_expenses_year_state",
+                "expenses",
+                &["fiscal_year", "state"][..],
+            ),
             ("ix_subsidies_year", "subsidies", &["year"][..]),
         ] {
             let mut index = Index::create();

@@ -69,7 +69,10 @@ pub async fn start_replica(app: &TestApp, n: usize) -> Replica {
         .env("DATABASE_URL", app.database_url_for_another_process())
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("JWT_SECRET", TEST_SECRET)
-        .env("GUWEN_DATA_DIR", app.dir.path().join(format!("replica-{n}")))
+        .env(
+            "GUWEN_DATA_DIR",
+            app.dir.path().join(format!("replica-{n}")),
+        )
         .env("RUST_LOG", "warn")
         .env_remove("JWT_PUBLIC_KEYS")
         .env_remove("JWT_JWKS_URL")
@@ -85,7 +88,11 @@ pub async fn start_replica(app: &TestApp, n: usize) -> Replica {
     };
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if let Ok(res) = app.http.get(format!("{}/readyz", replica.base)).send().await
+        if let Ok(res) = app
+            .http
+            .get(format!("{}/readyz", replica.base))
+            .send()
+            .await
             && res.status().is_success()
         {
             return replica;
@@ -119,12 +126,7 @@ fn amount(i: usize) -> i64 {
 
 /// Sets up a budget of `total_fen` and `claims` submitted claims, starts `replicas` processes,
 /// and sends every approval at once, spread over the processes.
-pub async fn approval_race(
-    app: &TestApp,
-    replicas: usize,
-    claims: usize,
-    total_fen: i64,
-) -> Race {
+pub async fn approval_race(app: &TestApp, replicas: usize, claims: usize, total_fen: i64) -> Race {
     let advisor = appointed_advisor(app, "钱学", "logistics", "transport").await;
     let year = today(app).year();
     app.hrss()
@@ -209,7 +211,11 @@ async fn art_14_the_cap_holds_under_concurrent_approvals_from_several_replicas()
     assert!(offered > 2 * total_fen, "the claims must exceed the budget");
 
     let race = approval_race(&app, replicas, claims, total_fen).await;
-    assert!(race.other.is_empty(), "unexpected answers: {:?}", race.other);
+    assert!(
+        race.other.is_empty(),
+        "unexpected answers: {:?}",
+        race.other
+    );
     assert_eq!(race.approved.len() + race.refused.len(), claims);
     assert!(!race.refused.is_empty() && !race.approved.is_empty());
 
@@ -221,9 +227,15 @@ async fn art_14_the_cap_holds_under_concurrent_approvals_from_several_replicas()
     let budget = budget.json();
     let committed = budget["committed_fen"].as_i64().unwrap();
     let approved_sum: i64 = race.approved.iter().map(|(_, a)| a).sum();
-    assert!(committed <= total_fen, "{committed} fen committed of {total_fen}");
+    assert!(
+        committed <= total_fen,
+        "{committed} fen committed of {total_fen}"
+    );
     assert_eq!(committed, approved_sum);
-    assert_eq!(budget["remaining_fen"].as_i64(), Some(total_fen - committed));
+    assert_eq!(
+        budget["remaining_fen"].as_i64(),
+        Some(total_fen - committed)
+    );
     // Every refusal was for an amount that did not fit in what remained then, and what remains
     // only shrinks: so none of them fits in what remains now.
     let remaining = total_fen - committed;
@@ -231,7 +243,10 @@ async fn art_14_the_cap_holds_under_concurrent_approvals_from_several_replicas()
 
     // The claims' own states agree with the answers, on every replica.
     for replica in &race.replicas {
-        let hrss = app.client_at(&replica.base, Some(app.sign(&app.claims(&[Role::Hrss], "hrss-check"))));
+        let hrss = app.client_at(
+            &replica.base,
+            Some(app.sign(&app.claims(&[Role::Hrss], "hrss-check"))),
+        );
         let (id, _) = &race.approved[0];
         let e = hrss.get(&format!("/api/v1/expenses/{id}")).await;
         assert_eq!(e.json()["state"], "approved");
@@ -275,7 +290,11 @@ async fn bench_approvals_across_replicas() {
     let replicas = env("GUWEN_BENCH_REPLICAS", 3);
     let app = spawn_app().await;
     let race = approval_race(&app, replicas, claims, 50_000_000).await;
-    assert!(race.other.is_empty(), "unexpected answers: {:?}", race.other);
+    assert!(
+        race.other.is_empty(),
+        "unexpected answers: {:?}",
+        race.other
+    );
     let secs = race.elapsed.as_secs_f64();
     println!(
         "{}",

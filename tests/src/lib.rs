@@ -319,7 +319,11 @@ impl TestApp {
         match &self.schema {
             None => self.config.database_url.clone(),
             Some(schema) => {
-                let sep = if self.config.database_url.contains('?') { '&' } else { '?' };
+                let sep = if self.config.database_url.contains('?') {
+                    '&'
+                } else {
+                    '?'
+                };
                 format!(
                     "{}{sep}options=-c%20search_path%3D{schema}",
                     self.config.database_url

@@ -64,9 +64,10 @@ pub struct ApiError {
     pub code: Cow<'static, str>,
     pub detail: String,
     pub article: Option<&'static str>,
-    pub errors: Vec<FieldError>,
+    pub errors: Box<[FieldError]>,
     pub remaining_fen: Option<i64>,
-    headers: Vec<(header::HeaderName, String)>,
+    /// Extra response headers (rare: a boxed slice keeps the error small).
+    headers: Box<[(header::HeaderName, String)]>,
 }
 
 impl ApiError {
@@ -80,9 +81,9 @@ impl ApiError {
             code: code.into(),
             detail: detail.into(),
             article: None,
-            errors: Vec::new(),
+            errors: Box::default(),
             remaining_fen: None,
-            headers: Vec::new(),
+            headers: Box::default(),
         }
     }
 
@@ -126,7 +127,7 @@ impl ApiError {
             "validation_failed",
             detail,
         );
-        e.errors = errors;
+        e.errors = errors.into_boxed_slice();
         e
     }
 
@@ -177,7 +178,9 @@ impl ApiError {
     }
 
     pub fn with_header(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+        let mut headers = std::mem::take(&mut self.headers).into_vec();
+        headers.push((name, value.into()));
+        self.headers = headers.into_boxed_slice();
         self
     }
 
@@ -190,7 +193,7 @@ impl ApiError {
             detail: self.detail.clone(),
             code: self.code.to_string(),
             article: self.article.map(str::to_owned),
-            errors: (!self.errors.is_empty()).then(|| self.errors.clone()),
+            errors: (!self.errors.is_empty()).then(|| self.errors.to_vec()),
             remaining_fen: self.remaining_fen,
         }
     }
@@ -237,7 +240,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let mut builder = HttpResponse::build(self.status);
         builder.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        for (name, value) in &self.headers {
+        for (name, value) in self.headers.iter() {
             builder.insert_header((name.clone(), value.clone()));
         }
         let body = serde_json::to_string(&self.problem()).unwrap_or_default();

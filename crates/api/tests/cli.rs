@@ -17,7 +17,11 @@ fn guwen() -> Command {
 #[test]
 fn the_committed_openapi_document_is_what_the_binary_prints() {
     let out = guwen().arg("openapi").output().expect("run guwen openapi");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let committed = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../openapi/openapi.json"
@@ -37,7 +41,11 @@ fn token_mints_a_jwt_and_refuses_an_unknown_role() {
         .env("JWT_SECRET", "a-secret-of-at-least-thirty-two-bytes!!")
         .output()
         .expect("run guwen token");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     assert_eq!(token.split('.').count(), 3, "{token}");
 

@@ -90,10 +90,7 @@ pub fn check_budget_total(total_fen: i64) -> RuleResult<()> {
 
 /// Art. 14: sub-budgets exist only for strictly controlled categories
 /// (`not_strictly_controlled`) and together fit in the total (`sub_budgets_exceed_total`).
-pub fn check_sub_budgets(
-    total_fen: i64,
-    sub_budgets: &[(ExpenseCategory, i64)],
-) -> RuleResult<()> {
+pub fn check_sub_budgets(total_fen: i64, sub_budgets: &[(ExpenseCategory, i64)]) -> RuleResult<()> {
     if let Some((c, _)) = sub_budgets
         .iter()
         .find(|(c, _)| !c.is_strictly_controlled())
@@ -138,9 +135,9 @@ pub fn budget_exceeded(
 ) -> RuleViolation {
     let message = match remaining_fen {
         None => format!("no budget is set for {year}; nothing can be committed against it"),
-        Some(r) => format!(
-            "{amount_fen} fen does not fit in the {what} of {year}: {r} fen remains"
-        ),
+        Some(r) => {
+            format!("{amount_fen} fen does not fit in the {what} of {year}: {r} fen remains")
+        }
     };
     RuleViolation::new("budget_exceeded", "Art. 14", message)
 }
@@ -199,11 +196,7 @@ pub fn expense_step(
 ) -> RuleResult<ExpenseState> {
     let controlled = category.is_strictly_controlled();
     let to = |ok: ExpenseState| {
-        if approve {
-            ok
-        } else {
-            ExpenseState::Rejected
-        }
+        if approve { ok } else { ExpenseState::Rejected }
     };
     match (action, state) {
         (ExpenseAction::FinanceReview, _) if !controlled => Err(RuleViolation::new(
@@ -400,7 +393,11 @@ mod tests {
             "receipts_required"
         );
         assert_eq!(
-            code(check_receipts(ExpenseCategory::Transport, 1_000, &[400, 500])),
+            code(check_receipts(
+                ExpenseCategory::Transport,
+                1_000,
+                &[400, 500]
+            )),
             "amount_not_actual"
         );
         assert!(check_receipts(ExpenseCategory::Transport, 900, &[400, 500]).is_ok());
@@ -453,7 +450,10 @@ mod tests {
         );
         assert_eq!(expense_allowed(meeting, Submitted), vec![FinanceReview]);
         assert_eq!(expense_allowed(meals, Submitted), vec![Approve]);
-        assert_eq!(expense_allowed(meals, Rejected), Vec::<ExpenseAction>::new());
+        assert_eq!(
+            expense_allowed(meals, Rejected),
+            Vec::<ExpenseAction>::new()
+        );
     }
 
     #[test]
@@ -468,7 +468,12 @@ mod tests {
             "special_contribution_required"
         );
         assert_eq!(
-            subsidy_route(&bands, Grade::Excellent, 5_000_100, Some("口岸通道方案获国家批复")),
+            subsidy_route(
+                &bands,
+                Grade::Excellent,
+                5_000_100,
+                Some("口岸通道方案获国家批复")
+            ),
             Ok(SubsidyRoute::SpecialContribution)
         );
         assert_eq!(
@@ -476,7 +481,12 @@ mod tests {
             "subsidy_out_of_band"
         );
         assert_eq!(
-            code(subsidy_route(&bands, Grade::Competent, 1_000_000, Some("贡献"))),
+            code(subsidy_route(
+                &bands,
+                Grade::Competent,
+                1_000_000,
+                Some("贡献")
+            )),
             "subsidy_out_of_band"
         );
         assert_eq!(
@@ -484,7 +494,12 @@ mod tests {
             "no_subsidy_for_grade"
         );
         assert_eq!(
-            code(subsidy_route(&bands, Grade::BasicallyCompetent, 499_999, None)),
+            code(subsidy_route(
+                &bands,
+                Grade::BasicallyCompetent,
+                499_999,
+                None
+            )),
             "subsidy_out_of_band"
         );
     }

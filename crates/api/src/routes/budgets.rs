@@ -14,6 +14,7 @@ use guwen_domain::{
     Labelled,
     audit::AuditAction,
     funds::{self, ExpenseCategory, ExpenseState, SubsidyState},
+    role::Role,
     time::to_cst,
 };
 use guwen_persistence::{
@@ -31,7 +32,11 @@ use validator::Validate;
 
 use super::common::{Transition, optional_text, parse_stored, record};
 use crate::{
-    access::audit_context, error::ApiError, extract::ApiJson, pagination::Page, state::AppState,
+    access::{Caller, audit_context},
+    error::ApiError,
+    extract::ApiJson,
+    pagination::Page,
+    state::AppState,
 };
 
 /// The fiscal years a budget may be set for.
@@ -79,10 +84,10 @@ pub async fn commit<C: ConnectionTrait>(
             .one(tx)
             .await?
             .map(|b| b.total_fen - b.committed_fen);
-        return Err(
-            ApiError::from(funds::budget_exceeded("budget", year, amount_fen, remaining))
-                .with_remaining_fen(Ord::max(remaining.unwrap_or(0), 0)),
-        );
+        return Err(ApiError::from(funds::budget_exceeded(
+            "budget", year, amount_fen, remaining,
+        ))
+        .with_remaining_fen(Ord::max(remaining.unwrap_or(0), 0)));
     }
     if !category.is_strictly_controlled() {
         return Ok(());
@@ -187,10 +192,10 @@ async fn sums_by_category<C: ConnectionTrait>(
         .column(expense::Column::State)
         .column_as(total(), "total")
         .filter(expense::Column::FiscalYear.eq(year))
-        .filter(expense::Column::State.is_in([
-            ExpenseState::Approved.code(),
-            ExpenseState::Paid.code(),
-        ]))
+        .filter(
+            expense::Column::State
+                .is_in([ExpenseState::Approved.code(), ExpenseState::Paid.code()]),
+        )
         .group_by(expense::Column::Category)
         .group_by(expense::Column::State)
         .into_tuple()
@@ -201,10 +206,10 @@ async fn sums_by_category<C: ConnectionTrait>(
         .column(subsidy::Column::State)
         .column_as(total(), "total")
         .filter(subsidy::Column::FiscalYear.eq(year))
-        .filter(subsidy::Column::State.is_in([
-            SubsidyState::Approved.code(),
-            SubsidyState::Paid.code(),
-        ]))
+        .filter(
+            subsidy::Column::State
+                .is_in([SubsidyState::Approved.code(), SubsidyState::Paid.code()]),
+        )
         .group_by(subsidy::Column::State)
         .into_tuple()
         .all(db)
@@ -489,6 +494,14 @@ async fn list_budgets(state: web::Data<AppState>) -> Result<HttpResponse, ApiErr
         items,
         next_cursor: None,
     }))
+}
+
+/// HRSS, Finance, the government and auditors read every expense and subsidy; an advisor
+/// only their own.
+pub fn reads_all_funds(caller: &Caller) -> bool {
+    [Role::Hrss, Role::Finance, Role::Government, Role::Auditor]
+        .into_iter()
+        .any(|r| caller.has(r))
 }
 
 /// Parses a stored category.

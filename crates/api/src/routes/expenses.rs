@@ -109,13 +109,6 @@ fn view(e: expense::Model) -> Result<ExpenseView, ApiError> {
     })
 }
 
-/// Everyone but an advisor reads every expense; an advisor reads their own.
-fn reads_all(caller: &Caller) -> bool {
-    [Role::Hrss, Role::Finance, Role::Government, Role::Auditor]
-        .into_iter()
-        .any(|r| caller.has(r))
-}
-
 async fn load<C: ConnectionTrait>(db: &C, id: &str) -> Result<expense::Model, ApiError> {
     expense::Entity::find_by_id(id.to_owned())
         .one(db)
@@ -177,7 +170,9 @@ async fn create_expense(
             .advisor_id()
             .ok_or_else(|| ApiError::forbidden("an advisor token needs an advisor_id claim"))?;
         if body.advisor_id.as_deref().is_some_and(|a| a != own) {
-            return Err(ApiError::forbidden("an advisor claims only their own expenses"));
+            return Err(ApiError::forbidden(
+                "an advisor claims only their own expenses",
+            ));
         }
         own.to_owned()
     };
@@ -202,72 +197,82 @@ async fn create_expense(
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
-        advisor::Entity::find_by_id(advisor_id.clone())
-            .one(tx)
-            .await?
-            .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-        if let Some(t) = &body.task_id
-            && task::Entity::find_by_id(t.clone()).one(tx).await?.is_none()
-        {
-            return Err(ApiError::invalid_field("task_id", "no such task"));
-        }
-        if let Some(m) = &body.meeting_id
-            && meeting::Entity::find_by_id(m.clone()).one(tx).await?.is_none()
-        {
-            return Err(ApiError::invalid_field("meeting_id", "no such meeting"));
-        }
-        let id = new_id();
-        let now = truncate_to_micros(ctx.now);
-        let model = expense::Model {
-            id: id.clone(),
-            advisor_id: advisor_id.clone(),
-            fiscal_year: body.incurred_on.year(),
-            category: body.category.code().to_owned(),
-            amount_fen: body.amount_fen,
-            incurred_on: body.incurred_on,
-            description: description.clone(),
-            receipts: serde_json::to_string(&receipts).map_err(ApiError::internal)?,
-            task_id: body.task_id.clone(),
-            meeting_id: body.meeting_id.clone(),
-            state: ExpenseState::Submitted.code().to_owned(),
-            submitted_by: ctx.actor.sub.clone(),
-            submitted_at: now,
-            finance_reviewed_by: None,
-            finance_reviewed_at: None,
-            finance_comment: None,
-            decided_by: None,
-            decided_at: None,
-            decision_reason: None,
-            paid_by: None,
-            paid_at: None,
-            payment_ref: None,
-            updated_at: now,
-        };
-        expense::Entity::insert(expense::ActiveModel::from(model.clone()))
-            .exec_without_returning(tx)
+    idempotency::run(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &body,
+        async |tx| {
+            advisor::Entity::find_by_id(advisor_id.clone())
+                .one(tx)
+                .await?
+                .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
+            if let Some(t) = &body.task_id
+                && task::Entity::find_by_id(t.clone()).one(tx).await?.is_none()
+            {
+                return Err(ApiError::invalid_field("task_id", "no such task"));
+            }
+            if let Some(m) = &body.meeting_id
+                && meeting::Entity::find_by_id(m.clone())
+                    .one(tx)
+                    .await?
+                    .is_none()
+            {
+                return Err(ApiError::invalid_field("meeting_id", "no such meeting"));
+            }
+            let id = new_id();
+            let now = truncate_to_micros(ctx.now);
+            let model = expense::Model {
+                id: id.clone(),
+                advisor_id: advisor_id.clone(),
+                fiscal_year: body.incurred_on.year(),
+                category: body.category.code().to_owned(),
+                amount_fen: body.amount_fen,
+                incurred_on: body.incurred_on,
+                description: description.clone(),
+                receipts: serde_json::to_string(&receipts).map_err(ApiError::internal)?,
+                task_id: body.task_id.clone(),
+                meeting_id: body.meeting_id.clone(),
+                state: ExpenseState::Submitted.code().to_owned(),
+                submitted_by: ctx.actor.sub.clone(),
+                submitted_at: now,
+                finance_reviewed_by: None,
+                finance_reviewed_at: None,
+                finance_comment: None,
+                decided_by: None,
+                decided_at: None,
+                decision_reason: None,
+                paid_by: None,
+                paid_at: None,
+                payment_ref: None,
+                updated_at: now,
+            };
+            expense::Entity::insert(expense::ActiveModel::from(model.clone()))
+                .exec_without_returning(tx)
+                .await?;
+            record(
+                tx,
+                &ctx,
+                Transition {
+                    action: AuditAction::ExpenseSubmitted,
+                    object_type: "expense",
+                    object_id: &id,
+                    before: None,
+                    after: Some(ExpenseState::Submitted.code()),
+                    reason: None,
+                    details: Some(serde_json::json!({
+                        "advisor_id": advisor_id,
+                        "category": body.category.code(),
+                        "amount_fen": body.amount_fen,
+                        "fiscal_year": model.fiscal_year,
+                    })),
+                },
+            )
             .await?;
-        record(
-            tx,
-            &ctx,
-            Transition {
-                action: AuditAction::ExpenseSubmitted,
-                object_type: "expense",
-                object_id: &id,
-                before: None,
-                after: Some(ExpenseState::Submitted.code()),
-                reason: None,
-                details: Some(serde_json::json!({
-                    "advisor_id": advisor_id,
-                    "category": body.category.code(),
-                    "amount_fen": body.amount_fen,
-                    "fiscal_year": model.fiscal_year,
-                })),
-            },
-        )
-        .await?;
-        Ok(Created::at(format!("/api/v1/expenses/{id}"), view(model)?))
-    })
+            Ok(Created::at(format!("/api/v1/expenses/{id}"), view(model)?))
+        },
+    )
     .await
 }
 
@@ -361,7 +366,10 @@ async fn step(
             update = update
                 .col_expr(expense::Column::PaidBy, who)
                 .col_expr(expense::Column::PaidAt, Expr::value(now))
-                .col_expr(expense::Column::PaymentRef, Expr::value(payment_ref.clone()));
+                .col_expr(
+                    expense::Column::PaymentRef,
+                    Expr::value(payment_ref.clone()),
+                );
             (AuditAction::ExpensePaid, None)
         }
     };
@@ -377,7 +385,9 @@ async fn step(
         ));
     }
     match to {
-        ExpenseState::Approved => budgets::commit(&tx, e.fiscal_year, category, e.amount_fen).await?,
+        ExpenseState::Approved => {
+            budgets::commit(&tx, e.fiscal_year, category, e.amount_fen).await?
+        }
         ExpenseState::Paid => budgets::pay(&tx, e.fiscal_year, e.amount_fen).await?,
         _ => {}
     }
@@ -495,7 +505,7 @@ async fn list(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut query = expense::Entity::find();
-    if !reads_all(&caller) {
+    if !budgets::reads_all_funds(&caller) {
         query = query.filter(expense::Column::AdvisorId.eq(caller.advisor_id().unwrap_or("-")));
     }
     if let Some(a) = &filter.advisor_id {
@@ -538,7 +548,7 @@ async fn get_one(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let e = load(&state.db, &id).await?;
-    if !reads_all(&caller) && caller.advisor_id() != Some(e.advisor_id.as_str()) {
+    if !budgets::reads_all_funds(&caller) && caller.advisor_id() != Some(e.advisor_id.as_str()) {
         return Err(ApiError::not_found("expense"));
     }
     Ok(HttpResponse::Ok().json(view(e)?))

@@ -9,7 +9,6 @@ use guwen_domain::{
     audit::AuditAction,
     funds::{self, ExpenseCategory, SubsidyRoute, SubsidyState},
     office::{AssessmentState, Grade},
-    role::Role,
     time::to_cst,
 };
 use guwen_persistence::{
@@ -93,12 +92,6 @@ fn view(state: &AppState, s: subsidy::Model) -> Result<SubsidyView, ApiError> {
         payment_ref: s.payment_ref,
         updated_at: to_cst(s.updated_at),
     })
-}
-
-fn reads_all(caller: &Caller) -> bool {
-    [Role::Hrss, Role::Finance, Role::Government, Role::Auditor]
-        .into_iter()
-        .any(|r| caller.has(r))
 }
 
 async fn load<C: ConnectionTrait>(db: &C, id: &str) -> Result<subsidy::Model, ApiError> {
@@ -333,7 +326,10 @@ async fn step(
             update = update
                 .col_expr(subsidy::Column::PaidBy, who)
                 .col_expr(subsidy::Column::PaidAt, Expr::value(now))
-                .col_expr(subsidy::Column::PaymentRef, Expr::value(payment_ref.clone()));
+                .col_expr(
+                    subsidy::Column::PaymentRef,
+                    Expr::value(payment_ref.clone()),
+                );
             None
         }
     };
@@ -350,7 +346,13 @@ async fn step(
     }
     let action = match to {
         SubsidyState::Approved => {
-            budgets::commit(&tx, s.fiscal_year, ExpenseCategory::WorkSubsidy, s.amount_fen).await?;
+            budgets::commit(
+                &tx,
+                s.fiscal_year,
+                ExpenseCategory::WorkSubsidy,
+                s.amount_fen,
+            )
+            .await?;
             AuditAction::SubsidyApproved
         }
         SubsidyState::Paid => {
@@ -449,7 +451,7 @@ async fn list(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut query = subsidy::Entity::find();
-    if !reads_all(&caller) {
+    if !budgets::reads_all_funds(&caller) {
         query = query.filter(subsidy::Column::AdvisorId.eq(caller.advisor_id().unwrap_or("-")));
     }
     if let Some(a) = &filter.advisor_id {
@@ -492,7 +494,7 @@ async fn get_one(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let s = load(&state.db, &id).await?;
-    if !reads_all(&caller) && caller.advisor_id() != Some(s.advisor_id.as_str()) {
+    if !budgets::reads_all_funds(&caller) && caller.advisor_id() != Some(s.advisor_id.as_str()) {
         return Err(ApiError::not_found("subsidy"));
     }
     Ok(HttpResponse::Ok().json(view(&state, s)?))
