@@ -276,7 +276,8 @@ async fn art_14_the_cap_holds_under_concurrent_approvals_from_several_replicas()
 }
 
 /// The benchmark behind `bench/approvals.sh`: approvals per second across the replicas. It
-/// asserts nothing about speed; it prints one JSON line. Run it through the script.
+/// asserts nothing about speed (only that the books balance); it prints one JSON line. Run it
+/// through the script.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "a benchmark: run bench/approvals.sh"]
 async fn bench_approvals_across_replicas() {
@@ -289,13 +290,24 @@ async fn bench_approvals_across_replicas() {
     let claims = env("GUWEN_BENCH_CLAIMS", 3000);
     let replicas = env("GUWEN_BENCH_REPLICAS", 3);
     let app = spawn_app().await;
-    let race = approval_race(&app, replicas, claims, 50_000_000).await;
+    let total_fen = 50_000_000;
+    let race = approval_race(&app, replicas, claims, total_fen).await;
     assert!(
         race.other.is_empty(),
         "unexpected answers: {:?}",
         race.other
     );
     let secs = race.elapsed.as_secs_f64();
+    // The books balance after every run, fast or slow.
+    let budget = app
+        .auditor()
+        .get(&format!("/api/v1/budgets/{}", race.year))
+        .await
+        .json();
+    let committed = budget["committed_fen"].as_i64().unwrap();
+    let approved_fen: i64 = race.approved.iter().map(|(_, a)| a).sum();
+    assert_eq!(committed, approved_fen);
+    assert!(committed <= total_fen);
     println!(
         "{}",
         json!({
@@ -304,6 +316,8 @@ async fn bench_approvals_across_replicas() {
             "approvals": claims,
             "approved": race.approved.len(),
             "refused": race.refused.len(),
+            "committed_fen": committed,
+            "budget_fen": total_fen,
             "seconds": (secs * 1000.0).round() / 1000.0,
             "approvals_per_second": (claims as f64 / secs).round(),
         })
