@@ -1103,3 +1103,44 @@ async fn art_14_every_money_movement_leaves_an_audit_event() {
     );
     assert_figures(&budget(&app).await, 20_000_000, 6_370_000, 5_530_000);
 }
+
+/// Art. 14: only the advisor's work from the appointment on is paid for, and the Finance
+/// Bureau finds the strictly controlled claims awaiting its review.
+#[tokio::test]
+async fn art_14_claims_start_at_the_appointment_and_finance_finds_its_queue() {
+    let app = spawn_app().await;
+    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let mut before = expense_body(&app, None, "meals", 8_000);
+    before["incurred_on"] = json!(crate::pipeline::today(&app) - chrono::Days::new(1));
+    app.advisor(&adv)
+        .post("/api/v1/expenses", &before)
+        .await
+        .assert_problem(409, "incurred_before_appointment");
+    let meeting = id_of(&submit(&app, &adv, "meeting", 30_000).await);
+    let meals = id_of(&submit(&app, &adv, "meals", 8_000).await);
+    let queue = app
+        .finance()
+        .get("/api/v1/expenses?strictly_controlled=true&state=submitted")
+        .await;
+    queue.assert_status(200);
+    let ids: Vec<String> = queue.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id_of)
+        .collect();
+    assert_eq!(ids, [meeting.clone()]);
+    let others = app
+        .finance()
+        .get("/api/v1/expenses?strictly_controlled=false")
+        .await
+        .json();
+    assert_eq!(others["items"][0]["id"], json!(meals));
+    finance_passes(&app, &meeting).await;
+    let queue = app
+        .finance()
+        .get("/api/v1/expenses?strictly_controlled=true&state=submitted")
+        .await
+        .json();
+    assert!(queue["items"].as_array().unwrap().is_empty());
+}

@@ -181,6 +181,22 @@ pub fn check_claimable(category: ExpenseCategory) -> RuleResult<()> {
     Ok(())
 }
 
+/// Art. 14 (顾问赴二连浩特市工作产生的…费用): advisor work funds pay for an advisor's work, so
+/// an expense incurred before the appointment is not one (`incurred_before_appointment`).
+pub fn check_incurred_after_appointment(
+    incurred_on: chrono::NaiveDate,
+    appointed_on: chrono::NaiveDate,
+) -> RuleResult<()> {
+    if incurred_on < appointed_on {
+        return Err(RuleViolation::new(
+            "incurred_before_appointment",
+            "Art. 14",
+            format!("the advisor was appointed on {appointed_on}; {incurred_on} is before it"),
+        ));
+    }
+    Ok(())
+}
+
 /// The article behind a step on an expense.
 const EXPENSE_ARTICLE: &str = "Art. 14";
 
@@ -405,6 +421,16 @@ mod tests {
         assert_eq!(
             code(check_claimable(ExpenseCategory::WorkSubsidy)),
             "use_subsidy_procedure"
+        );
+    }
+
+    #[test]
+    fn art_14_only_expenses_of_the_advisors_work_from_the_appointment_on() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        assert!(check_incurred_after_appointment(d(3, 1), d(3, 1)).is_ok());
+        assert_eq!(
+            code(check_incurred_after_appointment(d(2, 28), d(3, 1))),
+            "incurred_before_appointment"
         );
     }
 

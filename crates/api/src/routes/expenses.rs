@@ -9,7 +9,7 @@ use guwen_domain::{
     audit::AuditAction,
     funds::{self, ExpenseAction, ExpenseCategory, ExpenseState},
     role::Role,
-    time::to_cst,
+    time::{cst_date, to_cst},
 };
 use guwen_persistence::{
     audit::{begin_write, truncate_to_micros},
@@ -143,7 +143,8 @@ pub struct CreateExpenseRequest {
 
 /// Claims an expense (Art. 14). Transport lists its receipts (`receipts_required`) and claims
 /// exactly their sum (`amount_not_actual`); the work subsidy is not claimed here
-/// (`use_subsidy_procedure`).
+/// (`use_subsidy_procedure`); nothing incurred before the appointment
+/// (`incurred_before_appointment`).
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["advisor", "hrss"])),
@@ -204,10 +205,11 @@ async fn create_expense(
         &key,
         &body,
         async |tx| {
-            advisor::Entity::find_by_id(advisor_id.clone())
+            let adv = advisor::Entity::find_by_id(advisor_id.clone())
                 .one(tx)
                 .await?
                 .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
+            funds::check_incurred_after_appointment(body.incurred_on, cst_date(adv.appointed_at))?;
             if let Some(t) = &body.task_id
                 && task::Entity::find_by_id(t.clone()).one(tx).await?.is_none()
             {
@@ -488,6 +490,9 @@ pub struct ExpenseFilter {
     pub fiscal_year: Option<i32>,
     pub category: Option<ExpenseCategory>,
     pub state: Option<ExpenseState>,
+    /// Only strictly controlled categories (`true`: what the Finance Bureau reviews) or only
+    /// the others (`false`).
+    pub strictly_controlled: Option<bool>,
 }
 
 /// Expense claims, newest first (an advisor: their own).
@@ -519,6 +524,14 @@ async fn list(
     }
     if let Some(s) = filter.state {
         query = query.filter(expense::Column::State.eq(s.code()));
+    }
+    if let Some(controlled) = filter.strictly_controlled {
+        let codes: Vec<&str> = ExpenseCategory::all()
+            .iter()
+            .filter(|c| c.is_strictly_controlled() == controlled)
+            .map(|c| c.code())
+            .collect();
+        query = query.filter(expense::Column::Category.is_in(codes));
     }
     let (rows, next_cursor) = page_of(
         &state.db,
