@@ -1129,7 +1129,7 @@ async fn art_14_claims_start_at_the_appointment_and_finance_finds_its_queue() {
         .iter()
         .map(id_of)
         .collect();
-    assert_eq!(ids, [meeting.clone()]);
+    assert_eq!(ids, std::slice::from_ref(&meeting));
     let others = app
         .finance()
         .get("/api/v1/expenses?strictly_controlled=false")
