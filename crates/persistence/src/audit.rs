@@ -2,7 +2,8 @@
 //!
 //! Every event carries the SHA-256 of the previous event; its own hash covers a canonical
 //! encoding of all its fields plus that previous hash. Writers first update the single
-//! `audit_head` row, which on PostgreSQL takes a row lock held until commit: concurrent
+//! `audit_head` row (on PostgreSQL after queueing on an advisory lock), which takes a row lock
+//! held until commit: concurrent
 //! transactions therefore append one after the other and the chain cannot fork. The unique
 //! index on `prev_hash` would refuse a fork even if that ordering were bypassed.
 
@@ -95,13 +96,16 @@ pub fn chain_hash(prev_hash: &str, event: &audit_event::Model) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// The PostgreSQL advisory lock that orders writing transactions (see [`begin_write`]).
-const WRITE_LOCK: i64 = 0x6775_7765_6e01;
+/// The PostgreSQL advisory lock that orders writing transactions (see [`begin_write`]): one
+/// per schema, so deployments (or tests) in separate schemas of one database do not queue
+/// behind each other.
+const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(1735751525, hashtext(current_schema()))";
 
 /// Begins a transaction that will write audit events, taking the chain's head lock first.
 ///
-/// Every writing transaction locks the head before any other row, so all of them lock in the
-/// same order and PostgreSQL cannot deadlock two multi-object changes against each other.
+/// Every writing transaction locks the head before any other row (on PostgreSQL after queueing
+/// on [`WRITE_LOCK`]), so all of them lock in the same order and PostgreSQL cannot deadlock two
+/// multi-object changes against each other.
 pub async fn begin_write(
     db: &sea_orm::DatabaseConnection,
 ) -> Result<sea_orm::DatabaseTransaction, DbErr> {
@@ -111,8 +115,7 @@ pub async fn begin_write(
         // Writers queue on a transaction-scoped advisory lock, granted in arrival order, before
         // touching the head row: under load they then wait in line instead of all waking at
         // every commit to fight over the row lock.
-        tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
-            .await?;
+        tx.execute_unprepared(WRITE_LOCK).await?;
     }
     audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))

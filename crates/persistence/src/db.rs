@@ -109,8 +109,8 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Db, DbSetupError
     Ok(db)
 }
 
-/// The PostgreSQL advisory lock that serialises replicas migrating one database at start-up.
-const MIGRATION_LOCK: i64 = 0x6775_7765_6e00; // "guwen\0"
+/// The PostgreSQL advisory lock that serialises replicas migrating one schema at start-up.
+const MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(1735751524, hashtext(current_schema()))";
 
 /// Applies every pending migration. On PostgreSQL several replicas may start at once: they
 /// migrate one after the other in a transaction holding an advisory lock, so the later ones
@@ -125,7 +125,7 @@ pub async fn migrate(db: &Db) -> Result<(), DbSetupError> {
         return Migrator::up(db, None).await.map_err(failed);
     }
     let tx = db.begin().await.map_err(failed)?;
-    tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+    tx.execute_unprepared(MIGRATION_LOCK)
         .await
         .map_err(failed)?;
     Migrator::up(&tx, None).await.map_err(failed)?;
