@@ -57,16 +57,22 @@ impl Drop for Replica {
 
 /// Starts a `guwen serve` process on the test app's database and waits until it is ready.
 pub async fn start_replica(app: &TestApp, n: usize) -> Replica {
+    let replica = spawn_replica(app, &app.database_url_for_another_process(), n);
+    wait_ready(app, replica, n).await
+}
+
+/// Starts a `guwen serve` process on `database_url`, logging to the test's directory.
+fn spawn_replica(app: &TestApp, database_url: &str, n: usize) -> Replica {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let log_path = app.dir.path().join(format!("replica-{n}.log"));
-    let log = std::fs::File::create(&log_path).expect("log file");
+    let log =
+        std::fs::File::create(app.dir.path().join(format!("replica-{n}.log"))).expect("log file");
     let child = Command::new(guwen_bin())
         .arg("serve")
         .current_dir(app.dir.path())
-        .env("DATABASE_URL", app.database_url_for_another_process())
+        .env("DATABASE_URL", database_url)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("JWT_SECRET", TEST_SECRET)
         .env(
@@ -82,10 +88,14 @@ pub async fn start_replica(app: &TestApp, n: usize) -> Replica {
         .stderr(log)
         .spawn()
         .expect("start guwen serve");
-    let mut replica = Replica {
+    Replica {
         child,
         base: format!("http://127.0.0.1:{port}"),
-    };
+    }
+}
+
+/// Waits until a replica answers `/readyz`, or fails with its log.
+async fn wait_ready(app: &TestApp, mut replica: Replica, n: usize) -> Replica {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(res) = app
@@ -99,10 +109,37 @@ pub async fn start_replica(app: &TestApp, n: usize) -> Replica {
         }
         let exited = replica.child.try_wait().ok().flatten();
         if exited.is_some() || Instant::now() > deadline {
-            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            let log_path = app.dir.path().join(format!("replica-{n}.log"));
+            let log = std::fs::read_to_string(log_path).unwrap_or_default();
             panic!("replica {n} did not become ready ({exited:?}):\n{log}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Three replicas started at the same moment on an empty PostgreSQL schema all come up: they
+/// migrate one after the other instead of racing to create the same tables (scale-out).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_started_together_on_an_empty_schema_all_come_up() {
+    let app = spawn_app().await;
+    if app.schema.is_none() {
+        return; // SQLite is embedded: one process owns the file.
+    }
+    let empty = guwen_tests::create_schema(&app.config.database_url).await;
+    let url = guwen_tests::url_with_schema(&app.config.database_url, &empty);
+    let spawned: Vec<Replica> = (0..3).map(|n| spawn_replica(&app, &url, n)).collect();
+    let mut ready = Vec::new();
+    for (n, r) in spawned.into_iter().enumerate() {
+        ready.push(wait_ready(&app, r, n).await);
+    }
+    let token = app.sign(&app.claims(&[Role::Auditor], "auditor-startup"));
+    for r in &ready {
+        let res = app
+            .client_at(&r.base, Some(token.clone()))
+            .get("/api/v1/audit-events/verification")
+            .await;
+        res.assert_status(200);
+        assert_eq!(res.json()["valid"], true);
     }
 }
 

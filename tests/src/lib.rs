@@ -80,6 +80,12 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
+/// A PostgreSQL URL whose connections use `schema` (through the `options` parameter).
+pub fn url_with_schema(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+}
+
 /// Creates a fresh schema for one test on PostgreSQL.
 pub async fn create_schema(url: &str) -> String {
     let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
@@ -318,17 +324,7 @@ impl TestApp {
     pub fn database_url_for_another_process(&self) -> String {
         match &self.schema {
             None => self.config.database_url.clone(),
-            Some(schema) => {
-                let sep = if self.config.database_url.contains('?') {
-                    '&'
-                } else {
-                    '?'
-                };
-                format!(
-                    "{}{sep}options=-c%20search_path%3D{schema}",
-                    self.config.database_url
-                )
-            }
+            Some(schema) => url_with_schema(&self.config.database_url, schema),
         }
     }
 
