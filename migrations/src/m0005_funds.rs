@@ -70,6 +70,18 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Each receipt pays once (Art. 14, 实报实销): the references of live claims; a rejected
+        // claim releases its receipts.
+        manager
+            .create_table(
+                Table::create()
+                    .table("expense_receipts")
+                    .if_not_exists()
+                    .col(string_len("reference", 200).primary_key())
+                    .col(string_len("expense_id", 36))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -105,6 +117,11 @@ impl MigrationTrait for Migration {
                 &["fiscal_year", "state"][..],
             ),
             ("ix_subsidies_year", "subsidies", &["year"][..]),
+            (
+                "ix_expense_receipts_expense",
+                "expense_receipts",
+                &["expense_id"][..],
+            ),
         ] {
             let mut index = Index::create();
             index.name(name).table(table).if_not_exists();
@@ -126,7 +143,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["subsidies", "expenses", "sub_budgets", "budgets"] {
+        for table in [
+            "subsidies",
+            "expense_receipts",
+            "expenses",
+            "sub_budgets",
+            "budgets",
+        ] {
             manager
                 .drop_table(Table::drop().table(table).if_exists().to_owned())
                 .await?;

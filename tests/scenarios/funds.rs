@@ -603,9 +603,10 @@ async fn art_14_sub_budgets_limit_strictly_controlled_categories() {
     let b = budget(&app).await;
     assert_figures(&b, 1_000_000, 960_000, 0);
     assert_eq!(line(&b, "travel")["committed_fen"], 150_000);
-    assert_eq!(line(&b, "travel")["remaining_fen"], 50_000);
+    // What a category can still commit: the smaller of its sub-budget's rest and the total's.
+    assert_eq!(line(&b, "travel")["remaining_fen"], 40_000);
     assert_eq!(line(&b, "meals")["committed_fen"], 710_000);
-    assert!(line(&b, "meals")["remaining_fen"].is_null());
+    assert_eq!(line(&b, "meals")["remaining_fen"], 40_000);
     // A claim within the sub-budget but beyond the total is refused by the total.
     let third_trip = id_of(&submit(&app, &adv, "travel", 50_000).await);
     finance_passes(&app, &third_trip).await;
@@ -616,7 +617,7 @@ async fn art_14_sub_budgets_limit_strictly_controlled_categories() {
     let b = budget(&app).await;
     assert_figures(&b, 1_000_000, 1_000_000, 0);
     assert_eq!(line(&b, "travel")["committed_fen"], 190_000);
-    assert_eq!(line(&b, "travel")["remaining_fen"], 10_000);
+    assert_eq!(line(&b, "travel")["remaining_fen"], 0);
 
     // Never below what is committed: neither the total nor a sub-budget.
     put_budget(
@@ -654,7 +655,11 @@ async fn art_14_sub_budgets_limit_strictly_controlled_categories() {
     res.assert_status(200);
     assert_figures(&res.json(), 1_000_000, 1_000_000, 0);
     assert_eq!(line(&res.json(), "travel")["remaining_fen"], 0);
+    // Omitting `sub_budgets` keeps them; `[]` removes them.
     let res = put_budget(&app, &json!({"total_fen": 1_200_000})).await;
+    res.assert_status(200);
+    assert_eq!(line(&res.json(), "travel")["sub_budget_fen"], 190_000);
+    let res = put_budget(&app, &json!({"total_fen": 1_200_000, "sub_budgets": []})).await;
     res.assert_status(200);
     assert!(line(&res.json(), "travel")["sub_budget_fen"].is_null());
     approve(&app, &second_trip).await.assert_status(200);
@@ -1115,7 +1120,7 @@ async fn art_14_claims_start_at_the_appointment_and_finance_finds_its_queue() {
     app.advisor(&adv)
         .post("/api/v1/expenses", &before)
         .await
-        .assert_problem(409, "incurred_before_appointment");
+        .assert_problem(409, "incurred_outside_office");
     let meeting = id_of(&submit(&app, &adv, "meeting", 30_000).await);
     let meals = id_of(&submit(&app, &adv, "meals", 8_000).await);
     let queue = app
@@ -1143,4 +1148,124 @@ async fn art_14_claims_start_at_the_appointment_and_finance_finds_its_queue() {
         .await
         .json();
     assert!(queue["items"].as_array().unwrap().is_empty());
+}
+
+/// Art. 14 (实报实销): each receipt pays once; a rejected claim releases its receipts.
+#[tokio::test]
+async fn art_14_each_receipt_is_reimbursed_once() {
+    let app = spawn_app().await;
+    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let mut twice = expense_body(&app, Some(&adv), "transport", 2_000);
+    twice["receipts"] = json!([
+        {"reference": "E1", "amount_fen": 1_000},
+        {"reference": "E1", "amount_fen": 1_000}
+    ]);
+    app.hrss()
+        .post("/api/v1/expenses", &twice)
+        .await
+        .assert_problem(422, "validation_failed");
+    let mut claim = expense_body(&app, Some(&adv), "transport", 1_000);
+    claim["receipts"] = json!([{"reference": "E1", "amount_fen": 1_000}]);
+    let first = app.hrss().post("/api/v1/expenses", &claim).await;
+    first.assert_status(201);
+    let again = app.hrss().post("/api/v1/expenses", &claim).await;
+    again.assert_problem(409, "receipt_already_claimed");
+    // Under another category, or for another advisor, the same ticket is still the same ticket.
+    let other = appointed_advisor(&app, "乙", "logistics", "transport").await;
+    claim["advisor_id"] = json!(other);
+    claim["category"] = json!("travel");
+    app.hrss()
+        .post("/api/v1/expenses", &claim)
+        .await
+        .assert_problem(409, "receipt_already_claimed");
+    app.hrss()
+        .post(
+            &expense_path(&id_of(&first.json()), "approval"),
+            &json!({"approved": false, "reason": "车次与调研日期不符"}),
+        )
+        .await
+        .assert_status(200);
+    claim["advisor_id"] = json!(adv);
+    claim["category"] = json!("transport");
+    app.hrss()
+        .post("/api/v1/expenses", &claim)
+        .await
+        .assert_status(201);
+}
+
+/// Art. 14 (成果激励与…考核挂钩): the outcome incentive and the work subsidy follow the
+/// assessment and are never claimed as expenses; a special contribution lifts a subsidy above
+/// its band up to 50,000 CNY without the government; Finance does not read subsidies, which
+/// show the assessment grade (Art. 16).
+#[tokio::test]
+async fn art_14_incentives_follow_the_assessment() {
+    let app = spawn_app().await;
+    set_budget(&app, 50_000_000).await;
+    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    for category in ["outcome_incentive", "work_subsidy"] {
+        app.hrss()
+            .post(
+                "/api/v1/expenses",
+                &expense_body(&app, Some(&adv), category, 20_000_000),
+            )
+            .await
+            .assert_problem(409, "use_subsidy_procedure");
+    }
+    decided_assessment(&app, &adv, "competent").await;
+    let mut raised = subsidy_body(&app, &adv, 4_000_000);
+    raised["special_contribution"] = json!("主持口岸经济带规划并获自治区批复");
+    let res = propose_subsidy(&app, &raised).await;
+    res.assert_status(201);
+    assert_eq!(res.json()["state"], "approved");
+    assert_figures(&budget(&app).await, 50_000_000, 4_000_000, 0);
+    app.finance()
+        .get("/api/v1/subsidies")
+        .await
+        .assert_problem(403, "forbidden");
+    app.advisor(&adv)
+        .get(&format!("/api/v1/subsidies/{}", id_of(&res.json())))
+        .await
+        .assert_status(200);
+}
+
+/// Art. 12, 14: after the government approves a dismissal, the advisor's later expenses are
+/// not advisor work.
+#[tokio::test]
+async fn art_14_no_claims_for_days_after_leaving_office() {
+    let app = spawn_app().await;
+    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let pid = app
+        .hrss()
+        .post(
+            &format!("/api/v1/advisors/{adv}/dismissal-proposals"),
+            &json!({"ground": "conduct_unbecoming", "evidence": "以顾问名义从事商业活动"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.government()
+        .post(
+            &format!("/api/v1/dismissal-proposals/{pid}/decision"),
+            &json!({"approved": true, "reason": "经市政府批准"}),
+        )
+        .await
+        .assert_status(200);
+    // The day of the dismissal still counts; the days after do not.
+    app.advisor(&adv)
+        .post(
+            "/api/v1/expenses",
+            &expense_body(&app, None, "meals", 5_000),
+        )
+        .await
+        .assert_status(201);
+    app.advance_days(3);
+    app.advisor(&adv)
+        .post(
+            "/api/v1/expenses",
+            &expense_body(&app, None, "meals", 5_000),
+        )
+        .await
+        .assert_problem(409, "incurred_outside_office");
 }

@@ -58,7 +58,7 @@ crate::labelled_enum! {
 crate::labelled_enum! {
     /// Where a work subsidy stands (Art. 14).
     pub enum SubsidyState("subsidy_state") {
-        PendingDecision = ("pending_decision", "Above the band for a special contribution: awaiting the government", "特殊贡献提高标准，待市政府批准"),
+        PendingDecision = ("pending_decision", "Above 50,000 CNY for a special contribution: awaiting the government", "特殊贡献超过五万元，待市政府批准"),
         Approved = ("approved", "Approved; the amount is committed", "已核定（已占用预算）"),
         Paid = ("paid", "Paid", "已发放"),
         Rejected = ("rejected", "Not approved", "未批准"),
@@ -168,30 +168,38 @@ pub fn check_receipts(
     Ok(())
 }
 
-/// Art. 14: the work subsidy is claimed through the subsidy procedure, never as an expense
-/// (`use_subsidy_procedure`).
+/// Art. 14 (成果激励与工作成果和考核挂钩，根据考核情况给予顾问五千到五万元不等工作补贴): the
+/// outcome incentive and the work subsidy follow the annual assessment, so they are set through
+/// the subsidy procedure, never claimed as an expense (`use_subsidy_procedure`).
 pub fn check_claimable(category: ExpenseCategory) -> RuleResult<()> {
-    if category == ExpenseCategory::WorkSubsidy {
+    if matches!(
+        category,
+        ExpenseCategory::WorkSubsidy | ExpenseCategory::OutcomeIncentive
+    ) {
         return Err(RuleViolation::new(
             "use_subsidy_procedure",
             "Art. 14",
-            "the work subsidy follows the annual assessment: propose it as a subsidy",
+            format!("`{category}` follows the annual assessment: propose it as a subsidy"),
         ));
     }
     Ok(())
 }
 
 /// Art. 14 (顾问赴二连浩特市工作产生的…费用): advisor work funds pay for an advisor's work, so
-/// an expense incurred before the appointment is not one (`incurred_before_appointment`).
-pub fn check_incurred_after_appointment(
+/// only an expense incurred while in office is one: from the first term's start to the last
+/// term's end, or to the day the advisor left (`incurred_outside_office`).
+pub fn check_incurred_in_office(
     incurred_on: chrono::NaiveDate,
-    appointed_on: chrono::NaiveDate,
+    first_day: chrono::NaiveDate,
+    last_day: chrono::NaiveDate,
 ) -> RuleResult<()> {
-    if incurred_on < appointed_on {
+    if incurred_on < first_day || incurred_on > last_day {
         return Err(RuleViolation::new(
-            "incurred_before_appointment",
+            "incurred_outside_office",
             "Art. 14",
-            format!("the advisor was appointed on {appointed_on}; {incurred_on} is before it"),
+            format!(
+                "the advisor served from {first_day} to {last_day}; {incurred_on} is outside it"
+            ),
         ));
     }
     Ok(())
@@ -257,17 +265,18 @@ pub fn expense_allowed(category: ExpenseCategory, state: ExpenseState) -> Vec<Ex
 /// How a proposed subsidy proceeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubsidyRoute {
-    /// Within the grade's band: approved and committed at once.
-    WithinBand,
-    /// Above the band for a recorded special contribution: the government decides.
-    SpecialContribution,
+    /// Within 5,000–50,000 CNY: approved by HRSS and committed at once.
+    Approve,
+    /// Above 50,000 CNY for a recorded special contribution: the government decides.
+    GovernmentDecision,
 }
 
-/// Art. 14, 16: the work subsidy of a year follows the final grade. The amount lies in the
-/// grade's band (`subsidy_out_of_band`), which lies within 5,000–50,000 CNY; `incompetent`
-/// earns none (`no_subsidy_for_grade`). Above the band, and in particular above 50,000 CNY,
-/// only for a recorded special contribution (`special_contribution_required`), which the
-/// government then approves.
+/// Art. 14, 16 (根据考核情况给予顾问五千到五万元不等工作补贴；作出特殊贡献的，可适当提高补贴标准):
+/// the work subsidy follows the final grade. `incompetent` earns none (`no_subsidy_for_grade`).
+/// The amount lies in the grade's band, which lies within 5,000–50,000 CNY
+/// (`subsidy_out_of_band`). A recorded special contribution raises the standard: above the band
+/// up to 50,000 CNY, HRSS approves it; above 50,000 CNY only the government may
+/// (`special_contribution_required` without one).
 pub fn subsidy_route(
     bands: &SubsidyBands,
     grade: Grade,
@@ -282,40 +291,38 @@ pub fn subsidy_route(
         ));
     };
     let special = special_contribution.is_some_and(|s| !s.trim().is_empty());
-    if amount_fen < band.min_fen.max(SUBSIDY_MIN_FEN) {
-        return Err(RuleViolation::new(
+    let out_of_band = |why: &str| {
+        RuleViolation::new(
             "subsidy_out_of_band",
             "Art. 14",
             format!(
-                "a `{grade}` subsidy is {}–{} fen; {amount_fen} fen is below it",
+                "a `{grade}` subsidy is {}–{} fen; {amount_fen} fen is {why}",
                 band.min_fen, band.max_fen
             ),
-        ));
-    }
-    if amount_fen <= band.max_fen {
-        return Ok(SubsidyRoute::WithinBand);
-    }
-    if special {
-        return Ok(SubsidyRoute::SpecialContribution);
+        )
+    };
+    if amount_fen < band.min_fen.max(SUBSIDY_MIN_FEN) {
+        return Err(out_of_band("below it"));
     }
     if amount_fen > SUBSIDY_MAX_FEN {
-        Err(RuleViolation::new(
-            "special_contribution_required",
-            "Art. 14",
-            format!(
-                "more than {SUBSIDY_MAX_FEN} fen (50,000 CNY) needs a recorded special contribution approved by the government"
-            ),
-        ))
-    } else {
-        Err(RuleViolation::new(
-            "subsidy_out_of_band",
-            "Art. 14",
-            format!(
-                "a `{grade}` subsidy is {}–{} fen; more needs a recorded special contribution",
-                band.min_fen, band.max_fen
-            ),
-        ))
+        return if special {
+            Ok(SubsidyRoute::GovernmentDecision)
+        } else {
+            Err(RuleViolation::new(
+                "special_contribution_required",
+                "Art. 14",
+                format!(
+                    "more than {SUBSIDY_MAX_FEN} fen (50,000 CNY) needs a recorded special contribution approved by the government"
+                ),
+            ))
+        };
     }
+    if amount_fen > band.max_fen && !special {
+        return Err(out_of_band(
+            "above it without a recorded special contribution",
+        ));
+    }
+    Ok(SubsidyRoute::Approve)
 }
 
 /// Art. 14: only a subsidy awaiting the government is decided; only an approved one is paid.
@@ -422,15 +429,24 @@ mod tests {
             code(check_claimable(ExpenseCategory::WorkSubsidy)),
             "use_subsidy_procedure"
         );
+        assert_eq!(
+            code(check_claimable(ExpenseCategory::OutcomeIncentive)),
+            "use_subsidy_procedure"
+        );
     }
 
     #[test]
-    fn art_14_only_expenses_of_the_advisors_work_from_the_appointment_on() {
+    fn art_14_only_expenses_of_the_advisors_time_in_office() {
         let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
-        assert!(check_incurred_after_appointment(d(3, 1), d(3, 1)).is_ok());
+        assert!(check_incurred_in_office(d(3, 1), d(3, 1), d(9, 30)).is_ok());
+        assert!(check_incurred_in_office(d(9, 30), d(3, 1), d(9, 30)).is_ok());
         assert_eq!(
-            code(check_incurred_after_appointment(d(2, 28), d(3, 1))),
-            "incurred_before_appointment"
+            code(check_incurred_in_office(d(2, 28), d(3, 1), d(9, 30))),
+            "incurred_outside_office"
+        );
+        assert_eq!(
+            code(check_incurred_in_office(d(10, 1), d(3, 1), d(9, 30))),
+            "incurred_outside_office"
         );
     }
 
@@ -483,49 +499,40 @@ mod tests {
     }
 
     #[test]
-    fn art_14_16_the_subsidy_follows_the_grade_and_above_50000_needs_a_special_contribution() {
+    fn art_14_16_the_subsidy_follows_the_grade_and_above_50000_needs_the_government() {
         let bands = SubsidyBands::default();
+        let route = |g, a, s| subsidy_route(&bands, g, a, s);
         assert_eq!(
-            subsidy_route(&bands, Grade::Excellent, 5_000_000, None),
-            Ok(SubsidyRoute::WithinBand)
+            route(Grade::Excellent, 5_000_000, None),
+            Ok(SubsidyRoute::Approve)
         );
         assert_eq!(
-            code(subsidy_route(&bands, Grade::Excellent, 5_000_100, None)),
+            code(route(Grade::Excellent, 5_000_100, None)),
             "special_contribution_required"
         );
         assert_eq!(
-            subsidy_route(
-                &bands,
-                Grade::Excellent,
-                5_000_100,
-                Some("口岸通道方案获国家批复")
-            ),
-            Ok(SubsidyRoute::SpecialContribution)
+            route(Grade::Excellent, 5_000_100, Some("口岸通道方案获国家批复")),
+            Ok(SubsidyRoute::GovernmentDecision)
         );
         assert_eq!(
-            code(subsidy_route(&bands, Grade::Competent, 3_500_000, None)),
+            code(route(Grade::Competent, 3_500_000, None)),
+            "subsidy_out_of_band"
+        );
+        // 适当提高补贴标准: above the band up to 50,000 CNY for a special contribution.
+        assert_eq!(
+            route(Grade::Competent, 3_500_000, Some("贡献")),
+            Ok(SubsidyRoute::Approve)
+        );
+        assert_eq!(
+            code(route(Grade::Competent, 1_000_000, Some("贡献"))),
             "subsidy_out_of_band"
         );
         assert_eq!(
-            code(subsidy_route(
-                &bands,
-                Grade::Competent,
-                1_000_000,
-                Some("贡献")
-            )),
-            "subsidy_out_of_band"
-        );
-        assert_eq!(
-            code(subsidy_route(&bands, Grade::Incompetent, 600_000, None)),
+            code(route(Grade::Incompetent, 600_000, None)),
             "no_subsidy_for_grade"
         );
         assert_eq!(
-            code(subsidy_route(
-                &bands,
-                Grade::BasicallyCompetent,
-                499_999,
-                None
-            )),
+            code(route(Grade::BasicallyCompetent, 499_999, None)),
             "subsidy_out_of_band"
         );
     }

@@ -14,7 +14,6 @@ use guwen_domain::{
     Labelled,
     audit::AuditAction,
     funds::{self, ExpenseCategory, ExpenseState, SubsidyState},
-    role::Role,
     time::to_cst,
 };
 use guwen_persistence::{
@@ -32,10 +31,10 @@ use validator::Validate;
 
 use super::common::{Transition, optional_text, parse_stored, record};
 use crate::{
-    access::{Caller, audit_context},
+    access::audit_context,
     error::ApiError,
     extract::ApiJson,
-    pagination::Page,
+    pagination::{Page, PageParams, encode_cursor},
     state::AppState,
 };
 
@@ -157,8 +156,9 @@ pub struct BudgetLineView {
     /// Approved amounts, paid or not.
     pub committed_fen: i64,
     pub paid_fen: i64,
-    /// What remains of the sub-budget (none without a sub-budget: the total limits it).
-    pub remaining_fen: Option<i64>,
+    /// What the category can still commit: what remains of the total, or of its sub-budget
+    /// when that is less.
+    pub remaining_fen: i64,
 }
 
 /// A fiscal year's advisor budget (Art. 14), in fen. `committed` includes what is paid;
@@ -238,6 +238,7 @@ pub async fn view<C: ConnectionTrait>(db: &C, b: budget::Model) -> Result<Budget
         .map(|s| (s.category.clone(), s))
         .collect();
     let sums = sums_by_category(db, b.year).await?;
+    let overall_remaining = b.total_fen - b.committed_fen;
     let categories = ExpenseCategory::all()
         .iter()
         .map(|c| {
@@ -249,7 +250,9 @@ pub async fn view<C: ConnectionTrait>(db: &C, b: budget::Model) -> Result<Budget
                 sub_budget_fen: sub.map(|s| s.limit_fen),
                 committed_fen,
                 paid_fen,
-                remaining_fen: sub.map(|s| s.limit_fen - s.committed_fen),
+                remaining_fen: sub.map_or(overall_remaining, |s| {
+                    Ord::min(s.limit_fen - s.committed_fen, overall_remaining)
+                }),
             }
         })
         .collect();
@@ -258,7 +261,7 @@ pub async fn view<C: ConnectionTrait>(db: &C, b: budget::Model) -> Result<Budget
         total_fen: b.total_fen,
         committed_fen: b.committed_fen,
         paid_fen: b.paid_fen,
-        remaining_fen: b.total_fen - b.committed_fen,
+        remaining_fen: overall_remaining,
         categories,
         note: b.note,
         set_by: b.set_by,
@@ -276,17 +279,18 @@ pub struct SubBudgetInput {
     pub amount_fen: i64,
 }
 
-/// A year's budget: the total and the sub-budgets of strictly controlled categories. The
-/// request replaces both; a sub-budget left out is removed.
+/// A year's budget: the total and, optionally, the sub-budgets of strictly controlled
+/// categories.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct SetBudgetRequest {
     /// At most 50,000,000 fen (500,000 CNY, Art. 14).
     #[validate(range(min = 1))]
     #[schema(example = 50000000)]
     pub total_fen: i64,
-    #[serde(default)]
+    /// The complete set of sub-budgets: a category left out loses its sub-budget, `[]` removes
+    /// them all. Omitted, the year's sub-budgets stay as they are.
     #[validate(nested, length(max = 20))]
-    pub sub_budgets: Vec<SubBudgetInput>,
+    pub sub_budgets: Option<Vec<SubBudgetInput>>,
     #[validate(length(max = 2000))]
     pub note: Option<String>,
 }
@@ -295,6 +299,7 @@ pub struct SetBudgetRequest {
 /// (`annual_cap_exceeded`); sub-budgets only for strictly controlled categories
 /// (`not_strictly_controlled`) and within the total (`sub_budgets_exceed_total`); never below
 /// what is already committed (`budget_below_committed`). 201 when the year had no budget.
+/// Omitting `sub_budgets` keeps the year's sub-budgets.
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["hrss", "finance"])),
@@ -302,7 +307,7 @@ pub struct SetBudgetRequest {
     request_body = SetBudgetRequest,
     responses(
         (status = 200, description = "The budget, replaced", body = BudgetView),
-        (status = 201, description = "The budget, created", body = BudgetView)
+        (status = 201, description = "The budget, created", body = BudgetView, headers(("Location" = String, description = "The budget's URL")))
     )
 )]
 #[put("/budgets/{year}")]
@@ -315,26 +320,46 @@ async fn set_budget(
     let year = year.into_inner();
     check_year("year", year)?;
     let note = optional_text("note", body.note.as_deref(), 2000)?;
-    let mut wanted: BTreeMap<&'static str, (ExpenseCategory, i64)> = BTreeMap::new();
-    for (i, s) in body.sub_budgets.iter().enumerate() {
-        if wanted
-            .insert(s.category.code(), (s.category, s.amount_fen))
-            .is_some()
-        {
-            return Err(ApiError::invalid_field(
-                &format!("sub_budgets[{i}].category"),
-                "appears twice",
-            ));
+    let mut given: Option<BTreeMap<&'static str, (ExpenseCategory, i64)>> = None;
+    if let Some(subs) = &body.sub_budgets {
+        let wanted = given.get_or_insert_default();
+        for (i, s) in subs.iter().enumerate() {
+            if wanted
+                .insert(s.category.code(), (s.category, s.amount_fen))
+                .is_some()
+            {
+                return Err(ApiError::invalid_field(
+                    &format!("sub_budgets[{i}].category"),
+                    "appears twice",
+                ));
+            }
         }
     }
-    let pairs: Vec<(ExpenseCategory, i64)> = wanted.values().copied().collect();
     funds::check_budget_total(body.total_fen)?;
-    funds::check_sub_budgets(body.total_fen, &pairs)?;
 
     let ctx = audit_context(&req, &state);
     let now = truncate_to_micros(ctx.now);
     let tx = begin_write(&state.db).await?;
     let before = budget::Entity::find_by_id(year).one(&tx).await?;
+    let existing: BTreeMap<String, sub_budget::Model> = sub_budget::Entity::find()
+        .filter(sub_budget::Column::Year.eq(year))
+        .all(&tx)
+        .await?
+        .into_iter()
+        .map(|s| (s.category.clone(), s))
+        .collect();
+    let wanted = match given {
+        Some(w) => w,
+        None => existing
+            .values()
+            .map(|s| {
+                let c = stored_category(&s.category)?;
+                Ok((c.code(), (c, s.limit_fen)))
+            })
+            .collect::<Result<_, ApiError>>()?,
+    };
+    let pairs: Vec<(ExpenseCategory, i64)> = wanted.values().copied().collect();
+    funds::check_sub_budgets(body.total_fen, &pairs)?;
     match &before {
         None => {
             budget::Entity::insert(budget::ActiveModel {
@@ -362,13 +387,6 @@ async fn set_budget(
                 .await?;
         }
     }
-    let existing: BTreeMap<String, sub_budget::Model> = sub_budget::Entity::find()
-        .filter(sub_budget::Column::Year.eq(year))
-        .all(&tx)
-        .await?
-        .into_iter()
-        .map(|s| (s.category.clone(), s))
-        .collect();
     let sums = sums_by_category(&tx, year).await?;
     for (code, (category, limit)) in &wanted {
         match existing.get(*code) {
@@ -432,6 +450,7 @@ async fn set_budget(
                 "year": year,
                 "total_fen_before": before.as_ref().map(|b| b.total_fen),
                 "total_fen": body.total_fen,
+                "sub_budgets_before": existing.iter().map(|(c, s)| (c.clone(), s.limit_fen)).collect::<BTreeMap<_, _>>(),
                 "sub_budgets": wanted.iter().map(|(c, (_, a))| (c.to_string(), *a)).collect::<BTreeMap<_, _>>(),
             })),
         },
@@ -478,30 +497,31 @@ async fn get_budget(
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["hrss", "finance", "government", "auditor"])),
-    responses((status = 200, description = "The budgets (one page: there is one per year)", body = Page<BudgetView>))
+    params(PageParams),
+    responses((status = 200, description = "A page of budgets", body = Page<BudgetView>))
 )]
 #[get("/budgets")]
-async fn list_budgets(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let mut items = Vec::new();
-    for b in budget::Entity::find()
-        .order_by_desc(budget::Column::Year)
-        .all(&state.db)
-        .await?
-    {
+async fn list_budgets(
+    state: web::Data<AppState>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    const KIND: &str = "budgets";
+    let limit = page.limit()?;
+    let mut query = budget::Entity::find().order_by_desc(budget::Column::Year);
+    if let Some(before) = page.cursor::<i32>(KIND)? {
+        query = query.filter(budget::Column::Year.lt(before));
+    }
+    let mut rows = query.limit(limit + 1).all(&state.db).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = more
+        .then(|| rows.last().map(|b| encode_cursor(KIND, &b.year)))
+        .flatten();
+    let mut items = Vec::with_capacity(rows.len());
+    for b in rows {
         items.push(view(&state.db, b).await?);
     }
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        next_cursor: None,
-    }))
-}
-
-/// HRSS, Finance, the government and auditors read every expense and subsidy; an advisor
-/// only their own.
-pub fn reads_all_funds(caller: &Caller) -> bool {
-    [Role::Hrss, Role::Finance, Role::Government, Role::Auditor]
-        .into_iter()
-        .any(|r| caller.has(r))
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
 /// Parses a stored category.

@@ -8,13 +8,21 @@ use guwen_domain::{
     Labelled,
     audit::AuditAction,
     funds::{self, ExpenseAction, ExpenseCategory, ExpenseState},
+    office::{AdvisorStatus, ProposalState, ResignationState},
     role::Role,
     time::{cst_date, to_cst},
 };
 use guwen_persistence::{
     audit::{begin_write, truncate_to_micros},
-    entity::{advisor, expense, meeting, task},
-    sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr},
+    db::is_unique_violation,
+    entity::{
+        advisor, advisor_term, dismissal_proposal, expense, expense_receipt, meeting, resignation,
+        task,
+    },
+    sea_orm::{
+        ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+        sea_query::Expr,
+    },
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -109,11 +117,93 @@ fn view(e: expense::Model) -> Result<ExpenseView, ApiError> {
     })
 }
 
+/// HRSS, the Finance Bureau, the government and auditors read every expense; an advisor only
+/// their own.
+fn reads_all(caller: &Caller) -> bool {
+    [Role::Hrss, Role::Finance, Role::Government, Role::Auditor]
+        .into_iter()
+        .any(|r| caller.has(r))
+}
+
 async fn load<C: ConnectionTrait>(db: &C, id: &str) -> Result<expense::Model, ApiError> {
     expense::Entity::find_by_id(id.to_owned())
         .one(db)
         .await?
         .ok_or_else(|| ApiError::not_found("expense"))
+}
+
+/// The days an advisor served: from the first term's start to the last term's end, or to the
+/// day the government approved the dismissal or resignation.
+async fn service_window<C: ConnectionTrait>(
+    db: &C,
+    adv: &advisor::Model,
+) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let first_day = advisor_term::Entity::find()
+        .filter(advisor_term::Column::AdvisorId.eq(adv.id.clone()))
+        .order_by_asc(advisor_term::Column::Number)
+        .one(db)
+        .await?
+        .map_or(adv.term_starts_on, |t| t.starts_on);
+    let left_at = if adv.status == AdvisorStatus::Dismissed.code() {
+        dismissal_proposal::Entity::find()
+            .filter(dismissal_proposal::Column::AdvisorId.eq(adv.id.clone()))
+            .filter(dismissal_proposal::Column::State.eq(ProposalState::Approved.code()))
+            .one(db)
+            .await?
+            .and_then(|d| d.decided_at)
+    } else if adv.status == AdvisorStatus::Resigned.code() {
+        resignation::Entity::find()
+            .filter(resignation::Column::AdvisorId.eq(adv.id.clone()))
+            .filter(resignation::Column::State.eq(ResignationState::Approved.code()))
+            .one(db)
+            .await?
+            .and_then(|r| r.decided_at)
+    } else {
+        None
+    };
+    let last_day = left_at
+        .map(cst_date)
+        .map_or(adv.term_ends_on, |left| left.min(adv.term_ends_on));
+    Ok((first_day, last_day))
+}
+
+/// Art. 14 (实报实销): records the claim's receipts; a receipt a live claim already lists is
+/// refused (`receipt_already_claimed`).
+async fn claim_receipts<C: ConnectionTrait>(
+    tx: &C,
+    expense_id: &str,
+    receipts: &[Receipt],
+) -> Result<(), ApiError> {
+    if receipts.is_empty() {
+        return Ok(());
+    }
+    let references: Vec<String> = receipts.iter().map(|r| r.reference.clone()).collect();
+    let taken = expense_receipt::Entity::find()
+        .filter(expense_receipt::Column::Reference.is_in(references))
+        .one(tx)
+        .await?;
+    let already = |what: &str| {
+        ApiError::conflict(
+            "receipt_already_claimed",
+            format!("{what} is already claimed; each receipt is reimbursed once"),
+        )
+        .with_article("Art. 14")
+    };
+    if let Some(t) = taken {
+        return Err(already(&format!("receipt `{}`", t.reference)));
+    }
+    let inserted = expense_receipt::Entity::insert_many(receipts.iter().map(|r| {
+        expense_receipt::ActiveModel {
+            reference: Set(r.reference.clone()),
+            expense_id: Set(expense_id.to_owned()),
+        }
+    }))
+    .exec_without_returning(tx)
+    .await;
+    match inserted {
+        Err(e) if is_unique_violation(&e) => Err(already("one of the receipts")),
+        other => other.map(|_| ()).map_err(ApiError::from),
+    }
 }
 
 /// A new expense claim.
@@ -143,8 +233,8 @@ pub struct CreateExpenseRequest {
 
 /// Claims an expense (Art. 14). Transport lists its receipts (`receipts_required`) and claims
 /// exactly their sum (`amount_not_actual`); the work subsidy is not claimed here
-/// (`use_subsidy_procedure`); nothing incurred before the appointment
-/// (`incurred_before_appointment`).
+/// (`use_subsidy_procedure`); only what was incurred while the advisor was in office
+/// (`incurred_outside_office`).
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["advisor", "hrss"])),
@@ -188,16 +278,18 @@ async fn create_expense(
     funds::check_claimable(body.category)?;
     let amounts: Vec<i64> = body.receipts.iter().map(|r| r.amount_fen).collect();
     funds::check_receipts(body.category, body.amount_fen, &amounts)?;
-    let receipts = body
-        .receipts
-        .iter()
-        .map(|r| {
-            Ok(Receipt {
-                reference: required_text("receipts.reference", &r.reference, 200)?,
-                amount_fen: r.amount_fen,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
+    let mut receipts: Vec<Receipt> = Vec::with_capacity(body.receipts.len());
+    for (i, r) in body.receipts.iter().enumerate() {
+        let field = format!("receipts[{i}].reference");
+        let reference = required_text(&field, &r.reference, 200)?;
+        if receipts.iter().any(|seen| seen.reference == reference) {
+            return Err(ApiError::invalid_field(&field, "appears twice"));
+        }
+        receipts.push(Receipt {
+            reference,
+            amount_fen: r.amount_fen,
+        });
+    }
     idempotency::run(
         &state,
         &req,
@@ -209,7 +301,8 @@ async fn create_expense(
                 .one(tx)
                 .await?
                 .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-            funds::check_incurred_after_appointment(body.incurred_on, cst_date(adv.appointed_at))?;
+            let (first_day, last_day) = service_window(tx, &adv).await?;
+            funds::check_incurred_in_office(body.incurred_on, first_day, last_day)?;
             if let Some(t) = &body.task_id
                 && task::Entity::find_by_id(t.clone()).one(tx).await?.is_none()
             {
@@ -253,6 +346,7 @@ async fn create_expense(
             expense::Entity::insert(expense::ActiveModel::from(model.clone()))
                 .exec_without_returning(tx)
                 .await?;
+            claim_receipts(tx, &id, &receipts).await?;
             record(
                 tx,
                 &ctx,
@@ -391,6 +485,13 @@ async fn step(
             budgets::commit(&tx, e.fiscal_year, category, e.amount_fen).await?
         }
         ExpenseState::Paid => budgets::pay(&tx, e.fiscal_year, e.amount_fen).await?,
+        ExpenseState::Rejected => {
+            // A rejected claim releases its receipts for a corrected claim.
+            expense_receipt::Entity::delete_many()
+                .filter(expense_receipt::Column::ExpenseId.eq(e.id.clone()))
+                .exec(&tx)
+                .await?;
+        }
         _ => {}
     }
     record(
@@ -510,7 +611,7 @@ async fn list(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut query = expense::Entity::find();
-    if !budgets::reads_all_funds(&caller) {
+    if !reads_all(&caller) {
         query = query.filter(expense::Column::AdvisorId.eq(caller.advisor_id().unwrap_or("-")));
     }
     if let Some(a) = &filter.advisor_id {
@@ -561,7 +662,7 @@ async fn get_one(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let e = load(&state.db, &id).await?;
-    if !budgets::reads_all_funds(&caller) && caller.advisor_id() != Some(e.advisor_id.as_str()) {
+    if !reads_all(&caller) && caller.advisor_id() != Some(e.advisor_id.as_str()) {
         return Err(ApiError::not_found("expense"));
     }
     Ok(HttpResponse::Ok().json(view(e)?))

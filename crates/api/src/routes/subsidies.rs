@@ -9,6 +9,7 @@ use guwen_domain::{
     audit::AuditAction,
     funds::{self, ExpenseCategory, SubsidyRoute, SubsidyState},
     office::{AssessmentState, Grade},
+    role::Role,
     time::to_cst,
 };
 use guwen_persistence::{
@@ -101,6 +102,14 @@ async fn load<C: ConnectionTrait>(db: &C, id: &str) -> Result<subsidy::Model, Ap
         .ok_or_else(|| ApiError::not_found("subsidy"))
 }
 
+/// HRSS, the government and auditors read every subsidy; an advisor their own. The Finance
+/// Bureau does not: a subsidy shows the assessment grade, which it may not read (Art. 16).
+fn reads_all(caller: &Caller) -> bool {
+    [Role::Hrss, Role::Government, Role::Auditor]
+        .into_iter()
+        .any(|r| caller.has(r))
+}
+
 fn exists(advisor_id: &str, year: i32) -> ApiError {
     ApiError::conflict(
         "subsidy_exists",
@@ -117,8 +126,8 @@ pub struct CreateSubsidyRequest {
     /// The assessed year.
     #[schema(example = 2026)]
     pub year: i32,
-    /// Within the band of the final grade (5,000–50,000 CNY); above it only with a special
-    /// contribution.
+    /// Within the band of the final grade (inside 5,000–50,000 CNY); above it only with a
+    /// special contribution, and above 50,000 CNY with the government's approval.
     #[validate(range(min = 1, max = 50_000_000))]
     #[schema(example = 4000000)]
     pub amount_fen: i64,
@@ -134,10 +143,11 @@ pub struct CreateSubsidyRequest {
 
 /// Sets an advisor's work subsidy for a year (Art. 14, 16). Needs that year's decided
 /// assessment (`assessment_not_final`); the amount lies in the band of the final grade
-/// (`subsidy_out_of_band`, `no_subsidy_for_grade`). Within the band it is approved and
-/// committed at once (`budget_exceeded` if it does not fit); above the band, and always above
-/// 50,000 CNY, only with a special contribution (`special_contribution_required`), and then it
-/// waits for the government's decision. One per advisor and year (`subsidy_exists`).
+/// (`subsidy_out_of_band`, `no_subsidy_for_grade`), or above it for a recorded
+/// `special_contribution`. Up to 50,000 CNY it is approved and committed at once
+/// (`budget_exceeded` if it does not fit); above 50,000 CNY only with a special contribution
+/// (`special_contribution_required`), and then it waits for the government's decision. One per
+/// advisor and year (`subsidy_exists`).
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["hrss"])),
@@ -208,8 +218,8 @@ async fn create_subsidy(
             return Err(exists(&body.advisor_id, body.year));
         }
         let to = match route {
-            SubsidyRoute::WithinBand => SubsidyState::Approved,
-            SubsidyRoute::SpecialContribution => SubsidyState::PendingDecision,
+            SubsidyRoute::Approve => SubsidyState::Approved,
+            SubsidyRoute::GovernmentDecision => SubsidyState::PendingDecision,
         };
         let id = new_id();
         let now = truncate_to_micros(ctx.now);
@@ -276,7 +286,7 @@ async fn create_subsidy(
     .await
 }
 
-/// The government's decision on a subsidy above the band.
+/// The government's decision on a subsidy above 50,000 CNY.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct SubsidyDecisionRequest {
     pub approved: bool,
@@ -386,7 +396,7 @@ async fn step(
 }
 
 /// The government approves (the amount is committed: `budget_exceeded` if it does not fit) or
-/// rejects a subsidy above the band for a special contribution (Art. 14).
+/// rejects a subsidy above 50,000 CNY for a special contribution (Art. 14).
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["government"])),
@@ -439,7 +449,7 @@ pub struct SubsidyFilter {
 /// Work subsidies, newest first (an advisor: their own).
 #[utoipa::path(
     tag = "funds",
-    security(("bearer" = ["hrss", "finance", "government", "auditor", "advisor"])),
+    security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
     params(SubsidyFilter, PageParams),
     responses((status = 200, description = "A page of subsidies", body = Page<SubsidyView>))
 )]
@@ -451,7 +461,7 @@ async fn list(
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let mut query = subsidy::Entity::find();
-    if !budgets::reads_all_funds(&caller) {
+    if !reads_all(&caller) {
         query = query.filter(subsidy::Column::AdvisorId.eq(caller.advisor_id().unwrap_or("-")));
     }
     if let Some(a) = &filter.advisor_id {
@@ -483,7 +493,7 @@ async fn list(
 /// One work subsidy (an advisor: their own).
 #[utoipa::path(
     tag = "funds",
-    security(("bearer" = ["hrss", "finance", "government", "auditor", "advisor"])),
+    security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
     params(("id" = String, Path, description = "Subsidy id")),
     responses((status = 200, description = "The subsidy", body = SubsidyView))
 )]
@@ -494,7 +504,7 @@ async fn get_one(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let s = load(&state.db, &id).await?;
-    if !budgets::reads_all_funds(&caller) && caller.advisor_id() != Some(s.advisor_id.as_str()) {
+    if !reads_all(&caller) && caller.advisor_id() != Some(s.advisor_id.as_str()) {
         return Err(ApiError::not_found("subsidy"));
     }
     Ok(HttpResponse::Ok().json(view(&state, s)?))

@@ -11,6 +11,7 @@ pub mod budget;
 pub mod candidate;
 pub mod dismissal_proposal;
 pub mod expense;
+pub mod expense_receipt;
 pub mod field;
 pub mod idempotency_key;
 pub mod meeting;
