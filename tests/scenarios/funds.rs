@@ -6,7 +6,7 @@
 use guwen_tests::{TestApp, TestResponse, spawn_app};
 use serde_json::{Value, json};
 
-use crate::work::appointed_advisor;
+use crate::{pipeline::audit_actions, work::appointed_advisor};
 
 /// The budget year of everything created today (CST).
 fn year(app: &TestApp) -> i32 {
@@ -178,23 +178,6 @@ fn subsidy_body(app: &TestApp, advisor_id: &str, amount_fen: i64) -> Value {
 
 async fn propose_subsidy(app: &TestApp, body: &Value) -> TestResponse {
     app.hrss().post("/api/v1/subsidies", body).await
-}
-
-/// The audit actions recorded on one object, in chain order.
-async fn audit_actions(app: &TestApp, object_id: &str) -> Vec<String> {
-    let res = app
-        .auditor()
-        .get(&format!(
-            "/api/v1/audit-events?object_id={object_id}&limit=200"
-        ))
-        .await;
-    res.assert_status(200);
-    res.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 /// Art. 14: a year's budget is at most 500,000 CNY, set by HRSS or Finance and read by the government and auditors.
