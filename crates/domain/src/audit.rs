@@ -54,7 +54,7 @@ crate::labelled_enum! {
         ExpenseApproved = ("expense_approved", "Expense approved and committed against the budget", "批准经费并占用预算"),
         ExpenseRejected = ("expense_rejected", "Expense rejected", "驳回经费申请"),
         ExpensePaid = ("expense_paid", "Expense paid", "支付经费"),
-        SubsidyProposed = ("subsidy_proposed", "Subsidy above the band proposed for a special contribution", "提出特殊贡献补贴"),
+        SubsidyProposed = ("subsidy_proposed", "Subsidy above 50,000 CNY proposed for a special contribution", "提出超过五万元的特殊贡献补贴"),
         SubsidyApproved = ("subsidy_approved", "Work subsidy approved and committed against the budget", "核定工作补贴并占用预算"),
         SubsidyRejected = ("subsidy_rejected", "Special subsidy not approved", "未批准特殊贡献补贴"),
         SubsidyPaid = ("subsidy_paid", "Work subsidy paid", "发放工作补贴"),

@@ -1,6 +1,7 @@
 //! Work subsidies (Art. 14, 16): one per advisor and year, after that year's final assessment,
-//! within the band of the final grade; above it only for a recorded special contribution that
-//! the government approves. Every approved subsidy is committed against the budget.
+//! within the band of the final grade; above it only for a recorded special contribution, and
+//! above 50,000 CNY only with the government's approval. Every approved subsidy is committed
+//! against the budget.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, FixedOffset};
