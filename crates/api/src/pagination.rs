@@ -39,7 +39,8 @@ impl PageParams {
 
     /// The decoded cursor, if any. A cursor that was not issued by this API is a 400.
     pub fn cursor<T: for<'de> Deserialize<'de>>(&self, kind: &str) -> Result<Option<T>, ApiError> {
-        let Some(raw) = &self.cursor else {
+        // An empty cursor is the first page, as if none were given.
+        let Some(raw) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
             return Ok(None);
         };
         let invalid =

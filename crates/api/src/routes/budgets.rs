@@ -275,7 +275,7 @@ pub async fn view<C: ConnectionTrait>(db: &C, b: budget::Model) -> Result<Budget
 pub struct SubBudgetInput {
     pub category: ExpenseCategory,
     #[validate(range(min = 1, max = 50_000_000))]
-    #[schema(example = 2000000)]
+    #[schema(example = 2000000, minimum = 1, maximum = 50000000)]
     pub amount_fen: i64,
 }
 
@@ -285,13 +285,14 @@ pub struct SubBudgetInput {
 pub struct SetBudgetRequest {
     /// At most 50,000,000 fen (500,000 CNY, Art. 14).
     #[validate(range(min = 1))]
-    #[schema(example = 50000000)]
+    #[schema(example = 50000000, minimum = 1)]
     pub total_fen: i64,
     /// The complete set of sub-budgets: a category left out loses its sub-budget, `[]` removes
     /// them all. Omitted, the year's sub-budgets stay as they are.
     #[validate(nested, length(max = 20))]
     pub sub_budgets: Option<Vec<SubBudgetInput>>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -303,7 +304,7 @@ pub struct SetBudgetRequest {
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["hrss", "finance"])),
-    params(("year" = i32, Path, description = "Fiscal year")),
+    params(("year" = i32, Path, description = "Fiscal year", minimum = 2000, maximum = 2100)),
     request_body = SetBudgetRequest,
     responses(
         (status = 200, description = "The budget, replaced", body = BudgetView),
@@ -478,7 +479,7 @@ async fn set_budget(
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["hrss", "finance", "government", "auditor"])),
-    params(("year" = i32, Path, description = "Fiscal year")),
+    params(("year" = i32, Path, description = "Fiscal year", minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "The budget", body = BudgetView))
 )]
 #[get("/budgets/{year}")]

@@ -45,10 +45,15 @@ use crate::{
 pub struct Receipt {
     /// The invoice or ticket number.
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "铁路电子客票 E123456789")]
+    #[schema(
+        example = "铁路电子客票 E123456789",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub reference: String,
     #[validate(range(min = 1, max = 50_000_000))]
-    #[schema(example = 45600)]
+    #[schema(example = 45600, minimum = 1, maximum = 50000000)]
     pub amount_fen: i64,
 }
 
@@ -215,11 +220,12 @@ pub struct CreateExpenseRequest {
     pub category: ExpenseCategory,
     /// The amount claimed; for transport exactly the sum of the receipts (实报实销).
     #[validate(range(min = 1, max = 50_000_000))]
-    #[schema(example = 91200)]
+    #[schema(example = 91200, minimum = 1, maximum = 50000000)]
     pub amount_fen: i64,
     /// When the expense was incurred (CST); its year is the budget year.
     pub incurred_on: NaiveDate,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub description: String,
     /// Receipts; required for transport.
     #[serde(default)]
@@ -378,6 +384,7 @@ pub struct ReviewRequest {
     pub approved: bool,
     /// Required when rejecting.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -400,7 +407,12 @@ impl ReviewRequest {
 pub struct PaymentRequest {
     /// The payment voucher or transfer reference.
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "人社专户 2026-0412")]
+    #[schema(
+        example = "人社专户 2026-0412",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub payment_ref: String,
 }
 

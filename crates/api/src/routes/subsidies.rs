@@ -123,22 +123,26 @@ fn exists(advisor_id: &str, year: i32) -> ApiError {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct CreateSubsidyRequest {
     #[validate(length(min = 1, max = 36))]
+    #[schema(min_length = 1, max_length = 36, pattern = r"\S")]
     pub advisor_id: String,
     /// The assessed year.
-    #[schema(example = 2026)]
+    #[schema(example = 2026, minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Within the band of the final grade (inside 5,000–50,000 CNY); above it only with a
     /// special contribution, and above 50,000 CNY with the government's approval.
     #[validate(range(min = 1, max = 50_000_000))]
-    #[schema(example = 4000000)]
+    #[schema(example = 4000000, minimum = 1, maximum = 50000000)]
     pub amount_fen: i64,
     /// The special contribution during the term that justifies an amount above the band.
     #[validate(length(max = 10000))]
+    #[schema(max_length = 10000)]
     pub special_contribution: Option<String>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
     /// The budget year to commit against: the assessed year (default) or the next one, when
     /// the assessment is decided after the year closed.
+    #[schema(minimum = 2000, maximum = 2101)]
     pub fiscal_year: Option<i32>,
 }
 
@@ -292,9 +296,11 @@ async fn create_subsidy(
 pub struct SubsidyDecisionRequest {
     pub approved: bool,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
     /// The meeting or document that decided it.
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub decision_ref: Option<String>,
 }
 
