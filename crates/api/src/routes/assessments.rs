@@ -380,6 +380,7 @@ async fn create_assessment(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct OpinionRequest {
     #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub opinion: String,
     pub suggested_grade: Option<Grade>,
 }
@@ -464,6 +465,7 @@ async fn service_unit_opinion(
 pub struct GradeRequest {
     pub grade: Grade,
     #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub comment: String,
 }
 

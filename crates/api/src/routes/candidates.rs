@@ -66,15 +66,17 @@ pub struct AllowedAction {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, Validate)]
 pub struct Contact {
     #[validate(length(max = 40))]
-    #[schema(example = "13800000000")]
+    #[schema(example = "13800000000", max_length = 40)]
     pub phone: Option<String>,
     #[validate(email, length(max = 200))]
     #[schema(example = "expert@example.org")]
     pub email: Option<String>,
     /// Resident identity card number.
     #[validate(length(max = 40))]
+    #[schema(max_length = 40)]
     pub id_number: Option<String>,
     #[validate(length(max = 400))]
+    #[schema(max_length = 400)]
     pub address: Option<String>,
 }
 
@@ -85,6 +87,7 @@ pub struct AspectReviewBody {
     pub verdict: Verdict,
     /// The reviewer's note (required when the verdict is `fail`).
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     #[serde(default)]
     pub note: String,
 }
@@ -532,14 +535,19 @@ pub struct NominationRequest {
     #[schema(example = "port_trade")]
     pub field: String,
     #[validate(length(min = 1, max = 100))]
-    #[schema(example = "王建国")]
+    #[schema(example = "王建国", min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "内蒙古大学")]
+    #[schema(
+        example = "内蒙古大学",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub employer: String,
     /// Position or professional title.
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "教授")]
+    #[schema(example = "教授", min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     pub birth_date: NaiveDate,
     /// Years of professional work or research (Art. 5.2 requires at least 5).
@@ -547,16 +555,19 @@ pub struct NominationRequest {
     pub experience_years: u32,
     /// Achievements, influence and expertise (Art. 5.2, 5.3).
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub achievements: String,
     /// The think tank or leader who referred the candidate: required for
     /// `think_tank_referral` and `leadership_recommendation`.
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub referrer: Option<String>,
     #[serde(default)]
     #[validate(nested)]
     pub contact: Contact,
     /// HRSS only: the department on whose behalf the nomination is entered.
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub nominating_org_id: Option<String>,
 }
 
@@ -680,7 +691,7 @@ pub async fn insert_candidate<C: ConnectionTrait>(
     tag = "candidates",
     security(("bearer" = ["department", "hrss"])),
     request_body = NominationRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
     responses((status = 201, description = "Nominated", body = CandidateView, headers(("Location" = String, description = "The candidate's URL"))))
 )]
 #[post("/candidates")]
@@ -880,6 +891,7 @@ pub struct PreliminaryReviewRequest {
     pub attestations: Vec<Attestation>,
     /// An overall note.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -979,10 +991,12 @@ pub struct BackgroundCheckRequest {
     pub passed: bool,
     /// What the check found (personal data: shown to hrss, government and auditor only).
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub findings: String,
     /// The departments consulted (会同有关部门).
     #[serde(default)]
     #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
     pub consulted: Vec<String>,
 }
 
@@ -1054,6 +1068,7 @@ async fn record_background_check(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct WithdrawalRequest {
     #[validate(length(min = 1, max = 1000))]
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -1122,10 +1137,15 @@ pub struct AppointmentRequest {
     pub starts_on: NaiveDate,
     /// Reference of the signed appointment agreement (聘任协议).
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "二政顾聘〔2026〕3号")]
+    #[schema(
+        example = "二政顾聘〔2026〕3号",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub agreement_ref: String,
-    /// Certificate number (聘书编号), unique.
-    #[schema(example = "EL-GW-2026-003")]
+    /// Certificate number (聘书编号), unique; trimmed and upper-cased.
+    #[schema(example = "EL-GW-2026-003", pattern = r"^\s*[A-Za-z0-9/-]{3,40}\s*$")]
     pub certificate_no: String,
 }
 

@@ -244,7 +244,7 @@ pub struct CreateExpenseRequest {
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["advisor", "hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     request_body = CreateExpenseRequest,
     responses((status = 201, description = "The claim", body = ExpenseView, headers(("Location" = String, description = "The claim's URL"))))
 )]

@@ -59,16 +59,21 @@ fn view(e: temporary_expert::Model) -> TemporaryExpertView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct EngageRequest {
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub employer: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     /// Field code, if any.
     #[validate(length(max = 60))]
+    #[schema(max_length = 60)]
     pub field: Option<String>,
     /// The matter the expert handles.
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub scope: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -79,7 +84,7 @@ pub struct EngageRequest {
     tag = "temporary experts",
     security(("bearer" = ["government", "hrss"])),
     request_body = EngageRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     responses((status = 201, description = "The engagement", body = TemporaryExpertView))
 )]
 #[post("/temporary-experts")]

@@ -71,10 +71,13 @@ async fn list_fields(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct PutFieldRequest {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name_en: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name_zh: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub lead_org_id: String,
 }
 

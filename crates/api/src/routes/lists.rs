@@ -206,10 +206,16 @@ async fn load<C: ConnectionTrait>(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct CreateListRequest {
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "2026年第一批市政府顾问人选建议名单")]
+    #[schema(
+        example = "2026年第一批市政府顾问人选建议名单",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub title: String,
     /// Candidates whose background check has passed (Art. 4.3).
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_items = 1, max_items = 50)]
     pub candidate_ids: Vec<String>,
 }
 
@@ -221,7 +227,7 @@ pub struct CreateListRequest {
     tag = "recommendation lists",
     security(("bearer" = ["hrss"])),
     request_body = CreateListRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     responses((status = 201, description = "The submitted list", body = ListView, headers(("Location" = String, description = "The list's URL"))))
 )]
 #[post("/recommendation-lists")]
@@ -410,9 +416,11 @@ pub struct CandidateDecision {
     pub approved: bool,
     /// Required when not approved: the reason.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// An approved exception to the age limit of 70 (Art. 5.5), with its reason.
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub age_exception_reason: Option<String>,
 }
 
@@ -421,7 +429,12 @@ pub struct CandidateDecision {
 pub struct DecisionRequest {
     /// Meeting reference (e.g. 市政府第12次常务会议).
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "市政府2026年第12次常务会议")]
+    #[schema(
+        example = "市政府2026年第12次常务会议",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub meeting_ref: String,
     pub meeting_date: NaiveDate,
     /// One decision for every candidate still `submitted` on the list.
@@ -603,8 +616,10 @@ pub struct PartyCommitteeReportRequest {
     pub reported_on: NaiveDate,
     /// Reference of the report document.
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub reference: String,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

@@ -57,6 +57,7 @@ pub struct InvitationView {
 pub struct AdvisorOpinionEntry {
     pub advisor_id: String,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub opinion: String,
 }
 
@@ -65,6 +66,7 @@ pub struct AdvisorOpinionEntry {
 pub struct DepartmentOpinionEntry {
     pub org_id: String,
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
     pub opinion: String,
 }
 
@@ -258,23 +260,33 @@ pub struct CreateMeetingRequest {
     /// government's meetings are `government`; a department's are its own.
     pub organizer: Option<MeetingOrganizer>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub organizer_org_id: Option<String>,
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "口岸高质量发展专题研讨会")]
+    #[schema(
+        example = "口岸高质量发展专题研讨会",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub title: String,
     #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub agenda: String,
     pub held_at: DateTime<FixedOffset>,
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub location: Option<String>,
     /// `internal` (default), `work_secret` or `commercial_secret` (Art. 7.1).
     pub confidentiality: Option<String>,
     /// The advisors invited (in office).
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_items = 1, max_items = 100)]
     pub invited_advisor_ids: Vec<String>,
     /// The departments taking part, whose opinions the minutes must record (Art. 11).
     #[serde(default)]
     #[validate(length(max = 50))]
+    #[schema(max_items = 50)]
     pub participating_org_ids: Vec<String>,
     /// The task the meeting serves.
     pub task_id: Option<String>,
@@ -285,7 +297,7 @@ pub struct CreateMeetingRequest {
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss"])),
     request_body = CreateMeetingRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     responses((status = 201, description = "The meeting", body = MeetingView, headers(("Location" = String, description = "The meeting's URL"))))
 )]
 #[post("/meetings")]
@@ -513,6 +525,7 @@ pub struct AttendanceEntry {
     pub attendance: Attendance,
     /// Required for `excused`.
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub excuse_reason: Option<String>,
 }
 
@@ -610,6 +623,7 @@ async fn put_attendance(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct MinutesRequest {
     #[validate(length(min = 1, max = 50000))]
+    #[schema(min_length = 1, max_length = 50000, pattern = r"\S")]
     pub summary: String,
     #[serde(default)]
     #[validate(length(max = 100), nested)]

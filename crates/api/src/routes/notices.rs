@@ -51,7 +51,12 @@ pub struct NoticeCandidate {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct CreateNoticeRequest {
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "二连浩特市人民政府顾问拟聘人选公示")]
+    #[schema(
+        example = "二连浩特市人民政府顾问拟聘人选公示",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub title: String,
     /// First day of the 7-day window (China Standard Time). A notice already posted on the
     /// government portal may be recorded with its real start date, but not one before the
@@ -70,7 +75,7 @@ pub struct CreateNoticeRequest {
     tag = "notices",
     security(("bearer" = ["hrss"])),
     request_body = CreateNoticeRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     responses((status = 201, description = "The published notice (public fields)", body = PublicNotice, headers(("Location" = String, description = "The public notice's URL"))))
 )]
 #[post("/notices")]
@@ -305,6 +310,7 @@ pub struct ResolutionRequest {
     /// `upheld` rejects the candidate; `dismissed` leaves the notice running.
     pub resolution: ObjectionResolution,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 

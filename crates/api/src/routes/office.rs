@@ -381,6 +381,7 @@ pub struct DismissalRequest {
     pub ground: DismissalGround,
     /// The evidence (for `inactive`, the computed items are attached as well).
     #[validate(length(max = 10000))]
+    #[schema(max_length = 10000)]
     pub evidence: String,
     /// For `inactive`: the period of the evidence (default: the last year).
     pub from: Option<NaiveDate>,
@@ -471,6 +472,7 @@ async fn propose_dismissal(
 pub struct DecisionBody {
     pub approved: bool,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -639,6 +641,7 @@ fn resignation_view(r: resignation::Model) -> Result<ResignationView, ApiError> 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct ResignationRequest {
     #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub letter: String,
 }
 
@@ -720,6 +723,7 @@ async fn request_resignation(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct ResignationProposalBody {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub note: String,
 }
 
@@ -806,10 +810,12 @@ async fn propose_resignation(
 pub struct ResignationDecisionBody {
     pub approved: bool,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
     /// Whether the certificate was recovered (required when approved, Art. 13 收回聘书).
     pub certificate_recovered: Option<bool>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub certificate_note: Option<String>,
 }
 
@@ -948,8 +954,10 @@ pub struct RenewalRequest {
     /// 1 to 3 whole years (Art. 3).
     pub years: u32,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub agreement_ref: String,
-    /// The new certificate number.
+    /// The new certificate number (trimmed and upper-cased).
+    #[schema(pattern = r"^\s*[A-Za-z0-9/-]{3,40}\s*$")]
     pub certificate_no: String,
 }
 

@@ -120,9 +120,11 @@ pub struct CreateOpinionRequest {
     #[serde(default)]
     pub major_issue: bool,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub subject: String,
     /// The opinion itself (for a phone call, its record).
     #[validate(length(min = 1, max = 50000))]
+    #[schema(min_length = 1, max_length = 50000, pattern = r"\S")]
     pub content: String,
     /// The assignment this opinion delivers (omit for an unsolicited opinion).
     pub assignment_id: Option<String>,
@@ -136,7 +138,7 @@ pub struct CreateOpinionRequest {
     tag = "opinions",
     security(("bearer" = ["advisor"])),
     request_body = CreateOpinionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     responses((status = 201, description = "The opinion", body = OpinionView, headers(("Location" = String, description = "The opinion's URL"))))
 )]
 #[post("/opinions")]

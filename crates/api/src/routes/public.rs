@@ -183,12 +183,15 @@ pub struct ObjectionRequest {
     pub candidate_id: String,
     /// The objection and its grounds.
     #[validate(length(min = 10, max = 5000))]
+    #[schema(min_length = 10, max_length = 5000)]
     pub content: String,
     /// Optional: who objects (kept for HRSS only).
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     pub contact_name: Option<String>,
     /// Optional: how to reach them (kept for HRSS only).
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub contact: Option<String>,
 }
 
@@ -211,7 +214,7 @@ pub struct ObjectionReceipt {
     security(()),
     params(
         ("id" = String, Path, description = "Notice id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$"),
     ),
     request_body = ObjectionRequest,
     responses(
@@ -361,16 +364,20 @@ pub struct SelfNominationRequest {
     #[schema(example = "logistics")]
     pub field: String,
     #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub employer: String,
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub title: String,
     pub birth_date: NaiveDate,
     /// Years of professional work or research (at least 5, Art. 5.2).
     #[validate(range(max = 80))]
     pub experience_years: u32,
     #[validate(length(min = 1, max = 5000))]
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub achievements: String,
     /// A phone number or an e-mail address is required.
     #[validate(nested)]
@@ -396,7 +403,7 @@ pub struct SelfNominationReceipt {
 #[utoipa::path(
     tag = "public",
     security(()),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     request_body = SelfNominationRequest,
     responses(
         (status = 201, description = "Received", body = SelfNominationReceipt),

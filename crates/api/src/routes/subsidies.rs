@@ -156,7 +156,7 @@ pub struct CreateSubsidyRequest {
 #[utoipa::path(
     tag = "funds",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     request_body = CreateSubsidyRequest,
     responses((status = 201, description = "The subsidy", body = SubsidyView, headers(("Location" = String, description = "The subsidy's URL"))))
 )]

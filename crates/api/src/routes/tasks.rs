@@ -476,9 +476,15 @@ pub async fn set_assignment_state<C: ConnectionTrait>(
 pub struct CreateTaskRequest {
     pub kind: TaskKind,
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "中蒙跨境物流通道建设论证")]
+    #[schema(
+        example = "中蒙跨境物流通道建设论证",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub title: String,
     #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub description: String,
     /// Field code (see `GET /api/v1/fields`).
     #[schema(example = "logistics")]
@@ -495,6 +501,7 @@ pub struct CreateTaskRequest {
     pub major_issue: bool,
     /// Expertise asked for in advance (Art. 11, 事先商请).
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub requested_expertise: Option<String>,
 }
 
@@ -504,7 +511,7 @@ pub struct CreateTaskRequest {
     tag = "tasks",
     security(("bearer" = ["government", "department"])),
     request_body = CreateTaskRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     responses((status = 201, description = "The task", body = TaskView, headers(("Location" = String, description = "The task's URL"))))
 )]
 #[post("/tasks")]
@@ -685,6 +692,7 @@ async fn get_task(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct TaskNoteRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub note: String,
 }
 
@@ -917,6 +925,7 @@ async fn recused_from_requester<C: ConnectionTrait>(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AssignRequest {
     #[validate(length(min = 1, max = 36))]
+    #[schema(min_length = 1, max_length = 36, pattern = r"\S")]
     pub advisor_id: String,
 }
 
@@ -925,7 +934,7 @@ pub struct AssignRequest {
 #[utoipa::path(
     tag = "tasks",
     security(("bearer" = ["hrss"])),
-    params(("id" = String, Path, description = "Task id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("id" = String, Path, description = "Task id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
     request_body = AssignRequest,
     responses((status = 201, description = "The assignment", body = AssignmentView, headers(("Location" = String, description = "The task's URL"))))
 )]
@@ -1029,6 +1038,7 @@ async fn own_assignment<C: ConnectionTrait>(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct InabilityRequest {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -1127,6 +1137,7 @@ fn recusal_view(r: recusal_request::Model) -> Result<RecusalView, ApiError> {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct RecusalRequestBody {
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub conflict: String,
 }
 
@@ -1250,6 +1261,7 @@ async fn list_recusals(
 pub struct RecusalDecisionRequest {
     pub decision: RecusalDecision,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 
