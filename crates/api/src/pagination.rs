@@ -3,7 +3,7 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use guwen_persistence::sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -75,23 +75,24 @@ pub enum Direction {
     OldestFirst,
 }
 
-/// One page of `query` ordered by the text id `column`, after the page's cursor, with the
-/// cursor of the next page.
-pub async fn page_of<E, C>(
+/// One page of `query` ordered by the unique key `column` (a text id, or a year), after the
+/// page's cursor, with the cursor of the next page.
+pub async fn page_of<E, C, K>(
     db: &C,
     mut query: Select<E>,
     column: E::Column,
     page: &PageParams,
     kind: &str,
     direction: Direction,
-    id_of: impl Fn(&E::Model) -> String,
+    id_of: impl Fn(&E::Model) -> K,
 ) -> Result<(Vec<E::Model>, Option<String>), ApiError>
 where
     E: EntityTrait,
     C: ConnectionTrait,
+    K: Serialize + for<'de> Deserialize<'de> + Into<Value>,
 {
     let limit = page.limit()?;
-    if let Some(cursor) = page.cursor::<String>(kind)? {
+    if let Some(cursor) = page.cursor::<K>(kind)? {
         query = match direction {
             Direction::NewestFirst => query.filter(column.lt(cursor)),
             Direction::OldestFirst => query.filter(column.gt(cursor)),

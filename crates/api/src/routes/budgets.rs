@@ -21,7 +21,7 @@ use guwen_persistence::{
     entity::{budget, expense, sub_budget, subsidy},
     sea_orm::{
         ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
-        QueryOrder, QuerySelect, sea_query::Expr,
+        QuerySelect, sea_query::Expr,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -34,7 +34,7 @@ use crate::{
     access::audit_context,
     error::ApiError,
     extract::ApiJson,
-    pagination::{Page, PageParams, encode_cursor},
+    pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
 };
 
@@ -506,18 +506,16 @@ async fn list_budgets(
     state: web::Data<AppState>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    const KIND: &str = "budgets";
-    let limit = page.limit()?;
-    let mut query = budget::Entity::find().order_by_desc(budget::Column::Year);
-    if let Some(before) = page.cursor::<i32>(KIND)? {
-        query = query.filter(budget::Column::Year.lt(before));
-    }
-    let mut rows = query.limit(limit + 1).all(&state.db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = more
-        .then(|| rows.last().map(|b| encode_cursor(KIND, &b.year)))
-        .flatten();
+    let (rows, next_cursor) = page_of(
+        &state.db,
+        budget::Entity::find(),
+        budget::Column::Year,
+        &page,
+        "budgets",
+        Direction::NewestFirst,
+        |b| b.year,
+    )
+    .await?;
     let mut items = Vec::with_capacity(rows.len());
     for b in rows {
         items.push(view(&state.db, b).await?);
