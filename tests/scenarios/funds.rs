@@ -246,6 +246,24 @@ async fn art_14_a_years_budget_is_at_most_500000_cny() {
     let items = list.json()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["year"], year(&app));
+    // Years page newest first.
+    app.hrss()
+        .put(
+            &format!("/api/v1/budgets/{}", year(&app) - 1),
+            &json!({"total_fen": 1_000}),
+        )
+        .await
+        .assert_status(201);
+    let first = app.auditor().get("/api/v1/budgets?limit=1").await.json();
+    assert_eq!(first["items"][0]["year"], year(&app));
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = app
+        .auditor()
+        .get(&format!("/api/v1/budgets?limit=1&cursor={cursor}"))
+        .await
+        .json();
+    assert_eq!(second["items"][0]["year"], year(&app) - 1);
+    assert!(second["next_cursor"].is_null());
     // A refused change leaves the budget as it was.
     put_budget(&app, &json!({"total_fen": 60_000_000}))
         .await
@@ -1217,24 +1235,7 @@ async fn art_14_incentives_follow_the_assessment() {
 async fn art_14_no_claims_for_days_after_leaving_office() {
     let app = spawn_app().await;
     let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let pid = app
-        .hrss()
-        .post(
-            &format!("/api/v1/advisors/{adv}/dismissal-proposals"),
-            &json!({"ground": "conduct_unbecoming", "evidence": "以顾问名义从事商业活动"}),
-        )
-        .await
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.government()
-        .post(
-            &format!("/api/v1/dismissal-proposals/{pid}/decision"),
-            &json!({"approved": true, "reason": "经市政府批准"}),
-        )
-        .await
-        .assert_status(200);
+    crate::office::dismiss(&app, &adv, "conduct_unbecoming", "以顾问名义从事商业活动").await;
     // The day of the dismissal still counts; the days after do not.
     app.advisor(&adv)
         .post(

@@ -20,7 +20,10 @@ use guwen_domain::role::Role;
 use guwen_tests::{TEST_SECRET, TestApp, spawn_app};
 use serde_json::json;
 
-use crate::{pipeline::today, work::appointed_advisor};
+use crate::{
+    pipeline::{audit_count_where, today},
+    work::appointed_advisor,
+};
 
 /// The `guwen` binary to run.
 fn guwen_bin() -> PathBuf {
@@ -295,20 +298,7 @@ async fn art_14_the_cap_holds_under_concurrent_approvals_from_several_replicas()
     let verification = app.auditor().get("/api/v1/audit-events/verification").await;
     verification.assert_status(200);
     assert_eq!(verification.json()["valid"], true, "{}", verification.text);
-    let mut approvals = 0;
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/audit-events?action=expense_approved&limit=200&cursor={c}"),
-            None => "/api/v1/audit-events?action=expense_approved&limit=200".to_owned(),
-        };
-        let page = app.auditor().get(&path).await.json();
-        approvals += page["items"].as_array().unwrap().len();
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => break,
-        }
-    }
+    let approvals = audit_count_where(&app, "action=expense_approved&").await;
     assert_eq!(approvals, race.approved.len());
 }
 

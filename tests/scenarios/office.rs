@@ -6,6 +6,26 @@ use serde_json::{Value, json};
 
 use crate::work::appointed_advisor;
 
+/// HRSS proposes the dismissal of advisor `id` on `ground` and the government approves it.
+pub async fn dismiss(app: &TestApp, id: &str, ground: &str, evidence: &str) {
+    let res = app
+        .hrss()
+        .post(
+            &format!("/api/v1/advisors/{id}/dismissal-proposals"),
+            &json!({"ground": ground, "evidence": evidence}),
+        )
+        .await;
+    res.assert_status(201);
+    let pid = res.json()["id"].as_str().unwrap().to_owned();
+    app.government()
+        .post(
+            &format!("/api/v1/dismissal-proposals/{pid}/decision"),
+            &json!({"approved": true, "reason": "经市政府批准"}),
+        )
+        .await
+        .assert_status(200);
+}
+
 async fn advisor_view(app: &TestApp, id: &str) -> Value {
     app.hrss()
         .get(&format!("/api/v1/advisors/{id}"))
@@ -472,24 +492,7 @@ async fn the_roster_feed_marks_dismissals_and_answers_conditional_requests() {
             .unwrap()
             .is_empty()
     );
-    let pid = app
-        .hrss()
-        .post(
-            &format!("/api/v1/advisors/{id}/dismissal-proposals"),
-            &json!({"ground": "other", "evidence": "不适宜继续担任"}),
-        )
-        .await
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.government()
-        .post(
-            &format!("/api/v1/dismissal-proposals/{pid}/decision"),
-            &json!({"approved": true, "reason": "批准"}),
-        )
-        .await
-        .assert_status(200);
+    dismiss(&app, &id, "other", "不适宜继续担任").await;
     let changed = app.integration().get(&since).await.json();
     assert_eq!(changed["items"][0]["id"], id.as_str());
     assert_eq!(changed["items"][0]["status"], "dismissed");

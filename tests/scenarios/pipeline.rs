@@ -195,12 +195,17 @@ pub async fn audit_actions(app: &TestApp, object_id: &str) -> Vec<String> {
 
 /// How many audit events exist in all.
 pub async fn audit_count(app: &TestApp) -> usize {
+    audit_count_where(app, "").await
+}
+
+/// How many audit events match `filter` (query parameters such as `action=expense_approved&`).
+pub async fn audit_count_where(app: &TestApp, filter: &str) -> usize {
     let mut count = 0;
     let mut cursor: Option<String> = None;
     loop {
         let path = match &cursor {
-            Some(c) => format!("/api/v1/audit-events?limit=200&cursor={c}"),
-            None => "/api/v1/audit-events?limit=200".to_owned(),
+            Some(c) => format!("/api/v1/audit-events?{filter}limit=200&cursor={c}"),
+            None => format!("/api/v1/audit-events?{filter}limit=200"),
         };
         let page = app.auditor().get(&path).await;
         page.assert_status(200);
