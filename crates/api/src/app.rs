@@ -10,13 +10,16 @@ use utoipa_actix_web::{AppExt, service_config::ServiceConfig};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
-    access::{self, AccessTable},
     auth::{AuthConfig, Verifier},
     config::Config,
-    error::ApiError,
-    extract, openapi, routes,
+    http::{
+        access::{self, AccessTable},
+        error::ApiError,
+        extract,
+        middleware::{self as telemetry, Metrics},
+    },
+    openapi, routes,
     state::{AppState, Clock},
-    telemetry::{self, Metrics},
 };
 
 /// Every API route. The router and the OpenAPI document are both built from this list.
@@ -125,12 +128,18 @@ impl Application {
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
         let data = web::Data::new(state.clone());
+        let access_table = web::Data::from(state.access.clone());
+        let verifier = web::Data::new(state.verifier.clone());
+        let metrics = web::Data::from(state.metrics.clone());
         let server = actix_web::HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .configure(register)
                 .split_for_parts();
             app.app_data(data.clone())
+                .app_data(access_table.clone())
+                .app_data(verifier.clone())
+                .app_data(metrics.clone())
                 .configure(extract::configure_extractors)
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
                 .route("/docs", web::get().to(docs_redirect))

@@ -1,19 +1,19 @@
 //! The Guwen REST/JSON API: authentication, role-scoped endpoints, problem+json errors,
 //! the OpenAPI document and the `guwen` command line.
 
-pub mod access;
 pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
-pub mod error;
-pub mod extract;
-pub mod idempotency;
+pub mod http;
 pub mod openapi;
-pub mod pagination;
 pub mod routes;
 pub mod state;
-pub mod telemetry;
+pub mod write;
+
+// Transitional paths while the chapters move; removed when they are gone.
+pub use http::middleware as telemetry;
+pub use http::{access, error, extract, idempotency, pagination};
 
 pub use app::{Application, openapi_json, openapi_spec};
 pub use config::Config;

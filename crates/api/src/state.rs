@@ -9,7 +9,11 @@ use std::sync::{
 use chrono::{DateTime, NaiveDate, Utc};
 use guwen_persistence::Db;
 
-use crate::{access::AccessTable, auth::Verifier, config::Config, telemetry::Metrics};
+use crate::{
+    auth::Verifier,
+    config::Config,
+    http::{access::AccessTable, middleware::Metrics},
+};
 
 /// The shared application state (cheap to clone).
 #[derive(Clone)]

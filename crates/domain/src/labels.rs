@@ -64,9 +64,17 @@ macro_rules! labelled_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $( $(#[$vmeta])* #[doc = concat!($en, " (", $zh, ")")] #[serde(rename = $code)] $variant ),+
+            $(
+                $(#[$vmeta])*
+                #[doc = concat!($en, " (", $zh, ")")]
+                #[serde(rename = $code)]
+                #[cfg_attr(feature = "sea-orm", sea_orm(string_value = $code))]
+                $variant
+            ),+
         }
 
         impl $crate::labels::Labelled for $name {

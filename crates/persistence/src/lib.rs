@@ -7,6 +7,7 @@ pub mod db;
 pub mod entity;
 pub mod guard;
 pub mod idempotency;
+pub mod store;
 
 pub use db::{Backend, Db, DbSetupError, connect, migrate};
 pub use sea_orm;

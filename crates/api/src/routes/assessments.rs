@@ -33,11 +33,12 @@ use validator::Validate;
 
 use super::common::{Transition, new_id, parse_stored, record, required_text};
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// The year's facts, computed from the work records (Art. 16).

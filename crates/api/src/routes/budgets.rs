@@ -31,11 +31,11 @@ use validator::Validate;
 
 use super::common::{Transition, optional_text, parse_stored, record};
 use crate::{
-    access::audit_context,
     error::ApiError,
     extract::ApiJson,
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// The fiscal years a budget may be set for.

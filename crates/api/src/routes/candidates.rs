@@ -36,12 +36,13 @@ use super::common::{
     required_text,
 };
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -737,7 +738,7 @@ async fn create_candidate(
     }
     check_birth_date(body.birth_date, today)?;
     let scope = caller.idempotency_scope();
-    idempotency::run(&state, &req, &scope, &key, &body, async |tx| {
+    crate::write::write(&state, &req, &scope, &key, &body, async |tx| {
         let field = find_field(tx, &body.field).await?;
         let id = insert_candidate(
             tx,

@@ -32,12 +32,13 @@ use validator::Validate;
 use super::budgets::{self, stored_category};
 use super::common::{Transition, new_id, optional_text, parse_stored, record, required_text};
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// A receipt behind a claim.
@@ -296,7 +297,7 @@ async fn create_expense(
             amount_fen: r.amount_fen,
         });
     }
-    idempotency::run(
+    crate::write::write(
         &state,
         &req,
         &caller.idempotency_scope(),

@@ -16,12 +16,13 @@ use validator::Validate;
 
 use super::common::{Transition, new_id, optional_text, record, required_text};
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// A temporary expert.
@@ -103,7 +104,7 @@ async fn engage(
     let title = required_text("title", &body.title, 200)?;
     let scope_text = required_text("scope", &body.scope, 5000)?;
     let field = optional_text("field", body.field.as_deref(), 60)?;
-    idempotency::run(
+    crate::write::write(
         &state,
         &req,
         &caller.idempotency_scope(),

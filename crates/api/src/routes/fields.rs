@@ -15,10 +15,7 @@ use validator::Validate;
 
 use super::common::{Transition, record, required_text};
 use crate::{
-    access::{Caller, audit_context},
-    error::ApiError,
-    extract::ApiJson,
-    state::AppState,
+    access::Caller, error::ApiError, extract::ApiJson, state::AppState, write::audit_context,
 };
 
 /// A field of expertise.

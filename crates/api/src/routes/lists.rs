@@ -33,12 +33,13 @@ use super::{
     },
 };
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// Where a list stands.
@@ -253,7 +254,7 @@ async fn create_list(
             format!("lists {dup} twice"),
         ));
     }
-    idempotency::run(
+    crate::write::write(
         &state,
         &req,
         &caller.idempotency_scope(),

@@ -32,12 +32,13 @@ use super::{
     tasks::parse_confidentiality,
 };
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// An invited advisor and their attendance.
@@ -355,7 +356,7 @@ async fn create_meeting(
         .map(|o| o.trim().to_owned())
         .filter(|o| !o.is_empty())
         .collect();
-    idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
+    crate::write::write(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
         let found = advisor::Entity::find()
             .filter(advisor::Column::Id.is_in(invited.clone()))
             .filter(super::advisors::in_office_on(today))

@@ -27,12 +27,13 @@ use super::{
     public::{PublicNotice, public_notice},
 };
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// How far ahead a notice may be scheduled.
@@ -107,7 +108,7 @@ async fn create_notice(
             format!("lists {} twice", dup.candidate_id),
         ));
     }
-    idempotency::run(
+    crate::write::write(
         &state,
         &req,
         &caller.idempotency_scope(),

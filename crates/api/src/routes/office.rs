@@ -30,11 +30,12 @@ use validator::Validate;
 
 use super::common::{Transition, new_id, optional_text, parse_stored, record, required_text};
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// An action the caller may take on an advisor now, with its article.

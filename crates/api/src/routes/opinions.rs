@@ -28,12 +28,13 @@ use super::{
     tasks::{parse_confidentiality, refresh_task_state, set_assignment_state},
 };
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// An opinion.
@@ -162,7 +163,7 @@ async fn create_opinion(
     };
     let subject = required_text("subject", &body.subject, 200)?;
     let content = required_text("content", &body.content, 50000)?;
-    idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
+    crate::write::write(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
         let mut major = body.major_issue;
         let mut delivery = None;
         if let Some(aid) = &body.assignment_id {

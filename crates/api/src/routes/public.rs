@@ -30,12 +30,12 @@ use super::{
     },
 };
 use crate::{
-    access::audit_context,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// Where a notice stands today.
@@ -243,7 +243,7 @@ async fn file_objection(
         .ok_or_else(|| ApiError::not_found("notice"))?;
     let client = rate_limit(&req, &state, "objection").await?;
     let scope = format!("addr:{client}");
-    idempotency::run(&state, &req, &scope, &key, &body, async |tx| {
+    crate::write::write(&state, &req, &scope, &key, &body, async |tx| {
         let c = candidate::Entity::find_by_id(body.candidate_id.clone())
             .one(tx)
             .await?
@@ -444,7 +444,7 @@ async fn self_nominate(
     let field = find_field(&state.db, &body.field).await?;
     let client = rate_limit(&req, &state, "self_nomination").await?;
     let scope = format!("addr:{client}");
-    idempotency::run(&state, &req, &scope, &key, &body, async |tx| {
+    crate::write::write(&state, &req, &scope, &key, &body, async |tx| {
         let routed_to = field.lead_org_id.clone();
         let field_view = FieldRef::from(&field);
         let id = insert_candidate(

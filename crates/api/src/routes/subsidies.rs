@@ -29,12 +29,13 @@ use super::budgets;
 use super::common::{Transition, new_id, optional_text, parse_stored, record, required_text};
 use super::expenses::PaymentRequest;
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// An advisor's work subsidy for a year.
@@ -184,7 +185,7 @@ async fn create_subsidy(
         10000,
     )?;
     let comment = optional_text("comment", body.comment.as_deref(), 2000)?;
-    idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
+    crate::write::write(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
         let a = assessment::Entity::find()
             .filter(assessment::Column::AdvisorId.eq(body.advisor_id.clone()))
             .filter(assessment::Column::Year.eq(body.year))

@@ -35,12 +35,13 @@ use super::common::{
     required_text,
 };
 use crate::{
-    access::{Caller, audit_context},
+    access::Caller,
     error::ApiError,
     extract::ApiJson,
-    idempotency::{self, Created, IdempotencyKey},
+    idempotency::{Created, IdempotencyKey},
     pagination::{Direction, Page, PageParams, page_of},
     state::AppState,
+    write::audit_context,
 };
 
 /// Parses a confidentiality label; a state-secret marking is refused with its own code,
@@ -547,7 +548,7 @@ async fn create_task(
             .ok_or_else(|| ApiError::forbidden("a department token needs an org_id claim"))?;
         ("department", Some(org.to_owned()))
     };
-    idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
+    crate::write::write(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
         let field = super::candidates::find_field(tx, &body.field).await?;
         let id = new_id();
         let now = truncate_to_micros(ctx.now);
@@ -951,7 +952,7 @@ async fn assign(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let task_id = id.into_inner();
-    idempotency::run(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
+    crate::write::write(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
         let t = load_task(tx, &caller, &task_id).await?;
         let from: TaskState = parse_stored("task state", &t.state)?;
         let to = work::task_transition(from, WorkAction::Assign)?;

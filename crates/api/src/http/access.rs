@@ -14,9 +14,12 @@ use actix_web::{
     web,
 };
 use guwen_domain::role::Role;
-use guwen_persistence::audit::{Actor, Context};
+use guwen_persistence::audit::Actor;
 
-use crate::{auth::Claims, error::ApiError, state::AppState, telemetry::RequestId};
+use crate::{
+    auth::{Claims, Verifier},
+    http::error::ApiError,
+};
 
 /// Name of the bearer security scheme in the spec.
 pub const BEARER: &str = "bearer";
@@ -162,38 +165,27 @@ impl FromRequest for Caller {
     }
 }
 
-/// The audit context of a request: its caller (or the anonymous public), request id and time.
-pub fn audit_context(req: &HttpRequest, state: &AppState) -> Context {
-    let actor = req
-        .extensions()
-        .get::<Caller>()
-        .map(Caller::actor)
-        .unwrap_or_else(Actor::anonymous);
-    Context {
-        actor,
-        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
-        now: state.clock.now(),
-    }
-}
-
 /// The middleware: authenticate and authorise by the table, before the handler runs.
 pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Err(ApiError::internal("application state missing").into());
+    let (Some(table), Some(verifier)) = (
+        req.app_data::<web::Data<AccessTable>>().cloned(),
+        req.app_data::<web::Data<Verifier>>().cloned(),
+    ) else {
+        return Err(ApiError::internal("access table or verifier missing").into());
     };
     let rule = req
         .match_pattern()
-        .and_then(|pattern| state.access.rule(req.method(), &pattern).cloned());
+        .and_then(|pattern| table.rule(req.method(), &pattern).cloned());
     let Some(Access::Roles(roles)) = rule else {
         return next
             .call(req)
             .await
             .map(ServiceResponse::map_into_left_body);
     };
-    match authorise(&req, &state, &roles).await {
+    match authorise(&req, &verifier, &roles).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
             next.call(req)
@@ -209,7 +201,7 @@ pub async fn enforce(
 
 async fn authorise(
     req: &ServiceRequest,
-    state: &AppState,
+    verifier: &Verifier,
     roles: &[Role],
 ) -> Result<Caller, ApiError> {
     let header_value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
@@ -233,8 +225,7 @@ async fn authorise(
                 "the Authorization header must be `Bearer <token>`",
             )
         })?;
-    let claims = state
-        .verifier
+    let claims = verifier
         .verify(token)
         .await
         .map_err(|e| ApiError::unauthorized(e.code(), e.description()))?;

@@ -2,13 +2,12 @@
 //! responses are `{items, next_cursor}`.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use guwen_persistence::sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
-};
+pub use guwen_persistence::store::Direction;
+use guwen_persistence::store::{PageOf, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
@@ -54,6 +53,22 @@ impl PageParams {
     }
 }
 
+impl PageParams {
+    /// The store's page request for the list `kind` (400 on a foreign cursor, 422 on a bad
+    /// limit).
+    pub fn request<K: for<'de> Deserialize<'de>>(
+        &self,
+        kind: &str,
+        direction: Direction,
+    ) -> Result<PageRequest<K>, ApiError> {
+        Ok(PageRequest {
+            limit: self.limit()?,
+            after: self.cursor(kind)?,
+            direction,
+        })
+    }
+}
+
 /// Encodes a cursor for a list of the given kind.
 pub fn encode_cursor<T: Serialize>(kind: &str, value: &T) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&(kind, value)).unwrap_or_default())
@@ -68,18 +83,24 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-/// Which way a list runs over its id (UUIDv7 ids sort by creation time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    NewestFirst,
-    OldestFirst,
+impl<T> Page<T> {
+    /// A page of views from a page of rows of the list `kind`, with the cursor of the next.
+    pub fn of<M, K: Serialize>(
+        kind: &str,
+        page: PageOf<M, K>,
+        view: impl FnMut(M) -> Result<T, ApiError>,
+    ) -> Result<Self, ApiError> {
+        Ok(Self {
+            items: page.rows.into_iter().map(view).collect::<Result<_, _>>()?,
+            next_cursor: page.next.map(|k| encode_cursor(kind, &k)),
+        })
+    }
 }
 
-/// One page of `query` ordered by the unique key `column` (a text id, or a year), after the
-/// page's cursor, with the cursor of the next page.
+/// Transitional: the old signature over the store's [`guwen_persistence::store::page_of`].
 pub async fn page_of<E, C, K>(
     db: &C,
-    mut query: Select<E>,
+    query: guwen_persistence::sea_orm::Select<E>,
     column: E::Column,
     page: &PageParams,
     kind: &str,
@@ -87,28 +108,12 @@ pub async fn page_of<E, C, K>(
     id_of: impl Fn(&E::Model) -> K,
 ) -> Result<(Vec<E::Model>, Option<String>), ApiError>
 where
-    E: EntityTrait,
-    C: ConnectionTrait,
-    K: Serialize + for<'de> Deserialize<'de> + Into<Value>,
+    E: guwen_persistence::sea_orm::EntityTrait,
+    C: guwen_persistence::sea_orm::ConnectionTrait,
+    K: Serialize + for<'de> Deserialize<'de> + Into<guwen_persistence::sea_orm::Value>,
 {
-    let limit = page.limit()?;
-    if let Some(cursor) = page.cursor::<K>(kind)? {
-        query = match direction {
-            Direction::NewestFirst => query.filter(column.lt(cursor)),
-            Direction::OldestFirst => query.filter(column.gt(cursor)),
-        };
-    }
-    query = match direction {
-        Direction::NewestFirst => query.order_by_desc(column),
-        Direction::OldestFirst => query.order_by_asc(column),
-    };
-    let mut rows = query.limit(limit + 1).all(db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        rows.last().map(|r| encode_cursor(kind, &id_of(r)))
-    } else {
-        None
-    };
-    Ok((rows, next_cursor))
+    let got =
+        guwen_persistence::store::page_of(db, query, column, page.request(kind, direction)?, id_of)
+            .await?;
+    Ok((got.rows, got.next.map(|k| encode_cursor(kind, &k))))
 }

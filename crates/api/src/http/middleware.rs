@@ -12,10 +12,7 @@ use actix_web::{
 };
 use tracing::Instrument;
 
-use crate::{
-    error::{ApiError, PROBLEM_JSON},
-    state::AppState,
-};
+use crate::http::error::{ApiError, PROBLEM_JSON};
 
 /// The request id header, echoed on every response.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -191,16 +188,14 @@ pub async fn metrics(
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
     let method = req.method().as_str().to_owned();
-    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let res = next.call(req).await;
-    if let Some(state) = state {
+    if let Some(metrics) = metrics {
         let status = match &res {
             Ok(r) => r.status().as_u16(),
             Err(e) => e.as_response_error().status_code().as_u16(),
         };
-        state
-            .metrics
-            .observe(&method, &route, status, started.elapsed().as_secs_f64());
+        metrics.observe(&method, &route, status, started.elapsed().as_secs_f64());
     }
     res
 }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
 use guwen_domain::rule::RuleViolation;
+use guwen_persistence::store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -259,6 +260,20 @@ impl From<RuleViolation> for ApiError {
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
         Self::internal(format!("database: {e}"))
+    }
+}
+
+/// A stale compare-and-set is `409 invalid_transition`; a duplicate the caller did not map
+/// to its own code is `409 duplicate`.
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Stale { .. } => Self::conflict("invalid_transition", e.to_string()),
+            StoreError::Duplicate(_) => {
+                Self::conflict("duplicate", "a record with these values already exists")
+            }
+            StoreError::Db(db) => db.into(),
+        }
     }
 }
 

@@ -1,0 +1,113 @@
+//! The one write opener: every request that creates or changes something runs its work here,
+//! in one transaction that first takes the audit chain's head (so every change and its audit
+//! event commit together, or neither does), honouring the caller's `Idempotency-Key`.
+//!
+//! Per caller and key, a retry returns the first response and creates nothing; the same key
+//! with a different request is `422 idempotency_key_reused`. The first response is stored in the
+//! same transaction as the change it reports, so a crash cannot leave one without the other,
+//! and two concurrent requests with one key cannot both create: the second's insert of the key
+//! fails and it answers with the first's response.
+
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::header};
+use guwen_persistence::{
+    audit::{Actor, Context},
+    db::is_unique_violation,
+    idempotency::{self, NewStoredResponse},
+    sea_orm::DatabaseTransaction,
+};
+use serde::Serialize;
+
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        idempotency::{Created, IdempotencyKey, fingerprint, replay},
+        middleware::RequestId,
+    },
+    state::AppState,
+};
+
+/// The audit context of a request: its caller (or the anonymous public), request id and time.
+pub fn audit_context(req: &HttpRequest, state: &AppState) -> Context {
+    let actor = req
+        .extensions()
+        .get::<Caller>()
+        .map(Caller::actor)
+        .unwrap_or_else(Actor::anonymous);
+    Context {
+        actor,
+        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+        now: state.clock.now(),
+    }
+}
+
+/// Runs `work` in one writing transaction and answers with what it returns.
+///
+/// `scope` identifies the caller (token subject, or client address for anonymous calls);
+/// `request` is what makes two requests "the same" (normally the parsed body). A request
+/// without an `Idempotency-Key` (every change to an existing object) passes
+/// `&IdempotencyKey::default()`.
+pub async fn write<T, R, F>(
+    state: &AppState,
+    http: &HttpRequest,
+    scope: &str,
+    key: &IdempotencyKey,
+    request: &R,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    R: Serialize,
+    F: AsyncFnOnce(&DatabaseTransaction) -> Result<Created<T>, ApiError>,
+{
+    let fingerprint = fingerprint(http, request);
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
+    if let Some(k) = &key.0
+        && let Some(stored) = idempotency::find(&tx, scope, k).await?
+    {
+        tx.rollback().await?;
+        return replay(stored, &fingerprint);
+    }
+    let created = match work(&tx).await {
+        Ok(c) => c,
+        Err(e) => {
+            tx.rollback().await?;
+            return Err(e);
+        }
+    };
+    let body = serde_json::to_string(&created.body).map_err(ApiError::internal)?;
+    if let Some(k) = &key.0 {
+        let saved = idempotency::save(
+            &tx,
+            NewStoredResponse {
+                caller: scope,
+                key: k,
+                method: http.method().as_str(),
+                path: http.path(),
+                request_hash: &fingerprint,
+                status_code: created.status.as_u16(),
+                response_body: &body,
+                location: created.location.as_deref(),
+                now: state.clock.now(),
+            },
+        )
+        .await;
+        if let Err(e) = saved {
+            tx.rollback().await?;
+            if is_unique_violation(&e) {
+                // A concurrent request with the same key committed first: answer as it did.
+                if let Some(stored) = idempotency::find(&state.db, scope, k).await? {
+                    return replay(stored, &fingerprint);
+                }
+            }
+            return Err(e.into());
+        }
+    }
+    tx.commit().await?;
+    let mut response = HttpResponse::build(created.status);
+    response.content_type("application/json");
+    if let Some(location) = &created.location {
+        response.insert_header((header::LOCATION, location.clone()));
+    }
+    Ok(response.body(body))
+}

@@ -1,0 +1,238 @@
+//! The store: every query, insert and conditional update of Guwen, one module per chapter of
+//! the regulation. Store functions take domain values (never request bodies) and return rows
+//! or domain values; a function that changes state takes its audit [`Event`] and appends it in
+//! the same transaction, so no change can be written without its event.
+//!
+//! The primitives every chapter shares live here: [`StoreError`], the one compare-and-set
+//! [`update_if_state`], [`append`] for events, and keyset paging ([`page_of`]).
+
+use guwen_domain::{Labelled, audit::AuditAction};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Value, sea_query::Expr,
+};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::audit::{self, Context, NewEvent, truncate_to_micros};
+
+/// Why a store function did not write.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row was not in the expected state: another change came first (or the object is
+    /// gone).
+    #[error("the {object} is no longer `{expected}`: another change came first")]
+    Stale {
+        object: &'static str,
+        expected: String,
+    },
+    /// A unique constraint refused the write (a duplicate certificate, a second record).
+    #[error("a unique constraint refused the write: {0}")]
+    Duplicate(DbErr),
+    /// Any other database failure.
+    #[error(transparent)]
+    Db(DbErr),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> Self {
+        if crate::db::is_unique_violation(&e) {
+            Self::Duplicate(e)
+        } else {
+            Self::Db(e)
+        }
+    }
+}
+
+/// A new public id (UUIDv7: sortable by creation time).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The audit event of one change, handed to the store function that makes it.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub action: AuditAction,
+    pub object_type: &'static str,
+    pub object_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub reason: Option<String>,
+    pub details: Option<serde_json::Value>,
+}
+
+impl Event {
+    /// An event of `action` on one object.
+    pub fn new(
+        action: AuditAction,
+        object_type: &'static str,
+        object_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            action,
+            object_type,
+            object_id: object_id.into(),
+            before: None,
+            after: None,
+            reason: None,
+            details: None,
+        }
+    }
+
+    /// The state the object leaves.
+    pub fn before(mut self, state: impl Labelled) -> Self {
+        self.before = Some(state.code().to_owned());
+        self
+    }
+
+    /// The state the object enters.
+    pub fn after(mut self, state: impl Labelled) -> Self {
+        self.after = Some(state.code().to_owned());
+        self
+    }
+
+    /// The recorded reason (a rejection, a dismissal ground, a note).
+    pub fn reason(mut self, reason: Option<impl Into<String>>) -> Self {
+        self.reason = reason.map(Into::into);
+        self
+    }
+
+    /// Extra facts, stored and hashed verbatim.
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+}
+
+/// Appends one event to the audit chain inside the caller's transaction.
+pub async fn append<C: ConnectionTrait>(tx: &C, ctx: &Context, event: Event) -> Result<(), DbErr> {
+    audit::append(
+        tx,
+        ctx,
+        NewEvent {
+            action: event.action.code().to_owned(),
+            object_type: event.object_type.to_owned(),
+            object_id: event.object_id,
+            state_before: event.before,
+            state_after: event.after,
+            reason: event.reason,
+            details: event.details,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// An entity with a lifecycle: its id, state and (where it has them) version and
+/// `updated_at` columns, so that [`update_if_state`] can move any of them.
+pub trait Stateful: EntityTrait {
+    /// The domain's state enum, stored as its code.
+    type State: ActiveEnum + Labelled + std::fmt::Display;
+    /// How problems and audit events name the object (`candidate`, `task`, …).
+    const OBJECT: &'static str;
+    fn id_column() -> Self::Column;
+    fn state_column() -> Self::Column;
+    fn version_column() -> Option<Self::Column> {
+        None
+    }
+    fn updated_at_column() -> Option<Self::Column> {
+        None
+    }
+}
+
+/// The one compare-and-set: moves the object `id` from one of the `from` states to `to` with
+/// the given changes, only if it is still in one of them, and appends `event` in the same
+/// transaction. Of two racing requests exactly one wins; the other gets
+/// [`StoreError::Stale`]. When the event names no before/after state, they are filled in
+/// from the transition (before only when `from` is a single state).
+pub async fn update_if_state<E: Stateful, C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    id: &str,
+    from: &[E::State],
+    to: E::State,
+    changes: E::ActiveModel,
+    mut event: Event,
+) -> Result<(), StoreError> {
+    let mut update = E::update_many()
+        .set(changes)
+        .col_expr(E::state_column(), Expr::value(to.to_value()))
+        .filter(E::id_column().eq(id))
+        .filter(E::state_column().is_in(from.iter().map(ActiveEnum::to_value)));
+    if let Some(version) = E::version_column() {
+        update = update.col_expr(version, Expr::col(version).add(1));
+    }
+    if let Some(updated_at) = E::updated_at_column() {
+        update = update.col_expr(updated_at, Expr::value(truncate_to_micros(ctx.now)));
+    }
+    let result = update.exec(tx).await?;
+    if result.rows_affected != 1 {
+        let expected: Vec<&str> = from.iter().map(|s| s.code()).collect();
+        return Err(StoreError::Stale {
+            object: E::OBJECT,
+            expected: expected.join("` or `"),
+        });
+    }
+    if event.before.is_none()
+        && let [only] = from
+    {
+        event.before = Some(only.code().to_owned());
+    }
+    if event.after.is_none() {
+        event.after = Some(to.code().to_owned());
+    }
+    append(tx, ctx, event).await?;
+    Ok(())
+}
+
+/// Which way a list runs over its key (UUIDv7 ids sort by creation time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    NewestFirst,
+    OldestFirst,
+}
+
+/// One page as the store sees it: how many rows, after which key, in which direction.
+#[derive(Debug, Clone)]
+pub struct PageRequest<K> {
+    pub limit: u64,
+    pub after: Option<K>,
+    pub direction: Direction,
+}
+
+/// One page of rows and, when there are more, the key to continue after.
+#[derive(Debug, Clone)]
+pub struct PageOf<M, K> {
+    pub rows: Vec<M>,
+    pub next: Option<K>,
+}
+
+/// One page of `query` ordered by the unique key `column` (a text id, or a year), after the
+/// request's key.
+pub async fn page_of<E, C, K>(
+    db: &C,
+    mut query: Select<E>,
+    column: E::Column,
+    page: PageRequest<K>,
+    key_of: impl Fn(&E::Model) -> K,
+) -> Result<PageOf<E::Model, K>, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    K: Serialize + DeserializeOwned + Into<Value>,
+{
+    if let Some(after) = page.after {
+        query = match page.direction {
+            Direction::NewestFirst => query.filter(column.lt(after)),
+            Direction::OldestFirst => query.filter(column.gt(after)),
+        };
+    }
+    query = match page.direction {
+        Direction::NewestFirst => query.order_by_desc(column),
+        Direction::OldestFirst => query.order_by_asc(column),
+    };
+    let mut rows = query.limit(page.limit + 1).all(db).await?;
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(usize::try_from(page.limit).unwrap_or(usize::MAX));
+    let next = if more { rows.last().map(key_of) } else { None };
+    Ok(PageOf { rows, next })
+}
