@@ -13,7 +13,7 @@ use guwen_persistence::{
     audit::{Actor, Context},
     db::is_unique_violation,
     idempotency::{self, NewStoredResponse},
-    sea_orm::DatabaseTransaction,
+    store::Tx,
 };
 use serde::Serialize;
 
@@ -58,7 +58,7 @@ pub async fn write<T, R, F>(
 where
     T: Serialize,
     R: Serialize,
-    F: AsyncFnOnce(&DatabaseTransaction) -> Result<Created<T>, ApiError>,
+    F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
 {
     let fingerprint = fingerprint(http, request);
     let tx = guwen_persistence::audit::begin_write(&state.db).await?;

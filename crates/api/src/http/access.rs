@@ -106,6 +106,17 @@ impl AccessTable {
         self.rules.get(&(method.clone(), pattern.to_owned()))
     }
 
+    /// Whether the caller's roles let it call `method` on the route `pattern` (as the spec
+    /// declares it, e.g. `/api/v1/candidates/{id}/appointment`). Policies ask this instead of
+    /// repeating which roles may take a step; object-level scope is theirs to add.
+    pub fn permits(&self, caller: &Caller, method: &Method, pattern: &str) -> bool {
+        match self.rule(method, pattern) {
+            Some(Access::Public) => true,
+            Some(Access::Roles(roles)) => caller.claims.roles.iter().any(|r| roles.contains(r)),
+            None => false,
+        }
+    }
+
     /// The methods a route pattern answers, for `Allow` on a 405.
     pub fn allowed_methods(&self, pattern: &str) -> Option<String> {
         self.methods

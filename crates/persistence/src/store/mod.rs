@@ -15,6 +15,9 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::audit::{self, Context, NewEvent, truncate_to_micros};
 
+/// The writing transaction the API's write opener hands to chapter code.
+pub type Tx = sea_orm::DatabaseTransaction;
+
 /// Why a store function did not write.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
