@@ -18,7 +18,7 @@ use crate::{
         extract,
         middleware::{self as telemetry, Metrics},
     },
-    openapi, routes,
+    office, openapi, routes,
     state::{AppState, Clock},
 };
 
@@ -31,9 +31,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(routes::candidates::configure)
             .configure(routes::lists::configure)
             .configure(routes::notices::configure)
-            .configure(routes::advisors::configure)
-            .configure(routes::office::configure)
-            .configure(routes::roster::configure)
+            .configure(office::configure)
             .configure(routes::assessments::configure)
             .configure(routes::budgets::configure)
             .configure(routes::expenses::configure)

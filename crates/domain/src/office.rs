@@ -5,6 +5,9 @@ use chrono::NaiveDate;
 
 use crate::appointment::Term;
 use crate::rule::{RuleResult, RuleViolation};
+use crate::work::{
+    AssignmentState, Attendance, MeetingOrganizer, Timeliness, is_unexcused_absence,
+};
 
 crate::labelled_enum! {
     /// Where an advisor stands. `expired` is never stored: an advisor whose term has ended is
@@ -116,13 +119,37 @@ pub fn effective_status(
     }
 }
 
-/// Art. 3, 4.6: in office (on the public roster, assignable): every status but expired,
-/// dismissed and resigned.
+/// Art. 3, 4.6: the statuses of an advisor in office (on the public roster, assignable, counted
+/// against the cap) while the term runs: every status but expired, dismissed and resigned. A
+/// pending dismissal or resignation keeps the advisor in office until the government decides.
+pub const IN_OFFICE: [AdvisorStatus; 4] = [
+    AdvisorStatus::Active,
+    AdvisorStatus::DismissalProposed,
+    AdvisorStatus::ResignationRequested,
+    AdvisorStatus::ResignationProposed,
+];
+
+/// Art. 3, 4.6: whether a shown status is one of [`IN_OFFICE`].
 pub fn is_in_office(status: AdvisorStatus) -> bool {
-    !matches!(
-        status,
-        AdvisorStatus::Expired | AdvisorStatus::Dismissed | AdvisorStatus::Resigned
-    )
+    IN_OFFICE.contains(&status)
+}
+
+/// Art. 11 (with Art. 3, 4.6): only an advisor in office, whose term has begun, can be given
+/// work (`advisor_not_in_office`).
+pub fn check_in_office(
+    shown: AdvisorStatus,
+    term_starts_on: NaiveDate,
+    today_cst: NaiveDate,
+) -> RuleResult<()> {
+    if is_in_office(shown) && term_starts_on <= today_cst {
+        Ok(())
+    } else {
+        Err(RuleViolation::new(
+            "advisor_not_in_office",
+            "Art. 11",
+            "only an advisor in office can be assigned",
+        ))
+    }
 }
 
 /// The steps legal from a shown status (Art. 3, 12, 13, 16).
@@ -140,6 +167,17 @@ pub fn office_allowed_from(status: AdvisorStatus) -> &'static [OfficeAction] {
         AdvisorStatus::ResignationProposed => &[OfficeAction::DecideResignation],
         AdvisorStatus::Dismissed | AdvisorStatus::Resigned => &[],
     }
+}
+
+/// Art. 3: the steps legal from a shown status, plus the decision of a pending renewal: a
+/// renewal proposal does not change the status, and the government decides it while the
+/// renewal itself is still legal.
+pub fn office_actions(status: AdvisorStatus, pending_renewal: bool) -> Vec<OfficeAction> {
+    let mut actions = office_allowed_from(status).to_vec();
+    if pending_renewal && check_office_action(status, OfficeAction::ProposeRenewal).is_ok() {
+        actions.push(OfficeAction::DecideRenewal);
+    }
+    actions
 }
 
 /// Refuses a step not legal from the shown status (`invalid_transition`).
@@ -179,6 +217,78 @@ pub fn check_dismissal_evidence(
     Ok(())
 }
 
+/// Art. 12: the status the government's decision on a dismissal leaves: dismissed, or back to
+/// active when rejected.
+pub fn after_dismissal_decision(approved: bool) -> AdvisorStatus {
+    if approved {
+        AdvisorStatus::Dismissed
+    } else {
+        AdvisorStatus::Active
+    }
+}
+
+/// Art. 13: the status the government's decision on a resignation leaves: resigned, or back to
+/// active when rejected.
+pub fn after_resignation_decision(approved: bool) -> AdvisorStatus {
+    if approved {
+        AdvisorStatus::Resigned
+    } else {
+        AdvisorStatus::Active
+    }
+}
+
+/// Art. 3, 12, 13: the state the government's decision gives a proposal.
+pub fn decided(approved: bool) -> ProposalState {
+    if approved {
+        ProposalState::Approved
+    } else {
+        ProposalState::Rejected
+    }
+}
+
+/// Art. 13: a resignation moves requested → proposed (HRSS, 提出拟解聘意见) → approved or
+/// rejected (the government); any other step is `invalid_transition`.
+pub fn check_resignation_step(
+    state: ResignationState,
+    to: ResignationState,
+) -> RuleResult<ResignationState> {
+    let (needed, what) = match to {
+        ResignationState::Proposed => (ResignationState::Requested, "requested"),
+        ResignationState::Approved | ResignationState::Rejected => {
+            (ResignationState::Proposed, "proposed by HRSS")
+        }
+        ResignationState::Requested => {
+            return Err(RuleViolation::new(
+                "invalid_transition",
+                "Art. 13",
+                "a resignation is requested only once, by the advisor",
+            ));
+        }
+    };
+    if state == needed {
+        Ok(to)
+    } else {
+        Err(RuleViolation::new(
+            "invalid_transition",
+            "Art. 13",
+            format!("the resignation is `{state}`, not {what}"),
+        ))
+    }
+}
+
+/// Art. 3: one renewal proposal at a time awaits the government (`renewal_pending`).
+pub fn check_no_pending_renewal(pending: bool) -> RuleResult<()> {
+    if pending {
+        Err(RuleViolation::new(
+            "renewal_pending",
+            "Art. 3",
+            "a renewal proposal for this advisor awaits the government",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Art. 3: a renewal term of 1 to 3 whole years. A renewal of an advisor still in office
 /// starts the day after the current term; of an expired one, today.
 pub fn renewal_term(
@@ -192,6 +302,133 @@ pub fn renewal_term(
         today_cst
     };
     Term::new(start, years)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inactivity evidence (Art. 12.3)
+// ---------------------------------------------------------------------------------------------
+
+/// What kind of inactivity an item shows.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InactivityKind {
+    /// Absent without a valid reason from a government meeting (无正当理由不参加顾问会议).
+    UnexcusedAbsence,
+    /// Delivered after the deadline (不按期提供书面意见).
+    OverdueDelivery,
+    /// Still not delivered after the deadline.
+    Undelivered,
+}
+
+/// One item of inactivity evidence.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InactivityItem {
+    pub kind: InactivityKind,
+    /// The meeting or task.
+    pub object_id: String,
+    pub title: String,
+    /// The meeting day or the task deadline (China Standard Time).
+    pub date: NaiveDate,
+}
+
+/// The computed evidence for a period.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InactivityEvidence {
+    pub advisor_id: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub unexcused_absences: u32,
+    pub overdue_deliveries: u32,
+    pub undelivered: u32,
+    pub items: Vec<InactivityItem>,
+}
+
+/// A meeting the advisor was invited to, held in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRecord {
+    pub meeting_id: String,
+    pub title: String,
+    /// The meeting day (China Standard Time).
+    pub held_on: NaiveDate,
+    pub organizer: MeetingOrganizer,
+    /// `None` while attendance is not recorded.
+    pub attendance: Option<Attendance>,
+}
+
+/// An assignment of the advisor whose task's deadline falls in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentRecord {
+    pub task_id: String,
+    pub title: String,
+    pub deadline: NaiveDate,
+    pub state: AssignmentState,
+    pub timeliness: Option<Timeliness>,
+}
+
+/// Art. 12.3 (不按期提供书面意见): what an assignment shows of inactivity on `today`: a
+/// deliverable handed in late, or one still missing after its deadline.
+pub fn assignment_inactivity(a: &AssignmentRecord, today_cst: NaiveDate) -> Option<InactivityKind> {
+    match (a.state, a.timeliness) {
+        (AssignmentState::Delivered, Some(Timeliness::Overdue)) => {
+            Some(InactivityKind::OverdueDelivery)
+        }
+        (AssignmentState::Active, _) if a.deadline < today_cst => Some(InactivityKind::Undelivered),
+        _ => None,
+    }
+}
+
+/// Art. 12.3 (不积极履行顾问职责): the evidence of inactivity in a period, item by item and
+/// by date: every unexcused absence from a government meeting (无正当理由不参加顾问会议, see
+/// [`is_unexcused_absence`]) and every overdue or undelivered deliverable.
+pub fn inactivity_evidence(
+    advisor_id: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    today_cst: NaiveDate,
+    meetings: Vec<MeetingRecord>,
+    assignments: Vec<AssignmentRecord>,
+) -> InactivityEvidence {
+    let absences = meetings.into_iter().filter(|m| {
+        m.attendance
+            .is_some_and(|att| is_unexcused_absence(m.organizer, att))
+    });
+    let mut items: Vec<InactivityItem> = absences
+        .map(|m| InactivityItem {
+            kind: InactivityKind::UnexcusedAbsence,
+            object_id: m.meeting_id,
+            title: m.title,
+            date: m.held_on,
+        })
+        .collect();
+    for a in assignments {
+        if let Some(kind) = assignment_inactivity(&a, today_cst) {
+            items.push(InactivityItem {
+                kind,
+                object_id: a.task_id,
+                title: a.title,
+                date: a.deadline,
+            });
+        }
+    }
+    items.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.object_id.cmp(&b.object_id))
+    });
+    let count = |k: InactivityKind| {
+        u32::try_from(items.iter().filter(|i| i.kind == k).count()).unwrap_or(u32::MAX)
+    };
+    InactivityEvidence {
+        advisor_id: advisor_id.to_owned(),
+        from,
+        to,
+        unexcused_absences: count(InactivityKind::UnexcusedAbsence),
+        overdue_deliveries: count(InactivityKind::OverdueDelivery),
+        undelivered: count(InactivityKind::Undelivered),
+        items,
+    }
 }
 
 /// A subsidy band in fen (Art. 14, 16): inclusive bounds.
@@ -361,6 +598,163 @@ mod tests {
         );
         assert!(!is_in_office(AdvisorStatus::Expired));
         assert!(is_in_office(AdvisorStatus::DismissalProposed));
+    }
+
+    #[test]
+    fn art_3_4_6_in_office_are_the_four_stored_statuses_of_a_running_term() {
+        for s in IN_OFFICE {
+            assert!(is_in_office(s));
+        }
+        for s in [
+            AdvisorStatus::Expired,
+            AdvisorStatus::Dismissed,
+            AdvisorStatus::Resigned,
+        ] {
+            assert!(!is_in_office(s));
+        }
+    }
+
+    #[test]
+    fn art_11_only_an_advisor_in_office_whose_term_began_can_be_assigned() {
+        let today = d(2026, 3, 1);
+        assert!(check_in_office(AdvisorStatus::Active, d(2026, 3, 1), today).is_ok());
+        assert!(check_in_office(AdvisorStatus::DismissalProposed, d(2026, 1, 1), today).is_ok());
+        let later = check_in_office(AdvisorStatus::Active, d(2026, 3, 2), today);
+        assert_eq!(later.as_ref().map_err(|v| v.article), Err("Art. 11"));
+        assert_eq!(code(later), "advisor_not_in_office");
+        assert_eq!(
+            code(check_in_office(
+                AdvisorStatus::Expired,
+                d(2025, 1, 1),
+                today
+            )),
+            "advisor_not_in_office"
+        );
+        assert_eq!(
+            code(check_in_office(
+                AdvisorStatus::Resigned,
+                d(2025, 1, 1),
+                today
+            )),
+            "advisor_not_in_office"
+        );
+    }
+
+    #[test]
+    fn art_3_a_pending_renewal_is_decided_while_the_renewal_is_legal() {
+        assert!(
+            office_actions(AdvisorStatus::Expired, true).contains(&OfficeAction::DecideRenewal)
+        );
+        assert!(
+            !office_actions(AdvisorStatus::Expired, false).contains(&OfficeAction::DecideRenewal)
+        );
+        assert!(
+            !office_actions(AdvisorStatus::Dismissed, true).contains(&OfficeAction::DecideRenewal)
+        );
+        assert_eq!(code(check_no_pending_renewal(true)), "renewal_pending");
+        assert!(check_no_pending_renewal(false).is_ok());
+    }
+
+    #[test]
+    fn art_12_13_the_governments_decision_sets_the_status() {
+        assert_eq!(after_dismissal_decision(true), AdvisorStatus::Dismissed);
+        assert_eq!(after_dismissal_decision(false), AdvisorStatus::Active);
+        assert_eq!(after_resignation_decision(true), AdvisorStatus::Resigned);
+        assert_eq!(after_resignation_decision(false), AdvisorStatus::Active);
+        assert_eq!(decided(true), ProposalState::Approved);
+        assert_eq!(decided(false), ProposalState::Rejected);
+    }
+
+    #[test]
+    fn art_13_a_resignation_is_requested_then_proposed_then_decided() {
+        use ResignationState::*;
+        assert_eq!(check_resignation_step(Requested, Proposed), Ok(Proposed));
+        assert_eq!(check_resignation_step(Proposed, Approved), Ok(Approved));
+        assert_eq!(check_resignation_step(Proposed, Rejected), Ok(Rejected));
+        let early = check_resignation_step(Requested, Approved);
+        assert_eq!(early.as_ref().map_err(|v| v.article), Err("Art. 13"));
+        assert_eq!(code(early), "invalid_transition");
+        assert_eq!(
+            code(check_resignation_step(Approved, Proposed)),
+            "invalid_transition"
+        );
+        assert_eq!(
+            code(check_resignation_step(Requested, Requested)),
+            "invalid_transition"
+        );
+    }
+
+    #[test]
+    fn art_12_3_inactivity_is_unexcused_absence_and_late_or_missing_deliverables() {
+        let today = d(2026, 6, 10);
+        let meeting = |id: &str, organizer, attendance| MeetingRecord {
+            meeting_id: id.into(),
+            title: id.into(),
+            held_on: d(2026, 5, 1),
+            organizer,
+            attendance,
+        };
+        let assignment = |id: &str, deadline, state, timeliness| AssignmentRecord {
+            task_id: id.into(),
+            title: id.into(),
+            deadline,
+            state,
+            timeliness,
+        };
+        let evidence = inactivity_evidence(
+            "a-1",
+            (d(2025, 6, 10), today),
+            today,
+            vec![
+                meeting(
+                    "m-gov",
+                    MeetingOrganizer::Government,
+                    Some(Attendance::Absent),
+                ),
+                meeting(
+                    "m-dept",
+                    MeetingOrganizer::Department,
+                    Some(Attendance::Absent),
+                ),
+                meeting(
+                    "m-excused",
+                    MeetingOrganizer::Government,
+                    Some(Attendance::Excused),
+                ),
+                meeting("m-open", MeetingOrganizer::Government, None),
+            ],
+            vec![
+                assignment(
+                    "t-late",
+                    d(2026, 4, 1),
+                    AssignmentState::Delivered,
+                    Some(Timeliness::Overdue),
+                ),
+                assignment(
+                    "t-ok",
+                    d(2026, 4, 2),
+                    AssignmentState::Delivered,
+                    Some(Timeliness::OnTime),
+                ),
+                assignment("t-missing", d(2026, 6, 9), AssignmentState::Active, None),
+                assignment("t-due", d(2026, 6, 10), AssignmentState::Active, None),
+                assignment("t-released", d(2026, 1, 1), AssignmentState::Released, None),
+            ],
+        );
+        assert_eq!(
+            (
+                evidence.unexcused_absences,
+                evidence.overdue_deliveries,
+                evidence.undelivered
+            ),
+            (1, 1, 1)
+        );
+        let ids: Vec<&str> = evidence
+            .items
+            .iter()
+            .map(|i| i.object_id.as_str())
+            .collect();
+        assert_eq!(ids, ["t-late", "m-gov", "t-missing"], "by date");
     }
 
     #[test]

@@ -1231,7 +1231,7 @@ async fn appoint(
     let inserted = advisor::Entity::insert(advisor::ActiveModel {
         id: Set(advisor_id.clone()),
         candidate_id: Set(c.id.clone()),
-        status: Set("active".into()),
+        status: Set(guwen_domain::office::AdvisorStatus::Active),
         version: Set(1),
         name: Set(c.name.clone()),
         employer: Set(c.employer.clone()),
@@ -1298,7 +1298,7 @@ async fn appoint(
         },
     )
     .await?;
-    let view = super::advisors::load_view(&tx, &caller, &advisor_id, today).await?;
+    let view = super::advisors::load_view(&state, &tx, &caller, &advisor_id, today).await?;
     tx.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((

@@ -150,14 +150,14 @@ async fn service_window<C: ConnectionTrait>(
         .one(db)
         .await?
         .map_or(adv.term_starts_on, |t| t.starts_on);
-    let left_at = if adv.status == AdvisorStatus::Dismissed.code() {
+    let left_at = if adv.status == AdvisorStatus::Dismissed {
         dismissal_proposal::Entity::find()
             .filter(dismissal_proposal::Column::AdvisorId.eq(adv.id.clone()))
             .filter(dismissal_proposal::Column::State.eq(ProposalState::Approved.code()))
             .one(db)
             .await?
             .and_then(|d| d.decided_at)
-    } else if adv.status == AdvisorStatus::Resigned.code() {
+    } else if adv.status == AdvisorStatus::Resigned {
         resignation::Entity::find()
             .filter(resignation::Column::AdvisorId.eq(adv.id.clone()))
             .filter(resignation::Column::State.eq(ResignationState::Approved.code()))

@@ -1,3 +1,4 @@
+use guwen_domain::office::AdvisorStatus;
 use sea_orm::entity::prelude::*;
 
 /// An appointed advisor (Art. 3, 4.6) with the current term.
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: String,
     #[sea_orm(unique)]
     pub candidate_id: String,
-    pub status: String,
+    pub status: AdvisorStatus,
     pub version: i32,
     pub name: String,
     pub employer: String,
@@ -29,3 +30,20 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = AdvisorStatus;
+    const OBJECT: &'static str = "advisor";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::Status
+    }
+    fn version_column() -> Option<Column> {
+        Some(Column::Version)
+    }
+    fn updated_at_column() -> Option<Column> {
+        Some(Column::UpdatedAt)
+    }
+}

@@ -1,3 +1,4 @@
+use guwen_domain::office::{DismissalGround, ProposalState};
 use sea_orm::entity::prelude::*;
 
 /// HRSS's proposal to dismiss an advisor (Art. 12).
@@ -7,11 +8,11 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub advisor_id: String,
-    pub ground: String,
+    pub ground: DismissalGround,
     pub evidence: String,
     /// JSON: the computed inactivity evidence (Art. 12.3).
     pub inactivity_evidence: Option<String>,
-    pub state: String,
+    pub state: ProposalState,
     pub proposed_by: String,
     pub proposed_at: DateTimeUtc,
     pub decided_by: Option<String>,
@@ -23,3 +24,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = ProposalState;
+    const OBJECT: &'static str = "dismissal proposal";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+}

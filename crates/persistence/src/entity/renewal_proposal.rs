@@ -1,3 +1,4 @@
+use guwen_domain::office::ProposalState;
 use sea_orm::entity::prelude::*;
 
 /// HRSS's proposal to renew an advisor's term (Art. 3).
@@ -10,7 +11,7 @@ pub struct Model {
     pub years: i32,
     pub agreement_ref: String,
     pub certificate_no: String,
-    pub state: String,
+    pub state: ProposalState,
     pub proposed_by: String,
     pub proposed_at: DateTimeUtc,
     pub decided_by: Option<String>,
@@ -22,3 +23,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = ProposalState;
+    const OBJECT: &'static str = "renewal proposal";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+}

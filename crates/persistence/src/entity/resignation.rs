@@ -1,3 +1,4 @@
+use guwen_domain::office::ResignationState;
 use sea_orm::entity::prelude::*;
 
 /// An advisor's written resignation (Art. 13).
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: String,
     pub advisor_id: String,
     pub letter: String,
-    pub state: String,
+    pub state: ResignationState,
     pub requested_at: DateTimeUtc,
     pub proposed_by: Option<String>,
     pub proposed_at: Option<DateTimeUtc>,
@@ -24,3 +25,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = ResignationState;
+    const OBJECT: &'static str = "resignation";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+}

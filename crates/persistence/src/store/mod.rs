@@ -15,6 +15,8 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::audit::{self, Context, NewEvent, truncate_to_micros};
 
+pub mod office;
+
 /// The writing transaction the API's write opener hands to chapter code.
 pub type Tx = sea_orm::DatabaseTransaction;
 
@@ -156,6 +158,30 @@ pub async fn update_if_state<E: Stateful, C: ConnectionTrait>(
     changes: E::ActiveModel,
     mut event: Event,
 ) -> Result<(), StoreError> {
+    set_if_state::<E, C>(tx, ctx, id, from, to, changes).await?;
+    if event.before.is_none()
+        && let [only] = from
+    {
+        event.before = Some(only.code().to_owned());
+    }
+    if event.after.is_none() {
+        event.after = Some(to.code().to_owned());
+    }
+    append(tx, ctx, event).await?;
+    Ok(())
+}
+
+/// The compare-and-set of [`update_if_state`] without its event: for the second row of one
+/// change whose single event the same store function appends (a proposal decided together
+/// with the advisor it moves). Only store functions call it, never without that event.
+pub(crate) async fn set_if_state<E: Stateful, C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    id: &str,
+    from: &[E::State],
+    to: E::State,
+    changes: E::ActiveModel,
+) -> Result<(), StoreError> {
     let mut update = E::update_many()
         .set(changes)
         .col_expr(E::state_column(), Expr::value(to.to_value()))
@@ -175,15 +201,6 @@ pub async fn update_if_state<E: Stateful, C: ConnectionTrait>(
             expected: expected.join("` or `"),
         });
     }
-    if event.before.is_none()
-        && let [only] = from
-    {
-        event.before = Some(only.code().to_owned());
-    }
-    if event.after.is_none() {
-        event.after = Some(to.code().to_owned());
-    }
-    append(tx, ctx, event).await?;
     Ok(())
 }
 

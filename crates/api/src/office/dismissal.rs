@@ -1,0 +1,155 @@
+//! Dismissal (Art. 12): HRSS proposes on one of the six grounds with evidence; the government
+//! decides. Nothing is ever deleted.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use guwen_domain::{
+    Labelled,
+    audit::AuditAction,
+    office::{self, AdvisorStatus, DismissalGround, OfficeAction},
+};
+use guwen_persistence::store::{
+    Event, new_id,
+    office::{self as store, AdvisorScope, DismissalProposals, NewDismissal},
+};
+
+use super::views::{DecisionBody, DismissalRequest, DismissalView, ProposalFilter, dismissal_view};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+        pagination::{Direction, Page, PageParams},
+    },
+    state::AppState,
+    write::{self, audit_context},
+};
+
+/// Proposes to dismiss an advisor on one of the six grounds of Art. 12, with evidence; for
+/// `inactive` the computed inactivity evidence is attached and must not be empty.
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["hrss"])),
+    params(("id" = String, Path, description = "Advisor id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    request_body = DismissalRequest,
+    responses((status = 201, description = "The proposal", body = DismissalView))
+)]
+#[post("/advisors/{id}/dismissal-proposals")]
+async fn propose_dismissal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: ApiJson<DismissalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let ctx = audit_context(&req, &state);
+    let today = state.clock.today();
+    let period = body.period(today)?;
+    write::write(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
+        let a = store::advisor(tx, &AdvisorScope::All, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("advisor"))?;
+        let status = a.status_on(today);
+        office::check_office_action(status, OfficeAction::ProposeDismissal)?;
+        let evidence = if body.ground == DismissalGround::Inactive {
+            let (meetings, assignments) =
+                store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
+            Some(office::inactivity_evidence(&a.id, period, today, meetings, assignments))
+        } else {
+            None
+        };
+        office::check_dismissal_evidence(
+            body.ground,
+            &body.evidence,
+            evidence.as_ref().map_or(0, |e| e.items.len()),
+        )?;
+        let new = NewDismissal {
+            id: new_id(),
+            advisor_id: a.id.clone(),
+            ground: body.ground,
+            evidence: body.evidence.trim().to_owned(),
+            inactivity_evidence: evidence,
+        };
+        let event = Event::new(AuditAction::DismissalProposed, "advisor", &a.id)
+            .before(status)
+            .after(AdvisorStatus::DismissalProposed)
+            .reason(Some(new.evidence.clone()))
+            .details(serde_json::json!({ "proposal_id": new.id, "ground": body.ground.code() }));
+        let saved = store::propose_dismissal(tx, &ctx, new, a.status, event).await?;
+        Ok(Created {
+            status: StatusCode::CREATED,
+            body: dismissal_view(saved)?,
+            location: None,
+        })
+    })
+    .await
+}
+
+/// The government approves (the advisor is dismissed and leaves the roster) or rejects (the
+/// advisor returns to active) a dismissal proposal (Art. 12).
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["government"])),
+    params(("id" = String, Path, description = "Dismissal proposal id")),
+    request_body = DecisionBody,
+    responses((status = 200, description = "The decided proposal", body = DismissalView))
+)]
+#[post("/dismissal-proposals/{id}/decision")]
+async fn decide_dismissal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<DecisionBody>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let decision = body.decision()?;
+    let key = IdempotencyKey::default();
+    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
+        let d = store::find::<DismissalProposals, _>(tx, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("dismissal proposal"))?;
+        let to = office::after_dismissal_decision(body.approved);
+        let action = if body.approved {
+            AuditAction::AdvisorDismissed
+        } else {
+            AuditAction::DismissalRejected
+        };
+        let event = Event::new(action, "advisor", &d.advisor_id)
+            .before(AdvisorStatus::DismissalProposed)
+            .after(to)
+            .reason(Some(decision.1.clone()))
+            .details(serde_json::json!({ "proposal_id": d.id }));
+        let saved = store::decide_dismissal(tx, &ctx, &d, decision, to, event).await?;
+        Ok(Created::ok(dismissal_view(saved)?))
+    })
+    .await
+}
+
+/// Dismissal proposals, newest first.
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["hrss", "government", "auditor"])),
+    params(ProposalFilter, PageParams),
+    responses((status = 200, description = "A page of dismissal proposals", body = Page<DismissalView>))
+)]
+#[get("/dismissal-proposals")]
+async fn list_dismissals(
+    state: web::Data<AppState>,
+    f: web::Query<ProposalFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    const KIND: &str = "dismissals";
+    let page = page.request(KIND, Direction::NewestFirst)?;
+    let rows = store::proposals::<DismissalProposals, _>(
+        &state.db,
+        &AdvisorScope::All,
+        f.advisor_id.as_deref(),
+        f.state.as_deref(),
+        page,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::of(KIND, rows, dismissal_view)?))
+}

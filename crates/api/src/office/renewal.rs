@@ -1,0 +1,160 @@
+//! Renewal (Art. 3): HRSS proposes a new term of 1 to 3 years; the government decides, and an
+//! approved term joins the history.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use guwen_domain::{
+    audit::AuditAction,
+    office::{self, AdvisorStatus, OfficeAction},
+};
+use guwen_persistence::store::{
+    Event, StoreError, new_id,
+    office::{self as store, AdvisorScope, NewRenewal, RenewalProposals},
+};
+
+use super::views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+        pagination::{Direction, Page, PageParams},
+    },
+    state::AppState,
+    write::{self, audit_context},
+};
+
+/// Proposes to renew an advisor in office or whose term has ended, for 1 to 3 years (Art. 3).
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["hrss"])),
+    params(("id" = String, Path, description = "Advisor id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    request_body = RenewalRequest,
+    responses((status = 201, description = "The proposal", body = RenewalView))
+)]
+#[post("/advisors/{id}/renewal-proposals")]
+async fn propose_renewal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: ApiJson<RenewalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let today = state.clock.today();
+    let (agreement_ref, certificate_no) = body.texts()?;
+    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
+        let a = store::advisor(tx, &AdvisorScope::All, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("advisor"))?;
+        let status = a.status_on(today);
+        office::check_office_action(status, OfficeAction::ProposeRenewal)?;
+        office::renewal_term(a.term_ends_on, today, body.years)?;
+        let pending = store::pending_renewals(tx, vec![a.id.clone()]).await?;
+        office::check_no_pending_renewal(!pending.is_empty())?;
+        let new = NewRenewal {
+            id: new_id(),
+            advisor_id: a.id.clone(),
+            years: i32::try_from(body.years).unwrap_or(0),
+            agreement_ref,
+            certificate_no,
+        };
+        let event = Event::new(AuditAction::RenewalProposed, "advisor", &a.id)
+            .before(status)
+            .after(status)
+            .details(serde_json::json!({ "proposal_id": new.id, "years": body.years }));
+        let saved = store::propose_renewal(tx, &ctx, new, event).await?;
+        Ok(Created {
+            status: StatusCode::CREATED,
+            body: RenewalView::from(saved),
+            location: None,
+        })
+    })
+    .await
+}
+
+/// The government approves (a new term follows the current one, or starts today if it has
+/// ended; every term stays in the history) or rejects a renewal (Art. 3).
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["government"])),
+    params(("id" = String, Path, description = "Renewal proposal id")),
+    request_body = DecisionBody,
+    responses((status = 200, description = "The decided proposal", body = RenewalView))
+)]
+#[post("/renewal-proposals/{id}/decision")]
+async fn decide_renewal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<DecisionBody>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let today = state.clock.today();
+    let (_, reason) = body.decision()?;
+    let key = IdempotencyKey::default();
+    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
+        let r = store::find::<RenewalProposals, _>(tx, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("renewal proposal"))?;
+        if !body.approved {
+            let event = Event::new(AuditAction::RenewalRejected, "advisor", &r.advisor_id)
+                .reason(Some(reason.clone()))
+                .details(serde_json::json!({ "proposal_id": r.id }));
+            let saved = store::reject_renewal(tx, &ctx, &r, reason, event).await?;
+            return Ok(Created::ok(RenewalView::from(saved)));
+        }
+        let a = store::advisor(tx, &AdvisorScope::All, &r.advisor_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("advisor"))?;
+        let status = a.status_on(today);
+        // The renewal must still be legal: the advisor has not left meanwhile.
+        office::check_office_action(status, OfficeAction::ProposeRenewal)?;
+        let years = u32::try_from(r.years).unwrap_or(0);
+        let term = office::renewal_term(a.term_ends_on, today, years)?;
+        let event = Event::new(AuditAction::AdvisorRenewed, "advisor", &a.id)
+            .before(status)
+            .after(AdvisorStatus::Active)
+            .reason(Some(reason.clone()))
+            .details(serde_json::json!({ "proposal_id": r.id, "term_starts_on": term.starts_on, "term_ends_on": term.ends_on, "years": r.years }));
+        let saved = store::approve_renewal(tx, &ctx, &r, (reason, term), a.status, event)
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(_) => ApiError::conflict(
+                    "duplicate_certificate_no",
+                    format!("certificate number {} is already issued", r.certificate_no),
+                ),
+                other => other.into(),
+            })?;
+        Ok(Created::ok(RenewalView::from(saved)))
+    })
+    .await
+}
+
+/// Renewal proposals, newest first.
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["hrss", "government", "auditor"])),
+    params(ProposalFilter, PageParams),
+    responses((status = 200, description = "A page of renewal proposals", body = Page<RenewalView>))
+)]
+#[get("/renewal-proposals")]
+async fn list_renewals(
+    state: web::Data<AppState>,
+    f: web::Query<ProposalFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    const KIND: &str = "renewals";
+    let page = page.request(KIND, Direction::NewestFirst)?;
+    let rows = store::proposals::<RenewalProposals, _>(
+        &state.db,
+        &AdvisorScope::All,
+        f.advisor_id.as_deref(),
+        f.state.as_deref(),
+        page,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::of(KIND, rows, |r| Ok(RenewalView::from(r)))?))
+}

@@ -1,0 +1,192 @@
+//! Resignation (Art. 13): the advisor's written request, HRSS's proposal and the government's
+//! decision, with the recovery of the certificate.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use guwen_domain::{
+    audit::AuditAction,
+    office::{self, AdvisorStatus, OfficeAction, ResignationState},
+};
+use guwen_persistence::store::{
+    Event, new_id,
+    office::{self as store, AdvisorScope, NewResignation, Resignation, Resignations},
+};
+
+use super::{
+    policy,
+    views::{
+        ProposalFilter, ResignationDecisionBody, ResignationProposalBody, ResignationRequest,
+        ResignationView,
+    },
+};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+        pagination::{Direction, Page, PageParams},
+    },
+    routes::common::required_text,
+    state::AppState,
+    write::{self, audit_context},
+};
+
+/// The advisor's own written resignation request to HRSS (Art. 13).
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["advisor"])),
+    params(("id" = String, Path, description = "Advisor id (the caller's own)"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    request_body = ResignationRequest,
+    responses((status = 201, description = "The request", body = ResignationView))
+)]
+#[post("/advisors/{id}/resignation")]
+async fn request_resignation(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: ApiJson<ResignationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let today = state.clock.today();
+    if !policy::is_own_advisor(&caller, &id) {
+        return Err(ApiError::not_found("advisor"));
+    }
+    let letter = required_text("letter", &body.letter, 10000)?;
+    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
+        let a = store::advisor(tx, &AdvisorScope::All, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("advisor"))?;
+        let status = a.status_on(today);
+        office::check_office_action(status, OfficeAction::RequestResignation)?;
+        let new = NewResignation {
+            id: new_id(),
+            advisor_id: a.id.clone(),
+            letter,
+        };
+        let event = Event::new(AuditAction::ResignationRequested, "advisor", &a.id)
+            .before(status)
+            .after(AdvisorStatus::ResignationRequested)
+            .details(serde_json::json!({ "resignation_id": new.id }));
+        let saved = store::request_resignation(tx, &ctx, new, a.status, event).await?;
+        Ok(Created {
+            status: StatusCode::CREATED,
+            body: ResignationView::from(saved),
+            location: None,
+        })
+    })
+    .await
+}
+
+/// The resignation `id` (404 otherwise), if it may take the step to `to` (Art. 13).
+async fn resignation_for(
+    tx: &guwen_persistence::store::Tx,
+    id: &str,
+    to: ResignationState,
+) -> Result<Resignation, ApiError> {
+    let r = store::find::<Resignations, _>(tx, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("resignation"))?;
+    office::check_resignation_step(r.state, to)?;
+    Ok(r)
+}
+
+/// HRSS proposes the resignation to the government (Art. 13, 提出拟解聘意见).
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["hrss"])),
+    params(("id" = String, Path, description = "Resignation id")),
+    request_body = ResignationProposalBody,
+    responses((status = 200, description = "The proposed resignation", body = ResignationView))
+)]
+#[post("/resignations/{id}/proposal")]
+async fn propose_resignation(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<ResignationProposalBody>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let note = required_text("note", &body.note, 2000)?;
+    let key = IdempotencyKey::default();
+    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
+        let r = resignation_for(tx, &id, ResignationState::Proposed).await?;
+        let event = Event::new(AuditAction::ResignationProposed, "advisor", &r.advisor_id)
+            .before(AdvisorStatus::ResignationRequested)
+            .after(AdvisorStatus::ResignationProposed)
+            .reason(Some(note.clone()))
+            .details(serde_json::json!({ "resignation_id": r.id }));
+        let saved = store::propose_resignation(tx, &ctx, &r, note, event).await?;
+        Ok(Created::ok(ResignationView::from(saved)))
+    })
+    .await
+}
+
+/// The government approves (the advisor has resigned, the certificate recovery is recorded) or
+/// rejects (the advisor stays active) a proposed resignation (Art. 13).
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["government"])),
+    params(("id" = String, Path, description = "Resignation id")),
+    request_body = ResignationDecisionBody,
+    responses((status = 200, description = "The decided resignation", body = ResignationView))
+)]
+#[post("/resignations/{id}/decision")]
+async fn decide_resignation(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<ResignationDecisionBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let ctx = audit_context(&req, &state);
+    let decision = body.clone().into_command()?;
+    let key = IdempotencyKey::default();
+    write::write(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
+        let r = resignation_for(tx, &id, decision.to).await?;
+        let to = office::after_resignation_decision(body.approved);
+        let action = if body.approved {
+            AuditAction::AdvisorResigned
+        } else {
+            AuditAction::ResignationRejected
+        };
+        let event = Event::new(action, "advisor", &r.advisor_id)
+            .before(AdvisorStatus::ResignationProposed)
+            .after(to)
+            .reason(Some(decision.reason.clone()))
+            .details(serde_json::json!({ "resignation_id": r.id, "certificate_recovered": body.certificate_recovered }));
+        let saved = store::decide_resignation(tx, &ctx, &r, decision, to, event).await?;
+        Ok(Created::ok(ResignationView::from(saved)))
+    })
+    .await
+}
+
+/// Resignations, newest first (an advisor sees their own).
+#[utoipa::path(
+    tag = "advisors",
+    security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
+    params(ProposalFilter, PageParams),
+    responses((status = 200, description = "A page of resignations", body = Page<ResignationView>))
+)]
+#[get("/resignations")]
+async fn list_resignations(
+    state: web::Data<AppState>,
+    caller: Caller,
+    f: web::Query<ProposalFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    const KIND: &str = "resignations";
+    let page = page.request(KIND, Direction::NewestFirst)?;
+    let rows = store::proposals::<Resignations, _>(
+        &state.db,
+        &policy::resignation_scope(&caller),
+        f.advisor_id.as_deref(),
+        f.state.as_deref(),
+        page,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(Page::of(KIND, rows, |r| Ok(ResignationView::from(r)))?))
+}

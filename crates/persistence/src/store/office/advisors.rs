@@ -1,0 +1,181 @@
+//! Reading advisors: by scope, by shown status, with their terms, and the roster feed.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use guwen_domain::office::{self, AdvisorStatus, IN_OFFICE, ProposalState};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder,
+    sea_query::{Expr, SimpleExpr},
+};
+
+use crate::{
+    entity::{advisor, advisor_term, renewal_proposal},
+    store::{PageOf, PageRequest, page_of},
+};
+
+use super::{Advisor, Term};
+
+/// Which advisors (and what about them) a caller may see: every one, one advisor's own, or
+/// none. The one definition both the lists and the by-id loads filter by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdvisorScope {
+    All,
+    Advisor(String),
+    Nobody,
+}
+
+impl AdvisorScope {
+    /// The condition on a column holding the advisor's id.
+    pub(super) fn condition(&self, advisor_id: impl ColumnTrait) -> Condition {
+        match self {
+            Self::All => Condition::all(),
+            Self::Advisor(id) => Condition::all().add(advisor_id.eq(id.clone())),
+            Self::Nobody => Condition::all().add(Expr::value(1).eq(0)),
+        }
+    }
+}
+
+impl Advisor {
+    /// Art. 3: the status shown on `today` (China Standard Time): an ended term shows as
+    /// expired on every replica at once, since it is computed from the date.
+    pub fn status_on(&self, today: NaiveDate) -> AdvisorStatus {
+        office::effective_status(self.status, self.term_ends_on, today)
+    }
+}
+
+fn stored_in_office() -> SimpleExpr {
+    advisor::Column::Status.is_in(IN_OFFICE)
+}
+
+/// Art. 3, 4.6: the condition "in office on `today`": an in-office status and a running term.
+pub fn in_office_on(today: NaiveDate) -> Condition {
+    Condition::all()
+        .add(stored_in_office())
+        .add(advisor::Column::TermStartsOn.lte(today))
+        .add(advisor::Column::TermEndsOn.gte(today))
+}
+
+/// Art. 3: the condition "shown as `status` on `today`" ([`office::effective_status`] in SQL).
+fn shown_as(status: AdvisorStatus, today: NaiveDate) -> Condition {
+    match status {
+        AdvisorStatus::Expired => Condition::all()
+            .add(stored_in_office())
+            .add(advisor::Column::TermEndsOn.lt(today)),
+        AdvisorStatus::Dismissed | AdvisorStatus::Resigned => {
+            Condition::all().add(advisor::Column::Status.eq(status))
+        }
+        _ => Condition::all()
+            .add(advisor::Column::Status.eq(status))
+            .add(advisor::Column::TermEndsOn.gte(today)),
+    }
+}
+
+/// One advisor within the scope.
+pub async fn advisor<C: ConnectionTrait>(
+    db: &C,
+    scope: &AdvisorScope,
+    id: &str,
+) -> Result<Option<Advisor>, DbErr> {
+    advisor::Entity::find_by_id(id.to_owned())
+        .filter(scope.condition(advisor::Column::Id))
+        .one(db)
+        .await
+}
+
+/// An advisor with every term (oldest first) and whether a renewal awaits the government.
+#[derive(Debug, Clone)]
+pub struct AdvisorRecord {
+    pub advisor: Advisor,
+    pub terms: Vec<Term>,
+    pub pending_renewal: bool,
+}
+
+/// One advisor within the scope, with its terms.
+pub async fn advisor_record<C: ConnectionTrait>(
+    db: &C,
+    scope: &AdvisorScope,
+    id: &str,
+) -> Result<Option<AdvisorRecord>, DbErr> {
+    let Some(a) = advisor(db, scope, id).await? else {
+        return Ok(None);
+    };
+    let terms = advisor_term::Entity::find()
+        .filter(advisor_term::Column::AdvisorId.eq(a.id.clone()))
+        .order_by_asc(advisor_term::Column::Number)
+        .all(db)
+        .await?;
+    let pending_renewal = !pending_renewals(db, vec![a.id.clone()]).await?.is_empty();
+    Ok(Some(AdvisorRecord {
+        advisor: a,
+        terms,
+        pending_renewal,
+    }))
+}
+
+/// A page of the advisors within the scope, optionally only those shown as `status` on
+/// `today` or in one field.
+pub async fn advisors<C: ConnectionTrait>(
+    db: &C,
+    scope: &AdvisorScope,
+    status: Option<AdvisorStatus>,
+    field: Option<&str>,
+    today: NaiveDate,
+    page: PageRequest<String>,
+) -> Result<PageOf<Advisor, String>, DbErr> {
+    let mut query = advisor::Entity::find().filter(scope.condition(advisor::Column::Id));
+    if let Some(s) = status {
+        query = query.filter(shown_as(s, today));
+    }
+    if let Some(f) = field {
+        query = query.filter(advisor::Column::FieldCode.eq(f));
+    }
+    page_of(db, query, advisor::Column::Id, page, |a| a.id.clone()).await
+}
+
+/// Advisors (of `ids`) with a renewal proposal awaiting the government.
+pub async fn pending_renewals<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<String>,
+) -> Result<HashSet<String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(renewal_proposal::Entity::find()
+        .filter(renewal_proposal::Column::AdvisorId.is_in(ids))
+        .filter(renewal_proposal::Column::State.eq(ProposalState::Pending))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.advisor_id)
+        .collect())
+}
+
+/// The roster feed: every advisor, oldest change first; with `since`, only those changed at
+/// or after it, and those whose term ended since (their shown status changed without a write).
+pub async fn roster<C: ConnectionTrait>(
+    db: &C,
+    since: Option<DateTime<Utc>>,
+    today: NaiveDate,
+) -> Result<Vec<Advisor>, DbErr> {
+    let mut query = advisor::Entity::find();
+    if let Some(since) = since {
+        let since_day = guwen_domain::time::cst_date(since);
+        query = query.filter(
+            Condition::any()
+                .add(advisor::Column::UpdatedAt.gte(since))
+                .add(
+                    Condition::all()
+                        .add(stored_in_office())
+                        .add(advisor::Column::TermEndsOn.gte(since_day - Days::new(1)))
+                        .add(advisor::Column::TermEndsOn.lt(today)),
+                ),
+        );
+    }
+    query
+        .order_by_asc(advisor::Column::UpdatedAt)
+        .order_by_asc(advisor::Column::Id)
+        .all(db)
+        .await
+}

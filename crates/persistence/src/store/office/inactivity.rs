@@ -1,0 +1,98 @@
+//! The facts behind inactivity evidence (Art. 12.3): the advisor's meetings and assignments in
+//! a period. The domain ([`guwen_domain::office::inactivity_evidence`]) decides what counts.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use guwen_domain::{
+    Labelled,
+    office::{AssignmentRecord, MeetingRecord},
+    time::{cst, cst_date},
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+use crate::entity::{assignment, meeting, meeting_invitation, task};
+
+/// The start of a CST day as an instant.
+fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(cst()).single())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+/// A stored code as its domain value (`None` for a code the domain does not know).
+fn parsed<T: Labelled>(stored: &impl ToString) -> Option<T> {
+    T::from_code(&stored.to_string())
+}
+
+/// The meetings held from `from` to `to` (CST dates, inclusive) the advisor was invited to,
+/// and the advisor's assignments whose task deadline falls in that period.
+pub async fn inactivity_facts<C: ConnectionTrait>(
+    db: &C,
+    advisor_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<MeetingRecord>, Vec<AssignmentRecord>), DbErr> {
+    let invitations: HashMap<String, meeting_invitation::Model> =
+        meeting_invitation::Entity::find()
+            .filter(meeting_invitation::Column::AdvisorId.eq(advisor_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.meeting_id.clone(), i))
+            .collect();
+    let mut meetings = Vec::new();
+    if !invitations.is_empty() {
+        let held = meeting::Entity::find()
+            .filter(meeting::Column::Id.is_in(invitations.keys().cloned()))
+            .filter(meeting::Column::HeldAt.gte(day_start(from)))
+            .filter(meeting::Column::HeldAt.lt(day_start(to + Days::new(1))))
+            .all(db)
+            .await?;
+        for m in held {
+            let Some(organizer) = parsed(&m.organizer) else {
+                continue;
+            };
+            meetings.push(MeetingRecord {
+                attendance: invitations
+                    .get(&m.id)
+                    .and_then(|i| i.attendance.as_ref())
+                    .and_then(parsed),
+                held_on: cst_date(m.held_at),
+                organizer,
+                meeting_id: m.id,
+                title: m.title,
+            });
+        }
+    }
+    let assigned = assignment::Entity::find()
+        .filter(assignment::Column::AdvisorId.eq(advisor_id))
+        .all(db)
+        .await?;
+    let mut assignments = Vec::new();
+    if !assigned.is_empty() {
+        let tasks: HashMap<String, task::Model> = task::Entity::find()
+            .filter(task::Column::Id.is_in(assigned.iter().map(|a| a.task_id.clone())))
+            .filter(task::Column::Deadline.gte(from))
+            .filter(task::Column::Deadline.lte(to))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id.clone(), t))
+            .collect();
+        for a in &assigned {
+            let (Some(t), Some(state)) = (tasks.get(&a.task_id), parsed(&a.state)) else {
+                continue;
+            };
+            assignments.push(AssignmentRecord {
+                task_id: t.id.clone(),
+                title: t.title.clone(),
+                deadline: t.deadline,
+                state,
+                timeliness: a.timeliness.as_ref().and_then(parsed),
+            });
+        }
+    }
+    Ok((meetings, assignments))
+}
