@@ -34,7 +34,15 @@ pub fn present(
         terms,
         pending_renewal,
     } = record;
-    view(state, caller, &advisor, field, Some(terms), today, pending_renewal)
+    view(
+        state,
+        caller,
+        &advisor,
+        field,
+        Some(terms),
+        today,
+        pending_renewal,
+    )
 }
 
 fn view(
@@ -48,7 +56,13 @@ fn view(
 ) -> AdvisorView {
     let status = a.status_on(today);
     let actions = policy::allowed_actions(&state.access, caller, &a.id, status, pending_renewal);
-    advisor_view(a, field, status, (policy::full_record(caller), terms), actions)
+    advisor_view(
+        a,
+        field,
+        status,
+        (policy::full_record(caller), terms),
+        actions,
+    )
 }
 
 /// List advisors
@@ -85,7 +99,15 @@ async fn list_advisors(
     let pending = store::pending_renewals(&state.db, ids).await?;
     let page = Page::of(KIND, rows, |a| {
         let field = field_ref(&fields, &a.field_code);
-        Ok(view(&state, &caller, &a, field, None, today, pending.contains(&a.id)))
+        Ok(view(
+            &state,
+            &caller,
+            &a,
+            field,
+            None,
+            today,
+            pending.contains(&a.id),
+        ))
     })?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -47,43 +47,58 @@ async fn propose_dismissal(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let period = body.period(today)?;
-    write::write(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
-        let a = store::advisor(tx, &AdvisorScope::All, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("advisor"))?;
-        let status = a.status_on(today);
-        office::check_office_action(status, OfficeAction::ProposeDismissal)?;
-        let evidence = if body.ground == DismissalGround::Inactive {
-            let (meetings, assignments) =
-                store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
-            Some(office::inactivity_evidence(&a.id, period, today, meetings, assignments))
-        } else {
-            None
-        };
-        office::check_dismissal_evidence(
-            body.ground,
-            &body.evidence,
-            evidence.as_ref().map_or(0, |e| e.items.len()),
-        )?;
-        let new = NewDismissal {
-            id: new_id(),
-            advisor_id: a.id.clone(),
-            ground: body.ground,
-            evidence: body.evidence.trim().to_owned(),
-            inactivity_evidence: evidence,
-        };
-        let event = Event::new(AuditAction::DismissalProposed, "advisor", &a.id)
-            .before(status)
-            .after(AdvisorStatus::DismissalProposed)
-            .reason(Some(new.evidence.clone()))
-            .details(serde_json::json!({ "proposal_id": new.id, "ground": body.ground.code() }));
-        let saved = store::propose_dismissal(tx, &ctx, new, a.status, event).await?;
-        Ok(Created {
-            status: StatusCode::CREATED,
-            body: dismissal_view(saved)?,
-            location: None,
-        })
-    })
+    write::write(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &body,
+        async |tx| {
+            let a = store::advisor(tx, &AdvisorScope::All, &id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("advisor"))?;
+            let status = a.status_on(today);
+            office::check_office_action(status, OfficeAction::ProposeDismissal)?;
+            let evidence = if body.ground == DismissalGround::Inactive {
+                let (meetings, assignments) =
+                    store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
+                Some(office::inactivity_evidence(
+                    &a.id,
+                    period,
+                    today,
+                    meetings,
+                    assignments,
+                ))
+            } else {
+                None
+            };
+            office::check_dismissal_evidence(
+                body.ground,
+                &body.evidence,
+                evidence.as_ref().map_or(0, |e| e.items.len()),
+            )?;
+            let new = NewDismissal {
+                id: new_id(),
+                advisor_id: a.id.clone(),
+                ground: body.ground,
+                evidence: body.evidence.trim().to_owned(),
+                inactivity_evidence: evidence,
+            };
+            let event = Event::new(AuditAction::DismissalProposed, "advisor", &a.id)
+                .before(status)
+                .after(AdvisorStatus::DismissalProposed)
+                .reason(Some(new.evidence.clone()))
+                .details(
+                    serde_json::json!({ "proposal_id": new.id, "ground": body.ground.code() }),
+                );
+            let saved = store::propose_dismissal(tx, &ctx, new, a.status, event).await?;
+            Ok(Created {
+                status: StatusCode::CREATED,
+                body: dismissal_view(saved)?,
+                location: None,
+            })
+        },
+    )
     .await
 }
 
@@ -107,24 +122,31 @@ async fn decide_dismissal(
     let ctx = audit_context(&req, &state);
     let decision = body.decision()?;
     let key = IdempotencyKey::default();
-    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
-        let d = store::find::<DismissalProposals, _>(tx, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("dismissal proposal"))?;
-        let to = office::after_dismissal_decision(body.approved);
-        let action = if body.approved {
-            AuditAction::AdvisorDismissed
-        } else {
-            AuditAction::DismissalRejected
-        };
-        let event = Event::new(action, "advisor", &d.advisor_id)
-            .before(AdvisorStatus::DismissalProposed)
-            .after(to)
-            .reason(Some(decision.1.clone()))
-            .details(serde_json::json!({ "proposal_id": d.id }));
-        let saved = store::decide_dismissal(tx, &ctx, &d, decision, to, event).await?;
-        Ok(Created::ok(dismissal_view(saved)?))
-    })
+    write::write(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &*body,
+        async |tx| {
+            let d = store::find::<DismissalProposals, _>(tx, &id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("dismissal proposal"))?;
+            let to = office::after_dismissal_decision(body.approved);
+            let action = if body.approved {
+                AuditAction::AdvisorDismissed
+            } else {
+                AuditAction::DismissalRejected
+            };
+            let event = Event::new(action, "advisor", &d.advisor_id)
+                .before(AdvisorStatus::DismissalProposed)
+                .after(to)
+                .reason(Some(decision.1.clone()))
+                .details(serde_json::json!({ "proposal_id": d.id }));
+            let saved = store::decide_dismissal(tx, &ctx, &d, decision, to, event).await?;
+            Ok(Created::ok(dismissal_view(saved)?))
+        },
+    )
     .await
 }
 

@@ -44,33 +44,40 @@ async fn propose_renewal(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let (agreement_ref, certificate_no) = body.texts()?;
-    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
-        let a = store::advisor(tx, &AdvisorScope::All, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("advisor"))?;
-        let status = a.status_on(today);
-        office::check_office_action(status, OfficeAction::ProposeRenewal)?;
-        office::renewal_term(a.term_ends_on, today, body.years)?;
-        let pending = store::pending_renewals(tx, vec![a.id.clone()]).await?;
-        office::check_no_pending_renewal(!pending.is_empty())?;
-        let new = NewRenewal {
-            id: new_id(),
-            advisor_id: a.id.clone(),
-            years: i32::try_from(body.years).unwrap_or(0),
-            agreement_ref,
-            certificate_no,
-        };
-        let event = Event::new(AuditAction::RenewalProposed, "advisor", &a.id)
-            .before(status)
-            .after(status)
-            .details(serde_json::json!({ "proposal_id": new.id, "years": body.years }));
-        let saved = store::propose_renewal(tx, &ctx, new, event).await?;
-        Ok(Created {
-            status: StatusCode::CREATED,
-            body: RenewalView::from(saved),
-            location: None,
-        })
-    })
+    write::write(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &*body,
+        async |tx| {
+            let a = store::advisor(tx, &AdvisorScope::All, &id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("advisor"))?;
+            let status = a.status_on(today);
+            office::check_office_action(status, OfficeAction::ProposeRenewal)?;
+            office::renewal_term(a.term_ends_on, today, body.years)?;
+            let pending = store::pending_renewals(tx, vec![a.id.clone()]).await?;
+            office::check_no_pending_renewal(!pending.is_empty())?;
+            let new = NewRenewal {
+                id: new_id(),
+                advisor_id: a.id.clone(),
+                years: i32::try_from(body.years).unwrap_or(0),
+                agreement_ref,
+                certificate_no,
+            };
+            let event = Event::new(AuditAction::RenewalProposed, "advisor", &a.id)
+                .before(status)
+                .after(status)
+                .details(serde_json::json!({ "proposal_id": new.id, "years": body.years }));
+            let saved = store::propose_renewal(tx, &ctx, new, event).await?;
+            Ok(Created {
+                status: StatusCode::CREATED,
+                body: RenewalView::from(saved),
+                location: None,
+            })
+        },
+    )
     .await
 }
 

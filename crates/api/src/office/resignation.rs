@@ -54,28 +54,35 @@ async fn request_resignation(
         return Err(ApiError::not_found("advisor"));
     }
     let letter = required_text("letter", &body.letter, 10000)?;
-    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
-        let a = store::advisor(tx, &AdvisorScope::All, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("advisor"))?;
-        let status = a.status_on(today);
-        office::check_office_action(status, OfficeAction::RequestResignation)?;
-        let new = NewResignation {
-            id: new_id(),
-            advisor_id: a.id.clone(),
-            letter,
-        };
-        let event = Event::new(AuditAction::ResignationRequested, "advisor", &a.id)
-            .before(status)
-            .after(AdvisorStatus::ResignationRequested)
-            .details(serde_json::json!({ "resignation_id": new.id }));
-        let saved = store::request_resignation(tx, &ctx, new, a.status, event).await?;
-        Ok(Created {
-            status: StatusCode::CREATED,
-            body: ResignationView::from(saved),
-            location: None,
-        })
-    })
+    write::write(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &*body,
+        async |tx| {
+            let a = store::advisor(tx, &AdvisorScope::All, &id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("advisor"))?;
+            let status = a.status_on(today);
+            office::check_office_action(status, OfficeAction::RequestResignation)?;
+            let new = NewResignation {
+                id: new_id(),
+                advisor_id: a.id.clone(),
+                letter,
+            };
+            let event = Event::new(AuditAction::ResignationRequested, "advisor", &a.id)
+                .before(status)
+                .after(AdvisorStatus::ResignationRequested)
+                .details(serde_json::json!({ "resignation_id": new.id }));
+            let saved = store::request_resignation(tx, &ctx, new, a.status, event).await?;
+            Ok(Created {
+                status: StatusCode::CREATED,
+                body: ResignationView::from(saved),
+                location: None,
+            })
+        },
+    )
     .await
 }
 
@@ -111,16 +118,23 @@ async fn propose_resignation(
     let ctx = audit_context(&req, &state);
     let note = required_text("note", &body.note, 2000)?;
     let key = IdempotencyKey::default();
-    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
-        let r = resignation_for(tx, &id, ResignationState::Proposed).await?;
-        let event = Event::new(AuditAction::ResignationProposed, "advisor", &r.advisor_id)
-            .before(AdvisorStatus::ResignationRequested)
-            .after(AdvisorStatus::ResignationProposed)
-            .reason(Some(note.clone()))
-            .details(serde_json::json!({ "resignation_id": r.id }));
-        let saved = store::propose_resignation(tx, &ctx, &r, note, event).await?;
-        Ok(Created::ok(ResignationView::from(saved)))
-    })
+    write::write(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &*body,
+        async |tx| {
+            let r = resignation_for(tx, &id, ResignationState::Proposed).await?;
+            let event = Event::new(AuditAction::ResignationProposed, "advisor", &r.advisor_id)
+                .before(AdvisorStatus::ResignationRequested)
+                .after(AdvisorStatus::ResignationProposed)
+                .reason(Some(note.clone()))
+                .details(serde_json::json!({ "resignation_id": r.id }));
+            let saved = store::propose_resignation(tx, &ctx, &r, note, event).await?;
+            Ok(Created::ok(ResignationView::from(saved)))
+        },
+    )
     .await
 }
 

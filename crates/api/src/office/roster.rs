@@ -18,7 +18,7 @@ fn etag(today: NaiveDate, items: &[RosterRecord]) -> String {
     format!("\"{}\"", hex::encode(&h.finalize()[..16]))
 }
 
-fn header_value<'a>(req: &'a HttpRequest, name: header::HeaderName) -> Option<&'a str> {
+fn header_value(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -46,7 +46,10 @@ async fn roster(
     let today = cst_date(now);
     let since = q.updated_since.map(|s| s.with_timezone(&Utc));
     let rows = store::roster(&state.db, since, today).await?;
-    let items: Vec<RosterRecord> = rows.into_iter().map(|a| RosterRecord::of(a, today)).collect();
+    let items: Vec<RosterRecord> = rows
+        .into_iter()
+        .map(|a| RosterRecord::of(a, today))
+        .collect();
     let etag = etag(today, &items);
     let matches = header_value(&req, header::IF_NONE_MATCH)
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
@@ -55,8 +58,7 @@ async fn roster(
             .insert_header((header::ETAG, etag))
             .finish());
     }
-    let wants_csv =
-        header_value(&req, header::ACCEPT).is_some_and(|v| v.contains("text/csv"));
+    let wants_csv = header_value(&req, header::ACCEPT).is_some_and(|v| v.contains("text/csv"));
     let mut res = HttpResponse::Ok();
     res.insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, "no-cache"));

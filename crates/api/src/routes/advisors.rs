@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 use guwen_domain::office::AdvisorStatus;
 pub use guwen_domain::office::IN_OFFICE;
+pub use guwen_persistence::store::office::in_office_on;
 use guwen_persistence::{
     sea_orm::ConnectionTrait,
     store::office::{self as store, Advisor},
 };
-pub use guwen_persistence::store::office::in_office_on;
 
 pub use crate::office::views::AdvisorView;
 use crate::{

@@ -7,7 +7,7 @@ use guwen_domain::{
     office::{self, DismissalGround, InactivityEvidence, ProposalState, ResignationState},
     time::to_cst,
 };
-use guwen_persistence::store::office::{Dismissal, Renewal, Resignation};
+use guwen_persistence::store::office::{Dismissal, Renewal, Resignation, ResignationDecision};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -187,7 +187,7 @@ pub struct ResignationDecisionBody {
 
 impl ResignationDecisionBody {
     /// The store's decision: trimmed texts, and the certificate recorded when approved.
-    pub fn into_command(self) -> Result<guwen_persistence::store::office::ResignationDecision, ApiError> {
+    pub fn into_command(self) -> Result<ResignationDecision, ApiError> {
         let reason = required_text("reason", &self.reason, 2000)?;
         let certificate_note =
             optional_text("certificate_note", self.certificate_note.as_deref(), 2000)?;
@@ -197,7 +197,7 @@ impl ResignationDecisionBody {
                 "must be recorded when the resignation is approved",
             ));
         }
-        Ok(guwen_persistence::store::office::ResignationDecision {
+        Ok(ResignationDecision {
             to: if self.approved {
                 ResignationState::Approved
             } else {

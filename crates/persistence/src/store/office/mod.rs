@@ -7,18 +7,19 @@ mod inactivity;
 mod proposals;
 
 pub use advisors::{
-    AdvisorRecord, AdvisorScope, advisor, advisor_record, advisors, in_office_on,
-    pending_renewals, roster,
+    AdvisorRecord, AdvisorScope, advisor, advisor_record, advisors, in_office_on, pending_renewals,
+    roster,
 };
 pub use inactivity::inactivity_facts;
 pub use proposals::{
     NewDismissal, NewRenewal, NewResignation, Proposal, ResignationDecision, approve_renewal,
-    decide_dismissal, decide_resignation, find, propose_dismissal, propose_renewal,
-    propose_resignation, proposals, reject_renewal, request_resignation,
+    decide_dismissal, decide_resignation, find, proposals, propose_dismissal, propose_renewal,
+    propose_resignation, reject_renewal, request_resignation,
 };
 
 pub use crate::entity::{
-    advisor::Model as Advisor, advisor_term::Model as Term,
+    advisor::Model as Advisor,
+    advisor_term::Model as Term,
     dismissal_proposal::{Entity as DismissalProposals, Model as Dismissal},
     renewal_proposal::{Entity as RenewalProposals, Model as Renewal},
     resignation::{Entity as Resignations, Model as Resignation},

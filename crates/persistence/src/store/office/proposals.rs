@@ -11,8 +11,7 @@ use guwen_domain::{
     office::{AdvisorStatus, DismissalGround, InactivityEvidence, ProposalState, ResignationState},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
 use super::{AdvisorScope, Dismissal, Renewal, Resignation};
@@ -428,8 +427,11 @@ pub async fn approve_renewal<C: ConnectionTrait>(
     advisor_from: AdvisorStatus,
     event: Event,
 ) -> Result<Renewal, StoreError> {
-    let decision =
-        renewal_proposal::Entity::decision(ctx.actor.sub.clone(), truncate_to_micros(ctx.now), reason);
+    let decision = renewal_proposal::Entity::decision(
+        ctx.actor.sub.clone(),
+        truncate_to_micros(ctx.now),
+        reason,
+    );
     set_if_state::<renewal_proposal::Entity, C>(
         tx,
         ctx,
