@@ -1,7 +1,7 @@
 //! Dismissal (Art. 12): HRSS proposes on one of the six grounds with evidence; the government
 //! decides. Nothing is ever deleted.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use guwen_domain::{
     Labelled,
     audit::AuditAction,
@@ -12,7 +12,9 @@ use guwen_persistence::store::{
     office::{self as store, AdvisorScope, DismissalProposals, NewDismissal},
 };
 
-use super::views::{DecisionBody, DismissalRequest, DismissalView, ProposalFilter, dismissal_view};
+use super::views::{
+    DecisionBody, DismissalRequest, DismissalView, ProposalFilter, created, dismissal_view,
+};
 use crate::{
     http::{
         access::Caller,
@@ -92,11 +94,7 @@ async fn propose_dismissal(
                     serde_json::json!({ "proposal_id": new.id, "ground": body.ground.code() }),
                 );
             let saved = store::propose_dismissal(tx, &ctx, new, a.status, event).await?;
-            Ok(Created {
-                status: StatusCode::CREATED,
-                body: dismissal_view(saved)?,
-                location: None,
-            })
+            Ok(created(dismissal_view(saved)?))
         },
     )
     .await

@@ -1,7 +1,7 @@
 //! Renewal (Art. 3): HRSS proposes a new term of 1 to 3 years; the government decides, and an
 //! approved term joins the history.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use guwen_domain::{
     audit::AuditAction,
     office::{self, AdvisorStatus, OfficeAction},
@@ -11,7 +11,7 @@ use guwen_persistence::store::{
     office::{self as store, AdvisorScope, NewRenewal, RenewalProposals},
 };
 
-use super::views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView};
+use super::views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView, created};
 use crate::{
     http::{
         access::Caller,
@@ -71,11 +71,7 @@ async fn propose_renewal(
                 .after(status)
                 .details(serde_json::json!({ "proposal_id": new.id, "years": body.years }));
             let saved = store::propose_renewal(tx, &ctx, new, event).await?;
-            Ok(Created {
-                status: StatusCode::CREATED,
-                body: RenewalView::from(saved),
-                location: None,
-            })
+            Ok(created(RenewalView::from(saved)))
         },
     )
     .await

@@ -1,13 +1,13 @@
 //! Resignation (Art. 13): the advisor's written request, HRSS's proposal and the government's
 //! decision, with the recovery of the certificate.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use guwen_domain::{
     audit::AuditAction,
     office::{self, AdvisorStatus, OfficeAction, ResignationState},
 };
 use guwen_persistence::store::{
-    Event, new_id,
+    Event, Tx, new_id,
     office::{self as store, AdvisorScope, NewResignation, Resignation, Resignations},
 };
 
@@ -15,7 +15,7 @@ use super::{
     policy,
     views::{
         ProposalFilter, ResignationDecisionBody, ResignationProposalBody, ResignationRequest,
-        ResignationView,
+        ResignationView, created,
     },
 };
 use crate::{
@@ -76,22 +76,14 @@ async fn request_resignation(
                 .after(AdvisorStatus::ResignationRequested)
                 .details(serde_json::json!({ "resignation_id": new.id }));
             let saved = store::request_resignation(tx, &ctx, new, a.status, event).await?;
-            Ok(Created {
-                status: StatusCode::CREATED,
-                body: ResignationView::from(saved),
-                location: None,
-            })
+            Ok(created(ResignationView::from(saved)))
         },
     )
     .await
 }
 
 /// The resignation `id` (404 otherwise), if it may take the step to `to` (Art. 13).
-async fn resignation_for(
-    tx: &guwen_persistence::store::Tx,
-    id: &str,
-    to: ResignationState,
-) -> Result<Resignation, ApiError> {
+async fn resignation_for(tx: &Tx, id: &str, to: ResignationState) -> Result<Resignation, ApiError> {
     let r = store::find::<Resignations, _>(tx, id)
         .await?
         .ok_or_else(|| ApiError::not_found("resignation"))?;

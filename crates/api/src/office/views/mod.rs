@@ -1,5 +1,7 @@
 //! Request bodies and response views of the office chapter.
 
+use crate::http::idempotency::Created;
+
 mod advisors;
 mod proposals;
 mod roster;
@@ -11,3 +13,12 @@ pub use proposals::{
     dismissal_view,
 };
 pub use roster::{RosterFeed, RosterQuery, RosterRecord, roster_csv};
+
+/// 201 with the new proposal or request: they have no URL of their own, so no `Location`.
+pub fn created<T>(body: T) -> Created<T> {
+    Created {
+        status: actix_web::http::StatusCode::CREATED,
+        body,
+        location: None,
+    }
+}
