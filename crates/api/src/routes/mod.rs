@@ -2,7 +2,6 @@
 
 pub mod advisors;
 pub mod assessments;
-pub mod audit;
 pub mod budgets;
 pub mod candidates;
 pub mod common;
@@ -11,10 +10,8 @@ pub mod experts;
 pub mod fields;
 pub mod lists;
 pub mod meetings;
-pub mod meta;
 pub mod notices;
 pub mod opinions;
-pub mod platform;
 pub mod public;
 pub mod subsidies;
 pub mod tasks;
