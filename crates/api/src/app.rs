@@ -20,6 +20,7 @@ use crate::{
     },
     openapi, routes,
     state::{AppState, Clock},
+    work,
 };
 
 /// Every API route. The router and the OpenAPI document are both built from this list.
@@ -39,10 +40,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(routes::expenses::configure)
             .configure(routes::subsidies::configure)
             .configure(routes::public::configure)
-            .configure(routes::tasks::configure)
-            .configure(routes::opinions::configure)
-            .configure(routes::meetings::configure)
-            .configure(routes::experts::configure)
+            .configure(work::configure)
             .configure(routes::audit::configure),
     );
     cfg.configure(routes::platform::configure);

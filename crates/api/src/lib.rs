@@ -9,6 +9,7 @@ pub mod http;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod work;
 pub mod write;
 
 // Transitional paths while the chapters move; removed when they are gone.
