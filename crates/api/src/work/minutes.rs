@@ -35,7 +35,8 @@ async fn open_records(
     state: &AppState,
     caller: &Caller,
     id: &str,
-    (method, route): (Method, &str),
+    method: Method,
+    route: &str,
 ) -> Result<(Meeting, MeetingRecords), ApiError> {
     let m = work_store::meeting_in_scope(tx, &policy::meeting_scope(caller), id)
         .await?
@@ -96,8 +97,8 @@ pub async fn put_attendance(
         &IdempotencyKey::default(),
         &body.0,
         async |tx| {
-            let route = (Method::PUT, policy::ATTENDANCE);
-            let (m, records) = open_records(tx, &state, &caller, &id, route).await?;
+            let (m, records) =
+                open_records(tx, &state, &caller, &id, Method::PUT, policy::ATTENDANCE).await?;
             let rows = body.records(&records.invitations)?;
             let entries = serde_json::to_value(&body.entries).map_err(ApiError::internal)?;
             let event =
@@ -135,8 +136,8 @@ pub async fn put_minutes(
         &IdempotencyKey::default(),
         &body.0,
         async |tx| {
-            let route = (Method::PUT, policy::MINUTES);
-            let (m, records) = open_records(tx, &state, &caller, &id, route).await?;
+            let (m, records) =
+                open_records(tx, &state, &caller, &id, Method::PUT, policy::MINUTES).await?;
             let text = body.text(
                 summary,
                 &records.invitations,
@@ -179,8 +180,15 @@ pub async fn finalize_minutes(
         &IdempotencyKey::default(),
         &(),
         async |tx| {
-            let route = (Method::POST, policy::FINALIZE_MINUTES);
-            let (m, records) = open_records(tx, &state, &caller, &id, route).await?;
+            let (m, records) = open_records(
+                tx,
+                &state,
+                &caller,
+                &id,
+                Method::POST,
+                policy::FINALIZE_MINUTES,
+            )
+            .await?;
             work::check_minutes_written(records.minutes.is_some())?;
             let Some(minutes) = &records.minutes else {
                 return Err(ApiError::internal("minutes vanished"));

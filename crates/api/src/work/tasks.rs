@@ -30,7 +30,7 @@ use crate::{
 };
 
 /// Tasks as the caller sees them: the assignments it may see and the actions it may take.
-pub fn task_views(
+fn task_views(
     access: &AccessTable,
     caller: &Caller,
     rows: Vec<Task>,

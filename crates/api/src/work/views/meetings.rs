@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::confidentiality_or_internal;
+use super::confidentiality::confidentiality_or_internal;
 use crate::{
     http::error::ApiError,
     routes::common::{optional_text, required_text},

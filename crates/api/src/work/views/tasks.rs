@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::parse_confidentiality;
+use super::confidentiality::parse_confidentiality;
 use crate::{
     http::error::ApiError,
     routes::common::{FieldRef, optional_text, required_text},

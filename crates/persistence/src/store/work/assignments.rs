@@ -7,10 +7,12 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::{Assignment, RecusalRequest};
 use crate::{
     audit::{Context, truncate_to_micros},
-    entity::{assignment, recusal_request},
+    entity::{
+        assignment::{self, Model as Assignment},
+        recusal_request::{self, Model as RecusalRequest},
+    },
     store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
 };
 

@@ -3,10 +3,9 @@
 use chrono::NaiveDate;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use super::TemporaryExpert;
 use crate::{
     audit::{Context, truncate_to_micros},
-    entity::temporary_expert,
+    entity::temporary_expert::{self, Model as TemporaryExpert},
     store::{Event, PageOf, PageRequest, StoreError, append, page_of},
 };
 

@@ -9,10 +9,18 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, sea_query::Expr,
 };
 
-use super::{Invitation, Meeting, MeetingScope, MeetingSight, Minutes, advisor_names};
+use super::{
+    advisors::advisor_names,
+    scope::{MeetingScope, MeetingSight},
+};
 use crate::{
     audit::{Context, truncate_to_micros},
-    entity::{meeting, meeting_department, meeting_invitation, minutes},
+    entity::{
+        meeting::{self, Model as Meeting},
+        meeting_department,
+        meeting_invitation::{self, Model as Invitation},
+        minutes::{self, Model as Minutes},
+    },
     store::{Event, PageOf, PageRequest, StoreError, append, page_of},
 };
 

@@ -9,10 +9,13 @@ use sea_orm::{
     QuerySelect, QueryTrait,
 };
 
-use super::{Opinion, OpinionScope, OpinionSight};
+use super::scope::{OpinionScope, OpinionSight};
 use crate::{
     audit::{Context, truncate_to_micros},
-    entity::{opinion, task},
+    entity::{
+        opinion::{self, Model as Opinion},
+        task,
+    },
     store::{Event, PageOf, PageRequest, StoreError, append, page_of},
 };
 

@@ -13,10 +13,18 @@ use sea_orm::{
     QuerySelect, QueryTrait,
 };
 
-use super::{Assignment, Task, TaskScope, TaskSight, advisor_names, assignments_of_tasks};
+use super::{
+    advisors::advisor_names,
+    assignments::assignments_of_tasks,
+    scope::{TaskScope, TaskSight},
+};
 use crate::{
     audit::{Context, truncate_to_micros},
-    entity::{assignment, field, recusal_request, task},
+    entity::{
+        assignment::{self, Model as Assignment},
+        field, recusal_request,
+        task::{self, Model as Task},
+    },
     store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
 };
 
