@@ -2,11 +2,13 @@
 //! the OpenAPI document and the `guwen` command line.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod http;
 pub mod openapi;
+pub mod platform;
 pub mod routes;
 pub mod state;
 pub mod work;

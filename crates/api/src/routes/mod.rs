@@ -2,17 +2,14 @@
 
 pub mod advisors;
 pub mod assessments;
-pub mod audit;
 pub mod budgets;
 pub mod candidates;
 pub mod common;
 pub mod expenses;
 pub mod fields;
 pub mod lists;
-pub mod meta;
 pub mod notices;
 pub mod office;
-pub mod platform;
 pub mod public;
 pub mod roster;
 pub mod subsidies;
