@@ -134,24 +134,6 @@ pub fn is_in_office(status: AdvisorStatus) -> bool {
     IN_OFFICE.contains(&status)
 }
 
-/// Art. 11 (with Art. 3, 4.6): only an advisor in office, whose term has begun, can be given
-/// work (`advisor_not_in_office`).
-pub fn check_in_office(
-    shown: AdvisorStatus,
-    term_starts_on: NaiveDate,
-    today_cst: NaiveDate,
-) -> RuleResult<()> {
-    if is_in_office(shown) && term_starts_on <= today_cst {
-        Ok(())
-    } else {
-        Err(RuleViolation::new(
-            "advisor_not_in_office",
-            "Art. 11",
-            "only an advisor in office can be assigned",
-        ))
-    }
-}
-
 /// The steps legal from a shown status (Art. 3, 12, 13, 16).
 pub fn office_allowed_from(status: AdvisorStatus) -> &'static [OfficeAction] {
     match status {
@@ -612,32 +594,6 @@ mod tests {
         ] {
             assert!(!is_in_office(s));
         }
-    }
-
-    #[test]
-    fn art_11_only_an_advisor_in_office_whose_term_began_can_be_assigned() {
-        let today = d(2026, 3, 1);
-        assert!(check_in_office(AdvisorStatus::Active, d(2026, 3, 1), today).is_ok());
-        assert!(check_in_office(AdvisorStatus::DismissalProposed, d(2026, 1, 1), today).is_ok());
-        let later = check_in_office(AdvisorStatus::Active, d(2026, 3, 2), today);
-        assert_eq!(later.as_ref().map_err(|v| v.article), Err("Art. 11"));
-        assert_eq!(code(later), "advisor_not_in_office");
-        assert_eq!(
-            code(check_in_office(
-                AdvisorStatus::Expired,
-                d(2025, 1, 1),
-                today
-            )),
-            "advisor_not_in_office"
-        );
-        assert_eq!(
-            code(check_in_office(
-                AdvisorStatus::Resigned,
-                d(2025, 1, 1),
-                today
-            )),
-            "advisor_not_in_office"
-        );
     }
 
     #[test]

@@ -144,10 +144,10 @@ pub async fn facts<C: ConnectionTrait>(
         }
         if a.delivered_at.is_some_and(in_year) {
             f.tasks_delivered += 1;
-            if a.timeliness.as_deref() == Some(Timeliness::Overdue.code()) {
+            if a.timeliness == Some(Timeliness::Overdue) {
                 f.tasks_overdue += 1;
             }
-        } else if a.state == AssignmentState::Active.code()
+        } else if a.state == AssignmentState::Active
             && t.deadline < today
             && t.deadline.format("%Y").to_string() == year.to_string()
         {
@@ -160,7 +160,9 @@ pub async fn facts<C: ConnectionTrait>(
         .await?
     {
         if in_year(o.submitted_at) {
-            *f.opinions_by_channel.entry(o.channel).or_default() += 1;
+            *f.opinions_by_channel
+                .entry(o.channel.code().to_owned())
+                .or_default() += 1;
         }
     }
     let invitations = meeting_invitation::Entity::find()
@@ -187,7 +189,7 @@ pub async fn facts<C: ConnectionTrait>(
                 continue;
             };
             f.meetings_invited += 1;
-            match i.attendance.as_deref() {
+            match i.attendance.map(|a| a.code()) {
                 Some(a) if a == Attendance::Attended.code() => f.meetings_attended += 1,
                 Some(a) if a == Attendance::Excused.code() => f.meetings_excused += 1,
                 Some(a) if a == Attendance::Absent.code() => f.meetings_absent += 1,

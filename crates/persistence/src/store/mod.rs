@@ -16,6 +16,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use crate::audit::{self, Context, NewEvent, truncate_to_micros};
 
 pub mod office;
+pub mod work;
 
 /// The writing transaction the API's write opener hands to chapter code.
 pub type Tx = sea_orm::DatabaseTransaction;

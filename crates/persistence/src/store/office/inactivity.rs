@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use guwen_domain::{
-    Labelled,
     office::{AssignmentRecord, MeetingRecord},
     time::{cst, cst_date},
 };
@@ -19,11 +18,6 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
         .and_then(|t| t.and_local_timezone(cst()).single())
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_default()
-}
-
-/// A stored code as its domain value (`None` for a code the domain does not know).
-fn parsed<T: Labelled>(stored: &impl ToString) -> Option<T> {
-    T::from_code(&stored.to_string())
 }
 
 /// The meetings held from `from` to `to` (CST dates, inclusive) the advisor was invited to,
@@ -50,21 +44,16 @@ pub async fn inactivity_facts<C: ConnectionTrait>(
             .filter(meeting::Column::HeldAt.lt(day_start(to + Days::new(1))))
             .all(db)
             .await?;
-        for m in held {
-            let Some(organizer) = parsed(&m.organizer) else {
-                continue;
-            };
-            meetings.push(MeetingRecord {
-                attendance: invitations
-                    .get(&m.id)
-                    .and_then(|i| i.attendance.as_ref())
-                    .and_then(parsed),
+        meetings = held
+            .into_iter()
+            .map(|m| MeetingRecord {
+                attendance: invitations.get(&m.id).and_then(|i| i.attendance),
                 held_on: cst_date(m.held_at),
-                organizer,
+                organizer: m.organizer,
                 meeting_id: m.id,
                 title: m.title,
-            });
-        }
+            })
+            .collect();
     }
     let assigned = assignment::Entity::find()
         .filter(assignment::Column::AdvisorId.eq(advisor_id))
@@ -81,18 +70,18 @@ pub async fn inactivity_facts<C: ConnectionTrait>(
             .into_iter()
             .map(|t| (t.id.clone(), t))
             .collect();
-        for a in &assigned {
-            let (Some(t), Some(state)) = (tasks.get(&a.task_id), parsed(&a.state)) else {
-                continue;
-            };
-            assignments.push(AssignmentRecord {
-                task_id: t.id.clone(),
-                title: t.title.clone(),
-                deadline: t.deadline,
-                state,
-                timeliness: a.timeliness.as_ref().and_then(parsed),
-            });
-        }
+        assignments = assigned
+            .iter()
+            .filter_map(|a| {
+                tasks.get(&a.task_id).map(|t| AssignmentRecord {
+                    task_id: t.id.clone(),
+                    title: t.title.clone(),
+                    deadline: t.deadline,
+                    state: a.state,
+                    timeliness: a.timeliness,
+                })
+            })
+            .collect();
     }
     Ok((meetings, assignments))
 }
