@@ -18,7 +18,7 @@ use crate::{
         extract,
         middleware::{self as telemetry, Metrics},
     },
-    openapi, routes,
+    openapi, pipeline, routes,
     state::{AppState, Clock},
 };
 
@@ -27,10 +27,7 @@ pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(routes::meta::configure)
-            .configure(routes::fields::configure)
-            .configure(routes::candidates::configure)
-            .configure(routes::lists::configure)
-            .configure(routes::notices::configure)
+            .configure(pipeline::configure)
             .configure(routes::advisors::configure)
             .configure(routes::office::configure)
             .configure(routes::roster::configure)
@@ -38,7 +35,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(routes::budgets::configure)
             .configure(routes::expenses::configure)
             .configure(routes::subsidies::configure)
-            .configure(routes::public::configure)
+            .configure(pipeline::configure_public)
             .configure(routes::tasks::configure)
             .configure(routes::opinions::configure)
             .configure(routes::meetings::configure)

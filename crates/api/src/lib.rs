@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod openapi;
+pub mod pipeline;
 pub mod routes;
 pub mod state;
 pub mod write;

@@ -706,7 +706,10 @@ mod tests {
             ObjectionResolution::Dismissed,
         )
         .err();
-        assert_eq!(v.as_ref().map(|v| v.code), Some("objection_already_resolved"));
+        assert_eq!(
+            v.as_ref().map(|v| v.code),
+            Some("objection_already_resolved")
+        );
         assert_eq!(v.map(|v| v.article), Some("Art. 4.5"));
     }
 

@@ -416,7 +416,10 @@ mod tests {
 
     #[test]
     fn art_4_4_a_decided_list_is_reported_to_the_party_committee_once() {
-        assert_eq!(check_party_committee_report(ListState::Decided, false), Ok(()));
+        assert_eq!(
+            check_party_committee_report(ListState::Decided, false),
+            Ok(())
+        );
         let twice = check_party_committee_report(ListState::Decided, true);
         assert_eq!(twice.as_ref().err().map(|v| v.article), Some("Art. 4.4"));
         assert_eq!(code_of(twice), "invalid_transition");

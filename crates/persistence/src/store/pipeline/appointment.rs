@@ -9,8 +9,8 @@ use guwen_domain::{
     office::{self, AdvisorStatus},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter,
 };
 
 use super::{Advisor, Candidate, CandidateStep, move_candidate};

@@ -13,7 +13,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Select, sea_query::Expr,
 };
 
-use super::{Candidate, Notice, RecommendationList};
+use super::{Candidate, Field, Notice, RecommendationList, fields_by_code};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::{candidate, notice, objection, recommendation_list},
@@ -108,6 +108,30 @@ pub async fn candidate_in_scope<C: ConnectionTrait>(
         .remove(&c.id)
         .unwrap_or_default();
     Ok(Some((c, s)))
+}
+
+/// A candidate with what its view needs: its surroundings and the fields of expertise.
+#[derive(Debug, Clone)]
+pub struct CandidateRead {
+    pub candidate: Candidate,
+    pub around: Surroundings,
+    pub fields: HashMap<String, Field>,
+}
+
+/// The candidate `id` if it is in `scope`, with what its view needs.
+pub async fn read_candidate<C: ConnectionTrait>(
+    db: &C,
+    scope: &CandidateScope,
+    id: &str,
+) -> Result<Option<CandidateRead>, DbErr> {
+    let Some((candidate, around)) = candidate_in_scope(db, scope, id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(CandidateRead {
+        candidate,
+        around,
+        fields: fields_by_code(db).await?,
+    }))
 }
 
 /// The candidate `id`, whoever asks.

@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{
-    ConnectionTrait, DbErr, EntityTrait, QueryOrder, sea_query::OnConflict,
-};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder, sea_query::OnConflict};
 
 use super::Field;
 use crate::{

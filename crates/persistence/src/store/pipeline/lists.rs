@@ -8,7 +8,12 @@ use sea_orm::{
     sea_query::Expr,
 };
 
-use super::{CandidateStep, RecommendationList, move_candidate};
+use std::collections::HashMap;
+
+use super::{
+    Candidate, CandidateStep, Field, RecommendationList, Surroundings, candidates_on_list,
+    fields_by_code, move_candidate, surroundings,
+};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::recommendation_list,
@@ -25,7 +30,11 @@ pub struct Move {
     pub event: Event,
 }
 
-async fn apply<C: ConnectionTrait>(tx: &C, ctx: &Context, moves: Vec<Move>) -> Result<(), StoreError> {
+async fn apply<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    moves: Vec<Move>,
+) -> Result<(), StoreError> {
     for m in moves {
         move_candidate(tx, ctx, &m.candidate_id, m.from, m.to, m.step, m.event).await?;
     }
@@ -96,6 +105,35 @@ pub async fn list<C: ConnectionTrait>(
     recommendation_list::Entity::find_by_id(id.to_owned())
         .one(db)
         .await
+}
+
+/// A list with what its view needs: its candidates with their surroundings, and the fields.
+#[derive(Debug, Clone)]
+pub struct ListRead {
+    pub list: RecommendationList,
+    pub members: Vec<(Candidate, Surroundings)>,
+    pub fields: HashMap<String, Field>,
+}
+
+/// What the view of `list` needs.
+pub async fn read_list<C: ConnectionTrait>(
+    db: &C,
+    list: RecommendationList,
+) -> Result<ListRead, DbErr> {
+    let rows = candidates_on_list(db, &list.id).await?;
+    let mut around = surroundings(db, &rows).await?;
+    let members = rows
+        .into_iter()
+        .map(|c| {
+            let s = around.remove(&c.id).unwrap_or_default();
+            (c, s)
+        })
+        .collect();
+    Ok(ListRead {
+        list,
+        members,
+        fields: fields_by_code(db).await?,
+    })
 }
 
 /// The executive meeting that decided a list.

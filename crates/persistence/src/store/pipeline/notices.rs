@@ -4,7 +4,9 @@ use chrono::Utc;
 use guwen_domain::appointment::{NoticeWindow, ObjectionStatus};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use super::{Move, Notice, Objection};
+use std::collections::HashMap;
+
+use super::{Candidate, Field, Move, Notice, Objection, candidates_on_notice, fields_by_code};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::{notice, objection},
@@ -59,6 +61,23 @@ pub async fn notices_page<C: ConnectionTrait>(
 /// The notice `id`.
 pub async fn notice<C: ConnectionTrait>(db: &C, id: &str) -> Result<Option<Notice>, DbErr> {
     notice::Entity::find_by_id(id.to_owned()).one(db).await
+}
+
+/// A notice with what its public view needs: its candidates and the fields.
+#[derive(Debug, Clone)]
+pub struct NoticeRead {
+    pub notice: Notice,
+    pub candidates: Vec<Candidate>,
+    pub fields: HashMap<String, Field>,
+}
+
+/// What the public view of `notice` needs.
+pub async fn read_notice<C: ConnectionTrait>(db: &C, notice: Notice) -> Result<NoticeRead, DbErr> {
+    Ok(NoticeRead {
+        candidates: candidates_on_notice(db, &notice.id).await?,
+        fields: fields_by_code(db).await?,
+        notice,
+    })
 }
 
 /// Filters of the objection list.
