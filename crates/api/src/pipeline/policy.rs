@@ -4,7 +4,7 @@
 
 use actix_web::http::Method;
 use guwen_domain::{
-    nomination::{self, CandidateAction, CandidateState, ListState},
+    nomination::{self, CandidateAction, CandidateState, ListState, NominationChannel},
     role::Role,
 };
 use guwen_persistence::store::pipeline::{
@@ -12,9 +12,12 @@ use guwen_persistence::store::pipeline::{
 };
 
 use super::views::{AllowedAction, ListAction, NominationRequest, reported};
-use crate::http::{
-    access::{AccessTable, Caller},
-    error::ApiError,
+use crate::{
+    http::{
+        access::{AccessTable, Caller},
+        error::ApiError,
+    },
+    routes::common::optional_text,
 };
 
 /// Whether the caller sees every candidate, background checks included.
@@ -187,13 +190,9 @@ pub fn nominating_org(
     body: &NominationRequest,
 ) -> Result<Option<String>, ApiError> {
     if caller.has(Role::Hrss) {
-        return crate::routes::common::optional_text(
-            "nominating_org_id",
-            body.nominating_org_id.as_deref(),
-            100,
-        );
+        return optional_text("nominating_org_id", body.nominating_org_id.as_deref(), 100);
     }
-    if body.channel == nomination::NominationChannel::SelfNomination {
+    if body.channel == NominationChannel::SelfNomination {
         return Err(ApiError::invalid_field(
             "channel",
             "self-nominations come through POST /api/v1/public/self-nominations",

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use guwen_domain::{
     appointment::{AgeException, NoticeWindow},
-    nomination::{self, Attestation, CandidateAction, CandidateState, NominationChannel},
+    nomination::{
+        self, Attestation, CandidateAction, CandidateState, NominationChannel, ReviewAspect,
+        Verdict,
+    },
     time::to_cst,
 };
 use guwen_persistence::store::pipeline::{Candidate, Field, Surroundings};
@@ -13,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::steps::AspectReviewBody;
 use crate::{
     http::error::ApiError,
     routes::common::{FieldRef, field_ref},
@@ -49,6 +51,18 @@ pub struct Contact {
     #[validate(length(max = 400))]
     #[schema(max_length = 400)]
     pub address: Option<String>,
+}
+
+/// One aspect of the preliminary review.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct AspectReviewBody {
+    pub aspect: ReviewAspect,
+    pub verdict: Verdict,
+    /// The reviewer's note (required when the verdict is `fail`).
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    #[serde(default)]
+    pub note: String,
 }
 
 /// The recorded preliminary review (Art. 4.1).

@@ -8,7 +8,7 @@ use guwen_domain::{
     appointment::{NoticeWindow, ObjectionResolution, ObjectionStatus},
     time::to_cst,
 };
-use guwen_persistence::store::pipeline::{Candidate, Field, Notice, Objection};
+use guwen_persistence::store::pipeline::{self as store, Candidate, Field, Notice, Objection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -169,8 +169,8 @@ pub struct ObjectionFilter {
 
 impl ObjectionFilter {
     /// The store's filter.
-    pub fn stored(&self) -> guwen_persistence::store::pipeline::ObjectionFilter {
-        guwen_persistence::store::pipeline::ObjectionFilter {
+    pub fn stored(&self) -> store::ObjectionFilter {
+        store::ObjectionFilter {
             status: self.status,
             notice_id: self.notice_id.clone(),
             candidate_id: self.candidate_id.clone(),

@@ -4,16 +4,14 @@
 use chrono::NaiveDate;
 use guwen_domain::{
     appointment,
-    nomination::{
-        AspectReview, Attestation, CandidateState, NominationChannel, ReviewAspect, Verdict,
-    },
+    nomination::{AspectReview, Attestation, CandidateState, NominationChannel, Verdict},
 };
-use guwen_persistence::store::pipeline::{Field, NewCandidate};
+use guwen_persistence::store::pipeline::{self as store, Field, NewCandidate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::candidate::Contact;
+use super::candidate::{AspectReviewBody, Contact};
 use crate::{
     http::error::ApiError,
     routes::common::{optional_text, required_text},
@@ -181,8 +179,8 @@ pub struct CandidateFilter {
 
 impl CandidateFilter {
     /// The store's filter: `notice_passed` is stored as `in_notice`.
-    pub fn stored(&self) -> guwen_persistence::store::pipeline::CandidateFilter {
-        guwen_persistence::store::pipeline::CandidateFilter {
+    pub fn stored(&self) -> store::CandidateFilter {
+        store::CandidateFilter {
             state: self.state.map(|s| match s {
                 CandidateState::NoticePassed => CandidateState::InNotice,
                 s => s,
@@ -193,18 +191,6 @@ impl CandidateFilter {
             notice_id: self.notice_id.clone(),
         }
     }
-}
-
-/// One aspect of the preliminary review.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
-pub struct AspectReviewBody {
-    pub aspect: ReviewAspect,
-    pub verdict: Verdict,
-    /// The reviewer's note (required when the verdict is `fail`).
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
-    #[serde(default)]
-    pub note: String,
 }
 
 /// The lead department's preliminary review.
