@@ -2,12 +2,14 @@
 //! the OpenAPI document and the `guwen` command line.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod http;
 pub mod openapi;
 pub mod pipeline;
+pub mod platform;
 pub mod routes;
 pub mod state;
 pub mod write;

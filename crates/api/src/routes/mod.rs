@@ -2,17 +2,14 @@
 
 pub mod advisors;
 pub mod assessments;
-pub mod audit;
 pub mod budgets;
 pub mod candidates;
 pub mod common;
 pub mod expenses;
 pub mod experts;
 pub mod meetings;
-pub mod meta;
 pub mod office;
 pub mod opinions;
-pub mod platform;
 pub mod roster;
 pub mod subsidies;
 pub mod tasks;
