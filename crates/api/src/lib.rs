@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod openapi;
+pub mod pipeline;
 pub mod platform;
 pub mod routes;
 pub mod state;
