@@ -9,6 +9,7 @@ pub mod config;
 pub mod http;
 pub mod office;
 pub mod openapi;
+pub mod pipeline;
 pub mod platform;
 pub mod routes;
 pub mod state;

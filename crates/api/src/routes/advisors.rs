@@ -3,8 +3,6 @@
 
 use chrono::NaiveDate;
 use guwen_domain::office::AdvisorStatus;
-pub use guwen_domain::office::IN_OFFICE;
-pub use guwen_persistence::store::office::in_office_on;
 use guwen_persistence::{
     sea_orm::ConnectionTrait,
     store::office::{self as store, Advisor},

@@ -6,8 +6,4 @@ pub mod budgets;
 pub mod candidates;
 pub mod common;
 pub mod expenses;
-pub mod fields;
-pub mod lists;
-pub mod notices;
-pub mod public;
 pub mod subsidies;
