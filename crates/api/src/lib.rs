@@ -2,9 +2,11 @@
 //! the OpenAPI document and the `guwen` command line.
 
 pub mod app;
+pub mod assessment;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod funds;
 pub mod http;
 pub mod openapi;
 pub mod routes;

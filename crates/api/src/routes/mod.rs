@@ -1,12 +1,9 @@
 //! One module per resource; each exposes `configure` for the router and the spec alike.
 
 pub mod advisors;
-pub mod assessments;
 pub mod audit;
-pub mod budgets;
 pub mod candidates;
 pub mod common;
-pub mod expenses;
 pub mod experts;
 pub mod fields;
 pub mod lists;
@@ -18,5 +15,4 @@ pub mod opinions;
 pub mod platform;
 pub mod public;
 pub mod roster;
-pub mod subsidies;
 pub mod tasks;
