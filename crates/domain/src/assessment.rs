@@ -125,5 +125,4 @@ mod tests {
         assert_eq!((v.code, v.article), ("assessment_exists", "Art. 16"));
         assert!(v.message.contains("adv-1") && v.message.contains("2026"));
     }
-
 }

@@ -660,7 +660,9 @@ mod tests {
             limit_fen,
             committed_fen,
         };
-        assert!(check_budget_setting(1_000, None, &[line(ExpenseCategory::Meeting, 600, 0)]).is_ok());
+        assert!(
+            check_budget_setting(1_000, None, &[line(ExpenseCategory::Meeting, 600, 0)]).is_ok()
+        );
         assert!(check_budget_setting(1_000, Some(1_000), &[]).is_ok());
         assert_eq!(
             code(check_budget_setting(1_000, Some(1_001), &[])),

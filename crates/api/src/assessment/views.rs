@@ -61,7 +61,10 @@ pub fn assessment_view(
                 submitted_at: to_cst(o.submitted_at),
             })
             .collect(),
-        subsidy_band: a.final_grade.and_then(|g| bands.band(g)).map(BandView::from),
+        subsidy_band: a
+            .final_grade
+            .and_then(|g| bands.band(g))
+            .map(BandView::from),
         state: a.state,
         preliminary_grade: a.preliminary_grade,
         final_grade: a.final_grade,

@@ -12,14 +12,12 @@ use guwen_domain::{
 use guwen_persistence::store::{
     Event,
     funds::{
-        SubBudget,
+        Budget, SubBudget,
         budgets::{self, BudgetSetting, CategorySums},
     },
 };
 
-use super::views::budget::{
-    BudgetView, Limits, SetBudgetRequest, budget_view, check_year,
-};
+use super::views::budget::{BudgetView, Limits, SetBudgetRequest, budget_view, check_year};
 use crate::{
     http::{
         access::Caller,
@@ -61,43 +59,76 @@ pub(super) async fn set_budget(
     funds::check_budget_total(body.total_fen)?;
     let ctx = audit_context(&req, &state);
     let scope = caller.idempotency_scope();
-    write(&state, &req, &scope, &IdempotencyKey::default(), &body.0, async |tx| {
-        let before = budgets::find(tx, year).await?;
-        let existing = budgets::sub_budgets(tx, year).await?;
-        let sums = budgets::sums_by_category(tx, year).await?;
-        let wanted = asked.sub_budgets.unwrap_or_else(|| kept_limits(&existing));
-        let lines = sub_budget_lines(&wanted, &existing, &sums);
-        funds::check_budget_setting(body.total_fen, before.as_ref().map(|b| b.committed_fen), &lines)?;
-        let event = Event {
-            before: before.as_ref().map(|b| b.total_fen.to_string()),
-            after: Some(body.total_fen.to_string()),
-            ..Event::new(AuditAction::BudgetSet, "budget", year.to_string())
-        }
-        .reason(asked.note.clone())
-        .details(serde_json::json!({
-            "year": year,
-            "total_fen_before": before.as_ref().map(|b| b.total_fen),
-            "total_fen": body.total_fen,
-            "sub_budgets_before": existing.iter().map(|(c, s)| (c.code(), s.limit_fen)).collect::<BTreeMap<_, _>>(),
-            "sub_budgets": wanted.iter().map(|(c, (_, a))| (*c, *a)).collect::<BTreeMap<_, _>>(),
-        }));
-        let setting = BudgetSetting {
-            year,
-            total_fen: body.total_fen,
-            note: asked.note.clone(),
-            sub_budgets: lines,
-        };
-        budgets::set(tx, &ctx, &setting, event).await?;
-        let b = budgets::find(tx, year)
-            .await?
-            .ok_or_else(|| ApiError::internal("the budget just written is gone"))?;
-        let view = budget_view(budgets::figures(tx, b).await?);
-        Ok(match before {
-            None => Created::at(format!("/api/v1/budgets/{year}"), view),
-            Some(_) => Created::ok(view),
-        })
-    })
+    write(
+        &state,
+        &req,
+        &scope,
+        &IdempotencyKey::default(),
+        &body.0,
+        async |tx| {
+            let before = budgets::find(tx, year).await?;
+            let existing = budgets::sub_budgets(tx, year).await?;
+            let sums = budgets::sums_by_category(tx, year).await?;
+            let wanted = asked.sub_budgets.unwrap_or_else(|| kept_limits(&existing));
+            let lines = sub_budget_lines(&wanted, &existing, &sums);
+            let committed = before.as_ref().map(|b| b.committed_fen);
+            funds::check_budget_setting(body.total_fen, committed, &lines)?;
+            let event = budget_set_event(
+                year,
+                before.as_ref(),
+                body.total_fen,
+                asked.note.as_deref(),
+                &existing,
+                &wanted,
+            );
+            let setting = BudgetSetting {
+                year,
+                total_fen: body.total_fen,
+                note: asked.note.clone(),
+                sub_budgets: lines,
+            };
+            budgets::set(tx, &ctx, &setting, event).await?;
+            let b = budgets::find(tx, year)
+                .await?
+                .ok_or_else(|| ApiError::internal("the budget just written is gone"))?;
+            let view = budget_view(budgets::figures(tx, b).await?);
+            Ok(match before {
+                None => Created::at(format!("/api/v1/budgets/{year}"), view),
+                Some(_) => Created::ok(view),
+            })
+        },
+    )
     .await
+}
+
+/// The audit event of a budget setting: the total before and after, the note, and the
+/// sub-budgets before and after (by category code).
+fn budget_set_event(
+    year: i32,
+    before: Option<&Budget>,
+    total_fen: i64,
+    note: Option<&str>,
+    existing: &BTreeMap<ExpenseCategory, SubBudget>,
+    wanted: &Limits,
+) -> Event {
+    let sub_budgets_before: BTreeMap<&str, i64> = existing
+        .iter()
+        .map(|(c, s)| (c.code(), s.limit_fen))
+        .collect();
+    let sub_budgets: BTreeMap<&str, i64> = wanted.iter().map(|(c, (_, a))| (*c, *a)).collect();
+    Event {
+        before: before.map(|b| b.total_fen.to_string()),
+        after: Some(total_fen.to_string()),
+        ..Event::new(AuditAction::BudgetSet, "budget", year.to_string())
+    }
+    .reason(note)
+    .details(serde_json::json!({
+        "year": year,
+        "total_fen_before": before.map(|b| b.total_fen),
+        "total_fen": total_fen,
+        "sub_budgets_before": sub_budgets_before,
+        "sub_budgets": sub_budgets,
+    }))
 }
 
 /// The year's sub-budgets as they stand, when the request leaves them unchanged.

@@ -337,6 +337,5 @@ pub async fn grade<C: ConnectionTrait>(
             ..Default::default()
         }
     };
-    update_if_state::<assessment::Entity, _>(tx, ctx, &a.id, &[a.state], to, changes, event)
-        .await
+    update_if_state::<assessment::Entity, _>(tx, ctx, &a.id, &[a.state], to, changes, event).await
 }

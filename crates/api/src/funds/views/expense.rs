@@ -140,11 +140,7 @@ impl CreateExpenseRequest {
     /// not after `today` in a budget year, the category and receipts rules of Art. 14
     /// (`use_subsidy_procedure`, `receipts_required`, `amount_not_actual`), then each receipt
     /// reference once.
-    pub fn into_new(
-        &self,
-        advisor_id: String,
-        today: NaiveDate,
-    ) -> Result<NewExpense, ApiError> {
+    pub fn to_new(&self, advisor_id: String, today: NaiveDate) -> Result<NewExpense, ApiError> {
         let description = required_text("description", &self.description, 2000)?;
         if self.incurred_on > today {
             return Err(ApiError::invalid_field(

@@ -89,9 +89,13 @@ pub async fn sums_by_category<C: ConnectionTrait>(
     let expense_rows = expenses
         .into_iter()
         .map(|(category, state, sum)| (category, state == ExpenseState::Paid, sum));
-    let subsidy_rows = subsidies
-        .into_iter()
-        .map(|(state, sum)| (ExpenseCategory::WorkSubsidy, state == SubsidyState::Paid, sum));
+    let subsidy_rows = subsidies.into_iter().map(|(state, sum)| {
+        (
+            ExpenseCategory::WorkSubsidy,
+            state == SubsidyState::Paid,
+            sum,
+        )
+    });
     for (category, paid, sum) in expense_rows.chain(subsidy_rows) {
         let entry = sums.entry(category).or_default();
         entry.committed_fen += sum;
@@ -183,8 +187,7 @@ pub async fn set<C: ConnectionTrait>(
     sub_budget::Entity::delete_many()
         .filter(sub_budget::Column::Year.eq(year))
         .filter(
-            sub_budget::Column::Category
-                .is_not_in(setting.sub_budgets.iter().map(|l| l.category)),
+            sub_budget::Column::Category.is_not_in(setting.sub_budgets.iter().map(|l| l.category)),
         )
         .exec(tx)
         .await?;

@@ -18,8 +18,8 @@ use super::{AdvisorScope, Expense, FundsError, commit, pay};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::{
-        advisor, advisor_term, dismissal_proposal, expense, expense_receipt, meeting,
-        resignation, task,
+        advisor, advisor_term, dismissal_proposal, expense, expense_receipt, meeting, resignation,
+        task,
     },
     store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
 };
@@ -181,8 +181,7 @@ pub async fn insert<C: ConnectionTrait>(
     event: Event,
 ) -> Result<Expense, StoreError> {
     let now = truncate_to_micros(ctx.now);
-    let receipts =
-        serde_json::to_string(&new.receipts).map_err(|e| DbErr::Json(e.to_string()))?;
+    let receipts = serde_json::to_string(&new.receipts).map_err(|e| DbErr::Json(e.to_string()))?;
     let model = Expense {
         id,
         advisor_id: new.advisor_id,
@@ -238,7 +237,7 @@ pub enum ExpenseChange {
 
 /// Moves claim `e` from its state to `to` (by the context's actor), only if it is still in
 /// that state, with its money movement: an approval commits the amount against the budget
-/// ([`commit`]), a payment is recorded against it, a rejection releases the receipts for a
+/// (`commit`), a payment is recorded against it, a rejection releases the receipts for a
 /// corrected claim. Appends `event` in the same transaction.
 pub async fn advance<C: ConnectionTrait>(
     tx: &C,

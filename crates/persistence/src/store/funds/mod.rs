@@ -1,12 +1,12 @@
 //! Funds (Art. 14): yearly budgets and the ledger every commitment goes through, expense
 //! claims and work subsidies.
 //!
-//! The cap holds across replicas because a commitment ([`commit`]) is one conditional `UPDATE`
+//! The cap holds across replicas because a commitment (`commit`) is one conditional `UPDATE`
 //! per counter (`committed_fen + amount <= limit`) inside the caller's transaction: the
 //! database decides, not a process's memory, and a refused commitment rolls back whatever the
-//! transaction did. The steps that commit or pay ([`expenses::advance`],
-//! [`subsidies::insert`], [`subsidies::advance`]) call it themselves, so no approval can be
-//! written without its commitment.
+//! transaction did. `commit` and `pay` are private to this module: only the steps that approve
+//! or pay ([`expenses::advance`], [`subsidies::insert`], [`subsidies::advance`]) call them,
+//! with the step's audit event, so no approval can be written without its commitment.
 
 pub mod budgets;
 pub mod expenses;
@@ -101,7 +101,7 @@ impl From<DbErr> for FundsError {
 /// remains) when the year has no budget, when the total would be crossed, or when the
 /// category's sub-budget would be. Each check is a conditional update, so two concurrent
 /// commitments, on any replica, can never both slip under a limit.
-pub async fn commit<C: ConnectionTrait>(
+async fn commit<C: ConnectionTrait>(
     tx: &C,
     year: i32,
     category: ExpenseCategory,
@@ -152,7 +152,10 @@ pub async fn commit<C: ConnectionTrait>(
     if within.rows_affected == 1 {
         return Ok(());
     }
-    match sub_budget::Entity::find_by_id((year, category)).one(tx).await? {
+    match sub_budget::Entity::find_by_id((year, category))
+        .one(tx)
+        .await?
+    {
         // No sub-budget for the category: only the total limits it.
         None => Ok(()),
         Some(s) => Err(FundsError::BudgetExceeded(Refused {
@@ -165,7 +168,7 @@ pub async fn commit<C: ConnectionTrait>(
 }
 
 /// Records the payment of a committed amount against the budget of `year`.
-pub async fn pay<C: ConnectionTrait>(tx: &C, year: i32, amount_fen: i64) -> Result<(), StoreError> {
+async fn pay<C: ConnectionTrait>(tx: &C, year: i32, amount_fen: i64) -> Result<(), StoreError> {
     let res = budget::Entity::update_many()
         .col_expr(
             budget::Column::PaidFen,

@@ -5,7 +5,9 @@ use guwen_domain::{
     funds::{ExpenseCategory, SubsidyState},
     office::Grade,
 };
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select,
+};
 
 use super::{AdvisorScope, FundsError, Subsidy, commit, pay};
 use crate::{
@@ -90,7 +92,7 @@ pub struct NewSubsidy {
 }
 
 /// Records subsidy `id`, proposed by the context's actor; an approved one is committed
-/// against the budget of its fiscal year ([`commit`]). A second live subsidy of the advisor
+/// against the budget of its fiscal year (`commit`). A second live subsidy of the advisor
 /// and year is [`crate::store::StoreError::Duplicate`]. Appends `event`.
 pub async fn insert<C: ConnectionTrait>(
     tx: &C,
@@ -149,7 +151,7 @@ pub enum SubsidyChange {
 
 /// Moves subsidy `s` from its state to `to` (by the context's actor), only if it is still in
 /// that state, with its money movement: an approval commits the amount against the budget
-/// ([`commit`]), a payment is recorded against it. Appends `event` in the same transaction.
+/// (`commit`), a payment is recorded against it. Appends `event` in the same transaction.
 pub async fn advance<C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
