@@ -1,50 +1,13 @@
 //! The audit trail (DOMAIN.md §6): append-only, hash-chained, filterable, verifiable.
 
-use guwen_persistence::audit::{self, Actor, Context, NewEvent};
-use guwen_tests::{TestApp, spawn_app};
+use guwen_persistence::audit::{Actor, Context, NewEvent};
+use guwen_tests::{append_event, append_events, audit_verification, spawn_app};
 use sea_orm::ConnectionTrait;
-
-async fn append(app: &TestApp, n: usize) {
-    for i in 0..n {
-        let tx = guwen_persistence::audit::begin_write(app.db())
-            .await
-            .unwrap();
-        audit::append(
-            &tx,
-            &Context {
-                actor: Actor {
-                    sub: "alice".into(),
-                    roles: vec!["hrss".into()],
-                    org_id: None,
-                },
-                request_id: Some(format!("req-{i}")),
-                now: chrono::Utc::now(),
-            },
-            NewEvent {
-                action: if i % 2 == 0 {
-                    "candidate_nominated"
-                } else {
-                    "candidate_withdrawn"
-                }
-                .into(),
-                object_type: "candidate".into(),
-                object_id: format!("c-{i}"),
-                state_before: None,
-                state_after: Some("nominated".into()),
-                reason: Some(format!("reason {i}")),
-                details: Some(serde_json::json!({"i": i})),
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-    }
-}
 
 #[tokio::test]
 async fn the_trail_pages_filters_and_orders() {
     let app = spawn_app().await;
-    append(&app, 5).await;
+    append_events(&app, 5).await;
     let mut seqs = Vec::new();
     let mut url = "/api/v1/audit-events?limit=2".to_owned();
     let mut pages = 0;
@@ -98,12 +61,8 @@ async fn the_trail_pages_filters_and_orders() {
 #[tokio::test]
 async fn verification_finds_a_row_changed_behind_its_back() {
     let app = spawn_app().await;
-    append(&app, 5).await;
-    let v = app
-        .auditor()
-        .get("/api/v1/audit-events/verification")
-        .await
-        .json();
+    append_events(&app, 5).await;
+    let v = audit_verification(&app).await;
     assert_eq!(v["valid"], true);
     assert_eq!(v["checked"], 5);
 
@@ -111,11 +70,7 @@ async fn verification_finds_a_row_changed_behind_its_back() {
         .execute_unprepared("UPDATE audit_events SET reason = 'forged' WHERE seq = 3")
         .await
         .unwrap();
-    let v = app
-        .auditor()
-        .get("/api/v1/audit-events/verification")
-        .await
-        .json();
+    let v = audit_verification(&app).await;
     assert_eq!(v["valid"], false);
     assert_eq!(v["checked"], 2);
     assert_eq!(v["first_broken"]["seq"], 3);
@@ -125,16 +80,12 @@ async fn verification_finds_a_row_changed_behind_its_back() {
 #[tokio::test]
 async fn verification_finds_removed_events() {
     let app = spawn_app().await;
-    append(&app, 5).await;
+    append_events(&app, 5).await;
     app.db()
         .execute_unprepared("DELETE FROM audit_events WHERE seq = 5")
         .await
         .unwrap();
-    let v = app
-        .auditor()
-        .get("/api/v1/audit-events/verification")
-        .await
-        .json();
+    let v = audit_verification(&app).await;
     assert_eq!(v["valid"], false);
     assert_eq!(v["first_broken"]["problem"], "head_mismatch");
 
@@ -142,11 +93,7 @@ async fn verification_finds_removed_events() {
         .execute_unprepared("DELETE FROM audit_events WHERE seq = 2")
         .await
         .unwrap();
-    let v = app
-        .auditor()
-        .get("/api/v1/audit-events/verification")
-        .await
-        .json();
+    let v = audit_verification(&app).await;
     assert_eq!(v["first_broken"]["seq"], 2);
     assert_eq!(v["first_broken"]["problem"], "sequence_gap");
 }
@@ -159,34 +106,24 @@ async fn concurrent_writers_keep_one_chain() {
     for i in 0..20 {
         let db = app.db().clone();
         handles.push(tokio::spawn(async move {
-            let tx = guwen_persistence::audit::begin_write(&db).await.unwrap();
-            audit::append(
-                &tx,
-                &Context {
-                    actor: Actor::anonymous(),
-                    request_id: None,
-                    now: chrono::Utc::now(),
-                },
-                NewEvent {
-                    action: "objection_filed".into(),
-                    object_type: "objection".into(),
-                    object_id: format!("o-{i}"),
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
-            tx.commit().await.unwrap();
+            let context = Context {
+                actor: Actor::anonymous(),
+                request_id: None,
+                now: chrono::Utc::now(),
+            };
+            let event = NewEvent {
+                action: "objection_filed".into(),
+                object_type: "objection".into(),
+                object_id: format!("o-{i}"),
+                ..Default::default()
+            };
+            append_event(&db, &context, event).await;
         }));
     }
     for h in handles {
         h.await.unwrap();
     }
-    let v = app
-        .auditor()
-        .get("/api/v1/audit-events/verification")
-        .await
-        .json();
+    let v = audit_verification(&app).await;
     assert_eq!(v["valid"], true, "{v}");
     assert_eq!(v["checked"], 20);
     assert_eq!(v["last_seq"], 20);

@@ -1,11 +1,9 @@
 //! Errors are RFC 9457 problem documents with a stable `code`, for every class of failure;
 //! idempotent retries return the first response and create nothing.
 
-use guwen_tests::spawn_app;
+use guwen_tests::{audit_count_where, lead, nomination, spawn_app};
 use reqwest::Method;
 use serde_json::json;
-
-use crate::pipeline::{lead, nomination};
 
 #[tokio::test]
 async fn unknown_route_and_wrong_method_are_problems() {
@@ -186,10 +184,6 @@ async fn idempotent_retries_create_nothing() {
 
     let list = app.hrss().get("/api/v1/candidates").await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 3);
-    let events = app
-        .auditor()
-        .get("/api/v1/audit-events?action=candidate_nominated")
-        .await
-        .json();
-    assert_eq!(events["items"].as_array().unwrap().len(), 3);
+    let events = audit_count_where(&app, None, "candidate_nominated").await;
+    assert_eq!(events, 3);
 }

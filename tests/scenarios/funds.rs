@@ -3,41 +3,14 @@
 //! the Finance Bureau's review of strictly controlled categories, transport at actual cost,
 //! sub-budgets, the work subsidy after the final assessment, roles and the audit trail.
 
-use guwen_tests::{TestApp, TestResponse, spawn_app};
+use guwen_tests::{
+    AdvisorSpec, TestResponse, appointed_advisor, approve_expense, audit_actions, audit_events,
+    budget, budget_path, created_id, decide_assessment, decided_assessment, dismiss, expense_body,
+    expense_path, expense_state, finance_passes, grade_preliminarily, id_of, pay_expense,
+    propose_subsidy, put_budget, set_budget, spawn_app, start_assessment, submit_expense,
+    subsidy_body, this_year, today,
+};
 use serde_json::{Value, json};
-
-use crate::{pipeline::audit_actions, work::appointed_advisor};
-
-/// The budget year of everything created today (CST).
-fn year(app: &TestApp) -> i32 {
-    chrono::Datelike::year(&crate::pipeline::today(app))
-}
-
-fn budget_path(app: &TestApp) -> String {
-    format!("/api/v1/budgets/{}", year(app))
-}
-
-/// Sets this year's budget (as HRSS) and returns the response.
-async fn put_budget(app: &TestApp, body: &Value) -> TestResponse {
-    app.hrss().put(&budget_path(app), body).await
-}
-
-/// Sets this year's budget to `total_fen`, without sub-budgets, expecting success.
-async fn set_budget(app: &TestApp, total_fen: i64) {
-    let res = put_budget(app, &json!({"total_fen": total_fen})).await;
-    assert!(
-        [200, 201].contains(&res.status.as_u16()),
-        "budget not set: {}",
-        res.text
-    );
-}
-
-/// This year's budget as HRSS sees it.
-async fn budget(app: &TestApp) -> Value {
-    let res = app.hrss().get(&budget_path(app)).await;
-    res.assert_status(200);
-    res.json()
-}
 
 /// One category's line of a budget view.
 fn line<'a>(budget: &'a Value, category: &str) -> &'a Value {
@@ -58,77 +31,6 @@ fn assert_figures(b: &Value, total: i64, committed: i64, paid: i64) {
     assert_eq!(b["remaining_fen"], total - committed, "remaining: {b}");
 }
 
-/// An expense body for today, with receipts adding up for transport.
-fn expense_body(app: &TestApp, advisor_id: Option<&str>, category: &str, amount_fen: i64) -> Value {
-    let mut body = json!({
-        "category": category,
-        "amount_fen": amount_fen,
-        "incurred_on": crate::pipeline::today(app),
-        "description": format!("{category} 经费"),
-    });
-    if let Some(a) = advisor_id {
-        body["advisor_id"] = json!(a);
-    }
-    if category == "transport" {
-        body["receipts"] = json!([{"reference": "铁路电子客票 E1", "amount_fen": amount_fen}]);
-    }
-    body
-}
-
-/// HRSS claims an expense for `advisor_id`; returns the claim.
-async fn submit(app: &TestApp, advisor_id: &str, category: &str, amount_fen: i64) -> Value {
-    let body = expense_body(app, Some(advisor_id), category, amount_fen);
-    let res = app.hrss().post("/api/v1/expenses", &body).await;
-    res.assert_status(201);
-    let e = res.json();
-    assert_eq!(e["state"], "submitted");
-    e
-}
-
-fn id_of(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_owned()
-}
-
-fn expense_path(id: &str, step: &str) -> String {
-    format!("/api/v1/expenses/{id}/{step}")
-}
-
-/// HRSS approves an expense; returns the response.
-async fn approve(app: &TestApp, id: &str) -> TestResponse {
-    app.hrss()
-        .post(&expense_path(id, "approval"), &json!({"approved": true}))
-        .await
-}
-
-/// The Finance Bureau passes a strictly controlled expense on to HRSS.
-async fn finance_passes(app: &TestApp, id: &str) {
-    let res = app
-        .finance()
-        .post(
-            &expense_path(id, "finance-review"),
-            &json!({"approved": true, "reason": "符合规定"}),
-        )
-        .await;
-    res.assert_status(200);
-    assert_eq!(res.json()["state"], "finance_reviewed");
-}
-
-/// HRSS records the payment of an expense; returns the response.
-async fn pay(app: &TestApp, id: &str) -> TestResponse {
-    app.hrss()
-        .post(
-            &expense_path(id, "payment"),
-            &json!({"payment_ref": format!("人社专户 {}", &id[id.len() - 6..])}),
-        )
-        .await
-}
-
-async fn expense_state(app: &TestApp, id: &str) -> Value {
-    let res = app.hrss().get(&format!("/api/v1/expenses/{id}")).await;
-    res.assert_status(200);
-    res.json()["state"].clone()
-}
-
 /// Asserts a `budget_exceeded` refusal stating what remains.
 #[track_caller]
 fn assert_exceeded(res: &TestResponse, remaining_fen: i64) {
@@ -139,45 +41,6 @@ fn assert_exceeded(res: &TestResponse, remaining_fen: i64) {
         "remaining_fen; body: {}",
         res.text
     );
-}
-
-/// Walks this year's assessment of `advisor_id` to `decided` with `grade`; returns its id.
-async fn decided_assessment(app: &TestApp, advisor_id: &str, grade: &str) -> String {
-    let res = app
-        .hrss()
-        .post(
-            "/api/v1/assessments",
-            &json!({"advisor_id": advisor_id, "year": year(app)}),
-        )
-        .await;
-    res.assert_status(201);
-    let aid = id_of(&res.json());
-    app.hrss()
-        .post(
-            &format!("/api/v1/assessments/{aid}/preliminary"),
-            &json!({"grade": grade, "comment": "初评"}),
-        )
-        .await
-        .assert_status(200);
-    let res = app
-        .government()
-        .post(
-            &format!("/api/v1/assessments/{aid}/decision"),
-            &json!({"grade": grade, "comment": "市政府确定"}),
-        )
-        .await;
-    res.assert_status(200);
-    assert_eq!(res.json()["state"], "decided");
-    aid
-}
-
-/// A subsidy body for this year.
-fn subsidy_body(app: &TestApp, advisor_id: &str, amount_fen: i64) -> Value {
-    json!({"advisor_id": advisor_id, "year": year(app), "amount_fen": amount_fen})
-}
-
-async fn propose_subsidy(app: &TestApp, body: &Value) -> TestResponse {
-    app.hrss().post("/api/v1/subsidies", body).await
 }
 
 /// Art. 14: a year's budget is at most 500,000 CNY, set by HRSS or Finance and read by the government and auditors.
@@ -211,7 +74,7 @@ async fn art_14_a_years_budget_is_at_most_500000_cny() {
         .assert_problem(403, "forbidden");
     let b = budget(&app).await;
     assert_figures(&b, 50_000_000, 0, 0);
-    assert_eq!(b["year"], year(&app));
+    assert_eq!(b["year"], this_year(&app));
     assert_eq!(b["note"], "财政局复核");
     let categories = b["categories"].as_array().unwrap();
     assert_eq!(categories.len(), 14, "{b}");
@@ -245,24 +108,24 @@ async fn art_14_a_years_budget_is_at_most_500000_cny() {
     list.assert_status(200);
     let items = list.json()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 1);
-    assert_eq!(items[0]["year"], year(&app));
+    assert_eq!(items[0]["year"], this_year(&app));
     // Years page newest first.
     app.hrss()
         .put(
-            &format!("/api/v1/budgets/{}", year(&app) - 1),
+            &format!("/api/v1/budgets/{}", this_year(&app) - 1),
             &json!({"total_fen": 1_000}),
         )
         .await
         .assert_status(201);
     let first = app.auditor().get("/api/v1/budgets?limit=1").await.json();
-    assert_eq!(first["items"][0]["year"], year(&app));
+    assert_eq!(first["items"][0]["year"], this_year(&app));
     let cursor = first["next_cursor"].as_str().unwrap();
     let second = app
         .auditor()
         .get(&format!("/api/v1/budgets?limit=1&cursor={cursor}"))
         .await
         .json();
-    assert_eq!(second["items"][0]["year"], year(&app) - 1);
+    assert_eq!(second["items"][0]["year"], this_year(&app) - 1);
     assert!(second["next_cursor"].is_null());
     // A refused change leaves the budget as it was.
     put_budget(&app, &json!({"total_fen": 60_000_000}))
@@ -275,14 +138,14 @@ async fn art_14_a_years_budget_is_at_most_500000_cny() {
 #[tokio::test]
 async fn art_14_nothing_is_committed_without_a_budget() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let e = submit(&app, &adv, "meals", 12_000).await;
-    assert_eq!(e["fiscal_year"], year(&app));
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let e = submit_expense(&app, &adv, "meals", 12_000).await;
+    assert_eq!(e["fiscal_year"], this_year(&app));
     assert_eq!(e["allowed_actions"], json!(["approve"]));
     let id = id_of(&e);
-    assert_exceeded(&approve(&app, &id).await, 0);
+    assert_exceeded(&approve_expense(&app, &id).await, 0);
     assert_eq!(expense_state(&app, &id).await, "submitted");
-    pay(&app, &id)
+    pay_expense(&app, &id)
         .await
         .assert_problem(409, "invalid_transition");
     app.hrss()
@@ -291,7 +154,7 @@ async fn art_14_nothing_is_committed_without_a_budget() {
         .assert_problem(404, "not_found");
     // Once a budget exists the same claim is approved.
     set_budget(&app, 100_000).await;
-    let res = approve(&app, &id).await;
+    let res = approve_expense(&app, &id).await;
     res.assert_status(200);
     assert_eq!(res.json()["state"], "approved");
     assert_figures(&budget(&app).await, 100_000, 12_000, 0);
@@ -301,14 +164,14 @@ async fn art_14_nothing_is_committed_without_a_budget() {
 #[tokio::test]
 async fn art_14_strictly_controlled_expenses_need_the_finance_review() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     set_budget(&app, 1_000_000).await;
 
-    let meeting = submit(&app, &adv, "meeting", 300_000).await;
+    let meeting = submit_expense(&app, &adv, "meeting", 300_000).await;
     assert_eq!(meeting["strictly_controlled"], true);
     assert_eq!(meeting["allowed_actions"], json!(["finance_review"]));
     let mid = id_of(&meeting);
-    approve(&app, &mid)
+    approve_expense(&app, &mid)
         .await
         .assert_problem(409, "finance_review_required");
     assert_eq!(expense_state(&app, &mid).await, "submitted");
@@ -340,7 +203,7 @@ async fn art_14_strictly_controlled_expenses_need_the_finance_review() {
         )
         .await
         .assert_problem(409, "invalid_transition");
-    let approved = approve(&app, &mid).await;
+    let approved = approve_expense(&app, &mid).await;
     approved.assert_status(200);
     assert_eq!(approved.json()["state"], "approved");
     assert_eq!(approved.json()["decided_by"], "hrss-user");
@@ -349,7 +212,7 @@ async fn art_14_strictly_controlled_expenses_need_the_finance_review() {
     assert_eq!(line(&b, "meeting")["committed_fen"], 300_000);
 
     // A category that is not strictly controlled is not reviewed by the Finance Bureau.
-    let meals = submit(&app, &adv, "meals", 20_000).await;
+    let meals = submit_expense(&app, &adv, "meals", 20_000).await;
     assert_eq!(meals["strictly_controlled"], false);
     app.finance()
         .post(
@@ -360,7 +223,7 @@ async fn art_14_strictly_controlled_expenses_need_the_finance_review() {
         .assert_problem(409, "finance_review_not_required");
 
     // The Finance Bureau rejects only with a reason.
-    let training = id_of(&submit(&app, &adv, "training", 50_000).await);
+    let training = id_of(&submit_expense(&app, &adv, "training", 50_000).await);
     for body in [
         json!({"approved": false}),
         json!({"approved": false, "reason": "  "}),
@@ -381,11 +244,11 @@ async fn art_14_strictly_controlled_expenses_need_the_finance_review() {
     rejected.assert_status(200);
     assert_eq!(rejected.json()["state"], "rejected");
     assert_eq!(rejected.json()["allowed_actions"], json!([]));
-    approve(&app, &training)
+    approve_expense(&app, &training)
         .await
         .assert_problem(409, "invalid_transition");
     // HRSS may reject a controlled claim still open, with a reason, without a review.
-    let travel = id_of(&submit(&app, &adv, "travel", 10_000).await);
+    let travel = id_of(&submit_expense(&app, &adv, "travel", 10_000).await);
     app.hrss()
         .post(
             &expense_path(&travel, "approval"),
@@ -410,8 +273,8 @@ async fn art_14_strictly_controlled_expenses_need_the_finance_review() {
 #[tokio::test]
 async fn art_14_transport_is_reimbursed_at_actual_cost_against_receipts() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let today = crate::pipeline::today(&app);
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let today = today(&app);
     let claim = |receipts: Value, amount: i64| {
         json!({
             "advisor_id": adv, "category": "transport", "amount_fen": amount, "incurred_on": today,
@@ -473,22 +336,22 @@ async fn art_14_transport_is_reimbursed_at_actual_cost_against_receipts() {
 #[tokio::test]
 async fn art_14_approvals_stop_at_the_budget_and_payments_are_recorded_once() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     set_budget(&app, 100_000).await;
-    let first = id_of(&submit(&app, &adv, "meals", 60_000).await);
-    let second = id_of(&submit(&app, &adv, "daily_work", 50_000).await);
-    approve(&app, &first).await.assert_status(200);
-    assert_exceeded(&approve(&app, &second).await, 40_000);
+    let first = id_of(&submit_expense(&app, &adv, "meals", 60_000).await);
+    let second = id_of(&submit_expense(&app, &adv, "daily_work", 50_000).await);
+    approve_expense(&app, &first).await.assert_status(200);
+    assert_exceeded(&approve_expense(&app, &second).await, 40_000);
     assert_eq!(expense_state(&app, &second).await, "submitted");
     let b = budget(&app).await;
     assert_figures(&b, 100_000, 60_000, 0);
     assert_eq!(line(&b, "meals")["committed_fen"], 60_000);
     assert_eq!(line(&b, "daily_work")["committed_fen"], 0);
 
-    pay(&app, &second)
+    pay_expense(&app, &second)
         .await
         .assert_problem(409, "invalid_transition");
-    let paid = pay(&app, &first).await;
+    let paid = pay_expense(&app, &first).await;
     paid.assert_status(200);
     let paid = paid.json();
     assert_eq!(paid["state"], "paid");
@@ -504,10 +367,10 @@ async fn art_14_approvals_stop_at_the_budget_and_payments_are_recorded_once() {
     assert_figures(&b, 100_000, 60_000, 60_000);
     assert_eq!(line(&b, "meals")["committed_fen"], 60_000);
     assert_eq!(line(&b, "meals")["paid_fen"], 60_000);
-    pay(&app, &first)
+    pay_expense(&app, &first)
         .await
         .assert_problem(409, "invalid_transition");
-    approve(&app, &first)
+    approve_expense(&app, &first)
         .await
         .assert_problem(409, "invalid_transition");
     app.finance()
@@ -527,15 +390,15 @@ async fn art_14_approvals_stop_at_the_budget_and_payments_are_recorded_once() {
     assert_figures(&budget(&app).await, 100_000, 60_000, 60_000);
 
     // Exactly what remains still fits; then nothing does.
-    let third = id_of(&submit(&app, &adv, "research", 40_000).await);
-    approve(&app, &third).await.assert_status(200);
-    assert_exceeded(&approve(&app, &second).await, 0);
+    let third = id_of(&submit_expense(&app, &adv, "research", 40_000).await);
+    approve_expense(&app, &third).await.assert_status(200);
+    assert_exceeded(&approve_expense(&app, &second).await, 0);
     let b = budget(&app).await;
     assert_figures(&b, 100_000, 100_000, 60_000);
     assert_eq!(line(&b, "research")["committed_fen"], 40_000);
     // Raising the total makes room again.
     set_budget(&app, 150_000).await;
-    approve(&app, &second).await.assert_status(200);
+    approve_expense(&app, &second).await.assert_status(200);
     assert_figures(&budget(&app).await, 150_000, 150_000, 60_000);
     app.hrss()
         .get("/api/v1/expenses/00000000-0000-0000-0000-000000000000")
@@ -547,7 +410,7 @@ async fn art_14_approvals_stop_at_the_budget_and_payments_are_recorded_once() {
 #[tokio::test]
 async fn art_14_sub_budgets_limit_strictly_controlled_categories() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     put_budget(
         &app,
         &json!({"total_fen": 1_000_000, "sub_budgets": [{"category": "transport", "amount_fen": 100}]}),
@@ -587,20 +450,20 @@ async fn art_14_sub_budgets_limit_strictly_controlled_categories() {
     assert_eq!(line(&b, "travel")["remaining_fen"], 200_000);
     assert!(line(&b, "meeting")["sub_budget_fen"].is_null());
 
-    let trip = id_of(&submit(&app, &adv, "travel", 150_000).await);
+    let trip = id_of(&submit_expense(&app, &adv, "travel", 150_000).await);
     finance_passes(&app, &trip).await;
-    approve(&app, &trip).await.assert_status(200);
-    let second_trip = id_of(&submit(&app, &adv, "travel", 100_000).await);
+    approve_expense(&app, &trip).await.assert_status(200);
+    let second_trip = id_of(&submit_expense(&app, &adv, "travel", 100_000).await);
     finance_passes(&app, &second_trip).await;
     // The sub-budget refuses it although the total has room, and says what it has left.
-    assert_exceeded(&approve(&app, &second_trip).await, 50_000);
+    assert_exceeded(&approve_expense(&app, &second_trip).await, 50_000);
     assert_eq!(expense_state(&app, &second_trip).await, "finance_reviewed");
     // Other categories still fit in the total.
-    let meals = id_of(&submit(&app, &adv, "meals", 710_000).await);
-    approve(&app, &meals).await.assert_status(200);
-    let meeting = id_of(&submit(&app, &adv, "meeting", 100_000).await);
+    let meals = id_of(&submit_expense(&app, &adv, "meals", 710_000).await);
+    approve_expense(&app, &meals).await.assert_status(200);
+    let meeting = id_of(&submit_expense(&app, &adv, "meeting", 100_000).await);
     finance_passes(&app, &meeting).await;
-    approve(&app, &meeting).await.assert_status(200);
+    approve_expense(&app, &meeting).await.assert_status(200);
     let b = budget(&app).await;
     assert_figures(&b, 1_000_000, 960_000, 0);
     assert_eq!(line(&b, "travel")["committed_fen"], 150_000);
@@ -609,12 +472,12 @@ async fn art_14_sub_budgets_limit_strictly_controlled_categories() {
     assert_eq!(line(&b, "meals")["committed_fen"], 710_000);
     assert_eq!(line(&b, "meals")["remaining_fen"], 40_000);
     // A claim within the sub-budget but beyond the total is refused by the total.
-    let third_trip = id_of(&submit(&app, &adv, "travel", 50_000).await);
+    let third_trip = id_of(&submit_expense(&app, &adv, "travel", 50_000).await);
     finance_passes(&app, &third_trip).await;
-    assert_exceeded(&approve(&app, &third_trip).await, 40_000);
-    let small = id_of(&submit(&app, &adv, "travel", 40_000).await);
+    assert_exceeded(&approve_expense(&app, &third_trip).await, 40_000);
+    let small = id_of(&submit_expense(&app, &adv, "travel", 40_000).await);
     finance_passes(&app, &small).await;
-    approve(&app, &small).await.assert_status(200);
+    approve_expense(&app, &small).await.assert_status(200);
     let b = budget(&app).await;
     assert_figures(&b, 1_000_000, 1_000_000, 0);
     assert_eq!(line(&b, "travel")["committed_fen"], 190_000);
@@ -663,7 +526,7 @@ async fn art_14_sub_budgets_limit_strictly_controlled_categories() {
     let res = put_budget(&app, &json!({"total_fen": 1_200_000, "sub_budgets": []})).await;
     res.assert_status(200);
     assert!(line(&res.json(), "travel")["sub_budget_fen"].is_null());
-    approve(&app, &second_trip).await.assert_status(200);
+    approve_expense(&app, &second_trip).await.assert_status(200);
     let b = budget(&app).await;
     assert_figures(&b, 1_200_000, 1_100_000, 0);
     assert_eq!(line(&b, "travel")["committed_fen"], 290_000);
@@ -681,36 +544,24 @@ async fn art_14_sub_budgets_limit_strictly_controlled_categories() {
     .await;
     res.assert_status(200);
     assert_eq!(line(&res.json(), "travel")["remaining_fen"], 10_000);
-    assert_exceeded(&approve(&app, &third_trip).await, 10_000);
+    assert_exceeded(&approve_expense(&app, &third_trip).await, 10_000);
 }
 
 /// Art. 14, 16: no subsidy before the year's assessment is decided by the government.
 #[tokio::test]
 async fn art_14_16_no_subsidy_before_the_final_assessment() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     set_budget(&app, 50_000_000).await;
     let body = subsidy_body(&app, &adv, 2_000_000);
     propose_subsidy(&app, &body)
         .await
         .assert_problem(409, "assessment_not_final");
-    let res = app
-        .hrss()
-        .post(
-            "/api/v1/assessments",
-            &json!({"advisor_id": adv, "year": year(&app)}),
-        )
-        .await;
-    res.assert_status(201);
-    let aid = id_of(&res.json());
+    let aid = created_id(&start_assessment(&app, &adv, this_year(&app)).await);
     let res = propose_subsidy(&app, &body).await;
     res.assert_problem(409, "assessment_not_final");
     assert_eq!(res.json()["article"], "Art. 14");
-    app.hrss()
-        .post(
-            &format!("/api/v1/assessments/{aid}/preliminary"),
-            &json!({"grade": "competent", "comment": "初评称职"}),
-        )
+    grade_preliminarily(&app, &aid, "competent", "初评称职")
         .await
         .assert_status(200);
     propose_subsidy(&app, &body)
@@ -720,11 +571,7 @@ async fn art_14_16_no_subsidy_before_the_final_assessment() {
     list.assert_status(200);
     assert!(list.json()["items"].as_array().unwrap().is_empty());
     assert_figures(&budget(&app).await, 50_000_000, 0, 0);
-    app.government()
-        .post(
-            &format!("/api/v1/assessments/{aid}/decision"),
-            &json!({"grade": "competent", "comment": "确定为称职"}),
-        )
+    decide_assessment(&app.government(), &aid, "competent", "确定为称职")
         .await
         .assert_status(200);
     let res = propose_subsidy(&app, &body).await;
@@ -737,7 +584,7 @@ async fn art_14_16_no_subsidy_before_the_final_assessment() {
         s["band"],
         json!({"min_fen": 1_500_000, "max_fen": 3_000_000})
     );
-    assert_eq!(s["fiscal_year"], year(&app));
+    assert_eq!(s["fiscal_year"], this_year(&app));
     let b = budget(&app).await;
     assert_figures(&b, 50_000_000, 2_000_000, 0);
     assert_eq!(line(&b, "work_subsidy")["committed_fen"], 2_000_000);
@@ -747,7 +594,7 @@ async fn art_14_16_no_subsidy_before_the_final_assessment() {
 #[tokio::test]
 async fn art_14_above_50000_cny_needs_a_special_contribution_and_the_governments_approval() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     decided_assessment(&app, &adv, "excellent").await;
     set_budget(&app, 50_000_000).await;
     let mut body = subsidy_body(&app, &adv, 5_000_100);
@@ -832,7 +679,7 @@ async fn art_14_above_50000_cny_needs_a_special_contribution_and_the_governments
         .assert_problem(409, "invalid_transition");
 
     // Within the band, a subsidy is approved and committed at once, without the government.
-    let other = appointed_advisor(&app, "乙", "logistics", "transport").await;
+    let other = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
     decided_assessment(&app, &other, "excellent").await;
     let res = propose_subsidy(&app, &subsidy_body(&app, &other, 5_000_000)).await;
     res.assert_status(201);
@@ -846,7 +693,7 @@ async fn art_14_above_50000_cny_needs_a_special_contribution_and_the_governments
 async fn art_14_one_subsidy_per_advisor_and_year_within_the_grade_band() {
     let app = spawn_app().await;
     set_budget(&app, 50_000_000).await;
-    let competent = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let competent = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     decided_assessment(&app, &competent, "competent").await;
     for amount in [1_000_000, 1_499_999, 3_000_001, 3_500_000] {
         propose_subsidy(&app, &subsidy_body(&app, &competent, amount))
@@ -871,7 +718,7 @@ async fn art_14_one_subsidy_per_advisor_and_year_within_the_grade_band() {
         .assert_problem(409, "subsidy_exists");
     assert_figures(&budget(&app).await, 50_000_000, 1_500_000, 0);
 
-    let incompetent = appointed_advisor(&app, "乙", "logistics", "transport").await;
+    let incompetent = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
     decided_assessment(&app, &incompetent, "incompetent").await;
     for amount in [600_000, 500_000] {
         propose_subsidy(&app, &subsidy_body(&app, &incompetent, amount))
@@ -880,7 +727,7 @@ async fn art_14_one_subsidy_per_advisor_and_year_within_the_grade_band() {
     }
 
     // A subsidy the government did not approve may be proposed again; a pending one blocks.
-    let excellent = appointed_advisor(&app, "丙", "logistics", "transport").await;
+    let excellent = appointed_advisor(&app, AdvisorSpec::named("丙")).await;
     decided_assessment(&app, &excellent, "excellent").await;
     let mut above = subsidy_body(&app, &excellent, 6_000_000);
     above["special_contribution"] = json!("牵头完成口岸经济带规划");
@@ -920,8 +767,8 @@ async fn art_14_one_subsidy_per_advisor_and_year_within_the_grade_band() {
 #[tokio::test]
 async fn art_14_advisors_claim_and_see_only_their_own_expenses() {
     let app = spawn_app().await;
-    let a = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let b = appointed_advisor(&app, "乙", "logistics", "transport").await;
+    let a = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let b = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
     set_budget(&app, 1_000_000).await;
     let body = |advisor: Option<&str>, amount: i64| expense_body(&app, advisor, "meals", amount);
     let me = app.advisor(&a);
@@ -940,7 +787,7 @@ async fn art_14_advisors_claim_and_see_only_their_own_expenses() {
         .post("/api/v1/expenses", &body(None, 5_000))
         .await
         .assert_problem(422, "validation_failed");
-    let theirs = id_of(&submit(&app, &b, "meals", 6_000).await);
+    let theirs = id_of(&submit_expense(&app, &b, "meals", 6_000).await);
     app.department("transport")
         .post("/api/v1/expenses", &body(Some(&a), 1_000))
         .await
@@ -1023,35 +870,29 @@ async fn art_14_advisors_claim_and_see_only_their_own_expenses() {
 #[tokio::test]
 async fn art_14_every_money_movement_leaves_an_audit_event() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     set_budget(&app, 10_000_000).await;
     set_budget(&app, 20_000_000).await;
-    let y = year(&app).to_string();
+    let y = this_year(&app).to_string();
     assert_eq!(audit_actions(&app, &y).await, ["budget_set", "budget_set"]);
-    let events = app
-        .auditor()
-        .get(&format!(
-            "/api/v1/audit-events?object_id={y}&action=budget_set&limit=200"
-        ))
-        .await
-        .json();
-    let last = &events["items"][1];
+    let events = audit_events(&app, Some(&y), Some("budget_set")).await;
+    let last = &events[1];
     assert_eq!(last["object_type"], "budget");
     assert_eq!(last["state_before"], "10000000");
     assert_eq!(last["state_after"], "20000000");
     assert_eq!(last["actor"]["sub"], "hrss-user");
 
-    let meals = id_of(&submit(&app, &adv, "meals", 30_000).await);
-    approve(&app, &meals).await.assert_status(200);
-    pay(&app, &meals).await.assert_status(200);
+    let meals = id_of(&submit_expense(&app, &adv, "meals", 30_000).await);
+    approve_expense(&app, &meals).await.assert_status(200);
+    pay_expense(&app, &meals).await.assert_status(200);
     assert_eq!(
         audit_actions(&app, &meals).await,
         ["expense_submitted", "expense_approved", "expense_paid"]
     );
 
-    let meeting = id_of(&submit(&app, &adv, "meeting", 40_000).await);
+    let meeting = id_of(&submit_expense(&app, &adv, "meeting", 40_000).await);
     finance_passes(&app, &meeting).await;
-    approve(&app, &meeting).await.assert_status(200);
+    approve_expense(&app, &meeting).await.assert_status(200);
     assert_eq!(
         audit_actions(&app, &meeting).await,
         [
@@ -1060,7 +901,7 @@ async fn art_14_every_money_movement_leaves_an_audit_event() {
             "expense_approved"
         ]
     );
-    let rejected = id_of(&submit(&app, &adv, "daily_work", 1_000).await);
+    let rejected = id_of(&submit_expense(&app, &adv, "daily_work", 1_000).await);
     app.hrss()
         .post(
             &expense_path(&rejected, "approval"),
@@ -1073,8 +914,8 @@ async fn art_14_every_money_movement_leaves_an_audit_event() {
         ["expense_submitted", "expense_rejected"]
     );
     // A refused commitment leaves no event.
-    let too_much = id_of(&submit(&app, &adv, "research", 20_000_000).await);
-    assert_exceeded(&approve(&app, &too_much).await, 19_930_000);
+    let too_much = id_of(&submit_expense(&app, &adv, "research", 20_000_000).await);
+    assert_exceeded(&approve_expense(&app, &too_much).await, 19_930_000);
     assert_eq!(audit_actions(&app, &too_much).await, ["expense_submitted"]);
 
     decided_assessment(&app, &adv, "excellent").await;
@@ -1099,7 +940,7 @@ async fn art_14_every_money_movement_leaves_an_audit_event() {
         audit_actions(&app, &sid).await,
         ["subsidy_proposed", "subsidy_approved", "subsidy_paid"]
     );
-    let other = appointed_advisor(&app, "乙", "logistics", "transport").await;
+    let other = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
     decided_assessment(&app, &other, "basically_competent").await;
     let res = propose_subsidy(&app, &subsidy_body(&app, &other, 800_000)).await;
     res.assert_status(201);
@@ -1115,15 +956,15 @@ async fn art_14_every_money_movement_leaves_an_audit_event() {
 #[tokio::test]
 async fn art_14_claims_start_at_the_appointment_and_finance_finds_its_queue() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     let mut before = expense_body(&app, None, "meals", 8_000);
-    before["incurred_on"] = json!(crate::pipeline::today(&app) - chrono::Days::new(1));
+    before["incurred_on"] = json!(today(&app) - chrono::Days::new(1));
     app.advisor(&adv)
         .post("/api/v1/expenses", &before)
         .await
         .assert_problem(409, "incurred_outside_office");
-    let meeting = id_of(&submit(&app, &adv, "meeting", 30_000).await);
-    let meals = id_of(&submit(&app, &adv, "meals", 8_000).await);
+    let meeting = id_of(&submit_expense(&app, &adv, "meeting", 30_000).await);
+    let meals = id_of(&submit_expense(&app, &adv, "meals", 8_000).await);
     let queue = app
         .finance()
         .get("/api/v1/expenses?strictly_controlled=true&state=submitted")
@@ -1155,7 +996,7 @@ async fn art_14_claims_start_at_the_appointment_and_finance_finds_its_queue() {
 #[tokio::test]
 async fn art_14_each_receipt_is_reimbursed_once() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     let mut twice = expense_body(&app, Some(&adv), "transport", 2_000);
     twice["receipts"] = json!([
         {"reference": "E1", "amount_fen": 1_000},
@@ -1172,7 +1013,7 @@ async fn art_14_each_receipt_is_reimbursed_once() {
     let again = app.hrss().post("/api/v1/expenses", &claim).await;
     again.assert_problem(409, "receipt_already_claimed");
     // Under another category, or for another advisor, the same ticket is still the same ticket.
-    let other = appointed_advisor(&app, "乙", "logistics", "transport").await;
+    let other = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
     claim["advisor_id"] = json!(other);
     claim["category"] = json!("travel");
     app.hrss()
@@ -1202,7 +1043,7 @@ async fn art_14_each_receipt_is_reimbursed_once() {
 async fn art_14_incentives_follow_the_assessment() {
     let app = spawn_app().await;
     set_budget(&app, 50_000_000).await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     for category in ["outcome_incentive", "work_subsidy"] {
         app.hrss()
             .post(
@@ -1234,8 +1075,8 @@ async fn art_14_incentives_follow_the_assessment() {
 #[tokio::test]
 async fn art_14_no_claims_for_days_after_leaving_office() {
     let app = spawn_app().await;
-    let adv = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    crate::office::dismiss(&app, &adv, "conduct_unbecoming", "以顾问名义从事商业活动").await;
+    let adv = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    dismiss(&app, &adv, "conduct_unbecoming", "以顾问名义从事商业活动").await;
     // The day of the dismissal still counts; the days after do not.
     app.advisor(&adv)
         .post(

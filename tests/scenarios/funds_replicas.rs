@@ -14,16 +14,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use chrono::Datelike;
 use futures_util::{StreamExt, future::join_all, stream};
 use guwen_domain::role::Role;
-use guwen_tests::{TEST_SECRET, TestApp, spawn_app};
-use serde_json::json;
-
-use crate::{
-    pipeline::{audit_count_where, today},
-    work::appointed_advisor,
+use guwen_tests::{
+    AdvisorSpec, TEST_SECRET, TestApp, appointed_advisor, audit_count_where, expense_body, id_of,
+    put_budget, spawn_app, this_year,
 };
+use serde_json::json;
 
 /// The `guwen` binary to run.
 fn guwen_bin() -> PathBuf {
@@ -167,27 +164,21 @@ fn amount(i: usize) -> i64 {
 /// Sets up a budget of `total_fen` and `claims` submitted claims, starts `replicas` processes,
 /// and sends every approval at once, spread over the processes.
 pub async fn approval_race(app: &TestApp, replicas: usize, claims: usize, total_fen: i64) -> Race {
-    let advisor = appointed_advisor(app, "钱学", "logistics", "transport").await;
-    let year = today(app).year();
-    app.hrss()
-        .put(
-            &format!("/api/v1/budgets/{year}"),
-            &json!({"total_fen": total_fen}),
-        )
+    let advisor = appointed_advisor(app, AdvisorSpec::named("钱学")).await;
+    let year = this_year(app);
+    put_budget(app, &json!({"total_fen": total_fen}))
         .await
         .assert_status(201);
     let hrss = app.hrss();
     let ids: Vec<(String, i64)> = stream::iter(0..claims)
         .map(|i| {
             let hrss = hrss.clone();
-            let body = json!({
-                "advisor_id": advisor, "category": "daily_work", "amount_fen": amount(i),
-                "incurred_on": today(app), "description": format!("口岸调研第{i}次"),
-            });
+            let mut body = expense_body(app, Some(&advisor), "daily_work", amount(i));
+            body["description"] = json!(format!("口岸调研第{i}次"));
             async move {
                 let res = hrss.post("/api/v1/expenses", &body).await;
                 res.assert_status(201);
-                (res.json()["id"].as_str().unwrap().to_owned(), amount(i))
+                (id_of(&res.json()), amount(i))
             }
         })
         .buffer_unordered(16)
@@ -298,7 +289,7 @@ async fn art_14_the_cap_holds_under_concurrent_approvals_from_several_replicas()
     let verification = app.auditor().get("/api/v1/audit-events/verification").await;
     verification.assert_status(200);
     assert_eq!(verification.json()["valid"], true, "{}", verification.text);
-    let approvals = audit_count_where(&app, "action=expense_approved&").await;
+    let approvals = audit_count_where(&app, None, "expense_approved").await;
     assert_eq!(approvals, race.approved.len());
 }
 

@@ -1,56 +1,18 @@
 //! Advisors in office (Art. 3, 12, 13, 16): dismissal, resignation, expiry, renewal and the
 //! annual assessment, with each refusal.
 
-use guwen_tests::{TestApp, spawn_app};
-use serde_json::{Value, json};
-
-use crate::work::appointed_advisor;
-
-/// HRSS proposes the dismissal of advisor `id` on `ground` and the government approves it.
-pub async fn dismiss(app: &TestApp, id: &str, ground: &str, evidence: &str) {
-    let res = app
-        .hrss()
-        .post(
-            &format!("/api/v1/advisors/{id}/dismissal-proposals"),
-            &json!({"ground": ground, "evidence": evidence}),
-        )
-        .await;
-    res.assert_status(201);
-    let pid = res.json()["id"].as_str().unwrap().to_owned();
-    app.government()
-        .post(
-            &format!("/api/v1/dismissal-proposals/{pid}/decision"),
-            &json!({"approved": true, "reason": "经市政府批准"}),
-        )
-        .await
-        .assert_status(200);
-}
-
-async fn advisor_view(app: &TestApp, id: &str) -> Value {
-    app.hrss()
-        .get(&format!("/api/v1/advisors/{id}"))
-        .await
-        .json()
-}
-
-async fn on_roster(app: &TestApp, id: &str) -> bool {
-    app.anonymous().get("/api/v1/public/roster").await.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|a| a["id"] == id)
-}
+use guwen_tests::{
+    AdvisorSpec, advisor_view, allowed_actions, appointed_advisor, assign, audit_actions,
+    create_meeting, create_task, created_id, decide_assessment, dismiss, grade_preliminarily,
+    on_roster, put_attendance, spawn_app, start_assessment, this_year, today,
+};
+use serde_json::json;
 
 #[tokio::test]
 async fn art_12_dismissal_needs_evidence_and_the_governments_approval() {
     let app = spawn_app().await;
-    let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let actions: Vec<String> = advisor_view(&app, &id).await["allowed_actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["action"].as_str().unwrap().to_owned())
-        .collect();
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let actions = allowed_actions(&advisor_view(&app, &id).await);
     assert!(actions.contains(&"propose_dismissal".to_owned()));
     let path = format!("/api/v1/advisors/{id}/dismissal-proposals");
     app.hrss()
@@ -120,17 +82,8 @@ async fn art_12_dismissal_needs_evidence_and_the_governments_approval() {
         .await
         .assert_problem(409, "invalid_transition");
     // Nothing is deleted: the advisor and the trail remain.
-    let trail = app
-        .auditor()
-        .get(&format!("/api/v1/audit-events?object_id={id}"))
-        .await
-        .json();
-    let kinds: Vec<&str> = trail["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let trail = audit_actions(&app, &id).await;
+    let kinds: Vec<&str> = trail.iter().map(String::as_str).collect();
     assert!(
         kinds.ends_with(&["dismissal_proposed", "advisor_dismissed"]),
         "{kinds:?}"
@@ -140,30 +93,18 @@ async fn art_12_dismissal_needs_evidence_and_the_governments_approval() {
 #[tokio::test]
 async fn art_12_3_inactivity_evidence_is_computed_and_attached() {
     let app = spawn_app().await;
-    let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     let gov = app.government();
-    let meeting = gov
-        .post("/api/v1/meetings", &json!({"title": "市政府顾问会议", "agenda": "x", "held_at": chrono::Utc::now().to_rfc3339(), "invited_advisor_ids": [id]}))
-        .await
-        .json();
-    let mid = meeting["id"].as_str().unwrap();
-    gov.put(
-        &format!("/api/v1/meetings/{mid}/attendance"),
-        &json!({"entries": [{"advisor_id": id, "attendance": "absent"}]}),
+    let mid = create_meeting(&gov, &json!({"title": "市政府顾问会议", "agenda": "x", "held_at": chrono::Utc::now().to_rfc3339(), "invited_advisor_ids": [id]})).await;
+    put_attendance(
+        &gov,
+        &mid,
+        json!([{"advisor_id": id, "attendance": "absent"}]),
     )
     .await
     .assert_status(200);
-    let task = gov
-        .post("/api/v1/tasks", &json!({"kind": "suggestion", "title": "建议", "description": "d", "field": "logistics", "deadline": crate::pipeline::today(&app), "confidentiality": "internal"}))
-        .await
-        .json();
-    app.hrss()
-        .post(
-            &format!("/api/v1/tasks/{}/assignments", task["id"].as_str().unwrap()),
-            &json!({"advisor_id": id}),
-        )
-        .await
-        .assert_status(201);
+    let task = create_task(&gov, &json!({"kind": "suggestion", "title": "建议", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"})).await;
+    assign(&app, &task, &id).await;
     app.advance_days(2);
     let evidence = app
         .hrss()
@@ -197,8 +138,8 @@ async fn art_12_3_inactivity_evidence_is_computed_and_attached() {
 #[tokio::test]
 async fn art_13_resignation_is_requested_proposed_and_approved_with_the_certificate_recovered() {
     let app = spawn_app().await;
-    let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let other = appointed_advisor(&app, "乙", "logistics", "transport").await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let other = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
     let letter = json!({"letter": "因工作调动，申请辞去顾问职务。"});
     app.advisor(&other)
         .post(&format!("/api/v1/advisors/{id}/resignation"), &letter)
@@ -265,7 +206,7 @@ async fn art_13_resignation_is_requested_proposed_and_approved_with_the_certific
 #[tokio::test]
 async fn art_3_an_ended_term_is_expired_everywhere_and_renewal_adds_a_term() {
     let app = spawn_app().await;
-    let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     let renew = format!("/api/v1/advisors/{id}/renewal-proposals");
     app.hrss()
         .post(
@@ -325,43 +266,23 @@ async fn art_3_an_ended_term_is_expired_everywhere_and_renewal_adds_a_term() {
 #[tokio::test]
 async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decision() {
     let app = spawn_app().await;
-    let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     let dept = app.department("transport");
-    let task = dept
-        .post("/api/v1/tasks", &json!({"kind": "consultation", "title": "咨询", "description": "d", "field": "logistics", "deadline": crate::pipeline::today(&app), "confidentiality": "internal"}))
-        .await
-        .json();
-    let assignment = app
-        .hrss()
-        .post(
-            &format!("/api/v1/tasks/{}/assignments", task["id"].as_str().unwrap()),
-            &json!({"advisor_id": id}),
-        )
-        .await
-        .json();
+    let task = create_task(&dept, &json!({"kind": "consultation", "title": "咨询", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"})).await;
+    let assignment = assign(&app, &task, &id).await;
     app.advisor(&id)
-        .post("/api/v1/opinions", &json!({"channel": "email", "subject": "咨询意见", "content": "建议", "assignment_id": assignment["id"]}))
+        .post("/api/v1/opinions", &json!({"channel": "email", "subject": "咨询意见", "content": "建议", "assignment_id": assignment}))
         .await
         .assert_status(201);
-    let year = chrono::Datelike::year(&crate::pipeline::today(&app));
-    let res = app
-        .hrss()
-        .post(
-            "/api/v1/assessments",
-            &json!({"advisor_id": id, "year": year}),
-        )
-        .await;
+    let year = this_year(&app);
+    let res = start_assessment(&app, &id, year).await;
     res.assert_status(201);
     let a = res.json();
     assert_eq!(a["facts"]["tasks_assigned"], 1);
     assert_eq!(a["facts"]["tasks_delivered"], 1);
     assert_eq!(a["facts"]["opinions_by_channel"]["email"], 1);
     assert_eq!(a["facts"]["service_units"], json!(["transport"]));
-    app.hrss()
-        .post(
-            "/api/v1/assessments",
-            &json!({"advisor_id": id, "year": year}),
-        )
+    start_assessment(&app, &id, year)
         .await
         .assert_problem(409, "assessment_exists");
     let aid = a["id"].as_str().unwrap().to_owned();
@@ -383,34 +304,16 @@ async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decisi
         .get(&format!("/api/v1/assessments/{aid}"))
         .await
         .assert_problem(404, "not_found");
-    app.government()
-        .post(
-            &format!("/api/v1/assessments/{aid}/decision"),
-            &json!({"grade": "excellent", "comment": "x"}),
-        )
+    decide_assessment(&app.government(), &aid, "excellent", "x")
         .await
         .assert_problem(409, "invalid_transition");
-    app.hrss()
-        .post(
-            &format!("/api/v1/assessments/{aid}/preliminary"),
-            &json!({"grade": "excellent", "comment": "初评优秀"}),
-        )
+    grade_preliminarily(&app, &aid, "excellent", "初评优秀")
         .await
         .assert_status(200);
-    app.hrss()
-        .post(
-            &format!("/api/v1/assessments/{aid}/decision"),
-            &json!({"grade": "excellent", "comment": "x"}),
-        )
+    decide_assessment(&app.hrss(), &aid, "excellent", "x")
         .await
         .assert_problem(403, "forbidden");
-    let decided = app
-        .government()
-        .post(
-            &format!("/api/v1/assessments/{aid}/decision"),
-            &json!({"grade": "competent", "comment": "确定为称职"}),
-        )
-        .await;
+    let decided = decide_assessment(&app.government(), &aid, "competent", "确定为称职").await;
     decided.assert_status(200);
     assert_eq!(
         decided.json()["subsidy_band"],
@@ -427,40 +330,16 @@ async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decisi
 #[tokio::test]
 async fn art_14_16_incompetent_gives_no_subsidy_band() {
     let app = spawn_app().await;
-    let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let year = chrono::Datelike::year(&crate::pipeline::today(&app));
-    let aid = app
-        .hrss()
-        .post(
-            "/api/v1/assessments",
-            &json!({"advisor_id": id, "year": year}),
-        )
-        .await
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.hrss()
-        .post(
-            &format!("/api/v1/assessments/{aid}/preliminary"),
-            &json!({"grade": "incompetent", "comment": "全年未履职"}),
-        )
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let year = this_year(&app);
+    let aid = created_id(&start_assessment(&app, &id, year).await);
+    grade_preliminarily(&app, &aid, "incompetent", "全年未履职")
         .await
         .assert_status(200);
-    let res = app
-        .government()
-        .post(
-            &format!("/api/v1/assessments/{aid}/decision"),
-            &json!({"grade": "incompetent", "comment": "不称职"}),
-        )
-        .await;
+    let res = decide_assessment(&app.government(), &aid, "incompetent", "不称职").await;
     res.assert_status(200);
     assert!(res.json()["subsidy_band"].is_null());
-    app.hrss()
-        .post(
-            "/api/v1/assessments",
-            &json!({"advisor_id": id, "year": year + 1}),
-        )
+    start_assessment(&app, &id, year + 1)
         .await
         .assert_problem(409, "invalid_assessment_year");
 }
@@ -469,7 +348,7 @@ async fn art_14_16_incompetent_gives_no_subsidy_band() {
 #[tokio::test]
 async fn the_roster_feed_marks_dismissals_and_answers_conditional_requests() {
     let app = spawn_app().await;
-    let id = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     let feed = app.integration().get("/api/v1/roster").await;
     feed.assert_status(200);
     assert_eq!(feed.json()["items"][0]["status"], "active");

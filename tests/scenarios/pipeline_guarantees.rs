@@ -7,20 +7,22 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use futures_util::future::join;
-use guwen_tests::{TestApp, TestResponse, spawn_app, spawn_app_with};
-use serde_json::{Value, json};
-
-use crate::pipeline::{
-    appointment, approved, approved_from, audit_actions, audit_count, candidate, in_notice, lead,
-    nominate, nomination, notice_passed, passing_review, report, state_of, today,
+use guwen_tests::{
+    TestApp, TestResponse, advisor_count, allowed_actions, appoint, appointment, approved,
+    approved_from, assert_chain_valid, audit_actions, audit_count_where, audit_total,
+    background_check, birth_date, candidate, candidate_actions, check_background, created_id,
+    file_objection, in_notice, lead, listed, nominate, nominate_by, nomination, notice_body,
+    notice_passed, objections_of, pre_review, pre_reviewed, publish, publish_on, report,
+    resolve_objection, self_nomination, spawn_app, spawn_app_with, state_of, today, withdraw,
 };
+use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// Values of the `nomination` fixture and of the vetting helpers that no public response
-/// may contain (Art. 4.5, DOMAIN.md §6).
+/// Values of the `nomination`, `objection` and vetting fixtures that no public response may
+/// contain (Art. 4.5, DOMAIN.md §6).
 const PRIVATE_VALUES: &[&str] = &[
     "150102196001010011",
     "13800000000",
@@ -81,11 +83,6 @@ fn assert_no_personal_data(res: &TestResponse, born: NaiveDate) {
     );
 }
 
-/// The birth date the `nomination` fixture gives someone `years_old` today.
-fn fixture_birth_date(app: &TestApp, years_old: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(today(app).year() - years_old, 1, 1).unwrap()
-}
-
 /// The date `years` years before `date` (28 February for 29 February).
 fn years_before(date: NaiveDate, years: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(date.year() - years, date.month(), date.day())
@@ -93,98 +90,10 @@ fn years_before(date: NaiveDate, years: i32) -> NaiveDate {
         .unwrap()
 }
 
-fn objection(candidate_id: &str) -> Value {
-    json!({
-        "candidate_id": candidate_id,
-        "content": "该人选曾在评审中存在利益冲突，请予核查。",
-        "contact_name": "李异议",
-        "contact": "13900000000"
-    })
-}
-
-async fn file_objection(app: &TestApp, notice_id: &str, candidate_id: &str) -> TestResponse {
-    app.anonymous()
-        .post(
-            &format!("/api/v1/public/notices/{notice_id}/objections"),
-            &objection(candidate_id),
-        )
-        .await
-}
-
-async fn resolve(app: &TestApp, objection_id: &str, resolution: &str) -> TestResponse {
-    app.hrss()
-        .post(
-            &format!("/api/v1/objections/{objection_id}/resolution"),
-            &json!({"resolution": resolution, "reason": "经核查处理"}),
-        )
-        .await
-}
-
-async fn pre_reviewed(app: &TestApp) -> String {
-    let id = nominate(app, &nomination(app, "王建国", 55, 20)).await;
-    lead(app)
-        .post(
-            &format!("/api/v1/candidates/{id}/preliminary-review"),
-            &passing_review(),
-        )
-        .await
-        .assert_status(200);
-    id
-}
-
-fn background_check() -> Value {
-    json!({"passed": true, "findings": "无违法违纪记录", "consulted": ["公安局"]})
-}
-
-fn withdrawal() -> Value {
-    json!({"reason": "本人因工作调动申请撤回"})
-}
-
-async fn appoint(app: &TestApp, id: &str, years: u32, certificate_no: &str) -> TestResponse {
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &appointment(app, years, certificate_no),
-        )
-        .await
-}
-
-async fn advisor_count(app: &TestApp) -> usize {
-    let res = app.hrss().get("/api/v1/advisors?limit=200").await;
-    res.assert_status(200);
-    res.json()["items"].as_array().unwrap().len()
-}
-
-async fn objections_of(app: &TestApp, candidate_id: &str, status: &str) -> Vec<Value> {
-    let res = app
-        .hrss()
-        .get(&format!(
-            "/api/v1/objections?candidate_id={candidate_id}&status={status}"
-        ))
-        .await;
-    res.assert_status(200);
-    res.json()["items"].as_array().unwrap().clone()
-}
-
-fn actions(view: &Value) -> Vec<String> {
-    view["allowed_actions"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no allowed_actions: {view}"))
-        .iter()
-        .map(|a| a["action"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn actions_for(client: &guwen_tests::Client, id: &str) -> Vec<String> {
-    let res = client.get(&format!("/api/v1/candidates/{id}")).await;
-    res.assert_status(200);
-    actions(&res.json())
-}
-
 /// The candidate as HRSS sees it and the number of audit events: what a refusal must leave
 /// as it was.
 async fn snapshot(app: &TestApp, id: &str) -> (Value, usize) {
-    (candidate(app, id).await, audit_count(app).await)
+    (candidate(app, id).await, audit_total(app).await)
 }
 
 #[track_caller]
@@ -223,15 +132,6 @@ fn assert_one_wins<'a>(
     won
 }
 
-async fn assert_chain_valid(app: &TestApp) {
-    let v = app
-        .auditor()
-        .get("/api/v1/audit-events/verification")
-        .await
-        .json();
-    assert_eq!(v["valid"], true, "{v}");
-}
-
 // ---------------------------------------------------------------------------------------------
 // A refusal changes nothing
 // ---------------------------------------------------------------------------------------------
@@ -243,35 +143,20 @@ async fn art_4_refusals_for_state_role_and_scope_change_nothing() {
     let app = spawn_app().await;
     let id = nominate(&app, &nomination(&app, "王建国", 55, 20)).await;
     let before = snapshot(&app, &id).await;
-    let bg = format!("/api/v1/candidates/{id}/background-check");
-    app.hrss()
-        .post(&bg, &background_check())
+    check_background(&app.hrss(), &id)
         .await
         .assert_problem(409, "invalid_transition");
-    lead(&app)
-        .post(&bg, &background_check())
+    check_background(&lead(&app), &id)
         .await
         .assert_problem(403, "forbidden");
     let stranger = app.department("transport");
-    stranger
-        .post(
-            &format!("/api/v1/candidates/{id}/preliminary-review"),
-            &passing_review(),
-        )
+    pre_review(&stranger, &id)
         .await
         .assert_problem(404, "not_found");
-    stranger
-        .post(
-            &format!("/api/v1/candidates/{id}/withdrawal"),
-            &withdrawal(),
-        )
+    withdraw(&stranger, &id)
         .await
         .assert_problem(404, "not_found");
-    app.government()
-        .post(
-            &format!("/api/v1/candidates/{id}/withdrawal"),
-            &withdrawal(),
-        )
+    withdraw(&app.government(), &id)
         .await
         .assert_problem(403, "forbidden");
     app.finance()
@@ -340,10 +225,7 @@ async fn art_4_4_a_refused_notice_leaves_no_notice_behind() {
     let (id, _) = approved(&app, 55, None).await;
     let before = snapshot(&app, &id).await;
     app.hrss()
-        .post(
-            "/api/v1/notices",
-            &json!({"title": "顾问拟聘人选公示", "starts_on": today(&app), "candidates": [{"candidate_id": id, "proposed_term_years": 2}]}),
-        )
+        .post("/api/v1/notices", &notice_body(&id, today(&app), 2))
         .await
         .assert_problem(409, "party_committee_report_missing");
     assert_unchanged(&before, &snapshot(&app, &id).await);
@@ -366,7 +248,7 @@ async fn art_5_5_a_candidate_who_turns_70_during_the_notice_is_refused() {
     body["birth_date"] = json!(years_before(seventieth, 70));
     let (id, list) = approved_from(&app, &body, None).await;
     report(&app, &list).await;
-    crate::pipeline::publish(&app, &id).await;
+    publish(&app, &id).await;
     app.advance_days(7);
     let res = appoint(&app, &id, 2, "EL-GW-2026-070").await;
     res.assert_problem(409, "ineligible_age");
@@ -384,7 +266,7 @@ async fn art_5_5_a_term_starting_after_the_70th_birthday_is_refused() {
     body["birth_date"] = json!(years_before(seventieth, 70));
     let (id, list) = approved_from(&app, &body, None).await;
     report(&app, &list).await;
-    crate::pipeline::publish(&app, &id).await;
+    publish(&app, &id).await;
     app.advance_days(7);
     let mut late = appointment(&app, 2, "EL-GW-2026-071");
     late["starts_on"] = json!(seventieth);
@@ -480,10 +362,8 @@ async fn art_4_racing_withdrawals_record_one() {
     let app = spawn_app().await;
     for _ in 0..3 {
         let id = nominate(&app, &nomination(&app, "王建国", 55, 20)).await;
-        let path = format!("/api/v1/candidates/{id}/withdrawal");
         let (hrss, dept) = (app.hrss(), lead(&app));
-        let body = withdrawal();
-        let (a, b) = join(hrss.post(&path, &body), dept.post(&path, &body)).await;
+        let (a, b) = join(withdraw(&hrss, &id), withdraw(&dept, &id)).await;
         assert_one_wins(&a, &b, 200, "invalid_transition");
         assert_eq!(
             audit_actions(&app, &id).await,
@@ -499,20 +379,14 @@ async fn art_4_racing_withdrawals_record_one() {
 async fn art_4_6_racing_appointments_of_one_candidate_create_one_advisor() {
     let app = spawn_app().await;
     let (id, _) = notice_passed(&app, 55, None).await;
-    let path = format!("/api/v1/candidates/{id}/appointment");
-    let (one, two) = (app.hrss(), app.hrss());
     let (a, b) = join(
-        one.post(&path, &appointment(&app, 2, "EL-GW-2026-031")),
-        two.post(&path, &appointment(&app, 2, "EL-GW-2026-032")),
+        appoint(&app, &id, 2, "EL-GW-2026-031"),
+        appoint(&app, &id, 2, "EL-GW-2026-032"),
     )
     .await;
     assert_one_wins(&a, &b, 201, "invalid_transition");
     assert_eq!(advisor_count(&app).await, 1);
-    let appointed = audit_actions(&app, &id)
-        .await
-        .iter()
-        .filter(|a| *a == "candidate_appointed")
-        .count();
+    let appointed = audit_count_where(&app, Some(&id), "candidate_appointed").await;
     assert_eq!(appointed, 1);
     assert_chain_valid(&app).await;
 }
@@ -525,11 +399,9 @@ async fn art_4_6_racing_appointments_with_one_certificate_issue_it_once() {
     let (first, _) = in_notice(&app, 55, None).await;
     let (second, _) = in_notice(&app, 50, None).await;
     app.advance_days(7);
-    let body = appointment(&app, 2, "EL-GW-2026-033");
-    let (one, two) = (app.hrss(), app.hrss());
     let (a, b) = join(
-        one.post(&format!("/api/v1/candidates/{first}/appointment"), &body),
-        two.post(&format!("/api/v1/candidates/{second}/appointment"), &body),
+        appoint(&app, &first, 2, "EL-GW-2026-033"),
+        appoint(&app, &second, 2, "EL-GW-2026-033"),
     )
     .await;
     assert_one_wins(&a, &b, 201, "duplicate_certificate_no");
@@ -546,16 +418,10 @@ async fn art_4_6_racing_appointments_with_one_certificate_issue_it_once() {
 async fn art_4_6_a_withdrawal_racing_an_appointment_leaves_one_outcome() {
     let app = spawn_app().await;
     let (id, _) = notice_passed(&app, 55, None).await;
-    let (one, two) = (app.hrss(), app.hrss());
+    let hrss = app.hrss();
     let (w, a) = join(
-        one.post(
-            &format!("/api/v1/candidates/{id}/withdrawal"),
-            &withdrawal(),
-        ),
-        two.post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &appointment(&app, 2, "EL-GW-2026-034"),
-        ),
+        withdraw(&hrss, &id),
+        appoint(&app, &id, 2, "EL-GW-2026-034"),
     )
     .await;
     let outcome = (w.status.as_u16(), a.status.as_u16());
@@ -582,23 +448,8 @@ async fn art_4_6_a_withdrawal_racing_an_appointment_leaves_one_outcome() {
 #[tokio::test]
 async fn art_4_4_racing_decisions_on_one_list_record_one() {
     let app = spawn_app().await;
-    let id = pre_reviewed(&app).await;
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/background-check"),
-            &background_check(),
-        )
-        .await
-        .assert_status(200);
-    let list = app
-        .hrss()
-        .post(
-            "/api/v1/recommendation-lists",
-            &json!({"title": "第一批", "candidate_ids": [id]}),
-        )
-        .await;
-    list.assert_status(201);
-    let list_id = list.json()["id"].as_str().unwrap().to_owned();
+    let id = nominate(&app, &nomination(&app, "王建国", 55, 20)).await;
+    let list_id = listed(&app, &id, &lead(&app)).await;
     let path = format!("/api/v1/recommendation-lists/{list_id}/decision");
     let approve = json!({"meeting_ref": "第12次常务会议", "meeting_date": today(&app), "decisions": [{"candidate_id": id, "approved": true}]});
     let refuse = json!({"meeting_ref": "第12次常务会议", "meeting_date": today(&app), "decisions": [{"candidate_id": id, "approved": false, "note": "人选过多"}]});
@@ -608,11 +459,7 @@ async fn art_4_4_racing_decisions_on_one_list_record_one() {
     let approved_won = won.json()["candidates"][0]["approved"] == true;
     let expected = if approved_won { "approved" } else { "rejected" };
     assert_eq!(state_of(&app, &id).await, expected);
-    let decided = audit_actions(&app, &list_id)
-        .await
-        .iter()
-        .filter(|a| *a == "recommendation_list_decided")
-        .count();
+    let decided = audit_count_where(&app, Some(&list_id), "recommendation_list_decided").await;
     assert_eq!(decided, 1);
     assert_chain_valid(&app).await;
 }
@@ -623,12 +470,10 @@ async fn art_4_4_racing_decisions_on_one_list_record_one() {
 async fn art_4_5_racing_resolutions_of_one_objection_record_one() {
     let app = spawn_app().await;
     let (id, notice) = in_notice(&app, 55, None).await;
-    let filed = file_objection(&app, &notice, &id).await;
-    filed.assert_status(201);
-    let objection_id = filed.json()["id"].as_str().unwrap().to_owned();
+    let objection_id = created_id(&file_objection(&app, &notice, &id).await);
     let (a, b) = join(
-        resolve(&app, &objection_id, "upheld"),
-        resolve(&app, &objection_id, "dismissed"),
+        resolve_objection(&app, &objection_id, "upheld"),
+        resolve_objection(&app, &objection_id, "dismissed"),
     )
     .await;
     assert_eq!(
@@ -687,12 +532,8 @@ async fn art_4_1_the_same_key_sent_twice_at_once_creates_one_candidate_each_time
             .filter(|r| r.header("idempotent-replayed").as_deref() == Some("true"))
             .count();
         assert_eq!(replayed, 1);
-        let nominated = app
-            .auditor()
-            .get("/api/v1/audit-events?action=candidate_nominated&limit=200")
-            .await
-            .json();
-        assert_eq!(nominated["items"].as_array().unwrap().len(), round + 1);
+        let nominated = audit_count_where(&app, None, "candidate_nominated").await;
+        assert_eq!(nominated, round + 1);
     }
     let all = app.hrss().get("/api/v1/candidates").await.json();
     assert_eq!(all["items"].as_array().unwrap().len(), 3);
@@ -711,22 +552,14 @@ async fn art_4_5_objections_are_accepted_only_inside_the_window() {
     let (id, list) = approved(&app, 55, None).await;
     report(&app, &list).await;
     let tomorrow = today(&app) + Days::new(1);
-    let res = app
-        .hrss()
-        .post(
-            "/api/v1/notices",
-            &json!({"title": "顾问拟聘人选公示", "starts_on": tomorrow, "candidates": [{"candidate_id": id, "proposed_term_years": 2}]}),
-        )
-        .await;
-    res.assert_status(201);
-    let notice = res.json()["id"].as_str().unwrap().to_owned();
+    let notice = publish_on(&app, &id, tomorrow).await;
     let public = app
         .anonymous()
         .get(&format!("/api/v1/public/notices/{notice}"))
         .await
         .json();
     assert_eq!(public["status"], "scheduled");
-    let before = audit_count(&app).await;
+    let before = audit_total(&app).await;
     file_objection(&app, &notice, &id)
         .await
         .assert_problem(409, "notice_window_closed");
@@ -737,7 +570,7 @@ async fn art_4_5_objections_are_accepted_only_inside_the_window() {
         .await
         .assert_problem(409, "notice_window_closed");
     assert_eq!(objections_of(&app, &id, "open").await.len(), 1);
-    assert_eq!(audit_count(&app).await, before + 1);
+    assert_eq!(audit_total(&app).await, before + 1);
 }
 
 /// Art. 4.5: an objection names a candidate on that notice (422 otherwise), on a notice that
@@ -753,13 +586,7 @@ async fn art_4_5_an_objection_must_name_a_candidate_on_that_notice() {
     file_objection(&app, "0190f3c4-0000-7000-8000-000000000000", &first)
         .await
         .assert_problem(404, "not_found");
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{second}/withdrawal"),
-            &withdrawal(),
-        )
-        .await
-        .assert_status(200);
+    withdraw(&app.hrss(), &second).await.assert_status(200);
     file_objection(&app, &other_notice, &second)
         .await
         .assert_problem(409, "invalid_transition");
@@ -773,17 +600,13 @@ async fn art_4_5_an_objection_must_name_a_candidate_on_that_notice() {
 async fn art_4_5_remaining_objections_of_a_rejected_candidate_can_be_closed() {
     let app = spawn_app().await;
     let (id, notice) = in_notice(&app, 55, None).await;
-    let first = file_objection(&app, &notice, &id).await.json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let second = file_objection(&app, &notice, &id).await.json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    resolve(&app, &first, "upheld").await.assert_status(200);
+    let first = created_id(&file_objection(&app, &notice, &id).await);
+    let second = created_id(&file_objection(&app, &notice, &id).await);
+    resolve_objection(&app, &first, "upheld")
+        .await
+        .assert_status(200);
     assert_eq!(state_of(&app, &id).await, "rejected");
-    let res = resolve(&app, &second, "dismissed").await;
+    let res = resolve_objection(&app, &second, "dismissed").await;
     if res.status.as_u16() != 200 {
         assert!(
             objections_of(&app, &id, "open").await.is_empty(),
@@ -803,7 +626,7 @@ async fn art_4_5_remaining_objections_of_a_rejected_candidate_can_be_closed() {
 #[tokio::test]
 async fn art_4_5_public_responses_carry_no_private_value_or_key() {
     let app = spawn_app().await;
-    let born = fixture_birth_date(&app, 55);
+    let born = birth_date(&app, 55);
     let (id, notice) = in_notice(&app, 55, None).await;
     let receipt = file_objection(&app, &notice, &id).await;
     receipt.assert_status(201);
@@ -816,14 +639,7 @@ async fn art_4_5_public_responses_carry_no_private_value_or_key() {
         res.assert_status(200);
         assert_no_personal_data(&res, born);
     }
-    app.hrss()
-        .post(
-            &format!(
-                "/api/v1/objections/{}/resolution",
-                receipt.json()["id"].as_str().unwrap()
-            ),
-            &json!({"resolution": "dismissed", "reason": "经核查，反映情况不属实"}),
-        )
+    resolve_objection(&app, &created_id(&receipt), "dismissed")
         .await
         .assert_status(200);
     app.advance_days(7);
@@ -836,14 +652,9 @@ async fn art_4_5_public_responses_carry_no_private_value_or_key() {
     assert_no_personal_data(&roster, born);
     assert!(!roster.text.contains("EL-GW-2026-040"), "{}", roster.text);
 
-    let own = json!({
-        "field": "port_trade", "name": "李自荐", "employer": "中国社会科学院", "title": "研究员",
-        "birth_date": born, "experience_years": 20, "achievements": "二十年口岸经济研究，主持国家级课题多项。",
-        "contact": {"phone": "13800000000", "email": "expert@example.org", "id_number": "150102196001010011", "address": "呼和浩特市赛罕区大学西路235号"}
-    });
     let receipt = app
         .anonymous()
-        .post("/api/v1/public/self-nominations", &own)
+        .post("/api/v1/public/self-nominations", &self_nomination(&app))
         .await;
     receipt.assert_status(201);
     assert_no_personal_data(&receipt, born);
@@ -854,11 +665,8 @@ async fn art_4_5_public_responses_carry_no_private_value_or_key() {
 #[tokio::test]
 async fn art_4_1_a_self_nomination_with_blank_phone_and_email_is_refused() {
     let app = spawn_app().await;
-    let mut own = json!({
-        "field": "port_trade", "name": "李自荐", "employer": "中国社会科学院", "title": "研究员",
-        "birth_date": fixture_birth_date(&app, 50), "experience_years": 20, "achievements": "口岸经济研究",
-        "contact": {"phone": "  ", "address": "呼和浩特市赛罕区"}
-    });
+    let mut own = self_nomination(&app);
+    own["contact"] = json!({"phone": "  ", "address": "呼和浩特市赛罕区"});
     let res = app
         .anonymous()
         .post("/api/v1/public/self-nominations", &own)
@@ -884,41 +692,30 @@ async fn art_4_1_a_self_nomination_with_blank_phone_and_email_is_refused() {
 #[tokio::test]
 async fn art_4_1_allowed_actions_follow_who_nominated() {
     let app = spawn_app().await;
-    let own = json!({
-        "field": "port_trade", "name": "李自荐", "employer": "中国社会科学院", "title": "研究员",
-        "birth_date": fixture_birth_date(&app, 50), "experience_years": 20, "achievements": "口岸经济研究",
-        "contact": {"email": "expert@example.org"}
-    });
     let res = app
         .anonymous()
-        .post("/api/v1/public/self-nominations", &own)
+        .post("/api/v1/public/self-nominations", &self_nomination(&app))
         .await;
-    res.assert_status(201);
-    let own_id = res.json()["id"].as_str().unwrap().to_owned();
+    let own_id = created_id(&res);
     assert_eq!(
-        actions_for(&lead(&app), &own_id).await,
+        candidate_actions(&lead(&app), &own_id).await,
         ["preliminary_review"]
     );
     assert_eq!(
-        actions_for(&app.hrss(), &own_id).await,
+        candidate_actions(&app.hrss(), &own_id).await,
         ["preliminary_review", "withdraw"]
     );
-    lead(&app)
-        .post(
-            &format!("/api/v1/candidates/{own_id}/withdrawal"),
-            &withdrawal(),
-        )
+    withdraw(&lead(&app), &own_id)
         .await
         .assert_problem(403, "forbidden");
 
     let justice = app.department("justice");
-    let res = justice
-        .post("/api/v1/candidates", &nomination(&app, "王建国", 55, 20))
-        .await;
-    res.assert_status(201);
-    let id = res.json()["id"].as_str().unwrap().to_owned();
-    assert_eq!(actions_for(&justice, &id).await, ["withdraw"]);
-    assert_eq!(actions_for(&lead(&app), &id).await, ["preliminary_review"]);
+    let id = nominate_by(&justice, &nomination(&app, "王建国", 55, 20)).await;
+    assert_eq!(candidate_actions(&justice, &id).await, ["withdraw"]);
+    assert_eq!(
+        candidate_actions(&lead(&app), &id).await,
+        ["preliminary_review"]
+    );
 }
 
 /// Art. 4.5–4.6: in notice with an open objection HRSS may resolve it or withdraw; after the
@@ -928,41 +725,43 @@ async fn art_4_1_allowed_actions_follow_who_nominated() {
 async fn art_4_6_allowed_actions_through_the_notice_and_the_appointment() {
     let app = spawn_app().await;
     let (id, notice) = in_notice(&app, 55, None).await;
-    assert_eq!(actions_for(&app.hrss(), &id).await, ["withdraw"]);
+    assert_eq!(candidate_actions(&app.hrss(), &id).await, ["withdraw"]);
     let filed = file_objection(&app, &notice, &id).await;
     filed.assert_status(201);
-    let hrss = app.hrss();
-    let view = hrss.get(&format!("/api/v1/candidates/{id}")).await.json();
-    assert_eq!(actions(&view), ["resolve_objection", "withdraw"]);
+    let view = candidate(&app, &id).await;
+    assert_eq!(allowed_actions(&view), ["resolve_objection", "withdraw"]);
     assert_eq!(view["allowed_actions"][0]["article"], "Art. 4.5");
     assert_eq!(
         view["allowed_actions"][0]["href"],
         format!("/api/v1/objections?candidate_id={id}&status=open")
     );
     assert_eq!(
-        actions_for(&app.government(), &id).await,
+        candidate_actions(&app.government(), &id).await,
         Vec::<String>::new()
     );
-    resolve(&app, filed.json()["id"].as_str().unwrap(), "dismissed")
+    resolve_objection(&app, filed.json()["id"].as_str().unwrap(), "dismissed")
         .await
         .assert_status(200);
     app.advance_days(7);
-    let view = hrss.get(&format!("/api/v1/candidates/{id}")).await.json();
+    let view = candidate(&app, &id).await;
     assert_eq!(view["state"], "notice_passed");
-    assert_eq!(actions(&view), ["appoint", "withdraw"]);
+    assert_eq!(allowed_actions(&view), ["appoint", "withdraw"]);
     assert_eq!(
         view["allowed_actions"][0]["href"],
         format!("/api/v1/candidates/{id}/appointment")
     );
-    assert_eq!(actions_for(&lead(&app), &id).await, ["withdraw"]);
+    assert_eq!(candidate_actions(&lead(&app), &id).await, ["withdraw"]);
     assert_eq!(
-        actions_for(&app.government(), &id).await,
+        candidate_actions(&app.government(), &id).await,
         Vec::<String>::new()
     );
     appoint(&app, &id, 2, "EL-GW-2026-050")
         .await
         .assert_status(201);
-    assert_eq!(actions_for(&app.hrss(), &id).await, Vec::<String>::new());
+    assert_eq!(
+        candidate_actions(&app.hrss(), &id).await,
+        Vec::<String>::new()
+    );
     assert_eq!(
         candidate(&app, &id).await["advisor_id"]
             .as_str()

@@ -1,33 +1,13 @@
 //! Each refusal of the appointment pipeline (Art. 3, 4, 5), the visibility of candidates, the
 //! public field sets, self-nomination and allowed actions.
 
-use guwen_tests::{TestApp, spawn_app, spawn_app_with};
-use serde_json::{Value, json};
-
-use crate::pipeline::{
-    LEAD_ORG, appointment, approved, in_notice, lead, nominate, nomination, passing_review,
-    publish, report, today,
+use guwen_tests::{
+    LEAD_ORG, advisor_count, allowed_actions, appoint, approved, audit_count, audit_events,
+    candidate, candidate_actions, check_background, file_objection, in_notice, lead, nominate,
+    nominate_by, nomination, notice_body, objections_of, pre_review, publish, report,
+    resolve_objection, self_nomination, spawn_app, spawn_app_with, state_of, today, withdraw,
 };
-
-async fn state_of(app: &TestApp, id: &str) -> String {
-    app.hrss()
-        .get(&format!("/api/v1/candidates/{id}"))
-        .await
-        .json()["state"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-async fn audit_count(app: &TestApp, id: &str) -> usize {
-    app.auditor()
-        .get(&format!("/api/v1/audit-events?object_id={id}"))
-        .await
-        .json()["items"]
-        .as_array()
-        .unwrap()
-        .len()
-}
+use serde_json::{Value, json};
 
 fn keys(v: &Value) -> Vec<String> {
     let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
@@ -40,11 +20,7 @@ async fn art_4_2_a_step_from_the_wrong_state_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     let id = nominate(&app, &nomination(&app, "王建国", 50, 20)).await;
     let before = audit_count(&app, &id).await;
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/background-check"),
-            &json!({"passed": true, "findings": "无"}),
-        )
+    check_background(&app.hrss(), &id)
         .await
         .assert_problem(409, "invalid_transition");
     assert_eq!(state_of(&app, &id).await, "nominated");
@@ -59,11 +35,7 @@ async fn art_4_wrong_roles_are_forbidden() {
         .await
         .assert_problem(403, "forbidden");
     let id = nominate(&app, &nomination(&app, "王建国", 50, 20)).await;
-    lead(&app)
-        .post(
-            &format!("/api/v1/candidates/{id}/background-check"),
-            &json!({"passed": true, "findings": "无"}),
-        )
+    check_background(&lead(&app), &id)
         .await
         .assert_problem(403, "forbidden");
     let (_, list) = approved(&app, 50, None).await;
@@ -86,22 +58,13 @@ async fn art_4_1_another_departments_candidate_is_not_found() {
     // Nominated by `transport`, in a field led by `commerce`.
     let mut body = nomination(&app, "王建国", 50, 20);
     body["field"] = json!("port_trade");
-    let res = app
-        .department("transport")
-        .post("/api/v1/candidates", &body)
-        .await;
-    res.assert_status(201);
-    let id = res.json()["id"].as_str().unwrap().to_owned();
+    let id = nominate_by(&app.department("transport"), &body).await;
     let stranger = app.department("justice");
     stranger
         .get(&format!("/api/v1/candidates/{id}"))
         .await
         .assert_problem(404, "not_found");
-    stranger
-        .post(
-            &format!("/api/v1/candidates/{id}/preliminary-review"),
-            &passing_review(),
-        )
+    pre_review(&stranger, &id)
         .await
         .assert_problem(404, "not_found");
     assert!(
@@ -116,28 +79,14 @@ async fn art_4_1_another_departments_candidate_is_not_found() {
         .get(&format!("/api/v1/candidates/{id}"))
         .await
         .assert_status(200);
-    nominator
-        .post(
-            &format!("/api/v1/candidates/{id}/preliminary-review"),
-            &passing_review(),
-        )
+    pre_review(&nominator, &id)
         .await
         .assert_problem(403, "forbidden");
     // The lead department reviews; the nominator may withdraw, the lead may not.
-    lead(&app)
-        .post(
-            &format!("/api/v1/candidates/{id}/withdrawal"),
-            &json!({"reason": "x"}),
-        )
+    withdraw(&lead(&app), &id)
         .await
         .assert_problem(403, "forbidden");
-    nominator
-        .post(
-            &format!("/api/v1/candidates/{id}/withdrawal"),
-            &json!({"reason": "本人放弃"}),
-        )
-        .await
-        .assert_status(200);
+    withdraw(&nominator, &id).await.assert_status(200);
 }
 
 #[tokio::test]
@@ -145,11 +94,7 @@ async fn art_5_5_age_70_on_the_appointment_date_is_refused_without_exception() {
     let app = spawn_app().await;
     let (id, _) = in_notice(&app, 70, None).await;
     app.advance_days(7);
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &appointment(&app, 1, "EL-GW-70-1"),
-        )
+    appoint(&app, &id, 1, "EL-GW-70-1")
         .await
         .assert_problem(409, "ineligible_age");
     assert_eq!(state_of(&app, &id).await, "notice_passed");
@@ -159,23 +104,13 @@ async fn art_5_5_age_70_on_the_appointment_date_is_refused_without_exception() {
 async fn art_5_5_an_exception_approved_by_the_executive_meeting_allows_appointment() {
     let app = spawn_app().await;
     let (id, _) = in_notice(&app, 72, Some("国家级领军人才，身体健康")).await;
-    let c = app
-        .hrss()
-        .get(&format!("/api/v1/candidates/{id}"))
-        .await
-        .json();
+    let c = candidate(&app, &id).await;
     assert_eq!(
         c["decision"]["age_exception"]["approved_by_government"],
         true
     );
     app.advance_days(7);
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &appointment(&app, 1, "EL-GW-72-1"),
-        )
-        .await
-        .assert_status(201);
+    appoint(&app, &id, 1, "EL-GW-72-1").await.assert_status(201);
 }
 
 #[tokio::test]
@@ -185,7 +120,7 @@ async fn art_5_2_four_years_of_experience_is_refused() {
         .post("/api/v1/candidates", &nomination(&app, "王建国", 40, 4))
         .await
         .assert_problem(409, "ineligible_experience");
-    let mut own = self_nomination();
+    let mut own = self_nomination(&app);
     own["experience_years"] = json!(4);
     app.anonymous()
         .post("/api/v1/public/self-nominations", &own)
@@ -204,7 +139,7 @@ async fn art_4_5_appointment_is_refused_during_the_seven_days() {
     let app = spawn_app().await;
     let (id, _) = in_notice(&app, 50, None).await;
     let path = format!("/api/v1/candidates/{id}/appointment");
-    let body = appointment(&app, 2, "EL-GW-1");
+    let body = guwen_tests::appointment(&app, 2, "EL-GW-1");
     app.advance_days(5); // day 6
     app.hrss()
         .post(&path, &body)
@@ -219,27 +154,14 @@ async fn art_4_5_appointment_is_refused_during_the_seven_days() {
         .post(&path, &body)
         .await
         .assert_problem(409, "notice_window_open");
-    app.hrss()
-        .post(&path, &appointment(&app, 2, "EL-GW-1"))
-        .await
-        .assert_status(201);
-}
-
-fn objection(candidate_id: &str) -> Value {
-    json!({"candidate_id": candidate_id, "content": "该人选曾有学术不端行为，请核查。", "contact_name": "张三", "contact": "13900000000"})
+    appoint(&app, &id, 2, "EL-GW-1").await.assert_status(201);
 }
 
 #[tokio::test]
 async fn art_4_6_an_open_objection_blocks_appointment_until_dismissed() {
     let app = spawn_app().await;
     let (id, notice) = in_notice(&app, 50, None).await;
-    let filed = app
-        .anonymous()
-        .post(
-            &format!("/api/v1/public/notices/{notice}/objections"),
-            &objection(&id),
-        )
-        .await;
+    let filed = file_objection(&app, &notice, &id).await;
     filed.assert_status(201);
     assert_eq!(
         keys(&filed.json()),
@@ -248,71 +170,31 @@ async fn art_4_6_an_open_objection_blocks_appointment_until_dismissed() {
     let objection_id = filed.json()["id"].as_str().unwrap().to_owned();
     app.advance_days(7);
     assert_eq!(state_of(&app, &id).await, "in_notice");
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &appointment(&app, 2, "EL-GW-2"),
-        )
+    appoint(&app, &id, 2, "EL-GW-2")
         .await
         .assert_problem(409, "objection_open");
-    let listed = app
-        .hrss()
-        .get(&format!("/api/v1/objections?candidate_id={id}&status=open"))
-        .await
-        .json();
-    assert_eq!(listed["items"][0]["contact_name"], "张三");
-    app.hrss()
-        .post(
-            &format!("/api/v1/objections/{objection_id}/resolution"),
-            &json!({"resolution": "dismissed", "reason": "经核查不属实"}),
-        )
+    let listed = objections_of(&app, &id, "open").await;
+    assert_eq!(listed[0]["contact_name"], "李异议");
+    resolve_objection(&app, &objection_id, "dismissed")
         .await
         .assert_status(200);
-    app.hrss()
-        .post(
-            &format!("/api/v1/objections/{objection_id}/resolution"),
-            &json!({"resolution": "upheld", "reason": "again"}),
-        )
+    resolve_objection(&app, &objection_id, "upheld")
         .await
         .assert_problem(409, "objection_already_resolved");
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &appointment(&app, 2, "EL-GW-2"),
-        )
-        .await
-        .assert_status(201);
+    appoint(&app, &id, 2, "EL-GW-2").await.assert_status(201);
 }
 
 #[tokio::test]
 async fn art_4_5_an_upheld_objection_rejects_the_candidate() {
     let app = spawn_app().await;
     let (id, notice) = in_notice(&app, 50, None).await;
-    let filed = app
-        .anonymous()
-        .post(
-            &format!("/api/v1/public/notices/{notice}/objections"),
-            &objection(&id),
-        )
-        .await
-        .json();
-    app.hrss()
-        .post(
-            &format!(
-                "/api/v1/objections/{}/resolution",
-                filed["id"].as_str().unwrap()
-            ),
-            &json!({"resolution": "upheld", "reason": "查证属实"}),
-        )
+    let filed = file_objection(&app, &notice, &id).await.json();
+    resolve_objection(&app, filed["id"].as_str().unwrap(), "upheld")
         .await
         .assert_status(200);
     assert_eq!(state_of(&app, &id).await, "rejected");
     app.advance_days(7);
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &appointment(&app, 2, "EL-GW-3"),
-        )
+    appoint(&app, &id, 2, "EL-GW-3")
         .await
         .assert_problem(409, "invalid_transition");
 }
@@ -322,11 +204,7 @@ async fn art_4_5_objections_after_the_window_are_refused() {
     let app = spawn_app().await;
     let (id, notice) = in_notice(&app, 50, None).await;
     app.advance_days(7);
-    app.anonymous()
-        .post(
-            &format!("/api/v1/public/notices/{notice}/objections"),
-            &objection(&id),
-        )
+    file_objection(&app, &notice, &id)
         .await
         .assert_problem(409, "notice_window_closed");
 }
@@ -337,28 +215,14 @@ async fn art_4_6_a_certificate_number_is_issued_once() {
     let (a, _) = in_notice(&app, 50, None).await;
     let (b, _) = in_notice(&app, 51, None).await;
     app.advance_days(7);
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{a}/appointment"),
-            &appointment(&app, 2, "EL-GW-2026-007"),
-        )
+    appoint(&app, &a, 2, "EL-GW-2026-007")
         .await
         .assert_status(201);
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{b}/appointment"),
-            &appointment(&app, 2, " el-gw-2026-007 "),
-        )
+    appoint(&app, &b, 2, " el-gw-2026-007 ")
         .await
         .assert_problem(409, "duplicate_certificate_no");
     assert_eq!(state_of(&app, &b).await, "notice_passed");
-    assert_eq!(
-        app.hrss().get("/api/v1/advisors").await.json()["items"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(advisor_count(&app).await, 1);
 }
 
 #[tokio::test]
@@ -367,21 +231,11 @@ async fn art_3_a_term_of_0_or_4_years_is_refused() {
     let (id, _) = in_notice(&app, 50, None).await;
     app.advance_days(7);
     for years in [0, 4] {
-        app.hrss()
-            .post(
-                &format!("/api/v1/candidates/{id}/appointment"),
-                &appointment(&app, years, "EL-GW-9"),
-            )
+        appoint(&app, &id, years, "EL-GW-9")
             .await
             .assert_problem(409, "term_out_of_range");
     }
-    let res = app
-        .hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &appointment(&app, 3, "EL-GW-9"),
-        )
-        .await;
+    let res = appoint(&app, &id, 3, "EL-GW-9").await;
     res.assert_status(201);
     let start = today(&app);
     let expected_end = start
@@ -398,7 +252,7 @@ async fn art_4_4_no_notice_without_the_party_committee_report() {
     let (id, list) = approved(&app, 50, None).await;
     let res = app
         .hrss()
-        .post("/api/v1/notices", &json!({"title": "公示", "starts_on": today(&app), "candidates": [{"candidate_id": id, "proposed_term_years": 2}]}))
+        .post("/api/v1/notices", &notice_body(&id, today(&app), 2))
         .await;
     res.assert_problem(409, "party_committee_report_missing");
     assert_eq!(state_of(&app, &id).await, "approved");
@@ -410,36 +264,23 @@ async fn art_4_4_no_notice_without_the_party_committee_report() {
 #[tokio::test]
 async fn art_4_withdrawal_from_any_state_before_appointment() {
     let app = spawn_app().await;
-    let withdraw = |id: String| {
-        let hrss = app.hrss();
-        async move {
-            hrss.post(
-                &format!("/api/v1/candidates/{id}/withdrawal"),
-                &json!({"reason": "本人申请"}),
-            )
-            .await
-        }
-    };
+    let hrss = app.hrss();
     let nominated = nominate(&app, &nomination(&app, "甲", 50, 20)).await;
-    withdraw(nominated.clone()).await.assert_status(200);
+    withdraw(&hrss, &nominated).await.assert_status(200);
     assert_eq!(state_of(&app, &nominated).await, "withdrawn");
     let (approved_id, _) = approved(&app, 50, None).await;
-    withdraw(approved_id).await.assert_status(200);
+    withdraw(&hrss, &approved_id).await.assert_status(200);
     let (noticed, _) = in_notice(&app, 50, None).await;
-    withdraw(noticed.clone()).await.assert_status(200);
-    withdraw(noticed)
+    withdraw(&hrss, &noticed).await.assert_status(200);
+    withdraw(&hrss, &noticed)
         .await
         .assert_problem(409, "invalid_transition");
     let (appointed, _) = in_notice(&app, 50, None).await;
     app.advance_days(7);
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{appointed}/appointment"),
-            &appointment(&app, 1, "EL-GW-W"),
-        )
+    appoint(&app, &appointed, 1, "EL-GW-W")
         .await
         .assert_status(201);
-    withdraw(appointed)
+    withdraw(&hrss, &appointed)
         .await
         .assert_problem(409, "invalid_transition");
 }
@@ -449,13 +290,7 @@ async fn art_4_withdrawal_from_any_state_before_appointment() {
 async fn art_4_two_racing_transitions_cannot_both_win() {
     let app = spawn_app().await;
     let id = nominate(&app, &nomination(&app, "王建国", 50, 20)).await;
-    lead(&app)
-        .post(
-            &format!("/api/v1/candidates/{id}/preliminary-review"),
-            &passing_review(),
-        )
-        .await
-        .assert_status(200);
+    pre_review(&lead(&app), &id).await.assert_status(200);
     let path = format!("/api/v1/candidates/{id}/background-check");
     let (h1, h2) = (app.hrss(), app.hrss());
     let (pass, fail) = (
@@ -466,25 +301,12 @@ async fn art_4_two_racing_transitions_cannot_both_win() {
     let mut statuses = [a.status.as_u16(), b.status.as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);
-    let checks = app
-        .auditor()
-        .get(&format!("/api/v1/audit-events?object_id={id}"))
+    let checks = audit_events(&app, Some(&id), None)
         .await
-        .json()["items"]
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|e| e["state_before"] == "pre_reviewed")
         .count();
     assert_eq!(checks, 1);
-}
-
-fn self_nomination() -> Value {
-    json!({
-        "field": "port_trade", "name": "赵敏", "employer": "中国社会科学院", "title": "研究员",
-        "birth_date": "1975-03-01", "experience_years": 20, "achievements": "边境贸易研究",
-        "contact": {"email": "zhao@example.org", "phone": "13700000000", "id_number": "110101197503010022", "address": "北京市东城区"}
-    })
 }
 
 #[tokio::test]
@@ -492,7 +314,7 @@ async fn art_4_1_a_self_nomination_is_routed_to_the_fields_lead_department() {
     let app = spawn_app().await;
     let res = app
         .anonymous()
-        .post("/api/v1/public/self-nominations", &self_nomination())
+        .post("/api/v1/public/self-nominations", &self_nomination(&app))
         .await;
     res.assert_status(201);
     let receipt = res.json();
@@ -513,13 +335,13 @@ async fn art_4_1_a_self_nomination_is_routed_to_the_fields_lead_department() {
         .await
         .assert_problem(404, "not_found");
 
-    let mut no_contact = self_nomination();
+    let mut no_contact = self_nomination(&app);
     no_contact["contact"] = json!({});
     app.anonymous()
         .post("/api/v1/public/self-nominations", &no_contact)
         .await
         .assert_problem(422, "validation_failed");
-    let mut unknown = self_nomination();
+    let mut unknown = self_nomination(&app);
     unknown["field"] = json!("astrology");
     app.anonymous()
         .post("/api/v1/public/self-nominations", &unknown)
@@ -532,32 +354,22 @@ async fn public_submissions_are_rate_limited_per_address() {
     let app = spawn_app_with(|c| c.public_rate_limit = 3).await;
     for _ in 0..3 {
         app.anonymous()
-            .post("/api/v1/public/self-nominations", &self_nomination())
+            .post("/api/v1/public/self-nominations", &self_nomination(&app))
             .await
             .assert_status(201);
     }
     let res = app
         .anonymous()
-        .post("/api/v1/public/self-nominations", &self_nomination())
+        .post("/api/v1/public/self-nominations", &self_nomination(&app))
         .await;
     res.assert_problem(429, "rate_limited");
     assert!(res.header("retry-after").unwrap().parse::<u32>().unwrap() > 0);
     // Objections are counted separately.
     let (id, notice) = in_notice(&app, 50, None).await;
     for _ in 0..3 {
-        app.anonymous()
-            .post(
-                &format!("/api/v1/public/notices/{notice}/objections"),
-                &objection(&id),
-            )
-            .await
-            .assert_status(201);
+        file_objection(&app, &notice, &id).await.assert_status(201);
     }
-    app.anonymous()
-        .post(
-            &format!("/api/v1/public/notices/{notice}/objections"),
-            &objection(&id),
-        )
+    file_objection(&app, &notice, &id)
         .await
         .assert_problem(429, "rate_limited");
 }
@@ -603,13 +415,7 @@ async fn public_responses_carry_public_fields_only() {
     );
     assert_eq!(keys(&list.json()["items"][0]), keys(&n));
     app.advance_days(7);
-    app.hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &appointment(&app, 2, "EL-GW-P"),
-        )
-        .await
-        .assert_status(201);
+    appoint(&app, &id, 2, "EL-GW-P").await.assert_status(201);
     let roster = app.anonymous().get("/api/v1/public/roster").await;
     assert_eq!(
         keys(&roster.json()["items"][0]),
@@ -649,55 +455,19 @@ async fn public_responses_carry_public_fields_only() {
 async fn allowed_actions_follow_role_scope_and_state() {
     let app = spawn_app().await;
     let id = nominate(&app, &nomination(&app, "王建国", 50, 20)).await;
-    let actions = |v: Value| -> Vec<String> {
-        v["allowed_actions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["action"].as_str().unwrap().to_owned())
-            .collect()
-    };
     assert_eq!(
-        actions(
-            lead(&app)
-                .get(&format!("/api/v1/candidates/{id}"))
-                .await
-                .json()
-        ),
+        candidate_actions(&lead(&app), &id).await,
         ["preliminary_review", "withdraw"]
     );
     assert_eq!(
-        actions(
-            app.hrss()
-                .get(&format!("/api/v1/candidates/{id}"))
-                .await
-                .json()
-        ),
+        candidate_actions(&app.hrss(), &id).await,
         ["preliminary_review", "withdraw"]
     );
-    assert!(
-        actions(
-            app.government()
-                .get(&format!("/api/v1/candidates/{id}"))
-                .await
-                .json()
-        )
-        .is_empty()
-    );
+    assert!(candidate_actions(&app.government(), &id).await.is_empty());
     let (approved_id, list) = approved(&app, 50, None).await;
-    let hrss_view = actions(
-        app.hrss()
-            .get(&format!("/api/v1/candidates/{approved_id}"))
-            .await
-            .json(),
-    );
+    let hrss_view = allowed_actions(&candidate(&app, &approved_id).await);
     assert_eq!(hrss_view, ["report_to_party_committee", "withdraw"]);
     report(&app, &list).await;
-    let hrss_view = actions(
-        app.hrss()
-            .get(&format!("/api/v1/candidates/{approved_id}"))
-            .await
-            .json(),
-    );
+    let hrss_view = allowed_actions(&candidate(&app, &approved_id).await);
     assert_eq!(hrss_view, ["publish_notice", "withdraw"]);
 }

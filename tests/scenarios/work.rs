@@ -2,100 +2,42 @@
 //! meetings and minutes, temporary experts, and who sees what.
 
 use guwen_domain::role::Role;
-use guwen_tests::{Client, TestApp, spawn_app};
-use serde_json::{Value, json};
-
-use crate::pipeline::{nominate, nomination, today, vetted_in_the_past};
-
-/// Appoints an advisor in `field` through the whole pipeline (notice recorded 9 days back).
-pub async fn appointed_advisor(app: &TestApp, name: &str, field: &str, lead_org: &str) -> String {
-    let mut body = nomination(app, name, 50, 20);
-    body["field"] = json!(field);
-    let id = if lead_org == crate::pipeline::LEAD_ORG {
-        nominate(app, &body).await
-    } else {
-        let res = app
-            .department(lead_org)
-            .post("/api/v1/candidates", &body)
-            .await;
-        res.assert_status(201);
-        res.json()["id"].as_str().unwrap().to_owned()
-    };
-    vetted_in_the_past(app, &id, &app.department(lead_org), 10).await;
-    app.hrss()
-        .post(
-            "/api/v1/notices",
-            &json!({"title": "公示", "starts_on": today(app) - chrono::Days::new(9), "candidates": [{"candidate_id": id, "proposed_term_years": 2}]}),
-        )
-        .await
-        .assert_status(201);
-    let res = app
-        .hrss()
-        .post(
-            &format!("/api/v1/candidates/{id}/appointment"),
-            &json!({"term_years": 2, "starts_on": today(app), "agreement_ref": "协议", "certificate_no": format!("EL-{}", &id[id.len() - 8..])}),
-        )
-        .await;
-    res.assert_status(201);
-    res.json()["id"].as_str().unwrap().to_owned()
-}
-
-fn task_body(field: &str, confidentiality: &str, deadline_days: u64, app: &TestApp) -> Value {
-    json!({
-        "kind": "major_research", "title": "中蒙跨境物流通道论证", "description": "论证二连浩特—扎门乌德通道建设方案",
-        "field": field, "deadline": today(app) + chrono::Days::new(deadline_days), "confidentiality": confidentiality,
-        "major_issue": true
-    })
-}
-
-async fn create_task(client: &Client, body: &Value) -> String {
-    let res = client.post("/api/v1/tasks", body).await;
-    res.assert_status(201);
-    res.json()["id"].as_str().unwrap().to_owned()
-}
-
-async fn assign(app: &TestApp, task: &str, advisor: &str) -> String {
-    let res = app
-        .hrss()
-        .post(
-            &format!("/api/v1/tasks/{task}/assignments"),
-            &json!({"advisor_id": advisor}),
-        )
-        .await;
-    res.assert_status(201);
-    res.json()["id"].as_str().unwrap().to_owned()
-}
+use guwen_tests::{
+    AdvisorSpec, Client, appointed_advisor, assign, create_task, post_assignment, put_attendance,
+    spawn_app, task_body, today,
+};
+use serde_json::json;
 
 #[tokio::test]
 async fn art_6_7_1_tasks_are_requested_with_a_confidentiality_that_is_never_a_state_secret() {
     let app = spawn_app().await;
     let dept = app.department("transport");
-    let id = create_task(&dept, &task_body("logistics", "work_secret", 10, &app)).await;
+    let id = create_task(&dept, &task_body(&app, "logistics", "work_secret", 10)).await;
     let t = dept.get(&format!("/api/v1/tasks/{id}")).await.json();
     assert_eq!(t["state"], "open");
     assert_eq!(t["requester"]["org_id"], "transport");
     let res = dept
         .post(
             "/api/v1/tasks",
-            &task_body("logistics", "state_secret", 10, &app),
+            &task_body(&app, "logistics", "state_secret", 10),
         )
         .await;
     res.assert_problem(422, "state_secret_not_allowed");
     assert_eq!(res.json()["article"], "Art. 7.1");
-    dept.post("/api/v1/tasks", &task_body("logistics", "绝密", 10, &app))
+    dept.post("/api/v1/tasks", &task_body(&app, "logistics", "绝密", 10))
         .await
         .assert_problem(422, "state_secret_not_allowed");
     app.finance()
         .post(
             "/api/v1/tasks",
-            &task_body("logistics", "internal", 10, &app),
+            &task_body(&app, "logistics", "internal", 10),
         )
         .await
         .assert_problem(403, "forbidden");
     app.government()
         .post(
             "/api/v1/tasks",
-            &task_body("logistics", "internal", 10, &app),
+            &task_body(&app, "logistics", "internal", 10),
         )
         .await
         .assert_status(201);
@@ -104,13 +46,17 @@ async fn art_6_7_1_tasks_are_requested_with_a_confidentiality_that_is_never_a_st
 #[tokio::test]
 async fn art_11_matching_ranks_field_then_workload_and_assignment_follows() {
     let app = spawn_app().await;
-    let trade = appointed_advisor(&app, "贸易专家", "port_trade", "commerce").await;
-    let log_busy = appointed_advisor(&app, "物流专家甲", "logistics", "transport").await;
-    let log_free = appointed_advisor(&app, "物流专家乙", "logistics", "transport").await;
+    let trade = appointed_advisor(
+        &app,
+        AdvisorSpec::named("贸易专家").in_field("port_trade", "commerce"),
+    )
+    .await;
+    let log_busy = appointed_advisor(&app, AdvisorSpec::named("物流专家甲")).await;
+    let log_free = appointed_advisor(&app, AdvisorSpec::named("物流专家乙")).await;
     let gov = app.government();
-    let busy_task = create_task(&gov, &task_body("logistics", "internal", 10, &app)).await;
+    let busy_task = create_task(&gov, &task_body(&app, "logistics", "internal", 10)).await;
     assign(&app, &busy_task, &log_busy).await;
-    let task = create_task(&gov, &task_body("logistics", "internal", 10, &app)).await;
+    let task = create_task(&gov, &task_body(&app, "logistics", "internal", 10)).await;
     let m = app
         .hrss()
         .get(&format!("/api/v1/tasks/{task}/matching-advisors"))
@@ -140,11 +86,7 @@ async fn art_11_matching_ranks_field_then_workload_and_assignment_follows() {
             .json()["state"],
         "assigned"
     );
-    app.hrss()
-        .post(
-            &format!("/api/v1/tasks/{task}/assignments"),
-            &json!({"advisor_id": log_free}),
-        )
+    post_assignment(&app, &task, &log_free)
         .await
         .assert_problem(409, "already_assigned");
 }
@@ -152,10 +94,10 @@ async fn art_11_matching_ranks_field_then_workload_and_assignment_follows() {
 #[tokio::test]
 async fn art_7_6_inability_before_the_deadline_releases_the_assignment() {
     let app = spawn_app().await;
-    let advisor = appointed_advisor(&app, "物流专家", "logistics", "transport").await;
+    let advisor = appointed_advisor(&app, AdvisorSpec::named("物流专家")).await;
     let task = create_task(
         &app.government(),
-        &task_body("logistics", "internal", 3, &app),
+        &task_body(&app, "logistics", "internal", 3),
     )
     .await;
     let assignment = assign(&app, &task, &advisor).await;
@@ -176,7 +118,7 @@ async fn art_7_6_inability_before_the_deadline_releases_the_assignment() {
         "open"
     );
     // Someone else's assignment is not the caller's to release.
-    let other = appointed_advisor(&app, "另一位", "logistics", "transport").await;
+    let other = appointed_advisor(&app, AdvisorSpec::named("另一位")).await;
     let second = assign(&app, &task, &other).await;
     me.post(
         &format!("/api/v1/assignments/{second}/inability"),
@@ -200,9 +142,9 @@ async fn art_7_6_inability_before_the_deadline_releases_the_assignment() {
 #[tokio::test]
 async fn art_10_a_granted_recusal_removes_sight_and_delivery() {
     let app = spawn_app().await;
-    let advisor = appointed_advisor(&app, "物流专家", "logistics", "transport").await;
+    let advisor = appointed_advisor(&app, AdvisorSpec::named("物流专家")).await;
     let dept = app.department("transport");
-    let task = create_task(&dept, &task_body("logistics", "internal", 10, &app)).await;
+    let task = create_task(&dept, &task_body(&app, "logistics", "internal", 10)).await;
     let assignment = assign(&app, &task, &advisor).await;
     let me = app.advisor(&advisor);
     me.get(&format!("/api/v1/tasks/{task}"))
@@ -255,7 +197,7 @@ async fn art_10_a_granted_recusal_removes_sight_and_delivery() {
         "open"
     );
     // The same requester's next task does not offer this advisor.
-    let next = create_task(&dept, &task_body("logistics", "internal", 10, &app)).await;
+    let next = create_task(&dept, &task_body(&app, "logistics", "internal", 10)).await;
     let m = app
         .hrss()
         .get(&format!("/api/v1/tasks/{next}/matching-advisors"))
@@ -268,11 +210,7 @@ async fn art_10_a_granted_recusal_removes_sight_and_delivery() {
             .iter()
             .all(|i| i["advisor_id"] != advisor.as_str())
     );
-    app.hrss()
-        .post(
-            &format!("/api/v1/tasks/{next}/assignments"),
-            &json!({"advisor_id": advisor}),
-        )
+    post_assignment(&app, &next, &advisor)
         .await
         .assert_problem(409, "conflict_of_interest");
 }
@@ -280,10 +218,10 @@ async fn art_10_a_granted_recusal_removes_sight_and_delivery() {
 #[tokio::test]
 async fn art_8_9_opinions_deliver_assignments_on_time_or_overdue() {
     let app = spawn_app().await;
-    let a1 = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let a2 = appointed_advisor(&app, "乙", "logistics", "transport").await;
+    let a1 = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let a2 = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
     let dept = app.department("transport");
-    let task = create_task(&dept, &task_body("logistics", "internal", 2, &app)).await;
+    let task = create_task(&dept, &task_body(&app, "logistics", "internal", 2)).await;
     let s1 = assign(&app, &task, &a1).await;
     let s2 = assign(&app, &task, &a2).await;
     // A major issue needs a written opinion (Art. 9).
@@ -358,9 +296,9 @@ async fn art_8_9_opinions_deliver_assignments_on_time_or_overdue() {
 #[tokio::test]
 async fn art_11_minutes_need_every_opinion_and_are_immutable_once_final() {
     let app = spawn_app().await;
-    let a1 = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let a2 = appointed_advisor(&app, "乙", "logistics", "transport").await;
-    let outsider = appointed_advisor(&app, "丙", "logistics", "transport").await;
+    let a1 = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let a2 = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
+    let outsider = appointed_advisor(&app, AdvisorSpec::named("丙")).await;
     let gov = app.government();
     let res = gov
         .post(
@@ -390,19 +328,19 @@ async fn art_11_minutes_need_every_opinion_and_are_immutable_once_final() {
         .await
         .assert_problem(404, "not_found");
 
-    let attendance = |entries: Value| json!({ "entries": entries });
-    gov.put(
-        &format!("/api/v1/meetings/{id}/attendance"),
-        &attendance(json!([{"advisor_id": a2, "attendance": "excused"}])),
+    put_attendance(
+        &gov,
+        &id,
+        json!([{"advisor_id": a2, "attendance": "excused"}]),
     )
     .await
     .assert_problem(409, "excuse_reason_missing");
-    let res = gov
-        .put(
-            &format!("/api/v1/meetings/{id}/attendance"),
-            &attendance(json!([{"advisor_id": a1, "attendance": "attended"}, {"advisor_id": a2, "attendance": "absent"}])),
-        )
-        .await;
+    let res = put_attendance(
+        &gov,
+        &id,
+        json!([{"advisor_id": a1, "attendance": "attended"}, {"advisor_id": a2, "attendance": "absent"}]),
+    )
+    .await;
     res.assert_status(200);
     let absent = res.json()["invitations"]
         .as_array()
@@ -412,13 +350,13 @@ async fn art_11_minutes_need_every_opinion_and_are_immutable_once_final() {
         .unwrap()
         .clone();
     assert_eq!(absent["unexcused_absence"], true);
-    app.department("transport")
-        .put(
-            &format!("/api/v1/meetings/{id}/attendance"),
-            &attendance(json!([{"advisor_id": a1, "attendance": "absent"}])),
-        )
-        .await
-        .assert_problem(403, "forbidden");
+    put_attendance(
+        &app.department("transport"),
+        &id,
+        json!([{"advisor_id": a1, "attendance": "absent"}]),
+    )
+    .await
+    .assert_problem(403, "forbidden");
 
     let finalize = format!("/api/v1/meetings/{id}/minutes/finalization");
     gov.send(reqwest::Method::POST, &finalize, None, &[])
@@ -445,9 +383,10 @@ async fn art_11_minutes_need_every_opinion_and_are_immutable_once_final() {
     )
     .await
     .assert_problem(409, "minutes_finalized");
-    gov.put(
-        &format!("/api/v1/meetings/{id}/attendance"),
-        &attendance(json!([{"advisor_id": a2, "attendance": "attended"}])),
+    put_attendance(
+        &gov,
+        &id,
+        json!([{"advisor_id": a2, "attendance": "attended"}]),
     )
     .await
     .assert_problem(409, "minutes_finalized");
@@ -456,7 +395,7 @@ async fn art_11_minutes_need_every_opinion_and_are_immutable_once_final() {
 #[tokio::test]
 async fn art_8_department_meetings_make_attendance_optional() {
     let app = spawn_app().await;
-    let a1 = appointed_advisor(&app, "甲", "logistics", "transport").await;
+    let a1 = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     let dept = app.department("transport");
     let res = dept
         .post("/api/v1/meetings", &json!({"title": "物流座谈", "agenda": "x", "held_at": "2026-11-20T09:00:00+08:00", "invited_advisor_ids": [a1]}))
@@ -465,12 +404,12 @@ async fn art_8_department_meetings_make_attendance_optional() {
     assert_eq!(res.json()["attendance_required"], false);
     assert_eq!(res.json()["organizer_org_id"], "transport");
     let id = res.json()["id"].as_str().unwrap().to_owned();
-    let res = dept
-        .put(
-            &format!("/api/v1/meetings/{id}/attendance"),
-            &json!({"entries": [{"advisor_id": a1, "attendance": "absent"}]}),
-        )
-        .await;
+    let res = put_attendance(
+        &dept,
+        &id,
+        json!([{"advisor_id": a1, "attendance": "absent"}]),
+    )
+    .await;
     res.assert_status(200);
     assert_eq!(res.json()["invitations"][0]["unexcused_absence"], false);
 }
@@ -509,15 +448,15 @@ async fn art_8_temporary_experts_are_engaged_for_one_matter() {
 #[tokio::test]
 async fn art_7_1_task_visibility_matrix() {
     let app = spawn_app().await;
-    let mine = appointed_advisor(&app, "甲", "logistics", "transport").await;
-    let other = appointed_advisor(&app, "乙", "logistics", "transport").await;
+    let mine = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let other = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
     let dept = app.department("transport");
     let secret = create_task(
         &dept,
-        &task_body("logistics", "commercial_secret", 10, &app),
+        &task_body(&app, "logistics", "commercial_secret", 10),
     )
     .await;
-    let internal = create_task(&dept, &task_body("logistics", "internal", 10, &app)).await;
+    let internal = create_task(&dept, &task_body(&app, "logistics", "internal", 10)).await;
     assign(&app, &secret, &mine).await;
     let path = format!("/api/v1/tasks/{secret}");
     let cases: Vec<(&str, Client, u16)> = vec![

@@ -1,7 +1,17 @@
 //! The test harness: each test gets its own app, on port 0, with its own database (a
 //! temporary SQLite file, or with `TEST_DATABASE_URL` a fresh PostgreSQL schema), and a
-//! client per kind of caller.
+//! client per kind of caller. The fixture builders the scenarios share live in [`fixtures`]
+//! (one module per part of the regulation) and the audit-trail readers in [`audit`]; both are
+//! re-exported here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod audit;
+pub mod fixtures;
+
+pub use audit::*;
+pub use fixtures::{
+    allowed_actions, created_id, funds::*, id_of, office::*, pipeline::*, this_year, today, work::*,
+};
 
 use std::path::PathBuf;
 
@@ -188,12 +198,7 @@ impl Client {
         if let Some(b) = body {
             req = req.json(b);
         }
-        let res = req.send().await.expect("request sent");
-        TestResponse {
-            status: res.status(),
-            headers: res.headers().clone(),
-            text: res.text().await.unwrap_or_default(),
-        }
+        read(req).await
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
@@ -230,12 +235,17 @@ impl Client {
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
-        let res = req.send().await.expect("request sent");
-        TestResponse {
-            status: res.status(),
-            headers: res.headers().clone(),
-            text: res.text().await.unwrap_or_default(),
-        }
+        read(req).await
+    }
+}
+
+/// Sends a request and reads its response whole.
+async fn read(req: reqwest::RequestBuilder) -> TestResponse {
+    let res = req.send().await.expect("request sent");
+    TestResponse {
+        status: res.status(),
+        headers: res.headers().clone(),
+        text: res.text().await.unwrap_or_default(),
     }
 }
 

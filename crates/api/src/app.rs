@@ -10,6 +10,7 @@ use utoipa_actix_web::{AppExt, service_config::ServiceConfig};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
+    audit,
     auth::{AuthConfig, Verifier},
     config::Config,
     http::{
@@ -18,7 +19,7 @@ use crate::{
         extract,
         middleware::{self as telemetry, Metrics},
     },
-    openapi, routes,
+    openapi, platform, routes,
     state::{AppState, Clock},
 };
 
@@ -26,7 +27,7 @@ use crate::{
 pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
-            .configure(routes::meta::configure)
+            .configure(platform::meta::configure)
             .configure(routes::fields::configure)
             .configure(routes::candidates::configure)
             .configure(routes::lists::configure)
@@ -41,9 +42,9 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(routes::opinions::configure)
             .configure(routes::meetings::configure)
             .configure(routes::experts::configure)
-            .configure(routes::audit::configure),
+            .configure(audit::configure),
     );
-    cfg.configure(routes::platform::configure);
+    cfg.configure(platform::health::configure);
 }
 
 /// The OpenAPI document the code generates (committed as `openapi/openapi.json`).

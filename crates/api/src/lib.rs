@@ -3,12 +3,14 @@
 
 pub mod app;
 pub mod assessment;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod funds;
 pub mod http;
 pub mod openapi;
+pub mod platform;
 pub mod routes;
 pub mod state;
 pub mod write;

@@ -1,18 +1,15 @@
 //! One module per resource; each exposes `configure` for the router and the spec alike.
 
 pub mod advisors;
-pub mod audit;
 pub mod candidates;
 pub mod common;
 pub mod experts;
 pub mod fields;
 pub mod lists;
 pub mod meetings;
-pub mod meta;
 pub mod notices;
 pub mod office;
 pub mod opinions;
-pub mod platform;
 pub mod public;
 pub mod roster;
 pub mod tasks;

@@ -1,18 +1,10 @@
-//! The audit trail: `GET /api/v1/audit-events` and its verification (DOMAIN.md §6).
+//! What the audit trail shows: events, their filters and the chain's verification.
 
-use actix_web::{HttpResponse, get, web};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use guwen_domain::time::to_cst;
-use guwen_persistence::audit::{self, AuditEvent};
+use guwen_persistence::audit::AuditEvent;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use utoipa_actix_web::service_config::ServiceConfig;
-
-use crate::{
-    error::ApiError,
-    pagination::{Page, PageParams, encode_cursor},
-    state::AppState,
-};
 
 /// Who acted.
 #[derive(Debug, Serialize, ToSchema)]
@@ -118,60 +110,6 @@ pub struct AuditFilter {
     pub order: Option<SortOrder>,
 }
 
-/// List audit events
-///
-/// The audit trail, filtered, in pages.
-#[utoipa::path(
-    tag = "audit",
-    security(("bearer" = ["auditor", "hrss"])),
-    params(AuditFilter, PageParams),
-    responses((status = 200, description = "A page of audit events", body = Page<AuditEventView>))
-)]
-#[get("/audit-events")]
-async fn list_audit_events(
-    state: web::Data<AppState>,
-    filter: web::Query<AuditFilter>,
-    page: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
-    const KIND: &str = "audit";
-    let filter = filter.into_inner();
-    let descending = filter.order == Some(SortOrder::Desc);
-    let query = audit::Filter {
-        action: filter.action,
-        object_type: filter.object_type,
-        object_id: filter.object_id,
-        actor_sub: filter.actor_sub,
-        from: filter.from.map(|t| t.with_timezone(&Utc)),
-        to: filter.to.map(|t| t.with_timezone(&Utc)),
-        cursor: page.cursor::<(i64, bool)>(KIND)?.map(|(seq, desc)| {
-            // A cursor carries its direction; reusing it with another order restarts cleanly.
-            if desc == descending {
-                seq
-            } else if descending {
-                i64::MAX
-            } else {
-                0
-            }
-        }),
-        descending,
-        limit: page.limit()?,
-    };
-    let (rows, more) = audit::list(&state.db, &query).await?;
-    let next_cursor = if more {
-        rows.last()
-            .map(|e| encode_cursor(KIND, &(e.seq, descending)))
-    } else {
-        None
-    };
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows
-            .into_iter()
-            .map(AuditEventView::from)
-            .collect::<Vec<_>>(),
-        next_cursor,
-    }))
-}
-
 /// Where the chain breaks.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BrokenLink {
@@ -201,33 +139,4 @@ pub struct VerificationView {
     pub first_broken: Option<BrokenLink>,
     /// When the verification ran.
     pub verified_at: DateTime<FixedOffset>,
-}
-
-/// Verify the audit chain
-///
-/// Recomputes the hash chain from the first event and names the first broken link.
-#[utoipa::path(
-    tag = "audit",
-    security(("bearer" = ["auditor", "hrss"])),
-    responses((status = 200, description = "The verification result", body = VerificationView))
-)]
-#[get("/audit-events/verification")]
-async fn verify_audit_chain(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let v = audit::verify(&state.db).await?;
-    Ok(HttpResponse::Ok().json(VerificationView {
-        valid: v.first_broken.is_none(),
-        checked: v.checked,
-        last_seq: v.last_seq,
-        last_hash: v.last_hash,
-        first_broken: v.first_broken.map(|(seq, event_id, b)| BrokenLink {
-            seq,
-            event_id,
-            problem: b.code().to_owned(),
-        }),
-        verified_at: to_cst(state.clock.now()),
-    }))
-}
-
-pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_audit_events).service(verify_audit_chain);
 }
