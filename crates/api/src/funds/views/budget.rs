@@ -31,9 +31,8 @@ pub fn check_year(field: &str, year: i32) -> Result<(), ApiError> {
 impl From<FundsError> for ApiError {
     fn from(e: FundsError) -> Self {
         match e {
-            FundsError::BudgetExceeded(refused) => {
-                ApiError::from(refused.violation()).with_remaining_fen(refused.remaining_to_state())
-            }
+            FundsError::BudgetExceeded(refused) => ApiError::from(refused.violation())
+                .with_remaining_fen(refused.stated_remaining_fen()),
             FundsError::Store(e) => e.into(),
         }
     }

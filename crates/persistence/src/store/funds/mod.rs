@@ -74,7 +74,7 @@ impl Refused {
     }
 
     /// What remains, as a client is told it: never negative, 0 without a budget.
-    pub fn remaining_to_state(&self) -> i64 {
+    pub fn stated_remaining_fen(&self) -> i64 {
         Ord::max(self.remaining_fen.unwrap_or(0), 0)
     }
 }
