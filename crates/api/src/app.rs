@@ -21,6 +21,7 @@ use crate::{
     },
     openapi, platform, routes,
     state::{AppState, Clock},
+    work,
 };
 
 /// Every API route. The router and the OpenAPI document are both built from this list.
@@ -38,10 +39,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::assessment::configure)
             .configure(crate::funds::configure)
             .configure(routes::public::configure)
-            .configure(routes::tasks::configure)
-            .configure(routes::opinions::configure)
-            .configure(routes::meetings::configure)
-            .configure(routes::experts::configure)
+            .configure(work::configure)
             .configure(audit::configure),
     );
     cfg.configure(platform::health::configure);

@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod platform;
 pub mod routes;
 pub mod state;
+pub mod work;
 pub mod write;
 
 // Transitional paths while the chapters move; removed when they are gone.

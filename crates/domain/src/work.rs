@@ -19,6 +19,7 @@
 
 use chrono::NaiveDate;
 
+use crate::office::{self, AdvisorStatus};
 use crate::rule::{RuleResult, RuleViolation};
 
 // ---------------------------------------------------------------------------------------------
@@ -84,6 +85,12 @@ crate::labelled_enum! {
         Delivered = ("delivered", "Delivered", "已完成"),
     }
 }
+
+/// Art. 7.6, 10: the assignment states in which an advisor still sees the task: `active` and
+/// `delivered`. A released advisor (Art. 7.6) handed the work back and a recused one (Art. 10)
+/// no longer works on it, so neither sees it any more.
+pub const ASSIGNMENT_STATES_SEEING_TASK: [AssignmentState; 2] =
+    [AssignmentState::Active, AssignmentState::Delivered];
 
 crate::labelled_enum! {
     /// HRSS's decision on a recusal request (Art. 10).
@@ -567,6 +574,19 @@ fn missing<'a>(expected: &'a [String], present: &[String]) -> Vec<&'a str> {
     out
 }
 
+/// Art. 11: only written minutes can be finalised: without any, no opinion is recorded
+/// (`minutes_incomplete`).
+pub fn check_minutes_written(written: bool) -> RuleResult<()> {
+    if !written {
+        return Err(RuleViolation::new(
+            "minutes_incomplete",
+            "Art. 11",
+            "no minutes have been written",
+        ));
+    }
+    Ok(())
+}
+
 /// Art. 11: finalised minutes are forwarded to the government and are immutable
 /// (`minutes_finalized`).
 pub fn check_minutes_editable(finalized: bool) -> RuleResult<()> {
@@ -672,6 +692,47 @@ pub fn rank_advisors(task_field: &str, candidates: &[MatchCandidate]) -> Vec<Ran
             }
         })
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assignment (Art. 10, 11)
+// ---------------------------------------------------------------------------------------------
+
+/// Art. 11 (with Art. 3, 4.6): HRSS assigns advisors in office (`advisor_not_in_office`
+/// otherwise).
+///
+/// `stored` is the advisor's stored status; the status shown on `today_cst` is computed with
+/// [`office::effective_status`] (an ended term shows as expired) and must be in office by
+/// [`office::is_in_office`]. A term that has not started yet does not count either.
+pub fn check_advisor_in_office(
+    stored: AdvisorStatus,
+    term_starts_on: NaiveDate,
+    term_ends_on: NaiveDate,
+    today_cst: NaiveDate,
+) -> RuleResult<()> {
+    let status = office::effective_status(stored, term_ends_on, today_cst);
+    if !office::is_in_office(status) || term_starts_on > today_cst {
+        return Err(RuleViolation::new(
+            "advisor_not_in_office",
+            "Art. 11",
+            "only an advisor in office can be assigned",
+        ));
+    }
+    Ok(())
+}
+
+/// Art. 10: an advisor whose recusal was granted on a matter of the task's requester has a
+/// conflict of interest on record and is not assigned to that requester's matters
+/// (`conflict_of_interest`).
+pub fn check_no_conflict_of_interest(recused_from_requester: bool) -> RuleResult<()> {
+    if recused_from_requester {
+        return Err(RuleViolation::new(
+            "conflict_of_interest",
+            "Art. 10",
+            "the advisor is recused from this requester's matters",
+        ));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1303,6 +1364,96 @@ mod tests {
         let ranked = rank_advisors("", &[cand("a", "", 0)]);
         assert!(!ranked[0].field_match);
         assert!(rank_advisors("port_trade", &[]).is_empty());
+    }
+
+    // --- assignment --------------------------------------------------------------------------
+
+    #[test]
+    fn art_10_a_released_or_recused_advisor_no_longer_sees_the_task() {
+        assert!(ASSIGNMENT_STATES_SEEING_TASK.contains(&AssignmentState::Active));
+        assert!(ASSIGNMENT_STATES_SEEING_TASK.contains(&AssignmentState::Delivered));
+        assert!(!ASSIGNMENT_STATES_SEEING_TASK.contains(&AssignmentState::Released));
+        assert!(!ASSIGNMENT_STATES_SEEING_TASK.contains(&AssignmentState::Recused));
+    }
+
+    #[test]
+    fn art_11_an_advisor_in_office_can_be_assigned() {
+        let today = d(2026, 5, 1);
+        for s in [
+            AdvisorStatus::Active,
+            AdvisorStatus::DismissalProposed,
+            AdvisorStatus::ResignationRequested,
+            AdvisorStatus::ResignationProposed,
+        ] {
+            assert_eq!(
+                check_advisor_in_office(s, d(2025, 1, 1), d(2026, 12, 31), today),
+                Ok(()),
+                "{s}"
+            );
+        }
+        // The last day of the term still counts.
+        assert_eq!(
+            check_advisor_in_office(AdvisorStatus::Active, d(2025, 1, 1), today, today),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn art_11_an_advisor_out_of_office_cannot_be_assigned() {
+        let today = d(2026, 5, 1);
+        for s in [
+            AdvisorStatus::Expired,
+            AdvisorStatus::Dismissed,
+            AdvisorStatus::Resigned,
+        ] {
+            let v = violation(check_advisor_in_office(
+                s,
+                d(2025, 1, 1),
+                d(2026, 12, 31),
+                today,
+            ));
+            assert_eq!(v.code, "advisor_not_in_office", "{s}");
+            assert_eq!(v.article, "Art. 11");
+        }
+    }
+
+    #[test]
+    fn art_11_an_ended_or_future_term_is_not_in_office() {
+        let today = d(2026, 5, 1);
+        assert_eq!(
+            code_of(check_advisor_in_office(
+                AdvisorStatus::Active,
+                d(2024, 1, 1),
+                d(2026, 4, 30),
+                today
+            )),
+            "advisor_not_in_office"
+        );
+        assert_eq!(
+            code_of(check_advisor_in_office(
+                AdvisorStatus::Active,
+                d(2026, 5, 2),
+                d(2027, 5, 1),
+                today
+            )),
+            "advisor_not_in_office"
+        );
+    }
+
+    #[test]
+    fn art_10_a_recusal_on_record_is_a_conflict_of_interest() {
+        assert_eq!(check_no_conflict_of_interest(false), Ok(()));
+        let v = violation(check_no_conflict_of_interest(true));
+        assert_eq!(v.code, "conflict_of_interest");
+        assert_eq!(v.article, "Art. 10");
+    }
+
+    #[test]
+    fn art_11_unwritten_minutes_cannot_be_finalised() {
+        assert_eq!(check_minutes_written(true), Ok(()));
+        let v = violation(check_minutes_written(false));
+        assert_eq!(v.code, "minutes_incomplete");
+        assert_eq!(v.article, "Art. 11");
     }
 
     // --- temporary experts -------------------------------------------------------------------

@@ -3,13 +3,9 @@
 pub mod advisors;
 pub mod candidates;
 pub mod common;
-pub mod experts;
 pub mod fields;
 pub mod lists;
-pub mod meetings;
 pub mod notices;
 pub mod office;
-pub mod opinions;
 pub mod public;
 pub mod roster;
-pub mod tasks;

@@ -259,11 +259,11 @@ pub async fn inactivity<C: ConnectionTrait>(
             if t.deadline < from || t.deadline > to {
                 continue;
             }
-            let kind = if a.state == AssignmentState::Delivered.code()
-                && a.timeliness.as_deref() == Some(Timeliness::Overdue.code())
+            let kind = if a.state == AssignmentState::Delivered
+                && a.timeliness == Some(Timeliness::Overdue)
             {
                 InactivityKind::OverdueDelivery
-            } else if a.state == AssignmentState::Active.code() && t.deadline < today {
+            } else if a.state == AssignmentState::Active && t.deadline < today {
                 InactivityKind::Undelivered
             } else {
                 continue;

@@ -1,3 +1,4 @@
+use guwen_domain::work::{AssignmentState, Timeliness};
 use sea_orm::entity::prelude::*;
 
 /// An advisor assigned to a task by HRSS (Art. 11).
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: String,
     pub task_id: String,
     pub advisor_id: String,
-    pub state: String,
+    pub state: AssignmentState,
     pub version: i32,
     pub assigned_by: String,
     pub assigned_at: DateTimeUtc,
@@ -16,10 +17,24 @@ pub struct Model {
     pub released_at: Option<DateTimeUtc>,
     pub opinion_id: Option<String>,
     pub delivered_at: Option<DateTimeUtc>,
-    pub timeliness: Option<String>,
+    pub timeliness: Option<Timeliness>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = AssignmentState;
+    const OBJECT: &'static str = "assignment";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+    fn version_column() -> Option<Column> {
+        Some(Column::Version)
+    }
+}

@@ -1,3 +1,4 @@
+use guwen_domain::work::{Confidentiality, MeetingOrganizer};
 use sea_orm::entity::prelude::*;
 
 /// A meeting advisors are invited to (Art. 8, 11).
@@ -6,14 +7,14 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub organizer: String,
+    pub organizer: MeetingOrganizer,
     pub organizer_org_id: Option<String>,
     pub created_by: String,
     pub title: String,
     pub agenda: String,
     pub held_at: DateTimeUtc,
     pub location: Option<String>,
-    pub confidentiality: String,
+    pub confidentiality: Confidentiality,
     pub task_id: Option<String>,
     pub created_at: DateTimeUtc,
 }

@@ -1,3 +1,4 @@
+use guwen_domain::work::Attendance;
 use sea_orm::entity::prelude::*;
 
 /// An advisor invited to a meeting, and their attendance (Art. 8).
@@ -8,7 +9,7 @@ pub struct Model {
     pub meeting_id: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub advisor_id: String,
-    pub attendance: Option<String>,
+    pub attendance: Option<Attendance>,
     pub excuse_reason: Option<String>,
     pub recorded_at: Option<DateTimeUtc>,
 }

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use sea_orm::entity::prelude::*;
 
 /// The minutes of a meeting (Art. 11): every attending advisor's and participating department's opinion.
@@ -23,3 +25,15 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The recorded opinions of advisors, by advisor id.
+    pub fn opinions_of_advisors(&self) -> Result<BTreeMap<String, String>, serde_json::Error> {
+        serde_json::from_str(&self.advisor_opinions)
+    }
+
+    /// The recorded opinions of departments, by org id.
+    pub fn opinions_of_departments(&self) -> Result<BTreeMap<String, String>, serde_json::Error> {
+        serde_json::from_str(&self.department_opinions)
+    }
+}

@@ -1,3 +1,4 @@
+use guwen_domain::work::{Confidentiality, OpinionChannel, Timeliness};
 use sea_orm::entity::prelude::*;
 
 /// An advisor's opinion (Art. 8, 9), on a task or unsolicited.
@@ -9,12 +10,12 @@ pub struct Model {
     pub advisor_id: String,
     pub task_id: Option<String>,
     pub assignment_id: Option<String>,
-    pub channel: String,
+    pub channel: OpinionChannel,
     pub major_issue: bool,
     pub subject: String,
     pub content: String,
-    pub confidentiality: String,
-    pub timeliness: Option<String>,
+    pub confidentiality: Confidentiality,
+    pub timeliness: Option<Timeliness>,
     pub submitted_at: DateTimeUtc,
 }
 

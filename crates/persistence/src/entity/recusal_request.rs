@@ -1,3 +1,4 @@
+use guwen_domain::work::RecusalState;
 use sea_orm::entity::prelude::*;
 
 /// An advisor's application to recuse from a task (Art. 10).
@@ -10,7 +11,7 @@ pub struct Model {
     pub task_id: String,
     pub advisor_id: String,
     pub conflict: String,
-    pub state: String,
+    pub state: RecusalState,
     pub requested_at: DateTimeUtc,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
@@ -21,3 +22,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = RecusalState;
+    const OBJECT: &'static str = "recusal_request";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+}

@@ -1,3 +1,7 @@
+use guwen_domain::{
+    role::Role,
+    work::{Confidentiality, TaskKind, TaskState},
+};
 use sea_orm::entity::prelude::*;
 
 /// A work item requested of the advisors (Art. 6, 11).
@@ -6,18 +10,18 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub kind: String,
+    pub kind: TaskKind,
     pub title: String,
     pub description: String,
     pub field_code: String,
-    pub requester_role: String,
+    pub requester_role: Role,
     pub requester_org_id: Option<String>,
     pub requester_sub: String,
     pub deadline: Date,
-    pub confidentiality: String,
+    pub confidentiality: Confidentiality,
     pub major_issue: bool,
     pub requested_expertise: Option<String>,
-    pub state: String,
+    pub state: TaskState,
     pub version: i32,
     pub closing_note: Option<String>,
     pub created_at: DateTimeUtc,
@@ -28,3 +32,20 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = TaskState;
+    const OBJECT: &'static str = "task";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+    fn version_column() -> Option<Column> {
+        Some(Column::Version)
+    }
+    fn updated_at_column() -> Option<Column> {
+        Some(Column::UpdatedAt)
+    }
+}

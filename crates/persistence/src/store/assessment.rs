@@ -179,10 +179,10 @@ pub async fn year_facts<C: ConnectionTrait>(
         }
         if a.delivered_at.is_some_and(in_year) {
             f.tasks_delivered += 1;
-            if a.timeliness.as_deref() == Some(Timeliness::Overdue.code()) {
+            if a.timeliness == Some(Timeliness::Overdue) {
                 f.tasks_overdue += 1;
             }
-        } else if a.state == AssignmentState::Active.code()
+        } else if a.state == AssignmentState::Active
             && t.deadline < today
             && t.deadline.format("%Y").to_string() == year.to_string()
         {
@@ -195,7 +195,9 @@ pub async fn year_facts<C: ConnectionTrait>(
         .await?
     {
         if in_year(o.submitted_at) {
-            *f.opinions_by_channel.entry(o.channel).or_default() += 1;
+            *f.opinions_by_channel
+                .entry(o.channel.code().to_owned())
+                .or_default() += 1;
         }
     }
     let invitations = meeting_invitation::Entity::find()
@@ -222,11 +224,11 @@ pub async fn year_facts<C: ConnectionTrait>(
                 continue;
             };
             f.meetings_invited += 1;
-            match i.attendance.as_deref() {
-                Some(a) if a == Attendance::Attended.code() => f.meetings_attended += 1,
-                Some(a) if a == Attendance::Excused.code() => f.meetings_excused += 1,
-                Some(a) if a == Attendance::Absent.code() => f.meetings_absent += 1,
-                _ => {}
+            match i.attendance {
+                Some(Attendance::Attended) => f.meetings_attended += 1,
+                Some(Attendance::Excused) => f.meetings_excused += 1,
+                Some(Attendance::Absent) => f.meetings_absent += 1,
+                None => {}
             }
             if let Some(org) = &m.organizer_org_id {
                 units.insert(org.clone());

@@ -18,6 +18,8 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::audit::{self, Context, NewEvent, truncate_to_micros};
 
+pub mod work;
+
 /// The writing transaction the API's write opener hands to chapter code.
 pub type Tx = sea_orm::DatabaseTransaction;
 

@@ -1,0 +1,75 @@
+//! Temporary experts (Art. 8 ¶3, 临时聘请): engaged by the government for one matter, outside
+//! the appointment pipeline.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use guwen_domain::audit::AuditAction;
+use guwen_persistence::store::{self, Direction, Event, work as work_store};
+
+use super::views::{EngageRequest, ExpertFilter, TemporaryExpertView};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+        pagination::{Page, PageParams},
+    },
+    routes::candidates::find_field,
+    state::AppState,
+    write,
+};
+
+/// Engages a temporary expert for one matter (Art. 8 ¶3).
+#[utoipa::path(
+    tag = "temporary experts",
+    security(("bearer" = ["government", "hrss"])),
+    request_body = EngageRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    responses((status = 201, description = "The engagement", body = TemporaryExpertView))
+)]
+#[post("/temporary-experts")]
+pub async fn engage(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: ApiJson<EngageRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let ctx = write::audit_context(&req, &state);
+    let id = store::new_id();
+    let new = body.into_new_expert(id.clone(), caller.sub())?;
+    let scope = caller.idempotency_scope();
+    write::write(&state, &req, &scope, &key, &body, async |tx| {
+        if let Some(f) = &new.field_code {
+            find_field(tx, f).await?;
+        }
+        let event = Event::new(AuditAction::TemporaryExpertEngaged, "temporary_expert", &id)
+            .details(serde_json::json!({ "starts_on": new.starts_on, "ends_on": new.ends_on }));
+        let saved = work_store::insert_expert(tx, &ctx, new, event).await?;
+        Ok(Created::at(
+            format!("/api/v1/temporary-experts?id={id}"),
+            TemporaryExpertView::from(saved),
+        ))
+    })
+    .await
+}
+
+/// Temporary experts, newest first.
+#[utoipa::path(
+    tag = "temporary experts",
+    security(("bearer" = ["government", "hrss"])),
+    params(ExpertFilter, PageParams),
+    responses((status = 200, description = "A page of temporary experts", body = Page<TemporaryExpertView>))
+)]
+#[get("/temporary-experts")]
+pub async fn list_experts(
+    state: web::Data<AppState>,
+    filter: web::Query<ExpertFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    const KIND: &str = "experts";
+    let request = page.request(KIND, Direction::NewestFirst)?;
+    let got = work_store::list_experts(&state.db, filter.active_on, request).await?;
+    Ok(HttpResponse::Ok().json(Page::of(KIND, got, |e| Ok(TemporaryExpertView::from(e)))?))
+}
