@@ -19,7 +19,7 @@ use crate::{
         extract,
         middleware::{self as telemetry, Metrics},
     },
-    openapi, platform, routes,
+    openapi, pipeline, platform, routes,
     state::{AppState, Clock},
     work,
 };
@@ -29,16 +29,13 @@ pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(platform::meta::configure)
-            .configure(routes::fields::configure)
-            .configure(routes::candidates::configure)
-            .configure(routes::lists::configure)
-            .configure(routes::notices::configure)
+            .configure(pipeline::configure)
             .configure(routes::advisors::configure)
             .configure(routes::office::configure)
             .configure(routes::roster::configure)
             .configure(crate::assessment::configure)
             .configure(crate::funds::configure)
-            .configure(routes::public::configure)
+            .configure(pipeline::configure_public)
             .configure(work::configure)
             .configure(audit::configure),
     );

@@ -10,6 +10,7 @@ pub mod config;
 pub mod funds;
 pub mod http;
 pub mod openapi;
+pub mod pipeline;
 pub mod platform;
 pub mod routes;
 pub mod state;

@@ -150,6 +150,43 @@ pub fn resolve_objection(
     )
 }
 
+/// Art. 4.5: an objection concerns a candidate still on notice: one whose notice was withdrawn
+/// or who was rejected on another objection can no longer be objected to
+/// (`invalid_transition`). Pass the stored state.
+pub fn check_objection_target(state: CandidateState) -> RuleResult<()> {
+    if state != CandidateState::InNotice {
+        return Err(RuleViolation::new(
+            "invalid_transition",
+            "Art. 4.5",
+            "the candidate is no longer on notice",
+        ));
+    }
+    Ok(())
+}
+
+/// Art. 4.5–4.6: the candidate's state after HRSS resolves one of its objections. While the
+/// candidate is stored `in_notice` this is [`resolve_objection`]. An objection still open when
+/// its candidate left the notice (withdrawn, or rejected on another objection) can still be
+/// closed and no longer changes the candidate; a resolved one cannot
+/// (`objection_already_resolved`).
+pub fn objection_outcome(
+    stored: CandidateState,
+    current: ObjectionStatus,
+    resolution: ObjectionResolution,
+) -> RuleResult<CandidateState> {
+    if stored == CandidateState::InNotice {
+        return resolve_objection(stored, current, resolution);
+    }
+    if current != ObjectionStatus::Open {
+        return Err(RuleViolation::new(
+            "objection_already_resolved",
+            "Art. 4.5",
+            format!("the objection is already `{current}`"),
+        ));
+    }
+    Ok(stored)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Publishing the notice (Art. 4.4–4.5)
 // ---------------------------------------------------------------------------------------------
@@ -627,6 +664,53 @@ mod tests {
             )),
             "invalid_transition"
         );
+    }
+
+    #[test]
+    fn art_4_5_only_a_candidate_on_notice_can_be_objected_to() {
+        assert_eq!(check_objection_target(CandidateState::InNotice), Ok(()));
+        for state in [
+            CandidateState::Withdrawn,
+            CandidateState::Rejected,
+            CandidateState::Appointed,
+        ] {
+            let v = check_objection_target(state).err();
+            assert_eq!(v.as_ref().map(|v| v.code), Some("invalid_transition"));
+            assert_eq!(v.map(|v| v.article), Some("Art. 4.5"));
+        }
+    }
+
+    #[test]
+    fn art_4_5_an_open_objection_of_a_candidate_off_notice_closes_without_changing_it() {
+        for resolution in [ObjectionResolution::Upheld, ObjectionResolution::Dismissed] {
+            assert_eq!(
+                objection_outcome(CandidateState::Withdrawn, ObjectionStatus::Open, resolution),
+                Ok(CandidateState::Withdrawn)
+            );
+        }
+        assert_eq!(
+            objection_outcome(
+                CandidateState::InNotice,
+                ObjectionStatus::Open,
+                ObjectionResolution::Upheld
+            ),
+            Ok(CandidateState::Rejected)
+        );
+    }
+
+    #[test]
+    fn art_4_5_a_resolved_objection_of_a_candidate_off_notice_stays_resolved() {
+        let v = objection_outcome(
+            CandidateState::Rejected,
+            ObjectionStatus::Upheld,
+            ObjectionResolution::Dismissed,
+        )
+        .err();
+        assert_eq!(
+            v.as_ref().map(|v| v.code),
+            Some("objection_already_resolved")
+        );
+        assert_eq!(v.map(|v| v.article), Some("Art. 4.5"));
     }
 
     #[test]

@@ -82,6 +82,36 @@ impl CandidateAction {
 }
 
 crate::labelled_enum! {
+    /// Where a list stands.
+    pub enum ListState("list_state") {
+        /// Submitted to the government, awaiting the executive meeting (Art. 4.3).
+        Submitted = ("submitted", "Submitted to the government", "已上报市政府"),
+        /// Decided by the executive meeting (Art. 4.4).
+        Decided = ("decided", "Decided by the executive meeting", "市政府常务会议已审定"),
+    }
+}
+
+/// Art. 4.4 (审定……并上报市委): only a list the executive meeting has decided is reported to
+/// the party committee, and only once (`invalid_transition`).
+pub fn check_party_committee_report(state: ListState, already_reported: bool) -> RuleResult<()> {
+    if state != ListState::Decided {
+        return Err(RuleViolation::new(
+            "invalid_transition",
+            "Art. 4.4",
+            "only a list decided by the executive meeting can be reported to the party committee",
+        ));
+    }
+    if already_reported {
+        return Err(RuleViolation::new(
+            "invalid_transition",
+            "Art. 4.4",
+            "the report to the party committee is already on record",
+        ));
+    }
+    Ok(())
+}
+
+crate::labelled_enum! {
     /// The outcome of one check (Art. 4.1, 4.2).
     pub enum Verdict("verdict") {
         Pass = ("pass", "Pass", "通过"),
@@ -374,6 +404,7 @@ mod tests {
         check::<Verdict>();
         check::<ReviewAspect>();
         check::<Attestation>();
+        check::<ListState>();
         assert_eq!(NominationChannel::all().len(), 4);
         assert_eq!(
             NominationChannel::ThinkTankReferral.label_zh(),
@@ -381,6 +412,24 @@ mod tests {
         );
         assert_eq!(CandidateState::NoticePassed.label_zh(), "公示期满");
         assert_eq!(ReviewAspect::Career.label_zh(), "以往职业信息");
+    }
+
+    #[test]
+    fn art_4_4_a_decided_list_is_reported_to_the_party_committee_once() {
+        assert_eq!(
+            check_party_committee_report(ListState::Decided, false),
+            Ok(())
+        );
+        let twice = check_party_committee_report(ListState::Decided, true);
+        assert_eq!(twice.as_ref().err().map(|v| v.article), Some("Art. 4.4"));
+        assert_eq!(code_of(twice), "invalid_transition");
+    }
+
+    #[test]
+    fn art_4_4_an_undecided_list_is_not_reported_to_the_party_committee() {
+        let v = check_party_committee_report(ListState::Submitted, false);
+        assert_eq!(v.as_ref().err().map(|v| v.article), Some("Art. 4.4"));
+        assert_eq!(code_of(v), "invalid_transition");
     }
 
     #[test]

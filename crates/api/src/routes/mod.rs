@@ -3,9 +3,5 @@
 pub mod advisors;
 pub mod candidates;
 pub mod common;
-pub mod fields;
-pub mod lists;
-pub mod notices;
 pub mod office;
-pub mod public;
 pub mod roster;

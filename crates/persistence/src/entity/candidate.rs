@@ -1,3 +1,4 @@
+use guwen_domain::nomination::{CandidateState, NominationChannel};
 use sea_orm::entity::prelude::*;
 
 /// A candidate in the appointment procedure (Art. 4, 5).
@@ -6,9 +7,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub state: String,
+    pub state: CandidateState,
     pub version: i32,
-    pub channel: String,
+    pub channel: NominationChannel,
     pub field_code: String,
     pub nominating_org_id: Option<String>,
     pub lead_org_id: String,
@@ -50,3 +51,20 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = CandidateState;
+    const OBJECT: &'static str = "candidate";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+    fn version_column() -> Option<Column> {
+        Some(Column::Version)
+    }
+    fn updated_at_column() -> Option<Column> {
+        Some(Column::UpdatedAt)
+    }
+}

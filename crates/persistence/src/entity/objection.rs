@@ -1,3 +1,4 @@
+use guwen_domain::appointment::ObjectionStatus;
 use sea_orm::entity::prelude::*;
 
 /// An objection filed by the public during a notice (Art. 4.5).
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: String,
     pub notice_id: String,
     pub candidate_id: String,
-    pub status: String,
+    pub status: ObjectionStatus,
     pub content: String,
     pub contact_name: Option<String>,
     pub contact: Option<String>,
@@ -22,3 +23,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = ObjectionStatus;
+    const OBJECT: &'static str = "objection";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::Status
+    }
+}

@@ -1,3 +1,4 @@
+use guwen_domain::nomination::ListState;
 use sea_orm::entity::prelude::*;
 
 /// A recommendation list submitted to the government (Art. 4.3) and its decision (Art. 4.4).
@@ -6,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub state: String,
+    pub state: ListState,
     pub title: String,
     pub created_by: String,
     pub submitted_at: DateTimeUtc,
@@ -25,3 +26,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = ListState;
+    const OBJECT: &'static str = "recommendation_list";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+    fn version_column() -> Option<Column> {
+        Some(Column::Version)
+    }
+}

@@ -18,6 +18,7 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::audit::{self, Context, NewEvent, truncate_to_micros};
 
+pub mod pipeline;
 pub mod work;
 
 /// The writing transaction the API's write opener hands to chapter code.

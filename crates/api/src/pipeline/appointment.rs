@@ -1,0 +1,109 @@
+//! The appointment (Art. 3, 4.6, 5.5): the candidate becomes an advisor.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use guwen_domain::{
+    appointment::{self, AppointmentFacts, NoticeWindow},
+    audit::AuditAction,
+    nomination::CandidateState,
+};
+use guwen_persistence::store::{
+    Event, StoreError, new_id,
+    pipeline::{self as store, NewAdvisor},
+};
+
+use super::{
+    candidates::read_visible,
+    views::{AppointmentRequest, age_exception, reported},
+};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+    },
+    routes::advisors::{AdvisorView, load_view},
+    state::AppState,
+    write::{audit_context, write},
+};
+
+/// Appoint a candidate
+///
+/// Appoints a candidate whose notice has passed: refused while the 7-day window is open
+/// (`notice_window_open`) or an objection is unresolved (`objection_open`); checks the term
+/// (1–3 years), the age (under 70 unless an approved exception) and the cap (Art. 3, 4.1,
+/// 4.6, 5.5). Creates the advisor, who then appears on the public roster.
+#[utoipa::path(
+    tag = "candidates",
+    security(("bearer" = ["hrss"])),
+    params(
+        ("id" = String, Path, description = "Candidate id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
+    ),
+    request_body = AppointmentRequest,
+    responses((status = 201, description = "The new advisor", body = AdvisorView, headers(("Location" = String, description = "The advisor's URL"))))
+)]
+#[post("/candidates/{id}/appointment")]
+pub(super) async fn appoint(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    key: IdempotencyKey,
+    id: web::Path<String>,
+    body: ApiJson<AppointmentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let today = state.clock.today();
+    let (agreement_ref, certificate_no) = body.documents()?;
+    let scope = caller.idempotency_scope();
+    write(&state, &req, &scope, &key, &body.0, async |tx| {
+        let read = read_visible(tx, &caller, &id).await?;
+        let (c, s) = (&read.candidate, &read.around);
+        // Serialise appointments on every replica: the cap is counted under this lock.
+        store::lock_appointments(tx).await?;
+        let active = store::advisors_counting_towards_cap(tx, today).await?;
+        let facts = AppointmentFacts {
+            state: c.state,
+            notice: s
+                .notice
+                .as_ref()
+                .map(|n| NoticeWindow::from_start(n.starts_on)),
+            open_objections: u32::try_from(s.open_objections).unwrap_or(u32::MAX),
+            party_committee_reported: reported(s),
+            birth_date: c.birth_date,
+            age_exception: age_exception(c),
+            active_advisors: u32::try_from(active).unwrap_or(u32::MAX),
+            cap: state.config.advisor_cap,
+        };
+        let term = appointment::check_appointment(&facts, body.starts_on, body.term_years, today)?;
+        let advisor_id = new_id();
+        let event = Event::new(AuditAction::CandidateAppointed, "candidate", &c.id)
+            .before(CandidateState::NoticePassed)
+            .details(serde_json::json!({
+                "advisor_id": advisor_id,
+                "term_starts_on": term.starts_on,
+                "term_ends_on": term.ends_on,
+                "term_years": term.years,
+                "agreement_ref": agreement_ref,
+                "certificate_no": certificate_no,
+            }));
+        let advisor = NewAdvisor {
+            id: advisor_id.clone(),
+            certificate_no: certificate_no.clone(),
+            agreement_ref: agreement_ref.clone(),
+            term,
+        };
+        store::appoint(tx, &ctx, c, c.state, advisor, event)
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(_) => ApiError::conflict(
+                    "duplicate_certificate_no",
+                    format!("certificate number {certificate_no} is already issued"),
+                ),
+                e => e.into(),
+            })?;
+        let view = load_view(tx, &caller, &advisor_id, today).await?;
+        Ok(Created::at(format!("/api/v1/advisors/{advisor_id}"), view))
+    })
+    .await
+}

@@ -1,0 +1,158 @@
+//! Nominating and reading candidates (Art. 4.1, 5.2).
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use guwen_domain::{
+    Labelled,
+    audit::AuditAction,
+    nomination::{self, CandidateState},
+};
+use guwen_persistence::{
+    audit::Context,
+    store::{
+        Direction, Event, Tx, new_id,
+        pipeline::{self as store, CandidateRead, Field},
+    },
+};
+
+use super::{
+    policy, render,
+    views::{
+        CandidateFilter, CandidateView, Nomination, NominationRequest, check_birth_date,
+        unknown_field,
+    },
+};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+        pagination::{Page, PageParams},
+    },
+    state::AppState,
+    write::{audit_context, write},
+};
+
+/// Stores a nomination by any channel with its event (Art. 4.1; Art. 5.2 checked first) and
+/// returns the new candidate's id.
+pub async fn nominate(
+    tx: &Tx,
+    ctx: &Context,
+    n: Nomination,
+    field: &Field,
+) -> Result<String, ApiError> {
+    nomination::check_experience(n.experience_years)?;
+    let id = new_id();
+    let event = Event::new(AuditAction::CandidateNominated, "candidate", &id)
+        .after(CandidateState::Nominated)
+        .details(serde_json::json!({
+            "channel": n.channel.code(),
+            "field": field.code,
+            "lead_org_id": field.lead_org_id,
+            "nominating_org_id": n.nominating_org_id,
+        }));
+    store::insert_candidate(tx, ctx, n.into_new(id.clone(), field), event).await?;
+    Ok(id)
+}
+
+/// The candidate `id` as the caller may see it, with what its view needs (404 otherwise).
+pub async fn read_visible(tx: &Tx, caller: &Caller, id: &str) -> Result<CandidateRead, ApiError> {
+    store::read_candidate(tx, &policy::candidate_scope(caller), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("candidate"))
+}
+
+/// Nominate a candidate
+///
+/// Nominates a candidate through a department, a think tank, a leader or (entered by HRSS) a
+/// self-nomination (Art. 4.1). Art. 5.2 (5 years of professional work) is checked here.
+#[utoipa::path(
+    tag = "candidates",
+    security(("bearer" = ["department", "hrss"])),
+    request_body = NominationRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    responses((status = 201, description = "Nominated", body = CandidateView, headers(("Location" = String, description = "The candidate's URL"))))
+)]
+#[post("/candidates")]
+pub(super) async fn create_candidate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: ApiJson<NominationRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let today = state.clock.today();
+    let ctx = audit_context(&req, &state);
+    let nominating_org_id = policy::nominating_org(&caller, &body)?;
+    let referrer = body.referrer()?;
+    check_birth_date(body.birth_date, today)?;
+    let scope = caller.idempotency_scope();
+    write(&state, &req, &scope, &key, &body, async |tx| {
+        let field = store::field(tx, body.field.trim())
+            .await?
+            .ok_or_else(unknown_field)?;
+        let n = body.nomination(nominating_org_id, referrer)?;
+        let id = nominate(tx, &ctx, n, &field).await?;
+        let read = read_visible(tx, &caller, &id).await?;
+        let view = render::candidate(&state.access, &caller, &read, today)?;
+        Ok(Created::at(format!("/api/v1/candidates/{id}"), view))
+    })
+    .await
+}
+
+/// List candidates
+///
+/// Candidates, newest first. A department sees those it nominated and those of the fields it
+/// leads.
+#[utoipa::path(
+    tag = "candidates",
+    security(("bearer" = ["hrss", "government", "auditor", "department"])),
+    params(CandidateFilter, PageParams),
+    responses((status = 200, description = "A page of candidates", body = Page<CandidateView>))
+)]
+#[get("/candidates")]
+pub(super) async fn list_candidates(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<CandidateFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    const KIND: &str = "candidates";
+    let request = page.request(KIND, Direction::NewestFirst)?;
+    let scope = policy::candidate_scope(&caller);
+    let rows = store::candidates_page(&state.db, &scope, &filter.stored(), request).await?;
+    let today = state.clock.today();
+    let around = store::surroundings(&state.db, &rows.rows).await?;
+    let fields = store::fields_by_code(&state.db).await?;
+    let mut page = Page::of(KIND, rows, |c| {
+        let s = around.get(&c.id).cloned().unwrap_or_default();
+        render::candidate_among(&state.access, &caller, &c, &s, &fields, today)
+    })?;
+    // `in_notice` and `notice_passed` share a stored state: tell them apart here.
+    page.items
+        .retain(|v| filter.state.is_none_or(|wanted| wanted == v.state));
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Get a candidate
+///
+/// One candidate. Background-check results are shown to hrss, government and auditor only.
+#[utoipa::path(
+    tag = "candidates",
+    security(("bearer" = ["hrss", "government", "auditor", "department"])),
+    params(("id" = String, Path, description = "Candidate id")),
+    responses((status = 200, description = "The candidate", body = CandidateView))
+)]
+#[get("/candidates/{id}")]
+pub(super) async fn get_candidate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let read = store::read_candidate(&state.db, &policy::candidate_scope(&caller), &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("candidate"))?;
+    let view = render::candidate(&state.access, &caller, &read, state.clock.today())?;
+    Ok(HttpResponse::Ok().json(view))
+}

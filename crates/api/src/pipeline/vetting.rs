@@ -1,0 +1,232 @@
+//! The vetting steps on one candidate: the preliminary review (Art. 4.1, 5), the background
+//! check (Art. 4.2) and the withdrawal.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use guwen_domain::{
+    audit::AuditAction,
+    nomination::{self, CandidateAction},
+};
+use guwen_persistence::store::{
+    Event,
+    pipeline::{self as store, CandidateStep},
+};
+
+use super::{
+    candidates::read_visible,
+    policy, render,
+    views::{
+        BackgroundCheckRequest, CandidateView, PreliminaryReviewRequest, StoredReview,
+        WithdrawalRequest, shown_state,
+    },
+};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+    },
+    routes::common::{optional_text, required_text},
+    state::AppState,
+    write::{audit_context, write},
+};
+
+/// Record the preliminary review
+///
+/// Records the preliminary review by the field's lead department (or HRSS): passing makes the
+/// candidate `pre_reviewed`, a failed aspect `rejected` (Art. 4.1, 5).
+#[utoipa::path(
+    tag = "candidates",
+    security(("bearer" = ["department", "hrss"])),
+    params(("id" = String, Path, description = "Candidate id")),
+    request_body = PreliminaryReviewRequest,
+    responses((status = 200, description = "The candidate after the review", body = CandidateView))
+)]
+#[post("/candidates/{id}/preliminary-review")]
+pub(super) async fn record_preliminary_review(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<PreliminaryReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let today = state.clock.today();
+    let scope = caller.idempotency_scope();
+    write(
+        &state,
+        &req,
+        &scope,
+        &IdempotencyKey::default(),
+        &body.0,
+        async |tx| {
+            let read = read_visible(tx, &caller, &id).await?;
+            let (c, s) = (&read.candidate, &read.around);
+            policy::require_may_act(
+                &state.access,
+                &caller,
+                c,
+                s,
+                CandidateAction::PreliminaryReview,
+            )?;
+            let from = shown_state(c, s, today);
+            let outcome =
+                nomination::preliminary_review(from, &body.aspects(), &body.attestations)?;
+            let note = optional_text("note", body.note.as_deref(), 2000)?;
+            let review = StoredReview {
+                passed: outcome.passed,
+                aspects: body.aspects.clone(),
+                attestations: body.attestations.clone(),
+                note: note.clone(),
+            };
+            let reason = (!outcome.passed).then(|| body.failures());
+            let event = Event::new(
+                if outcome.passed {
+                    AuditAction::CandidatePreReviewed
+                } else {
+                    AuditAction::CandidateRejected
+                },
+                "candidate",
+                &c.id,
+            )
+            .reason(reason.clone().or(note))
+            .details(serde_json::json!({ "step": "preliminary_review", "passed": outcome.passed }));
+            let step = CandidateStep::PreliminaryReview {
+                review: serde_json::to_string(&review).map_err(ApiError::internal)?,
+                reviewed_by: caller.sub().to_owned(),
+                closing_reason: reason,
+            };
+            store::move_candidate(tx, &ctx, &c.id, from, outcome.next, step, event).await?;
+            let read = read_visible(tx, &caller, &c.id).await?;
+            Ok(Created::ok(render::candidate(
+                &state.access,
+                &caller,
+                &read,
+                today,
+            )?))
+        },
+    )
+    .await
+}
+
+/// Record the background check
+///
+/// Records HRSS's background check: `background_checked`, or `rejected` when it fails (Art. 4.2).
+#[utoipa::path(
+    tag = "candidates",
+    security(("bearer" = ["hrss"])),
+    params(("id" = String, Path, description = "Candidate id")),
+    request_body = BackgroundCheckRequest,
+    responses((status = 200, description = "The candidate after the check", body = CandidateView))
+)]
+#[post("/candidates/{id}/background-check")]
+pub(super) async fn record_background_check(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<BackgroundCheckRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let today = state.clock.today();
+    let findings = body.findings_text()?;
+    let scope = caller.idempotency_scope();
+    write(
+        &state,
+        &req,
+        &scope,
+        &IdempotencyKey::default(),
+        &body.0,
+        async |tx| {
+            let read = read_visible(tx, &caller, &id).await?;
+            let c = &read.candidate;
+            let from = shown_state(c, &read.around, today);
+            let to = nomination::transition(from, CandidateAction::BackgroundCheck, body.passed)?;
+            let failed = (!body.passed).then(|| "background check failed".to_owned());
+            let event = Event::new(
+                if body.passed {
+                    AuditAction::CandidateBackgroundChecked
+                } else {
+                    AuditAction::CandidateRejected
+                },
+                "candidate",
+                &c.id,
+            )
+            // The findings are personal data: the trail records the outcome, not the content.
+            .reason(failed.clone())
+            .details(serde_json::json!({
+                "step": "background_check",
+                "passed": body.passed,
+                "consulted": body.consulted,
+            }));
+            let step = CandidateStep::BackgroundCheck {
+                passed: body.passed,
+                findings,
+                checked_by: caller.sub().to_owned(),
+                closing_reason: failed,
+            };
+            store::move_candidate(tx, &ctx, &c.id, from, to, step, event).await?;
+            let read = read_visible(tx, &caller, &c.id).await?;
+            Ok(Created::ok(render::candidate(
+                &state.access,
+                &caller,
+                &read,
+                today,
+            )?))
+        },
+    )
+    .await
+}
+
+/// Withdraw a candidate
+///
+/// Withdraws a candidate from any state before appointment: the nominating department or HRSS.
+#[utoipa::path(
+    tag = "candidates",
+    security(("bearer" = ["department", "hrss"])),
+    params(("id" = String, Path, description = "Candidate id")),
+    request_body = WithdrawalRequest,
+    responses((status = 200, description = "The withdrawn candidate", body = CandidateView))
+)]
+#[post("/candidates/{id}/withdrawal")]
+pub(super) async fn withdraw(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<WithdrawalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let today = state.clock.today();
+    let reason = required_text("reason", &body.reason, 1000)?;
+    let scope = caller.idempotency_scope();
+    write(
+        &state,
+        &req,
+        &scope,
+        &IdempotencyKey::default(),
+        &body.0,
+        async |tx| {
+            let read = read_visible(tx, &caller, &id).await?;
+            let (c, s) = (&read.candidate, &read.around);
+            policy::require_may_act(&state.access, &caller, c, s, CandidateAction::Withdraw)?;
+            let shown = shown_state(c, s, today);
+            let to = nomination::transition(shown, CandidateAction::Withdraw, true)?;
+            let event = Event::new(AuditAction::CandidateWithdrawn, "candidate", &c.id)
+                .before(shown)
+                .reason(Some(reason.clone()));
+            let step = CandidateStep::Close {
+                reason: reason.clone(),
+            };
+            store::move_candidate(tx, &ctx, &c.id, c.state, to, step, event).await?;
+            let read = read_visible(tx, &caller, &c.id).await?;
+            Ok(Created::ok(render::candidate(
+                &state.access,
+                &caller,
+                &read,
+                today,
+            )?))
+        },
+    )
+    .await
+}

@@ -1,0 +1,186 @@
+//! Public notices (Art. 4.5) and the objections filed against them.
+
+use chrono::Utc;
+use guwen_domain::appointment::{NoticeWindow, ObjectionStatus};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+use std::collections::HashMap;
+
+use super::{Candidate, Field, Move, Notice, Objection, candidates_on_notice, fields_by_code};
+use crate::{
+    audit::{Context, truncate_to_micros},
+    entity::{notice, objection},
+    store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
+};
+
+/// A new public notice.
+#[derive(Debug, Clone)]
+pub struct NewNotice {
+    pub id: String,
+    pub title: String,
+    pub window: NoticeWindow,
+    pub published_by: String,
+}
+
+/// Inserts a notice and moves its candidates onto it, each with its event (the notice has no
+/// event of its own: each candidate's records the publication).
+pub async fn publish_notice<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    n: NewNotice,
+    members: Vec<Move>,
+) -> Result<(), StoreError> {
+    notice::Entity::insert(notice::ActiveModel {
+        id: Set(n.id),
+        title: Set(n.title),
+        starts_on: Set(n.window.starts_on),
+        ends_on: Set(n.window.ends_on),
+        closes_at: Set(n.window.closes_at().with_timezone(&Utc)),
+        published_by: Set(n.published_by),
+        published_at: Set(truncate_to_micros(ctx.now)),
+    })
+    .exec_without_returning(tx)
+    .await?;
+    for m in members {
+        super::move_candidate(tx, ctx, &m.candidate_id, m.from, m.to, m.step, m.event).await?;
+    }
+    Ok(())
+}
+
+/// One page of notices, newest first.
+pub async fn notices_page<C: ConnectionTrait>(
+    db: &C,
+    page: PageRequest<String>,
+) -> Result<PageOf<Notice, String>, DbErr> {
+    page_of(db, notice::Entity::find(), notice::Column::Id, page, |n| {
+        n.id.clone()
+    })
+    .await
+}
+
+/// The notice `id`.
+pub async fn notice<C: ConnectionTrait>(db: &C, id: &str) -> Result<Option<Notice>, DbErr> {
+    notice::Entity::find_by_id(id.to_owned()).one(db).await
+}
+
+/// A notice with what its public view needs: its candidates and the fields.
+#[derive(Debug, Clone)]
+pub struct NoticeRead {
+    pub notice: Notice,
+    pub candidates: Vec<Candidate>,
+    pub fields: HashMap<String, Field>,
+}
+
+/// What the public view of `notice` needs.
+pub async fn read_notice<C: ConnectionTrait>(db: &C, notice: Notice) -> Result<NoticeRead, DbErr> {
+    Ok(NoticeRead {
+        candidates: candidates_on_notice(db, &notice.id).await?,
+        fields: fields_by_code(db).await?,
+        notice,
+    })
+}
+
+/// Filters of the objection list.
+#[derive(Debug, Clone, Default)]
+pub struct ObjectionFilter {
+    pub status: Option<ObjectionStatus>,
+    pub notice_id: Option<String>,
+    pub candidate_id: Option<String>,
+}
+
+/// One page of objections, newest first.
+pub async fn objections_page<C: ConnectionTrait>(
+    db: &C,
+    filter: &ObjectionFilter,
+    page: PageRequest<String>,
+) -> Result<PageOf<Objection, String>, DbErr> {
+    let mut query = objection::Entity::find();
+    if let Some(s) = filter.status {
+        query = query.filter(objection::Column::Status.eq(s));
+    }
+    if let Some(n) = &filter.notice_id {
+        query = query.filter(objection::Column::NoticeId.eq(n.as_str()));
+    }
+    if let Some(c) = &filter.candidate_id {
+        query = query.filter(objection::Column::CandidateId.eq(c.as_str()));
+    }
+    page_of(db, query, objection::Column::Id, page, |o| o.id.clone()).await
+}
+
+/// The objection `id`.
+pub async fn objection<C: ConnectionTrait>(db: &C, id: &str) -> Result<Option<Objection>, DbErr> {
+    objection::Entity::find_by_id(id.to_owned()).one(db).await
+}
+
+/// An objection from the public.
+#[derive(Debug, Clone)]
+pub struct NewObjection {
+    pub id: String,
+    pub notice_id: String,
+    pub candidate_id: String,
+    pub content: String,
+    pub contact_name: Option<String>,
+    pub contact: Option<String>,
+}
+
+/// Files an `open` objection with its event; returns it as stored.
+pub async fn file_objection<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    o: NewObjection,
+    event: Event,
+) -> Result<Objection, StoreError> {
+    let row = Objection {
+        id: o.id,
+        notice_id: o.notice_id,
+        candidate_id: o.candidate_id,
+        status: ObjectionStatus::Open,
+        content: o.content,
+        contact_name: o.contact_name,
+        contact: o.contact,
+        filed_at: truncate_to_micros(ctx.now),
+        resolved_by: None,
+        resolved_at: None,
+        resolution_reason: None,
+    };
+    objection::Entity::insert(objection::ActiveModel::from(row.clone()))
+        .exec_without_returning(tx)
+        .await?;
+    append(tx, ctx, event).await?;
+    Ok(row)
+}
+
+/// HRSS's resolution of an objection.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    pub status: ObjectionStatus,
+    pub resolved_by: String,
+    pub reason: String,
+}
+
+/// Moves an `open` objection to its resolution with its event; [`StoreError::Stale`] if it
+/// was resolved meanwhile.
+pub async fn resolve_objection<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    id: &str,
+    r: Resolution,
+    event: Event,
+) -> Result<(), StoreError> {
+    let changes = objection::ActiveModel {
+        resolved_by: Set(Some(r.resolved_by)),
+        resolved_at: Set(Some(truncate_to_micros(ctx.now))),
+        resolution_reason: Set(Some(r.reason)),
+        ..Default::default()
+    };
+    update_if_state::<objection::Entity, C>(
+        tx,
+        ctx,
+        id,
+        &[ObjectionStatus::Open],
+        r.status,
+        changes,
+        event,
+    )
+    .await
+}
