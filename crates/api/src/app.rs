@@ -19,7 +19,7 @@ use crate::{
         extract,
         middleware::{self as telemetry, Metrics},
     },
-    office, openapi, pipeline, platform, routes,
+    office, openapi, pipeline, platform,
     state::{AppState, Clock},
     work,
 };
@@ -31,10 +31,8 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(platform::meta::configure)
             .configure(pipeline::configure)
             .configure(office::configure)
-            .configure(routes::assessments::configure)
-            .configure(routes::budgets::configure)
-            .configure(routes::expenses::configure)
-            .configure(routes::subsidies::configure)
+            .configure(crate::assessment::configure)
+            .configure(crate::funds::configure)
             .configure(pipeline::configure_public)
             .configure(work::configure)
             .configure(audit::configure),

@@ -2,10 +2,12 @@
 //! the OpenAPI document and the `guwen` command line.
 
 pub mod app;
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod funds;
 pub mod http;
 pub mod office;
 pub mod openapi;

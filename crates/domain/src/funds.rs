@@ -2,7 +2,7 @@
 //! expense claims with the Finance Bureau's review of strictly controlled categories, and
 //! the annual work subsidy set from the final assessment grade. Amounts are integer fen.
 
-use crate::office::{Grade, SUBSIDY_MAX_FEN, SUBSIDY_MIN_FEN, SubsidyBands};
+use crate::office::{AssessmentState, Grade, SUBSIDY_MAX_FEN, SUBSIDY_MIN_FEN, SubsidyBands};
 use crate::rule::{RuleResult, RuleViolation};
 
 /// Art. 14 (全市每年总顾问经费不超过50万元): the most a year's budget may hold, in fen.
@@ -125,6 +125,42 @@ pub fn check_not_below_committed(what: &str, limit_fen: i64, committed_fen: i64)
     Ok(())
 }
 
+/// A sub-budget as it is being set: its category, its limit and what is already committed
+/// against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubBudgetLine {
+    pub category: ExpenseCategory,
+    pub limit_fen: i64,
+    pub committed_fen: i64,
+}
+
+/// Art. 14: the checks of a budget being set, in order: its sub-budgets
+/// ([`check_sub_budgets`]), then the total and each sub-budget against what is already
+/// committed ([`check_not_below_committed`]; `committed_fen` is `None` for a year without a
+/// budget yet).
+pub fn check_budget_setting(
+    total_fen: i64,
+    committed_fen: Option<i64>,
+    sub_budgets: &[SubBudgetLine],
+) -> RuleResult<()> {
+    let pairs: Vec<(ExpenseCategory, i64)> = sub_budgets
+        .iter()
+        .map(|s| (s.category, s.limit_fen))
+        .collect();
+    check_sub_budgets(total_fen, &pairs)?;
+    if let Some(committed) = committed_fen {
+        check_not_below_committed("the total", total_fen, committed)?;
+    }
+    for s in sub_budgets {
+        check_not_below_committed(
+            &format!("the `{}` sub-budget", s.category),
+            s.limit_fen,
+            s.committed_fen,
+        )?;
+    }
+    Ok(())
+}
+
 /// Art. 14 (不得无预算或超预算执行): the refusal of a commitment that has no budget or does
 /// not fit in what remains (`budget_exceeded`).
 pub fn budget_exceeded(
@@ -166,6 +202,28 @@ pub fn check_receipts(
         ));
     }
     Ok(())
+}
+
+/// Art. 14 (实报实销): each receipt is reimbursed once; the refusal of a receipt a live claim
+/// already lists (`receipt_already_claimed`), naming it when known.
+pub fn receipt_already_claimed(reference: Option<&str>) -> RuleViolation {
+    let what = match reference {
+        Some(r) => format!("receipt `{r}`"),
+        None => "one of the receipts".to_owned(),
+    };
+    RuleViolation::new(
+        "receipt_already_claimed",
+        "Art. 14",
+        format!("{what} is already claimed; each receipt is reimbursed once"),
+    )
+}
+
+/// Art. 14 (实报实销): refuses a claim listing a receipt that `taken` shows is already claimed.
+pub fn check_receipts_unclaimed(taken: Option<&str>) -> RuleResult<()> {
+    match taken {
+        Some(r) => Err(receipt_already_claimed(Some(r))),
+        None => Ok(()),
+    }
 }
 
 /// Art. 14 (成果激励与工作成果和考核挂钩，根据考核情况给予顾问五千到五万元不等工作补贴): the
@@ -323,6 +381,45 @@ pub fn subsidy_route(
         ));
     }
     Ok(SubsidyRoute::Approve)
+}
+
+/// Art. 14, 16 (根据考核情况给予顾问…工作补贴): the subsidy follows the final grade, so it needs
+/// the year's decided assessment (`assessment_not_final`). `assessment` is the state and final
+/// grade of the advisor's assessment for the year, if there is one; the grade to follow.
+pub fn subsidy_grade(
+    assessment: Option<(AssessmentState, Option<Grade>)>,
+    advisor_id: &str,
+    year: i32,
+) -> RuleResult<Grade> {
+    match assessment {
+        Some((AssessmentState::Decided, Some(grade))) => Ok(grade),
+        _ => Err(RuleViolation::new(
+            "assessment_not_final",
+            "Art. 14",
+            format!(
+                "the subsidy follows the final grade: the {year} assessment of advisor {advisor_id} is not decided"
+            ),
+        )),
+    }
+}
+
+/// Art. 14: one live work subsidy per advisor and year; the refusal of a second
+/// (`subsidy_exists`). A rejected one may be proposed again.
+pub fn subsidy_exists(advisor_id: &str, year: i32) -> RuleViolation {
+    RuleViolation::new(
+        "subsidy_exists",
+        "Art. 14",
+        format!("advisor {advisor_id} already has a work subsidy for {year}"),
+    )
+}
+
+/// Art. 14: refuses a subsidy when the advisor already has a live one for the year.
+pub fn check_one_subsidy_a_year(live_exists: bool, advisor_id: &str, year: i32) -> RuleResult<()> {
+    if live_exists {
+        Err(subsidy_exists(advisor_id, year))
+    } else {
+        Ok(())
+    }
 }
 
 /// Art. 14: only a subsidy awaiting the government is decided; only an approved one is paid.
@@ -554,5 +651,84 @@ mod tests {
         assert!(v.message.contains("no budget"));
         let v = budget_exceeded("budget", 2027, 100, Some(40));
         assert!(v.message.contains("40 fen remains"));
+    }
+
+    #[test]
+    fn art_14_a_budget_setting_checks_sub_budgets_then_the_committed_amounts() {
+        let line = |category, limit_fen, committed_fen| SubBudgetLine {
+            category,
+            limit_fen,
+            committed_fen,
+        };
+        assert!(
+            check_budget_setting(1_000, None, &[line(ExpenseCategory::Meeting, 600, 0)]).is_ok()
+        );
+        assert!(check_budget_setting(1_000, Some(1_000), &[]).is_ok());
+        assert_eq!(
+            code(check_budget_setting(1_000, Some(1_001), &[])),
+            "budget_below_committed"
+        );
+        assert_eq!(
+            code(check_budget_setting(
+                1_000,
+                Some(0),
+                &[line(ExpenseCategory::Meeting, 600, 601)]
+            )),
+            "budget_below_committed"
+        );
+        // The sub-budgets are checked first.
+        assert_eq!(
+            code(check_budget_setting(
+                1_000,
+                Some(2_000),
+                &[line(ExpenseCategory::Meals, 600, 0)]
+            )),
+            "not_strictly_controlled"
+        );
+    }
+
+    #[test]
+    fn art_14_each_receipt_is_reimbursed_once() {
+        assert!(check_receipts_unclaimed(None).is_ok());
+        let refused = check_receipts_unclaimed(Some("E123"));
+        assert_eq!(
+            refused.as_ref().map_err(|v| v.message.contains("E123")),
+            Err(true)
+        );
+        assert_eq!(code(refused), "receipt_already_claimed");
+        let v = receipt_already_claimed(None);
+        assert_eq!((v.code, v.article), ("receipt_already_claimed", "Art. 14"));
+    }
+
+    #[test]
+    fn art_14_16_the_subsidy_needs_the_decided_assessment() {
+        use AssessmentState::*;
+        assert_eq!(
+            subsidy_grade(Some((Decided, Some(Grade::Competent))), "a", 2026),
+            Ok(Grade::Competent)
+        );
+        assert_eq!(code(subsidy_grade(None, "a", 2026)), "assessment_not_final");
+        assert_eq!(
+            code(subsidy_grade(
+                Some((Preliminary, Some(Grade::Competent))),
+                "a",
+                2026
+            )),
+            "assessment_not_final"
+        );
+        assert_eq!(
+            code(subsidy_grade(Some((Draft, None)), "a", 2026)),
+            "assessment_not_final"
+        );
+    }
+
+    #[test]
+    fn art_14_one_live_subsidy_per_advisor_and_year() {
+        assert!(check_one_subsidy_a_year(false, "a", 2026).is_ok());
+        assert_eq!(
+            code(check_one_subsidy_a_year(true, "a", 2026)),
+            "subsidy_exists"
+        );
+        assert_eq!(subsidy_exists("a", 2026).article, "Art. 14");
     }
 }

@@ -5,6 +5,7 @@
 //! the article of the regulation it implements.
 
 pub mod appointment;
+pub mod assessment;
 pub mod audit;
 pub mod funds;
 pub mod labels;

@@ -1,9 +1,5 @@
 //! One module per resource; each exposes `configure` for the router and the spec alike.
 
 pub mod advisors;
-pub mod assessments;
-pub mod budgets;
 pub mod candidates;
 pub mod common;
-pub mod expenses;
-pub mod subsidies;

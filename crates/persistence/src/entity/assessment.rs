@@ -1,3 +1,4 @@
+use guwen_domain::office::{AssessmentState, Grade};
 use sea_orm::entity::prelude::*;
 
 /// An advisor's annual assessment (Art. 16).
@@ -10,10 +11,10 @@ pub struct Model {
     pub year: i32,
     /// JSON: the year's computed facts.
     pub facts: String,
-    pub state: String,
-    pub preliminary_grade: Option<String>,
+    pub state: AssessmentState,
+    pub preliminary_grade: Option<Grade>,
     pub preliminary_comment: Option<String>,
-    pub final_grade: Option<String>,
+    pub final_grade: Option<Grade>,
     pub final_comment: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
@@ -26,3 +27,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = AssessmentState;
+    const OBJECT: &'static str = "assessment";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+    fn updated_at_column() -> Option<Column> {
+        Some(Column::UpdatedAt)
+    }
+}

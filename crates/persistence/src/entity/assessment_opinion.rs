@@ -1,3 +1,4 @@
+use guwen_domain::office::Grade;
 use sea_orm::entity::prelude::*;
 
 /// A service unit's opinion on an assessment (Art. 16).
@@ -9,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub org_id: String,
     pub opinion: String,
-    pub suggested_grade: Option<String>,
+    pub suggested_grade: Option<Grade>,
     pub submitted_by: String,
     pub submitted_at: DateTimeUtc,
 }

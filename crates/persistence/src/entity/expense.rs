@@ -1,3 +1,4 @@
+use guwen_domain::funds::{ExpenseCategory, ExpenseState};
 use sea_orm::entity::prelude::*;
 
 /// An expense claim (Art. 14), in fen.
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: String,
     pub advisor_id: String,
     pub fiscal_year: i32,
-    pub category: String,
+    pub category: ExpenseCategory,
     pub amount_fen: i64,
     pub incurred_on: Date,
     pub description: String,
@@ -16,7 +17,7 @@ pub struct Model {
     pub receipts: String,
     pub task_id: Option<String>,
     pub meeting_id: Option<String>,
-    pub state: String,
+    pub state: ExpenseState,
     pub submitted_by: String,
     pub submitted_at: DateTimeUtc,
     pub finance_reviewed_by: Option<String>,
@@ -35,3 +36,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = ExpenseState;
+    const OBJECT: &'static str = "expense";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+    fn updated_at_column() -> Option<Column> {
+        Some(Column::UpdatedAt)
+    }
+}

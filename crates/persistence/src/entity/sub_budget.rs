@@ -1,3 +1,4 @@
+use guwen_domain::funds::ExpenseCategory;
 use sea_orm::entity::prelude::*;
 
 /// The sub-budget of a strictly controlled category in a year (Art. 14), in fen.
@@ -7,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub year: i32,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub category: String,
+    pub category: ExpenseCategory,
     pub limit_fen: i64,
     pub committed_fen: i64,
 }

@@ -1,3 +1,4 @@
+use guwen_domain::{funds::SubsidyState, office::Grade};
 use sea_orm::entity::prelude::*;
 
 /// An advisor's work subsidy for a year (Art. 14), in fen.
@@ -11,11 +12,11 @@ pub struct Model {
     /// The budget year the amount is committed against.
     pub fiscal_year: i32,
     pub assessment_id: String,
-    pub grade: String,
+    pub grade: Grade,
     pub amount_fen: i64,
     pub special_contribution: Option<String>,
     pub comment: Option<String>,
-    pub state: String,
+    pub state: SubsidyState,
     pub proposed_by: String,
     pub proposed_at: DateTimeUtc,
     pub decided_by: Option<String>,
@@ -31,3 +32,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl crate::store::Stateful for Entity {
+    type State = SubsidyState;
+    const OBJECT: &'static str = "subsidy";
+    fn id_column() -> Column {
+        Column::Id
+    }
+    fn state_column() -> Column {
+        Column::State
+    }
+    fn updated_at_column() -> Option<Column> {
+        Some(Column::UpdatedAt)
+    }
+}

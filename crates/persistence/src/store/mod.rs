@@ -6,6 +6,9 @@
 //! The primitives every chapter shares live here: [`StoreError`], the one compare-and-set
 //! [`update_if_state`], [`append`] for events, and keyset paging ([`page_of`]).
 
+pub mod assessment;
+pub mod funds;
+
 use guwen_domain::{Labelled, audit::AuditAction};
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,

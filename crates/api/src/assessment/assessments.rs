@@ -1,0 +1,134 @@
+//! Opening an annual assessment (Art. 16) with the year's facts, and reading assessments.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use guwen_domain::{
+    assessment::assessment_exists,
+    audit::AuditAction,
+    office::{self, AssessmentState, OfficeAction},
+    time::cst_date,
+};
+use guwen_persistence::store::{
+    Event, StoreError,
+    assessment::{self, AssessmentScope},
+    new_id,
+};
+
+use super::{
+    policy,
+    views::{AssessmentFilter, AssessmentView, CreateAssessmentRequest, assessment_view},
+};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+        pagination::{Direction, Page, PageParams, encode_cursor},
+    },
+    routes::advisors::status_on,
+    state::AppState,
+    write::{audit_context, write},
+};
+
+/// Opens the annual assessment of an advisor for a year, with the year's facts computed;
+/// one per advisor and year (`assessment_exists`, Art. 16).
+#[utoipa::path(
+    tag = "assessments",
+    security(("bearer" = ["hrss"])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    request_body = CreateAssessmentRequest,
+    responses((status = 201, description = "The draft assessment", body = AssessmentView))
+)]
+#[post("/assessments")]
+pub(super) async fn create_assessment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: ApiJson<CreateAssessmentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(&req, &state);
+    let today = state.clock.today();
+    let year = body.year;
+    write(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &body.0,
+        async |tx| {
+            let adv = assessment::advisor(tx, &body.advisor_id)
+                .await?
+                .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
+            office::check_office_action(status_on(&adv, today)?, OfficeAction::Assess)?;
+            office::check_assessment_year(year, today, cst_date(adv.appointed_at))?;
+            let facts = assessment::year_facts(tx, &adv.id, year, today).await?;
+            let id = new_id();
+            let event = Event::new(AuditAction::AssessmentOpened, "assessment", &id)
+                .after(AssessmentState::Draft)
+                .details(serde_json::json!({ "advisor_id": adv.id, "year": year }));
+            assessment::insert(tx, &ctx, id.clone(), &adv.id, year, &facts, event)
+                .await
+                .map_err(|e| match e {
+                    StoreError::Duplicate(_) => assessment_exists(&adv.id, year).into(),
+                    e => ApiError::from(e),
+                })?;
+            let a = assessment::find(tx, &id, &AssessmentScope::All)
+                .await?
+                .ok_or_else(|| ApiError::internal("the assessment just opened is gone"))?;
+            let opinions = assessment::opinions(tx, &id).await?;
+            let view = assessment_view(a, opinions, &state.config.subsidy_bands)?;
+            Ok(Created::at(format!("/api/v1/assessments/{id}"), view))
+        },
+    )
+    .await
+}
+
+/// Assessments the caller may read, newest first (an advisor: their own, decided ones).
+#[utoipa::path(
+    tag = "assessments",
+    security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
+    params(AssessmentFilter, PageParams),
+    responses((status = 200, description = "A page of assessments", body = Page<AssessmentView>))
+)]
+#[get("/assessments")]
+pub(super) async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<AssessmentFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    const KIND: &str = "assessments";
+    let scope = policy::read_scope(&state, &caller);
+    let request = page.request(KIND, Direction::NewestFirst)?;
+    let page = assessment::page(&state.db, &scope, &filter.to_filter(), request).await?;
+    let mut items = Vec::with_capacity(page.rows.len());
+    for a in page.rows {
+        let opinions = assessment::opinions(&state.db, &a.id).await?;
+        items.push(assessment_view(a, opinions, &state.config.subsidy_bands)?);
+    }
+    let next_cursor = page.next.map(|id| encode_cursor(KIND, &id));
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+/// One assessment (an advisor reads their own only after the government's decision).
+#[utoipa::path(
+    tag = "assessments",
+    security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
+    params(("id" = String, Path, description = "Assessment id")),
+    responses((status = 200, description = "The assessment", body = AssessmentView))
+)]
+#[get("/assessments/{id}")]
+pub(super) async fn get_one(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = policy::read_scope(&state, &caller);
+    let a = assessment::find(&state.db, &id, &scope)
+        .await?
+        .ok_or_else(|| ApiError::not_found("assessment"))?;
+    let opinions = assessment::opinions(&state.db, &a.id).await?;
+    let view = assessment_view(a, opinions, &state.config.subsidy_bands)?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,171 @@
+//! The steps of an annual assessment (Art. 16): the service units' opinions, HRSS's
+//! preliminary grade and the government's final grade.
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use guwen_domain::{
+    Labelled,
+    assessment::{check_open_for_opinions, check_service_unit},
+    audit::AuditAction,
+    office::{self, AssessmentState},
+};
+use guwen_persistence::store::{
+    Event, Tx,
+    assessment::{self, Assessment, AssessmentScope},
+};
+
+use super::{
+    policy,
+    views::{AssessmentView, GradeRequest, OpinionRequest, assessment_view},
+};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+    },
+    state::AppState,
+    write::{audit_context, write},
+};
+
+/// The assessment `id`, for a step on it (404 when there is none).
+async fn load(tx: &Tx, id: &str) -> Result<Assessment, ApiError> {
+    assessment::find(tx, id, &AssessmentScope::All)
+        .await?
+        .ok_or_else(|| ApiError::not_found("assessment"))
+}
+
+/// The assessment `id` as it stands after a step.
+async fn view_after(state: &AppState, tx: &Tx, id: &str) -> Result<AssessmentView, ApiError> {
+    let a = load(tx, id).await?;
+    let opinions = assessment::opinions(tx, id).await?;
+    assessment_view(a, opinions, &state.config.subsidy_bands)
+}
+
+/// A department the advisor worked for this year gives its opinion (Art. 16, 会同服务单位);
+/// any other department is refused with `not_a_service_unit`.
+#[utoipa::path(
+    tag = "assessments",
+    security(("bearer" = ["department"])),
+    params(("id" = String, Path, description = "Assessment id")),
+    request_body = OpinionRequest,
+    responses((status = 200, description = "The assessment", body = AssessmentView))
+)]
+#[post("/assessments/{id}/service-unit-opinions")]
+pub(super) async fn service_unit_opinion(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<OpinionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let org = policy::service_unit(&caller)?;
+    let text = body.checked_opinion()?;
+    let ctx = audit_context(&req, &state);
+    let key = IdempotencyKey::default();
+    write(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &body.0,
+        async |tx| {
+            let a = load(tx, &id).await?;
+            let facts = assessment::facts_of(&a).map_err(ApiError::internal)?;
+            check_service_unit(&facts, &org)?;
+            check_open_for_opinions(a.state)?;
+            let event = Event::new(AuditAction::ServiceUnitOpinionGiven, "assessment", &a.id)
+                .details(serde_json::json!({
+                    "org_id": org,
+                    "suggested_grade": body.suggested_grade,
+                }));
+            let grade = body.suggested_grade;
+            assessment::give_opinion(tx, &ctx, &a.id, &org, text, grade, event).await?;
+            Ok(Created::ok(view_after(&state, tx, &a.id).await?))
+        },
+    )
+    .await
+}
+
+/// Grades an assessment, moving it to `to` (`preliminary` or `decided`), only from the state
+/// read (Art. 16).
+async fn grade(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    id: &str,
+    body: &GradeRequest,
+    to: AssessmentState,
+) -> Result<HttpResponse, ApiError> {
+    let comment = body.checked_comment()?;
+    let ctx = audit_context(req, state);
+    let key = IdempotencyKey::default();
+    write(
+        state,
+        req,
+        &caller.idempotency_scope(),
+        &key,
+        body,
+        async |tx| {
+            let a = load(tx, id).await?;
+            office::assessment_transition(a.state, to)?;
+            let action = if to == AssessmentState::Decided {
+                AuditAction::AssessmentDecided
+            } else {
+                AuditAction::AssessmentPreliminary
+            };
+            let event = Event::new(action, "assessment", &a.id)
+                .reason(Some(comment.clone()))
+                .details(serde_json::json!({ "grade": body.grade.code() }));
+            assessment::grade(tx, &ctx, &a, to, body.grade, comment, event).await?;
+            Ok(Created::ok(view_after(state, tx, &a.id).await?))
+        },
+    )
+    .await
+}
+
+/// HRSS's preliminary grade and comment (Art. 16, 考核初评意见); may be revised until decided.
+#[utoipa::path(
+    tag = "assessments",
+    security(("bearer" = ["hrss"])),
+    params(("id" = String, Path, description = "Assessment id")),
+    request_body = GradeRequest,
+    responses((status = 200, description = "The assessment", body = AssessmentView))
+)]
+#[post("/assessments/{id}/preliminary")]
+pub(super) async fn preliminary(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<GradeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    grade(
+        &state,
+        &req,
+        &caller,
+        &id,
+        &body,
+        AssessmentState::Preliminary,
+    )
+    .await
+}
+
+/// The government's final grade (Art. 16, 报市政府确定), which sets the subsidy band.
+#[utoipa::path(
+    tag = "assessments",
+    security(("bearer" = ["government"])),
+    params(("id" = String, Path, description = "Assessment id")),
+    request_body = GradeRequest,
+    responses((status = 200, description = "The decided assessment", body = AssessmentView))
+)]
+#[post("/assessments/{id}/decision")]
+pub(super) async fn decide(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<GradeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    grade(&state, &req, &caller, &id, &body, AssessmentState::Decided).await
+}

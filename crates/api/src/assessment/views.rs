@@ -1,0 +1,138 @@
+//! The annual assessment (Art. 16): the assessment as shown, the opening, opinion and grade
+//! requests, and the list's filters.
+
+use chrono::{DateTime, FixedOffset};
+use guwen_domain::{
+    assessment::{AssessmentFacts, BandView},
+    office::{AssessmentState, Grade, SubsidyBands},
+    time::to_cst,
+};
+use guwen_persistence::store::assessment::{self, Assessment, AssessmentOpinion, Filter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::{http::error::ApiError, routes::common::required_text};
+
+/// A service unit's opinion.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ServiceUnitOpinion {
+    pub org_id: String,
+    pub opinion: String,
+    pub suggested_grade: Option<Grade>,
+    pub submitted_at: DateTime<FixedOffset>,
+}
+
+/// An annual assessment.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssessmentView {
+    pub id: String,
+    pub advisor_id: String,
+    pub year: i32,
+    pub state: AssessmentState,
+    pub facts: AssessmentFacts,
+    pub service_unit_opinions: Vec<ServiceUnitOpinion>,
+    pub preliminary_grade: Option<Grade>,
+    pub preliminary_comment: Option<String>,
+    pub final_grade: Option<Grade>,
+    pub final_comment: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<FixedOffset>>,
+    /// The work-subsidy band of the final grade (none for `incompetent`, Art. 14).
+    pub subsidy_band: Option<BandView>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// An assessment as shown to callers, with its service units' opinions (by department) and
+/// the subsidy band of its final grade.
+pub fn assessment_view(
+    a: Assessment,
+    opinions: Vec<AssessmentOpinion>,
+    bands: &SubsidyBands,
+) -> Result<AssessmentView, ApiError> {
+    Ok(AssessmentView {
+        facts: assessment::facts_of(&a).map_err(ApiError::internal)?,
+        service_unit_opinions: opinions
+            .into_iter()
+            .map(|o| ServiceUnitOpinion {
+                suggested_grade: o.suggested_grade,
+                org_id: o.org_id,
+                opinion: o.opinion,
+                submitted_at: to_cst(o.submitted_at),
+            })
+            .collect(),
+        subsidy_band: a
+            .final_grade
+            .and_then(|g| bands.band(g))
+            .map(BandView::from),
+        state: a.state,
+        preliminary_grade: a.preliminary_grade,
+        final_grade: a.final_grade,
+        id: a.id,
+        advisor_id: a.advisor_id,
+        year: a.year,
+        preliminary_comment: a.preliminary_comment,
+        final_comment: a.final_comment,
+        decided_by: a.decided_by,
+        decided_at: a.decided_at.map(to_cst),
+        created_at: to_cst(a.created_at),
+    })
+}
+
+/// Opening an assessment.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct CreateAssessmentRequest {
+    pub advisor_id: String,
+    #[schema(example = 2026)]
+    pub year: i32,
+}
+
+/// A service unit's opinion.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct OpinionRequest {
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    pub opinion: String,
+    pub suggested_grade: Option<Grade>,
+}
+
+impl OpinionRequest {
+    /// The opinion, trimmed and not blank.
+    pub fn checked_opinion(&self) -> Result<String, ApiError> {
+        required_text("opinion", &self.opinion, 10000)
+    }
+}
+
+/// A grade and its comment.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct GradeRequest {
+    pub grade: Grade,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    pub comment: String,
+}
+
+impl GradeRequest {
+    /// The comment, trimmed and not blank.
+    pub fn checked_comment(&self) -> Result<String, ApiError> {
+        required_text("comment", &self.comment, 10000)
+    }
+}
+
+/// Filters of the assessment list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssessmentFilter {
+    pub advisor_id: Option<String>,
+    pub year: Option<i32>,
+}
+
+impl AssessmentFilter {
+    /// The store's filter.
+    pub fn to_filter(&self) -> Filter {
+        Filter {
+            advisor_id: self.advisor_id.clone(),
+            year: self.year,
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! Expense claims (Art. 14): an advisor (or HRSS for them) claims an amount in a category;
+//! the Finance Bureau reviews strictly controlled categories first; HRSS approves, which
+//! commits the amount against the year's budget, or rejects; HRSS records the payment.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use guwen_domain::{
+    Labelled,
+    audit::AuditAction,
+    funds::{self, ExpenseAction, ExpenseState},
+};
+use guwen_persistence::store::{
+    Event, StoreError,
+    funds::{
+        AdvisorScope,
+        expenses::{self, ExpenseChange},
+    },
+    new_id,
+};
+
+use super::{
+    policy,
+    views::expense::{
+        CreateExpenseRequest, ExpenseFilter, ExpenseView, PaymentRequest, ReviewRequest,
+        expense_view,
+    },
+};
+use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+        pagination::{Direction, Page, PageParams},
+    },
+    state::AppState,
+    write::{audit_context, write},
+};
+
+/// Claims an expense (Art. 14). Transport lists its receipts (`receipts_required`) and claims
+/// exactly their sum (`amount_not_actual`); the work subsidy is not claimed here
+/// (`use_subsidy_procedure`); only what was incurred while the advisor was in office
+/// (`incurred_outside_office`).
+#[utoipa::path(
+    tag = "funds",
+    security(("bearer" = ["advisor", "hrss"])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    request_body = CreateExpenseRequest,
+    responses((status = 201, description = "The claim", body = ExpenseView, headers(("Location" = String, description = "The claim's URL"))))
+)]
+#[post("/expenses")]
+pub(super) async fn create_expense(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: ApiJson<CreateExpenseRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let advisor_id = policy::claimant(&caller, body.advisor_id.as_deref())?;
+    let new = body.to_new(advisor_id, state.clock.today())?;
+    let ctx = audit_context(&req, &state);
+    write(
+        &state,
+        &req,
+        &caller.idempotency_scope(),
+        &key,
+        &body.0,
+        async |tx| {
+            let (first_day, last_day) = expenses::service_window(tx, &new.advisor_id)
+                .await?
+                .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
+            funds::check_incurred_in_office(new.incurred_on, first_day, last_day)?;
+            if let Some(t) = &new.task_id
+                && !expenses::task_exists(tx, t).await?
+            {
+                return Err(ApiError::invalid_field("task_id", "no such task"));
+            }
+            if let Some(m) = &new.meeting_id
+                && !expenses::meeting_exists(tx, m).await?
+            {
+                return Err(ApiError::invalid_field("meeting_id", "no such meeting"));
+            }
+            let references: Vec<String> =
+                new.receipts.iter().map(|r| r.reference.clone()).collect();
+            let taken = expenses::claimed_receipt(tx, &references).await?;
+            funds::check_receipts_unclaimed(taken.as_deref())?;
+            let id = new_id();
+            let event = Event::new(AuditAction::ExpenseSubmitted, "expense", &id)
+                .after(ExpenseState::Submitted)
+                .details(serde_json::json!({
+                    "advisor_id": new.advisor_id,
+                    "category": new.category.code(),
+                    "amount_fen": new.amount_fen,
+                    "fiscal_year": new.fiscal_year,
+                }));
+            let e = expenses::insert(tx, &ctx, id, new, event)
+                .await
+                .map_err(|e| match e {
+                    // A concurrent claim took one of the receipts first.
+                    StoreError::Duplicate(_) => funds::receipt_already_claimed(None).into(),
+                    e => ApiError::from(e),
+                })?;
+            let location = format!("/api/v1/expenses/{}", e.id);
+            Ok(Created::at(location, expense_view(e)?))
+        },
+    )
+    .await
+}
+
+/// Moves an expense by one step, with its money movement and audit event in one transaction;
+/// the state change is conditional on the state read, so two racing steps cannot both win.
+async fn step(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    id: &str,
+    (action, approve): (ExpenseAction, bool),
+    change: ExpenseChange,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(req, state);
+    let key = IdempotencyKey::default();
+    write(
+        state,
+        req,
+        &caller.idempotency_scope(),
+        &key,
+        &(),
+        async |tx| {
+            let e = expenses::find(tx, id, &AdvisorScope::All)
+                .await?
+                .ok_or_else(|| ApiError::not_found("expense"))?;
+            let to = funds::expense_step(e.category, e.state, action, approve)?;
+            let (audit, reason) = match &change {
+                ExpenseChange::FinanceReview { comment } if approve => {
+                    (AuditAction::ExpenseFinanceReviewed, comment.clone())
+                }
+                ExpenseChange::Decision { reason } if approve => {
+                    (AuditAction::ExpenseApproved, reason.clone())
+                }
+                ExpenseChange::FinanceReview { comment: reason }
+                | ExpenseChange::Decision { reason } => {
+                    (AuditAction::ExpenseRejected, reason.clone())
+                }
+                ExpenseChange::Payment { .. } => (AuditAction::ExpensePaid, None),
+            };
+            let event =
+                Event::new(audit, "expense", &e.id)
+                    .reason(reason)
+                    .details(serde_json::json!({
+                        "advisor_id": e.advisor_id,
+                        "category": e.category,
+                        "amount_fen": e.amount_fen,
+                        "fiscal_year": e.fiscal_year,
+                        "step": action.code(),
+                    }));
+            expenses::advance(tx, &ctx, &e, to, change, event).await?;
+            let e = expenses::find(tx, id, &AdvisorScope::All)
+                .await?
+                .ok_or_else(|| ApiError::internal("the expense just moved is gone"))?;
+            Ok(Created::ok(expense_view(e)?))
+        },
+    )
+    .await
+}
+
+/// The Finance Bureau's review of a strictly controlled expense (Art. 14, 须经市财政局审核):
+/// pass it on to HRSS, or reject it with a reason. Other categories are not reviewed
+/// (`finance_review_not_required`).
+#[utoipa::path(
+    tag = "funds",
+    security(("bearer" = ["finance"])),
+    params(("id" = String, Path, description = "Expense id")),
+    request_body = ReviewRequest,
+    responses((status = 200, description = "The claim", body = ExpenseView))
+)]
+#[post("/expenses/{id}/finance-review")]
+pub(super) async fn finance_review(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<ReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let comment = body.checked_reason()?;
+    let change = ExpenseChange::FinanceReview { comment };
+    let action = (ExpenseAction::FinanceReview, body.approved);
+    step(&state, &req, &caller, &id, action, change).await
+}
+
+/// HRSS approves an expense, committing its amount against the year's budget, or rejects it
+/// with a reason. A strictly controlled one needs the Finance Bureau's review first
+/// (`finance_review_required`); no budget, or not enough left in the budget or the category's
+/// sub-budget, is `budget_exceeded` with `remaining_fen` (Art. 14).
+#[utoipa::path(
+    tag = "funds",
+    security(("bearer" = ["hrss"])),
+    params(("id" = String, Path, description = "Expense id")),
+    request_body = ReviewRequest,
+    responses((status = 200, description = "The claim", body = ExpenseView))
+)]
+#[post("/expenses/{id}/approval")]
+pub(super) async fn approval(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<ReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = body.checked_reason()?;
+    let change = ExpenseChange::Decision { reason };
+    let action = (ExpenseAction::Approve, body.approved);
+    step(&state, &req, &caller, &id, action, change).await
+}
+
+/// HRSS records the payment of an approved expense.
+#[utoipa::path(
+    tag = "funds",
+    security(("bearer" = ["hrss"])),
+    params(("id" = String, Path, description = "Expense id")),
+    request_body = PaymentRequest,
+    responses((status = 200, description = "The claim", body = ExpenseView))
+)]
+#[post("/expenses/{id}/payment")]
+pub(super) async fn payment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ApiJson<PaymentRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let payment_ref = body.checked_ref()?;
+    let change = ExpenseChange::Payment { payment_ref };
+    let action = (ExpenseAction::Pay, true);
+    step(&state, &req, &caller, &id, action, change).await
+}
+
+/// Expense claims, newest first (an advisor: their own).
+#[utoipa::path(
+    tag = "funds",
+    security(("bearer" = ["hrss", "finance", "government", "auditor", "advisor"])),
+    params(ExpenseFilter, PageParams),
+    responses((status = 200, description = "A page of claims", body = Page<ExpenseView>))
+)]
+#[get("/expenses")]
+pub(super) async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<ExpenseFilter>,
+    page: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    const KIND: &str = "expenses";
+    let scope = policy::expense_scope(&state, &caller);
+    let request = page.request(KIND, Direction::NewestFirst)?;
+    let rows = expenses::page(&state.db, &scope, &filter.to_filter(), request).await?;
+    Ok(HttpResponse::Ok().json(Page::of(KIND, rows, expense_view)?))
+}
+
+/// One expense claim (an advisor: their own).
+#[utoipa::path(
+    tag = "funds",
+    security(("bearer" = ["hrss", "finance", "government", "auditor", "advisor"])),
+    params(("id" = String, Path, description = "Expense id")),
+    responses((status = 200, description = "The claim", body = ExpenseView))
+)]
+#[get("/expenses/{id}")]
+pub(super) async fn get_one(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = policy::expense_scope(&state, &caller);
+    let e = expenses::find(&state.db, &id, &scope)
+        .await?
+        .ok_or_else(|| ApiError::not_found("expense"))?;
+    Ok(HttpResponse::Ok().json(expense_view(e)?))
+}
