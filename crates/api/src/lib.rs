@@ -7,20 +7,16 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod fields;
 pub mod funds;
 pub mod http;
 pub mod office;
 pub mod openapi;
 pub mod pipeline;
 pub mod platform;
-pub mod routes;
 pub mod state;
 pub mod work;
 pub mod write;
-
-// Transitional paths while the chapters move; removed when they are gone.
-pub use http::middleware as telemetry;
-pub use http::{access, error, extract, idempotency, pagination};
 
 pub use app::{Application, openapi_json, openapi_spec};
 pub use config::Config;

@@ -9,7 +9,7 @@ use utoipa::{
     },
 };
 
-use crate::{
+use crate::http::{
     access::BEARER,
     error::{FieldError, PROBLEM_JSON, Problem},
 };

@@ -25,7 +25,6 @@ use crate::{
         idempotency::{Created, IdempotencyKey},
         pagination::{Direction, Page, PageParams, encode_cursor},
     },
-    routes::advisors::status_on,
     state::AppState,
     write::{audit_context, write},
 };
@@ -60,7 +59,7 @@ pub(super) async fn create_assessment(
             let adv = assessment::advisor(tx, &body.advisor_id)
                 .await?
                 .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-            office::check_office_action(status_on(&adv, today)?, OfficeAction::Assess)?;
+            office::check_office_action(adv.status_on(today), OfficeAction::Assess)?;
             office::check_assessment_year(year, today, cst_date(adv.appointed_at))?;
             let facts = assessment::year_facts(tx, &adv.id, year, today).await?;
             let id = new_id();

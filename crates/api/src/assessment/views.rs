@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::{http::error::ApiError, routes::common::required_text};
+use crate::{http::error::ApiError, http::text::required_text};
 
 /// A service unit's opinion.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -96,24 +96,3 @@ impl<T> Page<T> {
         })
     }
 }
-
-/// Transitional: the old signature over the store's [`guwen_persistence::store::page_of`].
-pub async fn page_of<E, C, K>(
-    db: &C,
-    query: guwen_persistence::sea_orm::Select<E>,
-    column: E::Column,
-    page: &PageParams,
-    kind: &str,
-    direction: Direction,
-    id_of: impl Fn(&E::Model) -> K,
-) -> Result<(Vec<E::Model>, Option<String>), ApiError>
-where
-    E: guwen_persistence::sea_orm::EntityTrait,
-    C: guwen_persistence::sea_orm::ConnectionTrait,
-    K: Serialize + for<'de> Deserialize<'de> + Into<guwen_persistence::sea_orm::Value>,
-{
-    let got =
-        guwen_persistence::store::page_of(db, query, column, page.request(kind, direction)?, id_of)
-            .await?;
-    Ok((got.rows, got.next.map(|k| encode_cursor(kind, &k))))
-}

@@ -5,19 +5,22 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use guwen_domain::office::{self, InactivityEvidence};
-use guwen_persistence::store::office::{self as store, Advisor, AdvisorRecord, AdvisorScope};
+use guwen_persistence::store::{
+    Connection,
+    office::{self as store, Advisor, AdvisorRecord, AdvisorScope},
+};
 
 use super::{
     policy,
     views::{AdvisorFilter, AdvisorView, Period, advisor_view},
 };
 use crate::{
+    fields::{FieldRef, field_ref, fields_by_code},
     http::{
         access::Caller,
         error::ApiError,
         pagination::{Direction, Page, PageParams},
     },
-    routes::common::{FieldRef, field_ref, fields_by_code},
     state::AppState,
 };
 
@@ -43,6 +46,23 @@ pub fn present(
         today,
         pending_renewal,
     )
+}
+
+/// Loads one advisor the caller may see (404 otherwise), with its terms: the answer to an
+/// appointment, read inside its transaction.
+pub async fn load_view(
+    state: &AppState,
+    db: &impl Connection,
+    caller: &Caller,
+    id: &str,
+    today: NaiveDate,
+) -> Result<AdvisorView, ApiError> {
+    let record = store::advisor_record(db, &policy::advisor_scope(caller), id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("advisor"))?;
+    let fields = fields_by_code(db).await?;
+    let field = field_ref(&fields, &record.advisor.field_code);
+    Ok(present(state, caller, record, field, today))
 }
 
 fn view(

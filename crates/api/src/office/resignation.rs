@@ -19,6 +19,7 @@ use super::{
     },
 };
 use crate::{
+    http::text::required_text,
     http::{
         access::Caller,
         error::ApiError,
@@ -26,7 +27,6 @@ use crate::{
         idempotency::{Created, IdempotencyKey},
         pagination::{Direction, Page, PageParams},
     },
-    routes::common::required_text,
     state::AppState,
     write::{self, audit_context},
 };

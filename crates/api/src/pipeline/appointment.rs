@@ -22,7 +22,7 @@ use crate::{
         extract::ApiJson,
         idempotency::{Created, IdempotencyKey},
     },
-    routes::advisors::{AdvisorView, load_view},
+    office::{advisors::load_view, views::AdvisorView},
     state::AppState,
     write::{audit_context, write},
 };

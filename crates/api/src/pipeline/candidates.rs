@@ -16,12 +16,10 @@ use guwen_persistence::{
 
 use super::{
     policy, render,
-    views::{
-        CandidateFilter, CandidateView, Nomination, NominationRequest, check_birth_date,
-        unknown_field,
-    },
+    views::{CandidateFilter, CandidateView, Nomination, NominationRequest, check_birth_date},
 };
 use crate::{
+    fields::find_field,
     http::{
         access::Caller,
         error::ApiError,
@@ -89,9 +87,7 @@ pub(super) async fn create_candidate(
     check_birth_date(body.birth_date, today)?;
     let scope = caller.idempotency_scope();
     write(&state, &req, &scope, &key, &body, async |tx| {
-        let field = store::field(tx, body.field.trim())
-            .await?
-            .ok_or_else(unknown_field)?;
+        let field = find_field(tx, &body.field).await?;
         let n = body.nomination(nominating_org_id, referrer)?;
         let id = nominate(tx, &ctx, n, &field).await?;
         let read = read_visible(tx, &caller, &id).await?;

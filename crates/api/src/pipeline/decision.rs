@@ -19,13 +19,13 @@ use super::{
     views::{CandidateDecision, DecisionRequest, ListView},
 };
 use crate::{
+    http::text::{optional_text, required_text},
     http::{
         access::Caller,
         error::ApiError,
         extract::ApiJson,
         idempotency::{Created, IdempotencyKey},
     },
-    routes::common::{optional_text, required_text},
     state::AppState,
     write::{audit_context, write},
 };

@@ -18,6 +18,7 @@ use super::{
     views::{CreateListRequest, ListFilter, ListView, PartyCommitteeReportRequest},
 };
 use crate::{
+    http::text::{optional_text, required_text},
     http::{
         access::Caller,
         error::ApiError,
@@ -25,7 +26,6 @@ use crate::{
         idempotency::{Created, IdempotencyKey},
         pagination::{Page, PageParams},
     },
-    routes::common::{optional_text, required_text},
     state::AppState,
     write::{audit_context, write},
 };

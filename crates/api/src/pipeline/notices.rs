@@ -21,6 +21,7 @@ use super::{
     },
 };
 use crate::{
+    http::text::required_text,
     http::{
         access::Caller,
         error::ApiError,
@@ -28,7 +29,6 @@ use crate::{
         idempotency::{Created, IdempotencyKey},
         pagination::{Page, PageParams},
     },
-    routes::common::required_text,
     state::AppState,
     write::{audit_context, write},
 };

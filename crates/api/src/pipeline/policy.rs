@@ -13,11 +13,11 @@ use guwen_persistence::store::pipeline::{
 
 use super::views::{AllowedAction, ListAction, NominationRequest, reported};
 use crate::{
+    http::text::optional_text,
     http::{
         access::{AccessTable, Caller},
         error::ApiError,
     },
-    routes::common::optional_text,
 };
 
 /// Whether the caller sees every candidate, background checks included.

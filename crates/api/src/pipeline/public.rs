@@ -15,19 +15,20 @@ use guwen_persistence::store::{
 
 use super::{
     candidates::nominate,
+    throttle::rate_limit,
     views::{
         ObjectionReceipt, ObjectionRequest, PublicNotice, RosterEntry, SelfNominationReceipt,
-        SelfNominationRequest, check_birth_date, public_notice, unknown_field,
+        SelfNominationRequest, check_birth_date, public_notice,
     },
 };
 use crate::{
+    fields::{FieldRef, find_field},
     http::{
         error::ApiError,
         extract::ApiJson,
         idempotency::{Created, IdempotencyKey},
         pagination::{Page, PageParams},
     },
-    routes::common::{FieldRef, rate_limit},
     state::AppState,
     write::{audit_context, write},
 };
@@ -209,9 +210,7 @@ pub(super) async fn self_nominate(
     body.check_reachable()?;
     check_birth_date(body.birth_date, today)?;
     let nomination = body.nomination()?;
-    let field = store::field(&state.db, body.field.trim())
-        .await?
-        .ok_or_else(unknown_field)?;
+    let field = find_field(&state.db, &body.field).await?;
     let client = rate_limit(&req, &state, "self_nomination").await?;
     let scope = format!("addr:{client}");
     write(&state, &req, &scope, &key, &body, async |tx| {

@@ -19,13 +19,14 @@ use super::{
     views::{AssignRequest, AssignmentView, InabilityRequest, MatchList, MatchView},
 };
 use crate::{
+    fields::{field_ref, fields_by_code},
+    http::text::required_text,
     http::{
         access::Caller,
         error::ApiError,
         extract::ApiJson,
         idempotency::{Created, IdempotencyKey},
     },
-    routes::common::{field_ref, fields_by_code, required_text},
     state::AppState,
     write,
 };

@@ -7,6 +7,7 @@ use guwen_persistence::store::{self, Direction, Event, work as work_store};
 
 use super::views::{EngageRequest, ExpertFilter, TemporaryExpertView};
 use crate::{
+    fields::find_field,
     http::{
         access::Caller,
         error::ApiError,
@@ -14,7 +15,6 @@ use crate::{
         idempotency::{Created, IdempotencyKey},
         pagination::{Page, PageParams},
     },
-    routes::candidates::find_field,
     state::AppState,
     write,
 };

@@ -15,6 +15,7 @@ use super::{
     views::{CreateOpinionRequest, OpinionFilter, OpinionView, confidentiality_or_internal},
 };
 use crate::{
+    http::text::required_text,
     http::{
         access::Caller,
         error::ApiError,
@@ -22,7 +23,6 @@ use crate::{
         idempotency::{Created, IdempotencyKey},
         pagination::{Page, PageParams},
     },
-    routes::common::required_text,
     state::AppState,
     write,
 };

@@ -16,11 +16,11 @@ use guwen_persistence::store::work::{
 
 use super::views::{CreateMeetingRequest, WorkActionLink};
 use crate::{
+    http::text::optional_text,
     http::{
         access::{AccessTable, Caller},
         error::ApiError,
     },
-    routes::common::optional_text,
 };
 
 /// The route of assigning an advisor to a task.

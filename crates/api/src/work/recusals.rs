@@ -17,6 +17,7 @@ use super::{
     views::{RecusalDecisionRequest, RecusalFilter, RecusalRequestBody, RecusalView},
 };
 use crate::{
+    http::text::required_text,
     http::{
         access::Caller,
         error::ApiError,
@@ -24,7 +25,6 @@ use crate::{
         idempotency::{Created, IdempotencyKey},
         pagination::{Page, PageParams},
     },
-    routes::common::required_text,
     state::AppState,
     write,
 };

@@ -17,6 +17,8 @@ use super::{
     views::{AssignmentView, CreateTaskRequest, TaskFilter, TaskNoteRequest, TaskView},
 };
 use crate::{
+    fields::{field_ref, find_field},
+    http::text::required_text,
     http::{
         access::{AccessTable, Caller},
         error::ApiError,
@@ -24,7 +26,6 @@ use crate::{
         idempotency::{Created, IdempotencyKey},
         pagination::{Page, PageParams},
     },
-    routes::{candidates::find_field, common::field_ref, common::required_text},
     state::AppState,
     write,
 };

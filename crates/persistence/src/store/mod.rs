@@ -22,6 +22,9 @@ pub mod office;
 pub mod pipeline;
 pub mod work;
 
+/// Anything queries run on: the pool or a transaction.
+pub use sea_orm::ConnectionTrait as Connection;
+
 /// The writing transaction the API's write opener hands to chapter code.
 pub type Tx = sea_orm::DatabaseTransaction;
 

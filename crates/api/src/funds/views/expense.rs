@@ -17,7 +17,7 @@ use validator::Validate;
 use super::budget::check_year;
 use crate::{
     http::error::ApiError,
-    routes::common::{optional_text, required_text},
+    http::text::{optional_text, required_text},
 };
 
 /// A receipt behind a claim.

@@ -16,7 +16,7 @@ use validator::Validate;
 use super::budget::check_year;
 use crate::{
     http::error::ApiError,
-    routes::common::{optional_text, required_text},
+    http::text::{optional_text, required_text},
 };
 
 /// An advisor's work subsidy for a year.

@@ -9,7 +9,7 @@ use guwen_persistence::store::office::{Advisor, Term};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{http::error::ApiError, routes::common::FieldRef};
+use crate::{fields::FieldRef, http::error::ApiError};
 
 /// An action the caller may take on an advisor now, with its article.
 #[derive(Debug, Clone, Serialize, ToSchema)]

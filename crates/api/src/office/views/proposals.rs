@@ -15,7 +15,7 @@ use validator::Validate;
 use super::Period;
 use crate::{
     http::error::ApiError,
-    routes::common::{optional_text, required_text},
+    http::text::{optional_text, required_text},
 };
 
 /// Filters of proposal lists.

@@ -17,8 +17,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::{
+    fields::{FieldRef, field_ref},
     http::error::ApiError,
-    routes::common::{FieldRef, field_ref},
 };
 
 /// An action the caller may take now, with the article that grants it.

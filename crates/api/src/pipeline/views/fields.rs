@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::{http::error::ApiError, routes::common::required_text};
+use crate::{http::error::ApiError, http::text::required_text};
 
 /// A field of expertise.
 #[derive(Debug, Clone, Serialize, ToSchema)]

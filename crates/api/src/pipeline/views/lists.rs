@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::routes::common::{FieldRef, field_ref};
+use crate::fields::{FieldRef, field_ref};
 
 /// A candidate on a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::routes::common::{FieldRef, field_ref};
+use crate::fields::{FieldRef, field_ref};
 
 /// One candidate to put on notice.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]

@@ -13,8 +13,9 @@ use validator::Validate;
 
 use super::{candidate::Contact, steps::Nomination};
 use crate::{
+    fields::{FieldRef, field_ref},
     http::error::ApiError,
-    routes::common::{FieldRef, field_ref, optional_text, required_text},
+    http::text::{optional_text, required_text},
 };
 
 /// An objection from the public.

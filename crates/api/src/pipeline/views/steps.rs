@@ -14,16 +14,8 @@ use validator::Validate;
 use super::candidate::{AspectReviewBody, Contact};
 use crate::{
     http::error::ApiError,
-    routes::common::{optional_text, required_text},
+    http::text::{optional_text, required_text},
 };
-
-/// The 422 on an unknown field code.
-pub fn unknown_field() -> ApiError {
-    ApiError::invalid_field(
-        "field",
-        "is not a known field code (see GET /api/v1/fields)",
-    )
-}
 
 /// Checks a birth date is plausible for an expert (422 otherwise).
 pub fn check_birth_date(birth_date: NaiveDate, today: NaiveDate) -> Result<(), ApiError> {

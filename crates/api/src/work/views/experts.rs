@@ -9,7 +9,7 @@ use validator::Validate;
 
 use crate::{
     http::error::ApiError,
-    routes::common::{optional_text, required_text},
+    http::text::{optional_text, required_text},
 };
 
 /// A temporary expert.

@@ -17,7 +17,7 @@ use validator::Validate;
 use super::confidentiality::confidentiality_or_internal;
 use crate::{
     http::error::ApiError,
-    routes::common::{optional_text, required_text},
+    http::text::{optional_text, required_text},
 };
 
 /// An invited advisor and their attendance.

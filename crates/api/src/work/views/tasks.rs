@@ -14,8 +14,9 @@ use validator::Validate;
 
 use super::confidentiality::parse_confidentiality;
 use crate::{
+    fields::FieldRef,
     http::error::ApiError,
-    routes::common::{FieldRef, optional_text, required_text},
+    http::text::{optional_text, required_text},
 };
 
 /// Who asked for the task.
