@@ -14,6 +14,7 @@ pub mod office;
 pub mod openapi;
 pub mod pipeline;
 pub mod platform;
+pub mod prelude;
 pub mod state;
 pub mod work;
 pub mod write;

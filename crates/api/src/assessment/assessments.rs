@@ -17,17 +17,8 @@ use super::{
     policy,
     views::{AssessmentFilter, AssessmentView, CreateAssessmentRequest, assessment_view},
 };
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Direction, Page, PageParams, encode_cursor},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::http::pagination::encode_cursor;
+use crate::prelude::*;
 
 /// Opens the annual assessment of an advisor for a year, with the year's facts computed;
 /// one per advisor and year (`assessment_exists`, Art. 16).

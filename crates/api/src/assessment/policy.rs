@@ -6,13 +6,8 @@ use actix_web::http::Method;
 use guwen_domain::role::Role;
 use guwen_persistence::store::assessment::AssessmentScope;
 
-use crate::{
-    http::{
-        access::{Access, Caller},
-        error::ApiError,
-    },
-    state::AppState,
-};
+use crate::http::access::Access;
+use crate::prelude::*;
 
 /// The assessments a caller reads: every one for the roles that read the list besides
 /// advisors (HRSS, the government, auditors); an advisor their own, once the government has

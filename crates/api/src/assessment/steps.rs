@@ -17,16 +17,7 @@ use super::{
     policy,
     views::{AssessmentView, GradeRequest, OpinionRequest, assessment_view},
 };
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::prelude::*;
 
 /// The assessment `id`, for a step on it (404 when there is none).
 async fn load(tx: &Tx, id: &str) -> Result<Assessment, ApiError> {

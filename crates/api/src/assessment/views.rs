@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::{http::error::ApiError, http::text::required_text};
+use crate::prelude::*;
 
 /// A service unit's opinion.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

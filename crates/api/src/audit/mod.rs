@@ -10,13 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use views::{ActorView, AuditEventView, AuditFilter, BrokenLink, SortOrder, VerificationView};
 
-use crate::{
-    http::{
-        error::ApiError,
-        pagination::{Page, PageParams, encode_cursor},
-    },
-    state::AppState,
-};
+use crate::http::pagination::encode_cursor;
+use crate::prelude::*;
 
 /// List audit events
 ///

@@ -18,17 +18,8 @@ use guwen_persistence::store::{
 };
 
 use super::views::budget::{BudgetView, Limits, SetBudgetRequest, budget_view, check_year};
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Direction, Page, PageParams, encode_cursor},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::http::pagination::encode_cursor;
+use crate::prelude::*;
 
 /// Sets (creates or replaces) the advisor budget of a fiscal year (Art. 14): at most 500,000 CNY
 /// (`annual_cap_exceeded`); sub-budgets only for strictly controlled categories

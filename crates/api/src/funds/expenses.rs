@@ -24,17 +24,7 @@ use super::{
         expense_view,
     },
 };
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Direction, Page, PageParams},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::prelude::*;
 
 /// Claims an expense (Art. 14). Transport lists its receipts (`receipts_required`) and claims
 /// exactly their sum (`amount_not_actual`); the work subsidy is not claimed here

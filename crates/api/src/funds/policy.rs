@@ -6,13 +6,8 @@ use actix_web::http::Method;
 use guwen_domain::role::Role;
 use guwen_persistence::store::funds::AdvisorScope;
 
-use crate::{
-    http::{
-        access::{Access, Caller},
-        error::ApiError,
-    },
-    state::AppState,
-};
+use crate::http::access::Access;
+use crate::prelude::*;
 
 /// The expenses a caller reads: every one for the roles that read the list besides advisors
 /// (HRSS, the Finance Bureau, the government, auditors); an advisor only their own.

@@ -27,17 +27,7 @@ use super::{
         },
     },
 };
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Direction, Page, PageParams},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::prelude::*;
 
 /// Sets an advisor's work subsidy for a year (Art. 14, 16). Needs that year's decided
 /// assessment (`assessment_not_final`); the amount lies in the band of the final grade

@@ -14,15 +14,8 @@ use super::{
     policy,
     views::{AdvisorFilter, AdvisorView, Period, advisor_view},
 };
-use crate::{
-    fields::{FieldRef, field_ref, fields_by_code},
-    http::{
-        access::Caller,
-        error::ApiError,
-        pagination::{Direction, Page, PageParams},
-    },
-    state::AppState,
-};
+use crate::fields::{FieldRef, field_ref, fields_by_code};
+use crate::prelude::*;
 
 /// The view of one advisor record for this caller on `today`.
 pub fn present(

@@ -15,17 +15,8 @@ use guwen_persistence::store::{
 use super::views::{
     DecisionBody, DismissalRequest, DismissalView, ProposalFilter, created, dismissal_view,
 };
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Direction, Page, PageParams},
-    },
-    state::AppState,
-    write::{self, audit_context},
-};
+use crate::prelude::*;
+use crate::write::{self};
 
 /// Proposes to dismiss an advisor on one of the six grounds of Art. 12, with evidence; for
 /// `inactive` the computed inactivity evidence is attached and must not be empty.

@@ -10,7 +10,8 @@ use guwen_domain::{
 use guwen_persistence::store::office::AdvisorScope;
 
 use super::views::OfficeActionLink;
-use crate::http::access::{AccessTable, Caller};
+use crate::http::access::AccessTable;
+use crate::prelude::*;
 
 /// The roles that see every advisor record (departments: the basic fields only).
 const SEE_ALL_ADVISORS: [Role; 5] = [

@@ -12,17 +12,8 @@ use guwen_persistence::store::{
 };
 
 use super::views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView, created};
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Direction, Page, PageParams},
-    },
-    state::AppState,
-    write::{self, audit_context},
-};
+use crate::prelude::*;
+use crate::write::{self};
 
 /// Proposes to renew an advisor in office or whose term has ended, for 1 to 3 years (Art. 3).
 #[utoipa::path(

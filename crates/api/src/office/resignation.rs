@@ -18,18 +18,8 @@ use super::{
         ResignationView, created,
     },
 };
-use crate::{
-    http::text::required_text,
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Direction, Page, PageParams},
-    },
-    state::AppState,
-    write::{self, audit_context},
-};
+use crate::prelude::*;
+use crate::write::{self};
 
 /// The advisor's own written resignation request to HRSS (Art. 13).
 #[utoipa::path(

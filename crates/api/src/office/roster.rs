@@ -8,7 +8,7 @@ use guwen_persistence::store::office as store;
 use sha2::{Digest, Sha256};
 
 use super::views::{RosterFeed, RosterQuery, RosterRecord, roster_csv};
-use crate::{http::error::ApiError, state::AppState};
+use crate::prelude::*;
 
 /// The validator: the content and the day (statuses can change with the date alone).
 fn etag(today: NaiveDate, items: &[RosterRecord]) -> String {

@@ -15,17 +15,8 @@ use super::{
     candidates::read_visible,
     views::{AppointmentRequest, age_exception, reported},
 };
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-    },
-    office::{advisors::load_view, views::AdvisorView},
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::office::{advisors::load_view, views::AdvisorView};
+use crate::prelude::*;
 
 /// Appoint a candidate
 ///

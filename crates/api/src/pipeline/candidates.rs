@@ -18,18 +18,8 @@ use super::{
     policy, render,
     views::{CandidateFilter, CandidateView, Nomination, NominationRequest, check_birth_date},
 };
-use crate::{
-    fields::find_field,
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Page, PageParams},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::fields::find_field;
+use crate::prelude::*;
 
 /// Stores a nomination by any channel with its event (Art. 4.1; Art. 5.2 checked first) and
 /// returns the new candidate's id.

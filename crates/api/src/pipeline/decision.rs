@@ -18,17 +18,7 @@ use super::{
     render,
     views::{CandidateDecision, DecisionRequest, ListView},
 };
-use crate::{
-    http::text::{optional_text, required_text},
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::prelude::*;
 
 /// A list is decided once.
 fn already_decided() -> ApiError {

@@ -5,16 +5,7 @@ use guwen_domain::audit::AuditAction;
 use guwen_persistence::store::{Event, pipeline as store};
 
 use super::views::{FieldList, FieldView, PutFieldRequest, field_code};
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::prelude::*;
 
 /// List fields of expertise
 ///

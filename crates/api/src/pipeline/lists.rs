@@ -17,18 +17,7 @@ use super::{
     render,
     views::{CreateListRequest, ListFilter, ListView, PartyCommitteeReportRequest},
 };
-use crate::{
-    http::text::{optional_text, required_text},
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Page, PageParams},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::prelude::*;
 
 /// 404 on a list.
 pub fn not_found() -> ApiError {

@@ -20,18 +20,7 @@ use super::{
         public_notice, reported, shown_state,
     },
 };
-use crate::{
-    http::text::required_text,
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Page, PageParams},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::prelude::*;
 
 /// How far ahead a notice may be scheduled.
 const MAX_DAYS_AHEAD: u64 = 90;

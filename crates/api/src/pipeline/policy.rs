@@ -12,13 +12,8 @@ use guwen_persistence::store::pipeline::{
 };
 
 use super::views::{AllowedAction, ListAction, NominationRequest, reported};
-use crate::{
-    http::text::optional_text,
-    http::{
-        access::{AccessTable, Caller},
-        error::ApiError,
-    },
-};
+use crate::http::access::AccessTable;
+use crate::prelude::*;
 
 /// Whether the caller sees every candidate, background checks included.
 pub fn sees_everything(caller: &Caller) -> bool {

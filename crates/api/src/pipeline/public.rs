@@ -21,17 +21,8 @@ use super::{
         SelfNominationRequest, check_birth_date, public_notice,
     },
 };
-use crate::{
-    fields::{FieldRef, find_field},
-    http::{
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Page, PageParams},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::fields::{FieldRef, find_field};
+use crate::prelude::*;
 
 /// List public notices
 ///

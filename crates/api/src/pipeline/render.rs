@@ -9,10 +9,8 @@ use super::{
     policy,
     views::{CandidateView, ListCandidate, ListView, candidate_view, list_view, shown_state},
 };
-use crate::http::{
-    access::{AccessTable, Caller},
-    error::ApiError,
-};
+use crate::http::access::AccessTable;
+use crate::prelude::*;
 
 /// One candidate as this caller sees it on `today`.
 pub fn candidate(

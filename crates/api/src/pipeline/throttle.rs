@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, http::StatusCode};
 use guwen_persistence::guard;
 
-use crate::{http::error::ApiError, state::AppState};
+use crate::prelude::*;
 
 /// The client's address: the peer, or with `GUWEN_TRUST_PROXY` the forwarded address.
 pub fn client_addr(req: &HttpRequest, state: &AppState) -> String {

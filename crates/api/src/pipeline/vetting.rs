@@ -19,17 +19,7 @@ use super::{
         WithdrawalRequest, shown_state,
     },
 };
-use crate::{
-    http::text::{optional_text, required_text},
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-    },
-    state::AppState,
-    write::{audit_context, write},
-};
+use crate::prelude::*;
 
 /// Record the preliminary review
 ///

@@ -18,16 +18,9 @@ use super::{
     progress::refresh_task_state,
     views::{AssignRequest, AssignmentView, InabilityRequest, MatchList, MatchView},
 };
+use crate::prelude::*;
 use crate::{
     fields::{field_ref, fields_by_code},
-    http::text::required_text,
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-    },
-    state::AppState,
     write,
 };
 

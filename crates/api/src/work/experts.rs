@@ -6,18 +6,8 @@ use guwen_domain::audit::AuditAction;
 use guwen_persistence::store::{self, Direction, Event, work as work_store};
 
 use super::views::{EngageRequest, ExpertFilter, TemporaryExpertView};
-use crate::{
-    fields::find_field,
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Page, PageParams},
-    },
-    state::AppState,
-    write,
-};
+use crate::prelude::*;
+use crate::{fields::find_field, write};
 
 /// Engages a temporary expert for one matter (Art. 8 ¶3).
 #[utoipa::path(

@@ -12,17 +12,8 @@ use super::{
     policy,
     views::{CreateMeetingRequest, InvitationView, MeetingFilter, MeetingView, MinutesView},
 };
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Page, PageParams},
-    },
-    state::AppState,
-    write,
-};
+use crate::prelude::*;
+use crate::write;
 
 /// A meeting as the caller sees it: every invitation for staff and departments, an advisor
 /// only their own.

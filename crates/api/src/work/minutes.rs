@@ -17,16 +17,8 @@ use super::{
     policy,
     views::{AttendanceRequest, MeetingView, MinutesRequest},
 };
-use crate::{
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-    },
-    state::AppState,
-    write,
-};
+use crate::prelude::*;
+use crate::write;
 
 /// Loads a meeting the caller may see (404) and keeps (403), with its records, refusing
 /// finalised minutes (`minutes_finalized`, Art. 11).

@@ -14,18 +14,8 @@ use super::{
     progress::refresh_task_state,
     views::{CreateOpinionRequest, OpinionFilter, OpinionView, confidentiality_or_internal},
 };
-use crate::{
-    http::text::required_text,
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Page, PageParams},
-    },
-    state::AppState,
-    write,
-};
+use crate::prelude::*;
+use crate::write;
 
 /// Submits the advisor's own opinion (Art. 8, 9); with `assignment_id` it delivers that
 /// assignment. A recused advisor can no longer deliver (`recused`, Art. 10).

@@ -15,13 +15,8 @@ use guwen_persistence::store::work::{
 };
 
 use super::views::{CreateMeetingRequest, WorkActionLink};
-use crate::{
-    http::text::optional_text,
-    http::{
-        access::{AccessTable, Caller},
-        error::ApiError,
-    },
-};
+use crate::http::access::AccessTable;
+use crate::prelude::*;
 
 /// The route of assigning an advisor to a task.
 pub const ASSIGN: &str = "/api/v1/tasks/{id}/assignments";

@@ -7,7 +7,7 @@ use guwen_persistence::{
     store::{Event, Tx, work as store},
 };
 
-use crate::http::error::ApiError;
+use crate::prelude::*;
 
 /// Recomputes and stores a task's state from its assignments, recording the change.
 pub async fn refresh_task_state(tx: &Tx, ctx: &Context, task_id: &str) -> Result<(), ApiError> {

@@ -16,18 +16,8 @@ use super::{
     progress::refresh_task_state,
     views::{RecusalDecisionRequest, RecusalFilter, RecusalRequestBody, RecusalView},
 };
-use crate::{
-    http::text::required_text,
-    http::{
-        access::Caller,
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Page, PageParams},
-    },
-    state::AppState,
-    write,
-};
+use crate::prelude::*;
+use crate::write;
 
 /// The advisor applies to recuse from a task because of a conflict of interest (Art. 10); HRSS decides.
 #[utoipa::path(

@@ -16,17 +16,10 @@ use super::{
     policy,
     views::{AssignmentView, CreateTaskRequest, TaskFilter, TaskNoteRequest, TaskView},
 };
+use crate::prelude::*;
 use crate::{
     fields::{field_ref, find_field},
-    http::text::required_text,
-    http::{
-        access::{AccessTable, Caller},
-        error::ApiError,
-        extract::ApiJson,
-        idempotency::{Created, IdempotencyKey},
-        pagination::{Page, PageParams},
-    },
-    state::AppState,
+    http::access::AccessTable,
     write,
 };
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::{http::error::ApiError, http::text::optional_text};
+use crate::prelude::*;
 
 /// The fiscal years a budget may be set for.
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;

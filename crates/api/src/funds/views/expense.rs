@@ -15,10 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::budget::check_year;
-use crate::{
-    http::error::ApiError,
-    http::text::{optional_text, required_text},
-};
+use crate::prelude::*;
 
 /// A receipt behind a claim.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate, PartialEq, Eq)]

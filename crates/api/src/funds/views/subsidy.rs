@@ -14,10 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::budget::check_year;
-use crate::{
-    http::error::ApiError,
-    http::text::{optional_text, required_text},
-};
+use crate::prelude::*;
 
 /// An advisor's work subsidy for a year.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -9,7 +9,8 @@ use guwen_persistence::store::office::{Advisor, Term};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{fields::FieldRef, http::error::ApiError};
+use crate::fields::FieldRef;
+use crate::prelude::*;
 
 /// An action the caller may take on an advisor now, with its article.
 #[derive(Debug, Clone, Serialize, ToSchema)]

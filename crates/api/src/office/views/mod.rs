@@ -1,6 +1,6 @@
 //! Request bodies and response views of the office chapter.
 
-use crate::http::idempotency::Created;
+use crate::prelude::*;
 
 mod advisors;
 mod proposals;

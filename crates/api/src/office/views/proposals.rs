@@ -13,10 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::Period;
-use crate::{
-    http::error::ApiError,
-    http::text::{optional_text, required_text},
-};
+use crate::prelude::*;
 
 /// Filters of proposal lists.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -16,10 +16,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::{
-    fields::{FieldRef, field_ref},
-    http::error::ApiError,
-};
+use crate::fields::{FieldRef, field_ref};
+use crate::prelude::*;
 
 /// An action the caller may take now, with the article that grants it.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]

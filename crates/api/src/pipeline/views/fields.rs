@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::{http::error::ApiError, http::text::required_text};
+use crate::prelude::*;
 
 /// A field of expertise.
 #[derive(Debug, Clone, Serialize, ToSchema)]

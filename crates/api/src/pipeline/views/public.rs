@@ -12,11 +12,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{candidate::Contact, steps::Nomination};
-use crate::{
-    fields::{FieldRef, field_ref},
-    http::error::ApiError,
-    http::text::{optional_text, required_text},
-};
+use crate::fields::{FieldRef, field_ref};
+use crate::prelude::*;
 
 /// An objection from the public.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]

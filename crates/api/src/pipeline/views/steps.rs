@@ -12,10 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::candidate::{AspectReviewBody, Contact};
-use crate::{
-    http::error::ApiError,
-    http::text::{optional_text, required_text},
-};
+use crate::prelude::*;
 
 /// Checks a birth date is plausible for an expert (422 otherwise).
 pub fn check_birth_date(birth_date: NaiveDate, today: NaiveDate) -> Result<(), ApiError> {

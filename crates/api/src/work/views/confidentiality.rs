@@ -2,7 +2,7 @@
 
 use guwen_domain::work::{self, Confidentiality};
 
-use crate::http::error::ApiError;
+use crate::prelude::*;
 
 /// Parses a confidentiality label; a state-secret marking is refused with its own code,
 /// since this system may not hold state secrets (Art. 7.1).

@@ -7,10 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::{
-    http::error::ApiError,
-    http::text::{optional_text, required_text},
-};
+use crate::prelude::*;
 
 /// A temporary expert.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -15,10 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::confidentiality::confidentiality_or_internal;
-use crate::{
-    http::error::ApiError,
-    http::text::{optional_text, required_text},
-};
+use crate::prelude::*;
 
 /// An invited advisor and their attendance.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -13,11 +13,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::confidentiality::parse_confidentiality;
-use crate::{
-    fields::FieldRef,
-    http::error::ApiError,
-    http::text::{optional_text, required_text},
-};
+use crate::fields::FieldRef;
+use crate::prelude::*;
 
 /// Who asked for the task.
 #[derive(Debug, Clone, Serialize, ToSchema)]

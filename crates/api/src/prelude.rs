@@ -1,0 +1,15 @@
+//! What every chapter's handlers and views use, in one import: the caller, errors, extractors,
+//! pagination, `Idempotency-Key`, free-text checks, the state and the write opener.
+
+pub use crate::{
+    http::{
+        access::Caller,
+        error::ApiError,
+        extract::ApiJson,
+        idempotency::{Created, IdempotencyKey},
+        pagination::{Direction, Page, PageParams},
+        text::{optional_text, required_text},
+    },
+    state::AppState,
+    write::{audit_context, write},
+};
