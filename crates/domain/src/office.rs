@@ -548,6 +548,29 @@ pub fn assessment_transition(
     }
 }
 
+/// Art. 11 (with Art. 3, 4.6): HRSS assigns advisors in office (`advisor_not_in_office`
+/// otherwise).
+///
+/// `stored` is the advisor's stored status; the status shown on `today_cst` is computed with
+/// [`effective_status`] (an ended term shows as expired) and must be in office by
+/// [`is_in_office`]. A term that has not started yet does not count either.
+pub fn check_advisor_in_office(
+    stored: AdvisorStatus,
+    term_starts_on: NaiveDate,
+    term_ends_on: NaiveDate,
+    today_cst: NaiveDate,
+) -> RuleResult<()> {
+    let status = effective_status(stored, term_ends_on, today_cst);
+    if !is_in_office(status) || term_starts_on > today_cst {
+        return Err(RuleViolation::new(
+            "advisor_not_in_office",
+            "Art. 11",
+            "only an advisor in office can be assigned",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -799,6 +822,79 @@ mod tests {
                 AssessmentState::Preliminary
             )),
             "invalid_transition"
+        );
+    }
+
+    fn refusal<T: std::fmt::Debug>(r: RuleResult<T>) -> RuleViolation {
+        match r {
+            Err(v) => v,
+            Ok(x) => panic!("expected a refusal, got {x:?}"),
+        }
+    }
+
+    #[test]
+    fn art_11_an_advisor_in_office_can_be_assigned() {
+        let today = d(2026, 5, 1);
+        for s in [
+            AdvisorStatus::Active,
+            AdvisorStatus::DismissalProposed,
+            AdvisorStatus::ResignationRequested,
+            AdvisorStatus::ResignationProposed,
+        ] {
+            assert_eq!(
+                check_advisor_in_office(s, d(2025, 1, 1), d(2026, 12, 31), today),
+                Ok(()),
+                "{s}"
+            );
+        }
+        // The last day of the term still counts.
+        assert_eq!(
+            check_advisor_in_office(AdvisorStatus::Active, d(2025, 1, 1), today, today),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn art_11_an_advisor_out_of_office_cannot_be_assigned() {
+        let today = d(2026, 5, 1);
+        for s in [
+            AdvisorStatus::Expired,
+            AdvisorStatus::Dismissed,
+            AdvisorStatus::Resigned,
+        ] {
+            let v = refusal(check_advisor_in_office(
+                s,
+                d(2025, 1, 1),
+                d(2026, 12, 31),
+                today,
+            ));
+            assert_eq!(v.code, "advisor_not_in_office", "{s}");
+            assert_eq!(v.article, "Art. 11");
+        }
+    }
+
+    #[test]
+    fn art_11_an_ended_or_future_term_is_not_in_office() {
+        let today = d(2026, 5, 1);
+        assert_eq!(
+            refusal(check_advisor_in_office(
+                AdvisorStatus::Active,
+                d(2024, 1, 1),
+                d(2026, 4, 30),
+                today
+            ))
+            .code,
+            "advisor_not_in_office"
+        );
+        assert_eq!(
+            refusal(check_advisor_in_office(
+                AdvisorStatus::Active,
+                d(2026, 5, 2),
+                d(2027, 5, 1),
+                today
+            ))
+            .code,
+            "advisor_not_in_office"
         );
     }
 }

@@ -19,7 +19,6 @@
 
 use chrono::NaiveDate;
 
-use crate::office::{self, AdvisorStatus};
 use crate::rule::{RuleResult, RuleViolation};
 
 // ---------------------------------------------------------------------------------------------
@@ -698,29 +697,6 @@ pub fn rank_advisors(task_field: &str, candidates: &[MatchCandidate]) -> Vec<Ran
 // Assignment (Art. 10, 11)
 // ---------------------------------------------------------------------------------------------
 
-/// Art. 11 (with Art. 3, 4.6): HRSS assigns advisors in office (`advisor_not_in_office`
-/// otherwise).
-///
-/// `stored` is the advisor's stored status; the status shown on `today_cst` is computed with
-/// [`office::effective_status`] (an ended term shows as expired) and must be in office by
-/// [`office::is_in_office`]. A term that has not started yet does not count either.
-pub fn check_advisor_in_office(
-    stored: AdvisorStatus,
-    term_starts_on: NaiveDate,
-    term_ends_on: NaiveDate,
-    today_cst: NaiveDate,
-) -> RuleResult<()> {
-    let status = office::effective_status(stored, term_ends_on, today_cst);
-    if !office::is_in_office(status) || term_starts_on > today_cst {
-        return Err(RuleViolation::new(
-            "advisor_not_in_office",
-            "Art. 11",
-            "only an advisor in office can be assigned",
-        ));
-    }
-    Ok(())
-}
-
 /// Art. 10: an advisor whose recusal was granted on a matter of the task's requester has a
 /// conflict of interest on record and is not assigned to that requester's matters
 /// (`conflict_of_interest`).
@@ -1374,70 +1350,6 @@ mod tests {
         assert!(ASSIGNMENT_STATES_SEEING_TASK.contains(&AssignmentState::Delivered));
         assert!(!ASSIGNMENT_STATES_SEEING_TASK.contains(&AssignmentState::Released));
         assert!(!ASSIGNMENT_STATES_SEEING_TASK.contains(&AssignmentState::Recused));
-    }
-
-    #[test]
-    fn art_11_an_advisor_in_office_can_be_assigned() {
-        let today = d(2026, 5, 1);
-        for s in [
-            AdvisorStatus::Active,
-            AdvisorStatus::DismissalProposed,
-            AdvisorStatus::ResignationRequested,
-            AdvisorStatus::ResignationProposed,
-        ] {
-            assert_eq!(
-                check_advisor_in_office(s, d(2025, 1, 1), d(2026, 12, 31), today),
-                Ok(()),
-                "{s}"
-            );
-        }
-        // The last day of the term still counts.
-        assert_eq!(
-            check_advisor_in_office(AdvisorStatus::Active, d(2025, 1, 1), today, today),
-            Ok(())
-        );
-    }
-
-    #[test]
-    fn art_11_an_advisor_out_of_office_cannot_be_assigned() {
-        let today = d(2026, 5, 1);
-        for s in [
-            AdvisorStatus::Expired,
-            AdvisorStatus::Dismissed,
-            AdvisorStatus::Resigned,
-        ] {
-            let v = violation(check_advisor_in_office(
-                s,
-                d(2025, 1, 1),
-                d(2026, 12, 31),
-                today,
-            ));
-            assert_eq!(v.code, "advisor_not_in_office", "{s}");
-            assert_eq!(v.article, "Art. 11");
-        }
-    }
-
-    #[test]
-    fn art_11_an_ended_or_future_term_is_not_in_office() {
-        let today = d(2026, 5, 1);
-        assert_eq!(
-            code_of(check_advisor_in_office(
-                AdvisorStatus::Active,
-                d(2024, 1, 1),
-                d(2026, 4, 30),
-                today
-            )),
-            "advisor_not_in_office"
-        );
-        assert_eq!(
-            code_of(check_advisor_in_office(
-                AdvisorStatus::Active,
-                d(2026, 5, 2),
-                d(2027, 5, 1),
-                today
-            )),
-            "advisor_not_in_office"
-        );
     }
 
     #[test]

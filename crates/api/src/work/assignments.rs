@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use guwen_domain::{
     audit::AuditAction,
+    office,
     work::{self, AssignmentState, MatchCandidate, WorkAction},
 };
 use guwen_persistence::store::{
@@ -104,7 +105,7 @@ pub async fn assign(
         let a = work_store::advisor_standing(tx, &body.advisor_id)
             .await?
             .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-        work::check_advisor_in_office(a.status, a.term_starts_on, a.term_ends_on, today)?;
+        office::check_advisor_in_office(a.status, a.term_starts_on, a.term_ends_on, today)?;
         let recused =
             work_store::recused_from_requester(tx, t.requester_role, t.requester_org_id.as_deref())
                 .await?;
