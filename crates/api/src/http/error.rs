@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
 use guwen_domain::rule::RuleViolation;
-use guwen_persistence::store::StoreError;
+use guwen_persistence::{sea_orm::DbErr, store::StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -257,8 +257,8 @@ impl From<RuleViolation> for ApiError {
     }
 }
 
-impl From<sea_orm::DbErr> for ApiError {
-    fn from(e: sea_orm::DbErr) -> Self {
+impl From<DbErr> for ApiError {
+    fn from(e: DbErr) -> Self {
         Self::internal(format!("database: {e}"))
     }
 }
@@ -273,15 +273,6 @@ impl From<StoreError> for ApiError {
                 Self::conflict("duplicate", "a record with these values already exists")
             }
             StoreError::Db(db) => db.into(),
-        }
-    }
-}
-
-impl From<sea_orm::TransactionError<ApiError>> for ApiError {
-    fn from(e: sea_orm::TransactionError<ApiError>) -> Self {
-        match e {
-            sea_orm::TransactionError::Connection(db) => db.into(),
-            sea_orm::TransactionError::Transaction(api) => api,
         }
     }
 }
