@@ -111,3 +111,45 @@ where
     }
     Ok(response.body(body))
 }
+
+/// [`write`] for a signed-in caller's request: scoped to the caller, under `key`.
+pub async fn write_as<T, R, F>(
+    state: &AppState,
+    http: &HttpRequest,
+    caller: &Caller,
+    key: &IdempotencyKey,
+    request: &R,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    R: Serialize,
+    F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
+{
+    write(state, http, &caller.idempotency_scope(), key, request, work).await
+}
+
+/// [`write`] for a signed-in caller's change to an existing object: scoped to the caller,
+/// without an `Idempotency-Key`.
+pub async fn write_change<T, R, F>(
+    state: &AppState,
+    http: &HttpRequest,
+    caller: &Caller,
+    request: &R,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    R: Serialize,
+    F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
+{
+    write_as(
+        state,
+        http,
+        caller,
+        &IdempotencyKey::default(),
+        request,
+        work,
+    )
+    .await
+}

@@ -40,37 +40,30 @@ pub(super) async fn create_assessment(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let year = body.year;
-    write(
-        &state,
-        &req,
-        &caller.idempotency_scope(),
-        &key,
-        &body.0,
-        async |tx| {
-            let adv = assessment::advisor(tx, &body.advisor_id)
-                .await?
-                .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-            office::check_office_action(adv.status_on(today), OfficeAction::Assess)?;
-            office::check_assessment_year(year, today, cst_date(adv.appointed_at))?;
-            let facts = assessment::year_facts(tx, &adv.id, year, today).await?;
-            let id = new_id();
-            let event = Event::new(AuditAction::AssessmentOpened, "assessment", &id)
-                .after(AssessmentState::Draft)
-                .details(serde_json::json!({ "advisor_id": adv.id, "year": year }));
-            assessment::insert(tx, &ctx, id.clone(), &adv.id, year, &facts, event)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Duplicate(_) => assessment_exists(&adv.id, year).into(),
-                    e => ApiError::from(e),
-                })?;
-            let a = assessment::find(tx, &id, &AssessmentScope::All)
-                .await?
-                .ok_or_else(|| ApiError::internal("the assessment just opened is gone"))?;
-            let opinions = assessment::opinions(tx, &id).await?;
-            let view = assessment_view(a, opinions, &state.config.subsidy_bands)?;
-            Ok(Created::at(format!("/api/v1/assessments/{id}"), view))
-        },
-    )
+    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+        let adv = assessment::advisor(tx, &body.advisor_id)
+            .await?
+            .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
+        office::check_office_action(adv.status_on(today), OfficeAction::Assess)?;
+        office::check_assessment_year(year, today, cst_date(adv.appointed_at))?;
+        let facts = assessment::year_facts(tx, &adv.id, year, today).await?;
+        let id = new_id();
+        let event = Event::new(AuditAction::AssessmentOpened, "assessment", &id)
+            .after(AssessmentState::Draft)
+            .details(serde_json::json!({ "advisor_id": adv.id, "year": year }));
+        assessment::insert(tx, &ctx, id.clone(), &adv.id, year, &facts, event)
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(_) => assessment_exists(&adv.id, year).into(),
+                e => ApiError::from(e),
+            })?;
+        let a = assessment::find(tx, &id, &AssessmentScope::All)
+            .await?
+            .ok_or_else(|| ApiError::internal("the assessment just opened is gone"))?;
+        let opinions = assessment::opinions(tx, &id).await?;
+        let view = assessment_view(a, opinions, &state.config.subsidy_bands)?;
+        Ok(Created::at(format!("/api/v1/assessments/{id}"), view))
+    })
     .await
 }
 

@@ -53,28 +53,21 @@ pub(super) async fn service_unit_opinion(
     let org = policy::service_unit(&caller)?;
     let text = body.checked_opinion()?;
     let ctx = audit_context(&req, &state);
-    let key = IdempotencyKey::default();
-    write(
-        &state,
-        &req,
-        &caller.idempotency_scope(),
-        &key,
-        &body.0,
-        async |tx| {
-            let a = load(tx, &id).await?;
-            let facts = assessment::facts_of(&a).map_err(ApiError::internal)?;
-            check_service_unit(&facts, &org)?;
-            check_open_for_opinions(a.state)?;
-            let event = Event::new(AuditAction::ServiceUnitOpinionGiven, "assessment", &a.id)
-                .details(serde_json::json!({
-                    "org_id": org,
-                    "suggested_grade": body.suggested_grade,
-                }));
-            let grade = body.suggested_grade;
-            assessment::give_opinion(tx, &ctx, &a.id, &org, text, grade, event).await?;
-            Ok(Created::ok(view_after(&state, tx, &a.id).await?))
-        },
-    )
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let a = load(tx, &id).await?;
+        let facts = assessment::facts_of(&a).map_err(ApiError::internal)?;
+        check_service_unit(&facts, &org)?;
+        check_open_for_opinions(a.state)?;
+        let event = Event::new(AuditAction::ServiceUnitOpinionGiven, "assessment", &a.id).details(
+            serde_json::json!({
+                "org_id": org,
+                "suggested_grade": body.suggested_grade,
+            }),
+        );
+        let grade = body.suggested_grade;
+        assessment::give_opinion(tx, &ctx, &a.id, &org, text, grade, event).await?;
+        Ok(Created::ok(view_after(&state, tx, &a.id).await?))
+    })
     .await
 }
 
@@ -90,28 +83,20 @@ async fn grade(
 ) -> Result<HttpResponse, ApiError> {
     let comment = body.checked_comment()?;
     let ctx = audit_context(req, state);
-    let key = IdempotencyKey::default();
-    write(
-        state,
-        req,
-        &caller.idempotency_scope(),
-        &key,
-        body,
-        async |tx| {
-            let a = load(tx, id).await?;
-            office::assessment_transition(a.state, to)?;
-            let action = if to == AssessmentState::Decided {
-                AuditAction::AssessmentDecided
-            } else {
-                AuditAction::AssessmentPreliminary
-            };
-            let event = Event::new(action, "assessment", &a.id)
-                .reason(Some(comment.clone()))
-                .details(serde_json::json!({ "grade": body.grade.code() }));
-            assessment::grade(tx, &ctx, &a, to, body.grade, comment, event).await?;
-            Ok(Created::ok(view_after(state, tx, &a.id).await?))
-        },
-    )
+    write_change(state, req, caller, body, async |tx| {
+        let a = load(tx, id).await?;
+        office::assessment_transition(a.state, to)?;
+        let action = if to == AssessmentState::Decided {
+            AuditAction::AssessmentDecided
+        } else {
+            AuditAction::AssessmentPreliminary
+        };
+        let event = Event::new(action, "assessment", &a.id)
+            .reason(Some(comment.clone()))
+            .details(serde_json::json!({ "grade": body.grade.code() }));
+        assessment::grade(tx, &ctx, &a, to, body.grade, comment, event).await?;
+        Ok(Created::ok(view_after(state, tx, &a.id).await?))
+    })
     .await
 }
 

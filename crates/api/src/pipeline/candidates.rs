@@ -75,8 +75,7 @@ pub(super) async fn create_candidate(
     let nominating_org_id = policy::nominating_org(&caller, &body)?;
     let referrer = body.referrer()?;
     check_birth_date(body.birth_date, today)?;
-    let scope = caller.idempotency_scope();
-    write(&state, &req, &scope, &key, &body, async |tx| {
+    write_as(&state, &req, &caller, &key, &body, async |tx| {
         let field = find_field(tx, &body.field).await?;
         let n = body.nomination(nominating_org_id, referrer)?;
         let id = nominate(tx, &ctx, n, &field).await?;

@@ -58,8 +58,7 @@ pub(super) async fn create_list(
             format!("lists {dup} twice"),
         ));
     }
-    let scope = caller.idempotency_scope();
-    write(&state, &req, &scope, &key, &body, async |tx| {
+    write_as(&state, &req, &caller, &key, &body, async |tx| {
         let list_id = new_id();
         let mut members = Vec::with_capacity(body.candidate_ids.len());
         for id in &body.candidate_ids {
@@ -190,52 +189,39 @@ pub(super) async fn report(
             "must not be in the future",
         ));
     }
-    let scope = caller.idempotency_scope();
-    write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let l = store::list(tx, &id).await?.ok_or_else(not_found)?;
-            // Only a decided list has a meeting date (so this 422 never hides the 409 below).
-            if l.meeting_date.is_some_and(|d| body.reported_on < d) {
-                return Err(ApiError::invalid_field(
-                    "reported_on",
-                    "must not be before the meeting date",
-                ));
-            }
-            nomination::check_party_committee_report(
-                l.state,
-                l.party_committee_reported_on.is_some(),
-            )?;
-            let mut event = Event::new(
-                AuditAction::PartyCommitteeReported,
-                "recommendation_list",
-                &l.id,
-            )
-            .before(ListState::Decided)
-            .reason(note.clone())
-            .details(
-                serde_json::json!({ "reported_on": body.reported_on, "reference": reference }),
-            );
-            event.after = Some("reported".to_owned());
-            let report = PartyCommitteeReport {
-                reported_on: body.reported_on,
-                reference: reference.clone(),
-                note: note.clone(),
-            };
-            store::report_list(tx, &ctx, &l.id, report, event).await?;
-            let l = store::list(tx, &l.id).await?.ok_or_else(not_found)?;
-            let read = store::read_list(tx, l).await?;
-            Ok(Created::ok(render::list(
-                &state.access,
-                &caller,
-                &read,
-                today,
-            )))
-        },
-    )
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let l = store::list(tx, &id).await?.ok_or_else(not_found)?;
+        // Only a decided list has a meeting date (so this 422 never hides the 409 below).
+        if l.meeting_date.is_some_and(|d| body.reported_on < d) {
+            return Err(ApiError::invalid_field(
+                "reported_on",
+                "must not be before the meeting date",
+            ));
+        }
+        nomination::check_party_committee_report(l.state, l.party_committee_reported_on.is_some())?;
+        let mut event = Event::new(
+            AuditAction::PartyCommitteeReported,
+            "recommendation_list",
+            &l.id,
+        )
+        .before(ListState::Decided)
+        .reason(note.clone())
+        .details(serde_json::json!({ "reported_on": body.reported_on, "reference": reference }));
+        event.after = Some("reported".to_owned());
+        let report = PartyCommitteeReport {
+            reported_on: body.reported_on,
+            reference: reference.clone(),
+            note: note.clone(),
+        };
+        store::report_list(tx, &ctx, &l.id, report, event).await?;
+        let l = store::list(tx, &l.id).await?.ok_or_else(not_found)?;
+        let read = store::read_list(tx, l).await?;
+        Ok(Created::ok(render::list(
+            &state.access,
+            &caller,
+            &read,
+            today,
+        )))
+    })
     .await
 }
