@@ -14,8 +14,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    lists::not_found,
-    render,
+    lists::{list_view, not_found},
     views::{CandidateDecision, DecisionRequest, ListView},
 };
 use crate::prelude::*;
@@ -174,14 +173,9 @@ pub(super) async fn decide(
                 } => already_decided(),
                 e => e.into(),
             })?;
-        let l = store::list(tx, &l.id).await?.ok_or_else(not_found)?;
-        let read = store::read_list(tx, l).await?;
-        Ok(Created::ok(render::list(
-            &state.access,
-            &caller,
-            &read,
-            today,
-        )))
+        Ok(Created::ok(
+            list_view(&state, tx, &caller, &l.id, today).await?,
+        ))
     })
     .await
 }

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDate;
 use guwen_domain::{
     audit::AuditAction,
     nomination::{self, CandidateAction, ListState},
@@ -12,6 +13,7 @@ use guwen_persistence::store::{
     Direction, Event, PageOf, new_id,
     pipeline::{self as store, CandidateStep, Move, NewList, PartyCommitteeReport},
 };
+use sea_orm::ConnectionTrait;
 
 use super::{
     render,
@@ -22,6 +24,19 @@ use crate::prelude::*;
 /// 404 on a list.
 pub fn not_found() -> ApiError {
     ApiError::not_found("recommendation list")
+}
+
+/// The list `id` with its candidates, rendered for the caller (404 when there is none).
+pub async fn list_view<C: ConnectionTrait>(
+    state: &AppState,
+    db: &C,
+    caller: &Caller,
+    id: &str,
+    today: NaiveDate,
+) -> Result<ListView, ApiError> {
+    let l = store::list(db, id).await?.ok_or_else(not_found)?;
+    let read = store::read_list(db, l).await?;
+    Ok(render::list(&state.access, caller, &read, today))
 }
 
 /// Submit a recommendation list
@@ -91,11 +106,10 @@ pub(super) async fn create_list(
             created_by: caller.sub().to_owned(),
         };
         store::submit_list(tx, &ctx, list, members, event).await?;
-        let l = store::list(tx, &list_id).await?.ok_or_else(not_found)?;
-        let read = store::read_list(tx, l).await?;
+        let view = list_view(&state, tx, &caller, &list_id, today).await?;
         Ok(Created::at(
             format!("/api/v1/recommendation-lists/{list_id}"),
-            render::list(&state.access, &caller, &read, today),
+            view,
         ))
     })
     .await
@@ -150,14 +164,8 @@ pub(super) async fn get_list(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let l = store::list(&state.db, &id).await?.ok_or_else(not_found)?;
-    let read = store::read_list(&state.db, l).await?;
-    Ok(HttpResponse::Ok().json(render::list(
-        &state.access,
-        &caller,
-        &read,
-        state.clock.today(),
-    )))
+    let view = list_view(&state, &state.db, &caller, &id, state.clock.today()).await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Record the report to the party committee
@@ -214,14 +222,9 @@ pub(super) async fn report(
             note: note.clone(),
         };
         store::report_list(tx, &ctx, &l.id, report, event).await?;
-        let l = store::list(tx, &l.id).await?.ok_or_else(not_found)?;
-        let read = store::read_list(tx, l).await?;
-        Ok(Created::ok(render::list(
-            &state.access,
-            &caller,
-            &read,
-            today,
-        )))
+        Ok(Created::ok(
+            list_view(&state, tx, &caller, &l.id, today).await?,
+        ))
     })
     .await
 }

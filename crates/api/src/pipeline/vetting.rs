@@ -12,8 +12,8 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    candidates::read_visible,
-    policy, render,
+    candidates::{read_visible, visible_view},
+    policy,
     views::{
         BackgroundCheckRequest, CandidateView, PreliminaryReviewRequest, StoredReview,
         WithdrawalRequest, shown_state,
@@ -79,13 +79,9 @@ pub(super) async fn record_preliminary_review(
             closing_reason: reason,
         };
         store::move_candidate(tx, &ctx, &c.id, from, outcome.next, step, event).await?;
-        let read = read_visible(tx, &caller, &c.id).await?;
-        Ok(Created::ok(render::candidate(
-            &state.access,
-            &caller,
-            &read,
-            today,
-        )?))
+        Ok(Created::ok(
+            visible_view(&state, tx, &caller, &c.id, today).await?,
+        ))
     })
     .await
 }
@@ -140,13 +136,9 @@ pub(super) async fn record_background_check(
             closing_reason: failed,
         };
         store::move_candidate(tx, &ctx, &c.id, from, to, step, event).await?;
-        let read = read_visible(tx, &caller, &c.id).await?;
-        Ok(Created::ok(render::candidate(
-            &state.access,
-            &caller,
-            &read,
-            today,
-        )?))
+        Ok(Created::ok(
+            visible_view(&state, tx, &caller, &c.id, today).await?,
+        ))
     })
     .await
 }
@@ -185,13 +177,9 @@ pub(super) async fn withdraw(
             reason: reason.clone(),
         };
         store::move_candidate(tx, &ctx, &c.id, c.state, to, step, event).await?;
-        let read = read_visible(tx, &caller, &c.id).await?;
-        Ok(Created::ok(render::candidate(
-            &state.access,
-            &caller,
-            &read,
-            today,
-        )?))
+        Ok(Created::ok(
+            visible_view(&state, tx, &caller, &c.id, today).await?,
+        ))
     })
     .await
 }
