@@ -9,9 +9,9 @@ use guwen_domain::{
     funds::{self, ExpenseAction, ExpenseState},
 };
 use guwen_persistence::store::{
-    Event, StoreError,
+    Event, StoreError, Tx,
     funds::{
-        AdvisorScope,
+        AdvisorScope, Expense,
         expenses::{self, ExpenseChange},
     },
     new_id,
@@ -99,10 +99,8 @@ async fn step(
     change: ExpenseChange,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(req, state);
-    write_change(state, req, caller, &(), async |tx| {
-        let e = expenses::find(tx, id, &AdvisorScope::All)
-            .await?
-            .ok_or_else(|| ApiError::not_found("expense"))?;
+    let load = async |tx: &Tx| expenses::find(tx, id, &AdvisorScope::All).await;
+    let work = async |tx: &Tx, e: Expense| {
         let to = funds::expense_step(e.category, e.state, action, approve)?;
         let (audit, reason) = match &change {
             ExpenseChange::FinanceReview { comment } if approve => {
@@ -125,12 +123,10 @@ async fn step(
                 "step": action.code(),
             }));
         expenses::advance(tx, &ctx, &e, to, change, event).await?;
-        let e = expenses::find(tx, id, &AdvisorScope::All)
-            .await?
-            .ok_or_else(|| ApiError::internal("the expense just moved is gone"))?;
-        Ok(Created::ok(expense_view(e)?))
-    })
-    .await
+        Ok(())
+    };
+    let view = async |_: &Tx, e| expense_view(e);
+    write_step(state, req, caller, &(), "expense", load, work, view).await
 }
 
 /// The Finance Bureau's review of a strictly controlled expense (Art. 14, 须经市财政局审核):

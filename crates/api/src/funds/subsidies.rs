@@ -10,9 +10,9 @@ use guwen_domain::{
     funds::{self, SubsidyRoute, SubsidyState},
 };
 use guwen_persistence::store::{
-    Event, StoreError, assessment,
+    Event, StoreError, Tx, assessment,
     funds::{
-        AdvisorScope, FundsError,
+        AdvisorScope, FundsError, Subsidy,
         subsidies::{self, NewSubsidy, SubsidyChange},
     },
     new_id,
@@ -126,10 +126,8 @@ async fn step(
     change: SubsidyChange,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(req, state);
-    write_change(state, req, caller, &(), async |tx| {
-        let s = subsidies::find(tx, id, &AdvisorScope::All)
-            .await?
-            .ok_or_else(|| ApiError::not_found("subsidy"))?;
+    let load = async |tx: &Tx| subsidies::find(tx, id, &AdvisorScope::All).await;
+    let work = async |tx: &Tx, s: Subsidy| {
         let to = funds::subsidy_step(s.state, wanted)?;
         let action = match to {
             SubsidyState::Approved => AuditAction::SubsidyApproved,
@@ -150,12 +148,10 @@ async fn step(
                     "amount_fen": s.amount_fen,
                 }));
         subsidies::advance(tx, &ctx, &s, to, change, event).await?;
-        let s = subsidies::find(tx, id, &AdvisorScope::All)
-            .await?
-            .ok_or_else(|| ApiError::internal("the subsidy just moved is gone"))?;
-        Ok(Created::ok(subsidy_view(&state.config.subsidy_bands, s)))
-    })
-    .await
+        Ok(())
+    };
+    let view = async |_: &Tx, s| Ok(subsidy_view(&state.config.subsidy_bands, s));
+    write_step(state, req, caller, &(), "subsidy", load, work, view).await
 }
 
 /// The government approves (the amount is committed: `budget_exceeded` if it does not fit) or
