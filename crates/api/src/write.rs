@@ -111,3 +111,77 @@ where
     }
     Ok(response.body(body))
 }
+
+/// [`write`] for a signed-in caller's request: scoped to the caller, under `key`.
+pub async fn write_as<T, R, F>(
+    state: &AppState,
+    http: &HttpRequest,
+    caller: &Caller,
+    key: &IdempotencyKey,
+    request: &R,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    R: Serialize,
+    F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
+{
+    write(state, http, &caller.idempotency_scope(), key, request, work).await
+}
+
+/// [`write`] for a signed-in caller's change to an existing object: scoped to the caller,
+/// without an `Idempotency-Key`.
+pub async fn write_change<T, R, F>(
+    state: &AppState,
+    http: &HttpRequest,
+    caller: &Caller,
+    request: &R,
+    work: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    R: Serialize,
+    F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
+{
+    write_as(
+        state,
+        http,
+        caller,
+        &IdempotencyKey::default(),
+        request,
+        work,
+    )
+    .await
+}
+
+/// [`write_change`] of one existing object: `load` reads it (404 `kind` when there is none),
+/// `work` changes it, and the answer is `view` of it as `load` reads it afterwards.
+#[allow(clippy::too_many_arguments)]
+pub async fn write_step<M, T, R, E, L, W, V>(
+    state: &AppState,
+    http: &HttpRequest,
+    caller: &Caller,
+    request: &R,
+    kind: &'static str,
+    load: L,
+    work: W,
+    view: V,
+) -> Result<HttpResponse, ApiError>
+where
+    T: Serialize,
+    R: Serialize,
+    ApiError: From<E>,
+    L: AsyncFn(&Tx) -> Result<Option<M>, E>,
+    W: AsyncFnOnce(&Tx, M) -> Result<(), ApiError>,
+    V: AsyncFnOnce(&Tx, M) -> Result<T, ApiError>,
+{
+    write_change(state, http, caller, request, async |tx| {
+        let found = load(tx).await?.ok_or_else(|| ApiError::not_found(kind))?;
+        work(tx, found).await?;
+        let after = load(tx)
+            .await?
+            .ok_or_else(|| ApiError::internal(format!("the {kind} just moved is gone")))?;
+        Ok(Created::ok(view(tx, after).await?))
+    })
+    .await
+}

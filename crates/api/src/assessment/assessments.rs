@@ -9,9 +9,10 @@ use guwen_domain::{
 };
 use guwen_persistence::store::{
     Event, StoreError,
-    assessment::{self, AssessmentScope},
+    assessment::{self, Assessment, AssessmentScope},
     new_id,
 };
+use sea_orm::ConnectionTrait;
 
 use super::{
     policy,
@@ -19,6 +20,16 @@ use super::{
 };
 use crate::http::pagination::encode_cursor;
 use crate::prelude::*;
+
+/// The view of the assessment `a` with its service units' opinions.
+pub(super) async fn with_opinions<C: ConnectionTrait>(
+    state: &AppState,
+    db: &C,
+    a: Assessment,
+) -> Result<AssessmentView, ApiError> {
+    let opinions = assessment::opinions(db, &a.id).await?;
+    assessment_view(a, opinions, &state.config.subsidy_bands)
+}
 
 /// Opens the annual assessment of an advisor for a year, with the year's facts computed;
 /// one per advisor and year (`assessment_exists`, Art. 16).
@@ -40,37 +51,29 @@ pub(super) async fn create_assessment(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let year = body.year;
-    write(
-        &state,
-        &req,
-        &caller.idempotency_scope(),
-        &key,
-        &body.0,
-        async |tx| {
-            let adv = assessment::advisor(tx, &body.advisor_id)
-                .await?
-                .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-            office::check_office_action(adv.status_on(today), OfficeAction::Assess)?;
-            office::check_assessment_year(year, today, cst_date(adv.appointed_at))?;
-            let facts = assessment::year_facts(tx, &adv.id, year, today).await?;
-            let id = new_id();
-            let event = Event::new(AuditAction::AssessmentOpened, "assessment", &id)
-                .after(AssessmentState::Draft)
-                .details(serde_json::json!({ "advisor_id": adv.id, "year": year }));
-            assessment::insert(tx, &ctx, id.clone(), &adv.id, year, &facts, event)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Duplicate(_) => assessment_exists(&adv.id, year).into(),
-                    e => ApiError::from(e),
-                })?;
-            let a = assessment::find(tx, &id, &AssessmentScope::All)
-                .await?
-                .ok_or_else(|| ApiError::internal("the assessment just opened is gone"))?;
-            let opinions = assessment::opinions(tx, &id).await?;
-            let view = assessment_view(a, opinions, &state.config.subsidy_bands)?;
-            Ok(Created::at(format!("/api/v1/assessments/{id}"), view))
-        },
-    )
+    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+        let adv = assessment::advisor(tx, &body.advisor_id)
+            .await?
+            .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
+        office::check_office_action(adv.status_on(today), OfficeAction::Assess)?;
+        office::check_assessment_year(year, today, cst_date(adv.appointed_at))?;
+        let facts = assessment::year_facts(tx, &adv.id, year, today).await?;
+        let id = new_id();
+        let event = Event::new(AuditAction::AssessmentOpened, "assessment", &id)
+            .after(AssessmentState::Draft)
+            .details(serde_json::json!({ "advisor_id": adv.id, "year": year }));
+        assessment::insert(tx, &ctx, id.clone(), &adv.id, year, &facts, event)
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(_) => assessment_exists(&adv.id, year).into(),
+                e => ApiError::from(e),
+            })?;
+        let a = assessment::find(tx, &id, &AssessmentScope::All)
+            .await?
+            .ok_or_else(|| ApiError::internal("the assessment just opened is gone"))?;
+        let view = with_opinions(&state, tx, a).await?;
+        Ok(Created::at(format!("/api/v1/assessments/{id}"), view))
+    })
     .await
 }
 
@@ -94,8 +97,7 @@ pub(super) async fn list(
     let page = assessment::page(&state.db, &scope, &filter.to_filter(), request).await?;
     let mut items = Vec::with_capacity(page.rows.len());
     for a in page.rows {
-        let opinions = assessment::opinions(&state.db, &a.id).await?;
-        items.push(assessment_view(a, opinions, &state.config.subsidy_bands)?);
+        items.push(with_opinions(&state, &state.db, a).await?);
     }
     let next_cursor = page.next.map(|id| encode_cursor(KIND, &id));
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
@@ -118,7 +120,6 @@ pub(super) async fn get_one(
     let a = assessment::find(&state.db, &id, &scope)
         .await?
         .ok_or_else(|| ApiError::not_found("assessment"))?;
-    let opinions = assessment::opinions(&state.db, &a.id).await?;
-    let view = assessment_view(a, opinions, &state.config.subsidy_bands)?;
+    let view = with_opinions(&state, &state.db, a).await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -2,26 +2,16 @@
 //! roles may call an operation comes from the access table (the handlers' `security`); only
 //! the advisor's own-and-decided scope and the department's own organisation are written here.
 
-use actix_web::http::Method;
-use guwen_domain::role::Role;
 use guwen_persistence::store::assessment::AssessmentScope;
 
-use crate::http::access::Access;
+use crate::http::scope::reads_all;
 use crate::prelude::*;
 
 /// The assessments a caller reads: every one for the roles that read the list besides
 /// advisors (HRSS, the government, auditors); an advisor their own, once the government has
 /// decided it.
 pub fn read_scope(state: &AppState, caller: &Caller) -> AssessmentScope {
-    let reads_all = match state.access.rule(&Method::GET, "/api/v1/assessments") {
-        Some(Access::Public) => true,
-        Some(Access::Roles(roles)) => caller
-            .claims
-            .roles
-            .iter()
-            .any(|r| *r != Role::Advisor && roles.contains(r)),
-        None => false,
-    };
+    let reads_all = reads_all(&state.access, caller, "/api/v1/assessments");
     match caller.advisor_id() {
         _ if reads_all => AssessmentScope::All,
         Some(own) => AssessmentScope::DecidedOf(own.to_owned()),

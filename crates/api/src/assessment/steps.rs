@@ -13,24 +13,28 @@ use guwen_persistence::store::{
     assessment::{self, Assessment, AssessmentScope},
 };
 
+use serde::Serialize;
+
 use super::{
+    assessments::with_opinions,
     policy,
-    views::{AssessmentView, GradeRequest, OpinionRequest, assessment_view},
+    views::{AssessmentView, GradeRequest, OpinionRequest},
 };
 use crate::prelude::*;
 
-/// The assessment `id`, for a step on it (404 when there is none).
-async fn load(tx: &Tx, id: &str) -> Result<Assessment, ApiError> {
-    assessment::find(tx, id, &AssessmentScope::All)
-        .await?
-        .ok_or_else(|| ApiError::not_found("assessment"))
-}
-
-/// The assessment `id` as it stands after a step.
-async fn view_after(state: &AppState, tx: &Tx, id: &str) -> Result<AssessmentView, ApiError> {
-    let a = load(tx, id).await?;
-    let opinions = assessment::opinions(tx, id).await?;
-    assessment_view(a, opinions, &state.config.subsidy_bands)
+/// A step on the assessment `id` (404 when there is none): `work` changes it, and the answer
+/// is the assessment as it stands after the step.
+async fn step<R: Serialize>(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    id: &str,
+    request: &R,
+    work: impl AsyncFnOnce(&Tx, Assessment) -> Result<(), ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let load = async |tx: &Tx| assessment::find(tx, id, &AssessmentScope::All).await;
+    let view = async |tx: &Tx, a| with_opinions(state, tx, a).await;
+    write_step(state, req, caller, request, "assessment", load, work, view).await
 }
 
 /// A department the advisor worked for this year gives its opinion (Art. 16, 会同服务单位);
@@ -53,28 +57,20 @@ pub(super) async fn service_unit_opinion(
     let org = policy::service_unit(&caller)?;
     let text = body.checked_opinion()?;
     let ctx = audit_context(&req, &state);
-    let key = IdempotencyKey::default();
-    write(
-        &state,
-        &req,
-        &caller.idempotency_scope(),
-        &key,
-        &body.0,
-        async |tx| {
-            let a = load(tx, &id).await?;
-            let facts = assessment::facts_of(&a).map_err(ApiError::internal)?;
-            check_service_unit(&facts, &org)?;
-            check_open_for_opinions(a.state)?;
-            let event = Event::new(AuditAction::ServiceUnitOpinionGiven, "assessment", &a.id)
-                .details(serde_json::json!({
-                    "org_id": org,
-                    "suggested_grade": body.suggested_grade,
-                }));
-            let grade = body.suggested_grade;
-            assessment::give_opinion(tx, &ctx, &a.id, &org, text, grade, event).await?;
-            Ok(Created::ok(view_after(&state, tx, &a.id).await?))
-        },
-    )
+    step(&state, &req, &caller, &id, &body.0, async |tx, a| {
+        let facts = assessment::facts_of(&a).map_err(ApiError::internal)?;
+        check_service_unit(&facts, &org)?;
+        check_open_for_opinions(a.state)?;
+        let event = Event::new(AuditAction::ServiceUnitOpinionGiven, "assessment", &a.id).details(
+            serde_json::json!({
+                "org_id": org,
+                "suggested_grade": body.suggested_grade,
+            }),
+        );
+        let grade = body.suggested_grade;
+        assessment::give_opinion(tx, &ctx, &a.id, &org, text, grade, event).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -90,28 +86,19 @@ async fn grade(
 ) -> Result<HttpResponse, ApiError> {
     let comment = body.checked_comment()?;
     let ctx = audit_context(req, state);
-    let key = IdempotencyKey::default();
-    write(
-        state,
-        req,
-        &caller.idempotency_scope(),
-        &key,
-        body,
-        async |tx| {
-            let a = load(tx, id).await?;
-            office::assessment_transition(a.state, to)?;
-            let action = if to == AssessmentState::Decided {
-                AuditAction::AssessmentDecided
-            } else {
-                AuditAction::AssessmentPreliminary
-            };
-            let event = Event::new(action, "assessment", &a.id)
-                .reason(Some(comment.clone()))
-                .details(serde_json::json!({ "grade": body.grade.code() }));
-            assessment::grade(tx, &ctx, &a, to, body.grade, comment, event).await?;
-            Ok(Created::ok(view_after(state, tx, &a.id).await?))
-        },
-    )
+    step(state, req, caller, id, body, async |tx, a| {
+        office::assessment_transition(a.state, to)?;
+        let action = if to == AssessmentState::Decided {
+            AuditAction::AssessmentDecided
+        } else {
+            AuditAction::AssessmentPreliminary
+        };
+        let event = Event::new(action, "assessment", &a.id)
+            .reason(Some(comment.clone()))
+            .details(serde_json::json!({ "grade": body.grade.code() }));
+        assessment::grade(tx, &ctx, &a, to, body.grade, comment, event).await?;
+        Ok(())
+    })
     .await
 }
 

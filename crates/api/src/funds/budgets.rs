@@ -49,46 +49,38 @@ pub(super) async fn set_budget(
     let asked = body.parse()?;
     funds::check_budget_total(body.total_fen)?;
     let ctx = audit_context(&req, &state);
-    let scope = caller.idempotency_scope();
-    write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let before = budgets::find(tx, year).await?;
-            let existing = budgets::sub_budgets(tx, year).await?;
-            let sums = budgets::sums_by_category(tx, year).await?;
-            let wanted = asked.sub_budgets.unwrap_or_else(|| kept_limits(&existing));
-            let lines = sub_budget_lines(&wanted, &existing, &sums);
-            let committed = before.as_ref().map(|b| b.committed_fen);
-            funds::check_budget_setting(body.total_fen, committed, &lines)?;
-            let event = budget_set_event(
-                year,
-                before.as_ref(),
-                body.total_fen,
-                asked.note.as_deref(),
-                &existing,
-                &wanted,
-            );
-            let setting = BudgetSetting {
-                year,
-                total_fen: body.total_fen,
-                note: asked.note.clone(),
-                sub_budgets: lines,
-            };
-            budgets::set(tx, &ctx, &setting, event).await?;
-            let b = budgets::find(tx, year)
-                .await?
-                .ok_or_else(|| ApiError::internal("the budget just written is gone"))?;
-            let view = budget_view(budgets::figures(tx, b).await?);
-            Ok(match before {
-                None => Created::at(format!("/api/v1/budgets/{year}"), view),
-                Some(_) => Created::ok(view),
-            })
-        },
-    )
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let before = budgets::find(tx, year).await?;
+        let existing = budgets::sub_budgets(tx, year).await?;
+        let sums = budgets::sums_by_category(tx, year).await?;
+        let wanted = asked.sub_budgets.unwrap_or_else(|| kept_limits(&existing));
+        let lines = sub_budget_lines(&wanted, &existing, &sums);
+        let committed = before.as_ref().map(|b| b.committed_fen);
+        funds::check_budget_setting(body.total_fen, committed, &lines)?;
+        let event = budget_set_event(
+            year,
+            before.as_ref(),
+            body.total_fen,
+            asked.note.as_deref(),
+            &existing,
+            &wanted,
+        );
+        let setting = BudgetSetting {
+            year,
+            total_fen: body.total_fen,
+            note: asked.note.clone(),
+            sub_budgets: lines,
+        };
+        budgets::set(tx, &ctx, &setting, event).await?;
+        let b = budgets::find(tx, year)
+            .await?
+            .ok_or_else(|| ApiError::internal("the budget just written is gone"))?;
+        let view = budget_view(budgets::figures(tx, b).await?);
+        Ok(match before {
+            None => Created::at(format!("/api/v1/budgets/{year}"), view),
+            Some(_) => Created::ok(view),
+        })
+    })
     .await
 }
 

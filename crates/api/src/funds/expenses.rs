@@ -9,9 +9,9 @@ use guwen_domain::{
     funds::{self, ExpenseAction, ExpenseState},
 };
 use guwen_persistence::store::{
-    Event, StoreError,
+    Event, StoreError, Tx,
     funds::{
-        AdvisorScope,
+        AdvisorScope, Expense,
         expenses::{self, ExpenseChange},
     },
     new_id,
@@ -48,51 +48,43 @@ pub(super) async fn create_expense(
     let advisor_id = policy::claimant(&caller, body.advisor_id.as_deref())?;
     let new = body.to_new(advisor_id, state.clock.today())?;
     let ctx = audit_context(&req, &state);
-    write(
-        &state,
-        &req,
-        &caller.idempotency_scope(),
-        &key,
-        &body.0,
-        async |tx| {
-            let (first_day, last_day) = expenses::service_window(tx, &new.advisor_id)
-                .await?
-                .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-            funds::check_incurred_in_office(new.incurred_on, first_day, last_day)?;
-            if let Some(t) = &new.task_id
-                && !expenses::task_exists(tx, t).await?
-            {
-                return Err(ApiError::invalid_field("task_id", "no such task"));
-            }
-            if let Some(m) = &new.meeting_id
-                && !expenses::meeting_exists(tx, m).await?
-            {
-                return Err(ApiError::invalid_field("meeting_id", "no such meeting"));
-            }
-            let references: Vec<String> =
-                new.receipts.iter().map(|r| r.reference.clone()).collect();
-            let taken = expenses::claimed_receipt(tx, &references).await?;
-            funds::check_receipts_unclaimed(taken.as_deref())?;
-            let id = new_id();
-            let event = Event::new(AuditAction::ExpenseSubmitted, "expense", &id)
-                .after(ExpenseState::Submitted)
-                .details(serde_json::json!({
-                    "advisor_id": new.advisor_id,
-                    "category": new.category.code(),
-                    "amount_fen": new.amount_fen,
-                    "fiscal_year": new.fiscal_year,
-                }));
-            let e = expenses::insert(tx, &ctx, id, new, event)
-                .await
-                .map_err(|e| match e {
-                    // A concurrent claim took one of the receipts first.
-                    StoreError::Duplicate(_) => funds::receipt_already_claimed(None).into(),
-                    e => ApiError::from(e),
-                })?;
-            let location = format!("/api/v1/expenses/{}", e.id);
-            Ok(Created::at(location, expense_view(e)?))
-        },
-    )
+    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+        let (first_day, last_day) = expenses::service_window(tx, &new.advisor_id)
+            .await?
+            .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
+        funds::check_incurred_in_office(new.incurred_on, first_day, last_day)?;
+        if let Some(t) = &new.task_id
+            && !expenses::task_exists(tx, t).await?
+        {
+            return Err(ApiError::invalid_field("task_id", "no such task"));
+        }
+        if let Some(m) = &new.meeting_id
+            && !expenses::meeting_exists(tx, m).await?
+        {
+            return Err(ApiError::invalid_field("meeting_id", "no such meeting"));
+        }
+        let references: Vec<String> = new.receipts.iter().map(|r| r.reference.clone()).collect();
+        let taken = expenses::claimed_receipt(tx, &references).await?;
+        funds::check_receipts_unclaimed(taken.as_deref())?;
+        let id = new_id();
+        let event = Event::new(AuditAction::ExpenseSubmitted, "expense", &id)
+            .after(ExpenseState::Submitted)
+            .details(serde_json::json!({
+                "advisor_id": new.advisor_id,
+                "category": new.category.code(),
+                "amount_fen": new.amount_fen,
+                "fiscal_year": new.fiscal_year,
+            }));
+        let e = expenses::insert(tx, &ctx, id, new, event)
+            .await
+            .map_err(|e| match e {
+                // A concurrent claim took one of the receipts first.
+                StoreError::Duplicate(_) => funds::receipt_already_claimed(None).into(),
+                e => ApiError::from(e),
+            })?;
+        let location = format!("/api/v1/expenses/{}", e.id);
+        Ok(Created::at(location, expense_view(e)?))
+    })
     .await
 }
 
@@ -107,49 +99,34 @@ async fn step(
     change: ExpenseChange,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(req, state);
-    let key = IdempotencyKey::default();
-    write(
-        state,
-        req,
-        &caller.idempotency_scope(),
-        &key,
-        &(),
-        async |tx| {
-            let e = expenses::find(tx, id, &AdvisorScope::All)
-                .await?
-                .ok_or_else(|| ApiError::not_found("expense"))?;
-            let to = funds::expense_step(e.category, e.state, action, approve)?;
-            let (audit, reason) = match &change {
-                ExpenseChange::FinanceReview { comment } if approve => {
-                    (AuditAction::ExpenseFinanceReviewed, comment.clone())
-                }
-                ExpenseChange::Decision { reason } if approve => {
-                    (AuditAction::ExpenseApproved, reason.clone())
-                }
-                ExpenseChange::FinanceReview { comment: reason }
-                | ExpenseChange::Decision { reason } => {
-                    (AuditAction::ExpenseRejected, reason.clone())
-                }
-                ExpenseChange::Payment { .. } => (AuditAction::ExpensePaid, None),
-            };
-            let event =
-                Event::new(audit, "expense", &e.id)
-                    .reason(reason)
-                    .details(serde_json::json!({
-                        "advisor_id": e.advisor_id,
-                        "category": e.category,
-                        "amount_fen": e.amount_fen,
-                        "fiscal_year": e.fiscal_year,
-                        "step": action.code(),
-                    }));
-            expenses::advance(tx, &ctx, &e, to, change, event).await?;
-            let e = expenses::find(tx, id, &AdvisorScope::All)
-                .await?
-                .ok_or_else(|| ApiError::internal("the expense just moved is gone"))?;
-            Ok(Created::ok(expense_view(e)?))
-        },
-    )
-    .await
+    let load = async |tx: &Tx| expenses::find(tx, id, &AdvisorScope::All).await;
+    let work = async |tx: &Tx, e: Expense| {
+        let to = funds::expense_step(e.category, e.state, action, approve)?;
+        let (audit, reason) = match &change {
+            ExpenseChange::FinanceReview { comment } if approve => {
+                (AuditAction::ExpenseFinanceReviewed, comment.clone())
+            }
+            ExpenseChange::Decision { reason } if approve => {
+                (AuditAction::ExpenseApproved, reason.clone())
+            }
+            ExpenseChange::FinanceReview { comment: reason }
+            | ExpenseChange::Decision { reason } => (AuditAction::ExpenseRejected, reason.clone()),
+            ExpenseChange::Payment { .. } => (AuditAction::ExpensePaid, None),
+        };
+        let event = Event::new(audit, "expense", &e.id)
+            .reason(reason)
+            .details(serde_json::json!({
+                "advisor_id": e.advisor_id,
+                "category": e.category,
+                "amount_fen": e.amount_fen,
+                "fiscal_year": e.fiscal_year,
+                "step": action.code(),
+            }));
+        expenses::advance(tx, &ctx, &e, to, change, event).await?;
+        Ok(())
+    };
+    let view = async |_: &Tx, e| expense_view(e);
+    write_step(state, req, caller, &(), "expense", load, work, view).await
 }
 
 /// The Finance Bureau's review of a strictly controlled expense (Art. 14, 须经市财政局审核):

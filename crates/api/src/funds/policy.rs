@@ -2,11 +2,10 @@
 //! call an operation comes from the access table (the handlers' `security`); only the
 //! advisor's own-objects scope is written here.
 
-use actix_web::http::Method;
 use guwen_domain::role::Role;
 use guwen_persistence::store::funds::AdvisorScope;
 
-use crate::http::access::Access;
+use crate::http::scope::reads_all;
 use crate::prelude::*;
 
 /// The expenses a caller reads: every one for the roles that read the list besides advisors
@@ -25,15 +24,7 @@ pub fn subsidy_scope(state: &AppState, caller: &Caller) -> AdvisorScope {
 /// Every object for a caller holding a role other than `advisor` that may read the list at
 /// `pattern`; otherwise the advisor's own.
 fn scope(state: &AppState, caller: &Caller, pattern: &str) -> AdvisorScope {
-    let reads_all = match state.access.rule(&Method::GET, pattern) {
-        Some(Access::Public) => true,
-        Some(Access::Roles(roles)) => caller
-            .claims
-            .roles
-            .iter()
-            .any(|r| *r != Role::Advisor && roles.contains(r)),
-        None => false,
-    };
+    let reads_all = reads_all(&state.access, caller, pattern);
     match caller.advisor_id() {
         _ if reads_all => AdvisorScope::All,
         Some(own) => AdvisorScope::Advisor(own.to_owned()),

@@ -10,9 +10,9 @@ use guwen_domain::{
     funds::{self, SubsidyRoute, SubsidyState},
 };
 use guwen_persistence::store::{
-    Event, StoreError, assessment,
+    Event, StoreError, Tx, assessment,
     funds::{
-        AdvisorScope, FundsError,
+        AdvisorScope, FundsError, Subsidy,
         subsidies::{self, NewSubsidy, SubsidyChange},
     },
     new_id,
@@ -55,70 +55,63 @@ pub(super) async fn create_subsidy(
     let (advisor_id, year) = (body.advisor_id.as_str(), body.year);
     let bands = &state.config.subsidy_bands;
     let ctx = audit_context(&req, &state);
-    write(
-        &state,
-        &req,
-        &caller.idempotency_scope(),
-        &key,
-        &body.0,
-        async |tx| {
-            let a = assessment::of_advisor_year(tx, advisor_id, year).await?;
-            let grade = funds::subsidy_grade(
-                a.as_ref().map(|a| (a.state, a.final_grade)),
-                advisor_id,
-                year,
-            )?;
-            // The grade is only known from a decided assessment, so there is one.
-            let assessment_id = a.map(|a| a.id).unwrap_or_default();
-            let route = funds::subsidy_route(
-                bands,
-                grade,
-                body.amount_fen,
-                p.special_contribution.as_deref(),
-            )?;
-            let live = subsidies::live_exists(tx, advisor_id, year).await?;
-            funds::check_one_subsidy_a_year(live, advisor_id, year)?;
-            let (to, action) = match route {
-                SubsidyRoute::Approve => (SubsidyState::Approved, AuditAction::SubsidyApproved),
-                SubsidyRoute::GovernmentDecision => {
-                    (SubsidyState::PendingDecision, AuditAction::SubsidyProposed)
+    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+        let a = assessment::of_advisor_year(tx, advisor_id, year).await?;
+        let grade = funds::subsidy_grade(
+            a.as_ref().map(|a| (a.state, a.final_grade)),
+            advisor_id,
+            year,
+        )?;
+        // The grade is only known from a decided assessment, so there is one.
+        let assessment_id = a.map(|a| a.id).unwrap_or_default();
+        let route = funds::subsidy_route(
+            bands,
+            grade,
+            body.amount_fen,
+            p.special_contribution.as_deref(),
+        )?;
+        let live = subsidies::live_exists(tx, advisor_id, year).await?;
+        funds::check_one_subsidy_a_year(live, advisor_id, year)?;
+        let (to, action) = match route {
+            SubsidyRoute::Approve => (SubsidyState::Approved, AuditAction::SubsidyApproved),
+            SubsidyRoute::GovernmentDecision => {
+                (SubsidyState::PendingDecision, AuditAction::SubsidyProposed)
+            }
+        };
+        let id = new_id();
+        let event = Event::new(action, "subsidy", &id)
+            .after(to)
+            .reason(p.special_contribution.clone().or(p.comment.clone()))
+            .details(serde_json::json!({
+                "advisor_id": advisor_id,
+                "year": year,
+                "fiscal_year": p.fiscal_year,
+                "grade": grade.code(),
+                "amount_fen": body.amount_fen,
+            }));
+        let new = NewSubsidy {
+            advisor_id: advisor_id.to_owned(),
+            year,
+            fiscal_year: p.fiscal_year,
+            assessment_id,
+            grade,
+            amount_fen: body.amount_fen,
+            special_contribution: p.special_contribution.clone(),
+            comment: p.comment.clone(),
+            state: to,
+        };
+        let s = subsidies::insert(tx, &ctx, id, new, event)
+            .await
+            .map_err(|e| match e {
+                // A concurrent proposal for the advisor and year came first.
+                FundsError::Store(StoreError::Duplicate(_)) => {
+                    funds::subsidy_exists(advisor_id, year).into()
                 }
-            };
-            let id = new_id();
-            let event = Event::new(action, "subsidy", &id)
-                .after(to)
-                .reason(p.special_contribution.clone().or(p.comment.clone()))
-                .details(serde_json::json!({
-                    "advisor_id": advisor_id,
-                    "year": year,
-                    "fiscal_year": p.fiscal_year,
-                    "grade": grade.code(),
-                    "amount_fen": body.amount_fen,
-                }));
-            let new = NewSubsidy {
-                advisor_id: advisor_id.to_owned(),
-                year,
-                fiscal_year: p.fiscal_year,
-                assessment_id,
-                grade,
-                amount_fen: body.amount_fen,
-                special_contribution: p.special_contribution.clone(),
-                comment: p.comment.clone(),
-                state: to,
-            };
-            let s = subsidies::insert(tx, &ctx, id, new, event)
-                .await
-                .map_err(|e| match e {
-                    // A concurrent proposal for the advisor and year came first.
-                    FundsError::Store(StoreError::Duplicate(_)) => {
-                        funds::subsidy_exists(advisor_id, year).into()
-                    }
-                    e => ApiError::from(e),
-                })?;
-            let location = format!("/api/v1/subsidies/{}", s.id);
-            Ok(Created::at(location, subsidy_view(bands, s)))
-        },
-    )
+                e => ApiError::from(e),
+            })?;
+        let location = format!("/api/v1/subsidies/{}", s.id);
+        Ok(Created::at(location, subsidy_view(bands, s)))
+    })
     .await
 }
 
@@ -133,44 +126,32 @@ async fn step(
     change: SubsidyChange,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(req, state);
-    let key = IdempotencyKey::default();
-    write(
-        state,
-        req,
-        &caller.idempotency_scope(),
-        &key,
-        &(),
-        async |tx| {
-            let s = subsidies::find(tx, id, &AdvisorScope::All)
-                .await?
-                .ok_or_else(|| ApiError::not_found("subsidy"))?;
-            let to = funds::subsidy_step(s.state, wanted)?;
-            let action = match to {
-                SubsidyState::Approved => AuditAction::SubsidyApproved,
-                SubsidyState::Paid => AuditAction::SubsidyPaid,
-                _ => AuditAction::SubsidyRejected,
-            };
-            let reason = match &change {
-                SubsidyChange::Decision { reason } => Some(reason.clone()),
-                SubsidyChange::Payment { .. } => None,
-            };
-            let event =
-                Event::new(action, "subsidy", &s.id)
-                    .reason(reason)
-                    .details(serde_json::json!({
-                        "advisor_id": s.advisor_id,
-                        "year": s.year,
-                        "fiscal_year": s.fiscal_year,
-                        "amount_fen": s.amount_fen,
-                    }));
-            subsidies::advance(tx, &ctx, &s, to, change, event).await?;
-            let s = subsidies::find(tx, id, &AdvisorScope::All)
-                .await?
-                .ok_or_else(|| ApiError::internal("the subsidy just moved is gone"))?;
-            Ok(Created::ok(subsidy_view(&state.config.subsidy_bands, s)))
-        },
-    )
-    .await
+    let load = async |tx: &Tx| subsidies::find(tx, id, &AdvisorScope::All).await;
+    let work = async |tx: &Tx, s: Subsidy| {
+        let to = funds::subsidy_step(s.state, wanted)?;
+        let action = match to {
+            SubsidyState::Approved => AuditAction::SubsidyApproved,
+            SubsidyState::Paid => AuditAction::SubsidyPaid,
+            _ => AuditAction::SubsidyRejected,
+        };
+        let reason = match &change {
+            SubsidyChange::Decision { reason } => Some(reason.clone()),
+            SubsidyChange::Payment { .. } => None,
+        };
+        let event =
+            Event::new(action, "subsidy", &s.id)
+                .reason(reason)
+                .details(serde_json::json!({
+                    "advisor_id": s.advisor_id,
+                    "year": s.year,
+                    "fiscal_year": s.fiscal_year,
+                    "amount_fen": s.amount_fen,
+                }));
+        subsidies::advance(tx, &ctx, &s, to, change, event).await?;
+        Ok(())
+    };
+    let view = async |_: &Tx, s| Ok(subsidy_view(&state.config.subsidy_bands, s));
+    write_step(state, req, caller, &(), "subsidy", load, work, view).await
 }
 
 /// The government approves (the amount is committed: `budget_exceeded` if it does not fit) or

@@ -8,4 +8,5 @@ pub mod extract;
 pub mod idempotency;
 pub mod middleware;
 pub mod pagination;
+pub mod scope;
 pub mod text;

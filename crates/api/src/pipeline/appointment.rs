@@ -46,8 +46,7 @@ pub(super) async fn appoint(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let (agreement_ref, certificate_no) = body.documents()?;
-    let scope = caller.idempotency_scope();
-    write(&state, &req, &scope, &key, &body.0, async |tx| {
+    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
         let read = read_visible(tx, &caller, &id).await?;
         let (c, s) = (&read.candidate, &read.around);
         // Serialise appointments on every replica: the cap is counted under this lock.

@@ -1,6 +1,7 @@
 //! Nominating and reading candidates (Art. 4.1, 5.2).
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDate;
 use guwen_domain::{
     Labelled,
     audit::AuditAction,
@@ -50,6 +51,18 @@ pub async fn read_visible(tx: &Tx, caller: &Caller, id: &str) -> Result<Candidat
         .ok_or_else(|| ApiError::not_found("candidate"))
 }
 
+/// The candidate `id` as the caller sees it, rendered (404 when it is not visible to them).
+pub async fn visible_view(
+    state: &AppState,
+    tx: &Tx,
+    caller: &Caller,
+    id: &str,
+    today: NaiveDate,
+) -> Result<CandidateView, ApiError> {
+    let read = read_visible(tx, caller, id).await?;
+    render::candidate(&state.access, caller, &read, today)
+}
+
 /// Nominate a candidate
 ///
 /// Nominates a candidate through a department, a think tank, a leader or (entered by HRSS) a
@@ -75,13 +88,11 @@ pub(super) async fn create_candidate(
     let nominating_org_id = policy::nominating_org(&caller, &body)?;
     let referrer = body.referrer()?;
     check_birth_date(body.birth_date, today)?;
-    let scope = caller.idempotency_scope();
-    write(&state, &req, &scope, &key, &body, async |tx| {
+    write_as(&state, &req, &caller, &key, &body, async |tx| {
         let field = find_field(tx, &body.field).await?;
         let n = body.nomination(nominating_org_id, referrer)?;
         let id = nominate(tx, &ctx, n, &field).await?;
-        let read = read_visible(tx, &caller, &id).await?;
-        let view = render::candidate(&state.access, &caller, &read, today)?;
+        let view = visible_view(&state, tx, &caller, &id, today).await?;
         Ok(Created::at(format!("/api/v1/candidates/{id}"), view))
     })
     .await

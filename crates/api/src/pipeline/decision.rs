@@ -14,8 +14,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    lists::not_found,
-    render,
+    lists::{list_view, not_found},
     views::{CandidateDecision, DecisionRequest, ListView},
 };
 use crate::prelude::*;
@@ -139,57 +138,44 @@ pub(super) async fn decide(
             "must not be in the future",
         ));
     }
-    let scope = caller.idempotency_scope();
-    write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let l = store::list(tx, &id).await?.ok_or_else(not_found)?;
-            if l.state != ListState::Submitted {
-                return Err(already_decided());
-            }
-            let pending = store::submitted_on_list(tx, &l.id).await?;
-            check_complete(&body.decisions, &pending)?;
-            let members = body
-                .decisions
-                .iter()
-                .map(|d| decision_move(d, &l.id, &meeting_ref, body.meeting_date))
-                .collect::<Result<Vec<_>, _>>()?;
-            let event = Event::new(
-                AuditAction::RecommendationListDecided,
-                "recommendation_list",
-                &l.id,
-            )
-            .details(serde_json::json!({
-                "meeting_ref": meeting_ref,
-                "meeting_date": body.meeting_date,
-            }));
-            let decision = ListDecision {
-                meeting_ref: meeting_ref.clone(),
-                meeting_date: body.meeting_date,
-                decided_by: caller.sub().to_owned(),
-            };
-            store::decide_list(tx, &ctx, &l.id, decision, members, event)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Stale {
-                        object: "recommendation_list",
-                        ..
-                    } => already_decided(),
-                    e => e.into(),
-                })?;
-            let l = store::list(tx, &l.id).await?.ok_or_else(not_found)?;
-            let read = store::read_list(tx, l).await?;
-            Ok(Created::ok(render::list(
-                &state.access,
-                &caller,
-                &read,
-                today,
-            )))
-        },
-    )
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let l = store::list(tx, &id).await?.ok_or_else(not_found)?;
+        if l.state != ListState::Submitted {
+            return Err(already_decided());
+        }
+        let pending = store::submitted_on_list(tx, &l.id).await?;
+        check_complete(&body.decisions, &pending)?;
+        let members = body
+            .decisions
+            .iter()
+            .map(|d| decision_move(d, &l.id, &meeting_ref, body.meeting_date))
+            .collect::<Result<Vec<_>, _>>()?;
+        let event = Event::new(
+            AuditAction::RecommendationListDecided,
+            "recommendation_list",
+            &l.id,
+        )
+        .details(serde_json::json!({
+            "meeting_ref": meeting_ref,
+            "meeting_date": body.meeting_date,
+        }));
+        let decision = ListDecision {
+            meeting_ref: meeting_ref.clone(),
+            meeting_date: body.meeting_date,
+            decided_by: caller.sub().to_owned(),
+        };
+        store::decide_list(tx, &ctx, &l.id, decision, members, event)
+            .await
+            .map_err(|e| match e {
+                StoreError::Stale {
+                    object: "recommendation_list",
+                    ..
+                } => already_decided(),
+                e => e.into(),
+            })?;
+        Ok(Created::ok(
+            list_view(&state, tx, &caller, &l.id, today).await?,
+        ))
+    })
     .await
 }

@@ -43,22 +43,14 @@ pub(super) async fn put_field(
     let code = field_code(code.into_inner())?;
     let ctx = audit_context(&req, &state);
     let names = body.names()?;
-    let scope = caller.idempotency_scope();
-    write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let before = store::field(tx, &code).await?;
-            let mut event = Event::new(AuditAction::FieldConfigured, "field", &code)
-                .details(serde_json::json!({ "name_en": body.name_en, "name_zh": body.name_zh }));
-            event.before = before.map(|f| f.lead_org_id);
-            event.after = Some(body.lead_org_id.trim().to_owned());
-            let saved = store::put_field(tx, &ctx, &code, names.clone(), event).await?;
-            Ok(Created::ok(FieldView::from(saved)))
-        },
-    )
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let before = store::field(tx, &code).await?;
+        let mut event = Event::new(AuditAction::FieldConfigured, "field", &code)
+            .details(serde_json::json!({ "name_en": body.name_en, "name_zh": body.name_zh }));
+        event.before = before.map(|f| f.lead_org_id);
+        event.after = Some(body.lead_org_id.trim().to_owned());
+        let saved = store::put_field(tx, &ctx, &code, names.clone(), event).await?;
+        Ok(Created::ok(FieldView::from(saved)))
+    })
     .await
 }

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::NaiveDate;
 use guwen_domain::{
     audit::AuditAction,
     nomination::{self, CandidateAction, ListState},
@@ -12,6 +13,7 @@ use guwen_persistence::store::{
     Direction, Event, PageOf, new_id,
     pipeline::{self as store, CandidateStep, Move, NewList, PartyCommitteeReport},
 };
+use sea_orm::ConnectionTrait;
 
 use super::{
     render,
@@ -22,6 +24,19 @@ use crate::prelude::*;
 /// 404 on a list.
 pub fn not_found() -> ApiError {
     ApiError::not_found("recommendation list")
+}
+
+/// The list `id` with its candidates, rendered for the caller (404 when there is none).
+pub async fn list_view<C: ConnectionTrait>(
+    state: &AppState,
+    db: &C,
+    caller: &Caller,
+    id: &str,
+    today: NaiveDate,
+) -> Result<ListView, ApiError> {
+    let l = store::list(db, id).await?.ok_or_else(not_found)?;
+    let read = store::read_list(db, l).await?;
+    Ok(render::list(&state.access, caller, &read, today))
 }
 
 /// Submit a recommendation list
@@ -58,8 +73,7 @@ pub(super) async fn create_list(
             format!("lists {dup} twice"),
         ));
     }
-    let scope = caller.idempotency_scope();
-    write(&state, &req, &scope, &key, &body, async |tx| {
+    write_as(&state, &req, &caller, &key, &body, async |tx| {
         let list_id = new_id();
         let mut members = Vec::with_capacity(body.candidate_ids.len());
         for id in &body.candidate_ids {
@@ -92,11 +106,10 @@ pub(super) async fn create_list(
             created_by: caller.sub().to_owned(),
         };
         store::submit_list(tx, &ctx, list, members, event).await?;
-        let l = store::list(tx, &list_id).await?.ok_or_else(not_found)?;
-        let read = store::read_list(tx, l).await?;
+        let view = list_view(&state, tx, &caller, &list_id, today).await?;
         Ok(Created::at(
             format!("/api/v1/recommendation-lists/{list_id}"),
-            render::list(&state.access, &caller, &read, today),
+            view,
         ))
     })
     .await
@@ -151,14 +164,8 @@ pub(super) async fn get_list(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let l = store::list(&state.db, &id).await?.ok_or_else(not_found)?;
-    let read = store::read_list(&state.db, l).await?;
-    Ok(HttpResponse::Ok().json(render::list(
-        &state.access,
-        &caller,
-        &read,
-        state.clock.today(),
-    )))
+    let view = list_view(&state, &state.db, &caller, &id, state.clock.today()).await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Record the report to the party committee
@@ -190,52 +197,34 @@ pub(super) async fn report(
             "must not be in the future",
         ));
     }
-    let scope = caller.idempotency_scope();
-    write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let l = store::list(tx, &id).await?.ok_or_else(not_found)?;
-            // Only a decided list has a meeting date (so this 422 never hides the 409 below).
-            if l.meeting_date.is_some_and(|d| body.reported_on < d) {
-                return Err(ApiError::invalid_field(
-                    "reported_on",
-                    "must not be before the meeting date",
-                ));
-            }
-            nomination::check_party_committee_report(
-                l.state,
-                l.party_committee_reported_on.is_some(),
-            )?;
-            let mut event = Event::new(
-                AuditAction::PartyCommitteeReported,
-                "recommendation_list",
-                &l.id,
-            )
-            .before(ListState::Decided)
-            .reason(note.clone())
-            .details(
-                serde_json::json!({ "reported_on": body.reported_on, "reference": reference }),
-            );
-            event.after = Some("reported".to_owned());
-            let report = PartyCommitteeReport {
-                reported_on: body.reported_on,
-                reference: reference.clone(),
-                note: note.clone(),
-            };
-            store::report_list(tx, &ctx, &l.id, report, event).await?;
-            let l = store::list(tx, &l.id).await?.ok_or_else(not_found)?;
-            let read = store::read_list(tx, l).await?;
-            Ok(Created::ok(render::list(
-                &state.access,
-                &caller,
-                &read,
-                today,
-            )))
-        },
-    )
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let l = store::list(tx, &id).await?.ok_or_else(not_found)?;
+        // Only a decided list has a meeting date (so this 422 never hides the 409 below).
+        if l.meeting_date.is_some_and(|d| body.reported_on < d) {
+            return Err(ApiError::invalid_field(
+                "reported_on",
+                "must not be before the meeting date",
+            ));
+        }
+        nomination::check_party_committee_report(l.state, l.party_committee_reported_on.is_some())?;
+        let mut event = Event::new(
+            AuditAction::PartyCommitteeReported,
+            "recommendation_list",
+            &l.id,
+        )
+        .before(ListState::Decided)
+        .reason(note.clone())
+        .details(serde_json::json!({ "reported_on": body.reported_on, "reference": reference }));
+        event.after = Some("reported".to_owned());
+        let report = PartyCommitteeReport {
+            reported_on: body.reported_on,
+            reference: reference.clone(),
+            note: note.clone(),
+        };
+        store::report_list(tx, &ctx, &l.id, report, event).await?;
+        Ok(Created::ok(
+            list_view(&state, tx, &caller, &l.id, today).await?,
+        ))
+    })
     .await
 }

@@ -66,8 +66,7 @@ pub(super) async fn create_notice(
             format!("lists {} twice", dup.candidate_id),
         ));
     }
-    let scope = caller.idempotency_scope();
-    write(&state, &req, &scope, &key, &body, async |tx| {
+    write_as(&state, &req, &caller, &key, &body, async |tx| {
         let window = NoticeWindow::from_start(body.starts_on);
         let notice_id = new_id();
         let mut members = Vec::with_capacity(body.candidates.len());
@@ -180,56 +179,46 @@ pub(super) async fn resolve_objection(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let reason = required_text("reason", &body.reason, 2000)?;
-    let scope = caller.idempotency_scope();
-    write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let o = store::objection(tx, &id)
-                .await?
-                .ok_or_else(|| ApiError::not_found("objection"))?;
-            let c = store::candidate(tx, &o.candidate_id)
-                .await?
-                .ok_or_else(|| ApiError::internal("objection without candidate"))?;
-            let next = appointment::objection_outcome(c.state, o.status, body.resolution)?;
-            let status = body.resolution.status();
-            let event = Event::new(AuditAction::ObjectionResolved, "objection", &o.id)
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let o = store::objection(tx, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("objection"))?;
+        let c = store::candidate(tx, &o.candidate_id)
+            .await?
+            .ok_or_else(|| ApiError::internal("objection without candidate"))?;
+        let next = appointment::objection_outcome(c.state, o.status, body.resolution)?;
+        let status = body.resolution.status();
+        let event = Event::new(AuditAction::ObjectionResolved, "objection", &o.id)
+            .reason(Some(reason.clone()))
+            .details(serde_json::json!({ "candidate_id": c.id, "notice_id": o.notice_id }));
+        let resolution = Resolution {
+            status,
+            resolved_by: caller.sub().to_owned(),
+            reason: reason.clone(),
+        };
+        store::resolve_objection(tx, &ctx, &o.id, resolution, event)
+            .await
+            .map_err(|e| match e {
+                StoreError::Stale { .. } => ApiError::conflict(
+                    "objection_already_resolved",
+                    "the objection was resolved by another request",
+                )
+                .with_article("Art. 4.5"),
+                e => e.into(),
+            })?;
+        if next != c.state {
+            let event = Event::new(AuditAction::CandidateRejected, "candidate", &c.id)
                 .reason(Some(reason.clone()))
-                .details(serde_json::json!({ "candidate_id": c.id, "notice_id": o.notice_id }));
-            let resolution = Resolution {
-                status,
-                resolved_by: caller.sub().to_owned(),
-                reason: reason.clone(),
+                .details(serde_json::json!({ "step": "objection_upheld", "objection_id": o.id }));
+            let step = CandidateStep::Close {
+                reason: format!("objection upheld: {reason}"),
             };
-            store::resolve_objection(tx, &ctx, &o.id, resolution, event)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Stale { .. } => ApiError::conflict(
-                        "objection_already_resolved",
-                        "the objection was resolved by another request",
-                    )
-                    .with_article("Art. 4.5"),
-                    e => e.into(),
-                })?;
-            if next != c.state {
-                let event = Event::new(AuditAction::CandidateRejected, "candidate", &c.id)
-                    .reason(Some(reason.clone()))
-                    .details(
-                        serde_json::json!({ "step": "objection_upheld", "objection_id": o.id }),
-                    );
-                let step = CandidateStep::Close {
-                    reason: format!("objection upheld: {reason}"),
-                };
-                store::move_candidate(tx, &ctx, &c.id, c.state, next, step, event).await?;
-            }
-            let o = store::objection(tx, &o.id)
-                .await?
-                .ok_or_else(|| ApiError::internal("objection vanished"))?;
-            Ok(Created::ok(ObjectionView::of(o, c.name.clone())))
-        },
-    )
+            store::move_candidate(tx, &ctx, &c.id, c.state, next, step, event).await?;
+        }
+        let o = store::objection(tx, &o.id)
+            .await?
+            .ok_or_else(|| ApiError::internal("objection vanished"))?;
+        Ok(Created::ok(ObjectionView::of(o, c.name.clone())))
+    })
     .await
 }

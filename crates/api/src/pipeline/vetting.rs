@@ -12,8 +12,8 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    candidates::read_visible,
-    policy, render,
+    candidates::{read_visible, visible_view},
+    policy,
     views::{
         BackgroundCheckRequest, CandidateView, PreliminaryReviewRequest, StoredReview,
         WithdrawalRequest, shown_state,
@@ -42,60 +42,47 @@ pub(super) async fn record_preliminary_review(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
-    let scope = caller.idempotency_scope();
-    write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let read = read_visible(tx, &caller, &id).await?;
-            let (c, s) = (&read.candidate, &read.around);
-            policy::require_may_act(
-                &state.access,
-                &caller,
-                c,
-                s,
-                CandidateAction::PreliminaryReview,
-            )?;
-            let from = shown_state(c, s, today);
-            let outcome =
-                nomination::preliminary_review(from, &body.aspects(), &body.attestations)?;
-            let note = optional_text("note", body.note.as_deref(), 2000)?;
-            let review = StoredReview {
-                passed: outcome.passed,
-                aspects: body.aspects.clone(),
-                attestations: body.attestations.clone(),
-                note: note.clone(),
-            };
-            let reason = (!outcome.passed).then(|| body.failures());
-            let event = Event::new(
-                if outcome.passed {
-                    AuditAction::CandidatePreReviewed
-                } else {
-                    AuditAction::CandidateRejected
-                },
-                "candidate",
-                &c.id,
-            )
-            .reason(reason.clone().or(note))
-            .details(serde_json::json!({ "step": "preliminary_review", "passed": outcome.passed }));
-            let step = CandidateStep::PreliminaryReview {
-                review: serde_json::to_string(&review).map_err(ApiError::internal)?,
-                reviewed_by: caller.sub().to_owned(),
-                closing_reason: reason,
-            };
-            store::move_candidate(tx, &ctx, &c.id, from, outcome.next, step, event).await?;
-            let read = read_visible(tx, &caller, &c.id).await?;
-            Ok(Created::ok(render::candidate(
-                &state.access,
-                &caller,
-                &read,
-                today,
-            )?))
-        },
-    )
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let read = read_visible(tx, &caller, &id).await?;
+        let (c, s) = (&read.candidate, &read.around);
+        policy::require_may_act(
+            &state.access,
+            &caller,
+            c,
+            s,
+            CandidateAction::PreliminaryReview,
+        )?;
+        let from = shown_state(c, s, today);
+        let outcome = nomination::preliminary_review(from, &body.aspects(), &body.attestations)?;
+        let note = optional_text("note", body.note.as_deref(), 2000)?;
+        let review = StoredReview {
+            passed: outcome.passed,
+            aspects: body.aspects.clone(),
+            attestations: body.attestations.clone(),
+            note: note.clone(),
+        };
+        let reason = (!outcome.passed).then(|| body.failures());
+        let event = Event::new(
+            if outcome.passed {
+                AuditAction::CandidatePreReviewed
+            } else {
+                AuditAction::CandidateRejected
+            },
+            "candidate",
+            &c.id,
+        )
+        .reason(reason.clone().or(note))
+        .details(serde_json::json!({ "step": "preliminary_review", "passed": outcome.passed }));
+        let step = CandidateStep::PreliminaryReview {
+            review: serde_json::to_string(&review).map_err(ApiError::internal)?,
+            reviewed_by: caller.sub().to_owned(),
+            closing_reason: reason,
+        };
+        store::move_candidate(tx, &ctx, &c.id, from, outcome.next, step, event).await?;
+        Ok(Created::ok(
+            visible_view(&state, tx, &caller, &c.id, today).await?,
+        ))
+    })
     .await
 }
 
@@ -120,51 +107,39 @@ pub(super) async fn record_background_check(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let findings = body.findings_text()?;
-    let scope = caller.idempotency_scope();
-    write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let read = read_visible(tx, &caller, &id).await?;
-            let c = &read.candidate;
-            let from = shown_state(c, &read.around, today);
-            let to = nomination::transition(from, CandidateAction::BackgroundCheck, body.passed)?;
-            let failed = (!body.passed).then(|| "background check failed".to_owned());
-            let event = Event::new(
-                if body.passed {
-                    AuditAction::CandidateBackgroundChecked
-                } else {
-                    AuditAction::CandidateRejected
-                },
-                "candidate",
-                &c.id,
-            )
-            // The findings are personal data: the trail records the outcome, not the content.
-            .reason(failed.clone())
-            .details(serde_json::json!({
-                "step": "background_check",
-                "passed": body.passed,
-                "consulted": body.consulted,
-            }));
-            let step = CandidateStep::BackgroundCheck {
-                passed: body.passed,
-                findings,
-                checked_by: caller.sub().to_owned(),
-                closing_reason: failed,
-            };
-            store::move_candidate(tx, &ctx, &c.id, from, to, step, event).await?;
-            let read = read_visible(tx, &caller, &c.id).await?;
-            Ok(Created::ok(render::candidate(
-                &state.access,
-                &caller,
-                &read,
-                today,
-            )?))
-        },
-    )
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let read = read_visible(tx, &caller, &id).await?;
+        let c = &read.candidate;
+        let from = shown_state(c, &read.around, today);
+        let to = nomination::transition(from, CandidateAction::BackgroundCheck, body.passed)?;
+        let failed = (!body.passed).then(|| "background check failed".to_owned());
+        let event = Event::new(
+            if body.passed {
+                AuditAction::CandidateBackgroundChecked
+            } else {
+                AuditAction::CandidateRejected
+            },
+            "candidate",
+            &c.id,
+        )
+        // The findings are personal data: the trail records the outcome, not the content.
+        .reason(failed.clone())
+        .details(serde_json::json!({
+            "step": "background_check",
+            "passed": body.passed,
+            "consulted": body.consulted,
+        }));
+        let step = CandidateStep::BackgroundCheck {
+            passed: body.passed,
+            findings,
+            checked_by: caller.sub().to_owned(),
+            closing_reason: failed,
+        };
+        store::move_candidate(tx, &ctx, &c.id, from, to, step, event).await?;
+        Ok(Created::ok(
+            visible_view(&state, tx, &caller, &c.id, today).await?,
+        ))
+    })
     .await
 }
 
@@ -189,34 +164,22 @@ pub(super) async fn withdraw(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let reason = required_text("reason", &body.reason, 1000)?;
-    let scope = caller.idempotency_scope();
-    write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let read = read_visible(tx, &caller, &id).await?;
-            let (c, s) = (&read.candidate, &read.around);
-            policy::require_may_act(&state.access, &caller, c, s, CandidateAction::Withdraw)?;
-            let shown = shown_state(c, s, today);
-            let to = nomination::transition(shown, CandidateAction::Withdraw, true)?;
-            let event = Event::new(AuditAction::CandidateWithdrawn, "candidate", &c.id)
-                .before(shown)
-                .reason(Some(reason.clone()));
-            let step = CandidateStep::Close {
-                reason: reason.clone(),
-            };
-            store::move_candidate(tx, &ctx, &c.id, c.state, to, step, event).await?;
-            let read = read_visible(tx, &caller, &c.id).await?;
-            Ok(Created::ok(render::candidate(
-                &state.access,
-                &caller,
-                &read,
-                today,
-            )?))
-        },
-    )
+    write_change(&state, &req, &caller, &body.0, async |tx| {
+        let read = read_visible(tx, &caller, &id).await?;
+        let (c, s) = (&read.candidate, &read.around);
+        policy::require_may_act(&state.access, &caller, c, s, CandidateAction::Withdraw)?;
+        let shown = shown_state(c, s, today);
+        let to = nomination::transition(shown, CandidateAction::Withdraw, true)?;
+        let event = Event::new(AuditAction::CandidateWithdrawn, "candidate", &c.id)
+            .before(shown)
+            .reason(Some(reason.clone()));
+        let step = CandidateStep::Close {
+            reason: reason.clone(),
+        };
+        store::move_candidate(tx, &ctx, &c.id, c.state, to, step, event).await?;
+        Ok(Created::ok(
+            visible_view(&state, tx, &caller, &c.id, today).await?,
+        ))
+    })
     .await
 }

@@ -1,0 +1,21 @@
+//! Whose objects a caller reads where an advisor reads only their own: every one for a caller
+//! holding another role that may read the list.
+
+use actix_web::http::Method;
+use guwen_domain::role::Role;
+
+use super::access::{Access, AccessTable, Caller};
+
+/// Whether the caller holds a role other than `advisor` that may read the list at `pattern`
+/// (everyone, for a public list): such a caller reads every object, an advisor only their own.
+pub fn reads_all(access: &AccessTable, caller: &Caller, pattern: &str) -> bool {
+    match access.rule(&Method::GET, pattern) {
+        Some(Access::Public) => true,
+        Some(Access::Roles(roles)) => caller
+            .claims
+            .roles
+            .iter()
+            .any(|r| *r != Role::Advisor && roles.contains(r)),
+        None => false,
+    }
+}
