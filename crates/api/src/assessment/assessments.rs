@@ -7,12 +7,12 @@ use guwen_domain::{
     office::{self, AssessmentState, OfficeAction},
     time::cst_date,
 };
+use guwen_persistence::store::Connection;
 use guwen_persistence::store::{
     Event, StoreError,
     assessment::{self, Assessment, AssessmentScope},
     new_id,
 };
-use sea_orm::ConnectionTrait;
 
 use super::{
     policy,
@@ -22,7 +22,7 @@ use crate::http::pagination::encode_cursor;
 use crate::prelude::*;
 
 /// The view of the assessment `a` with its service units' opinions.
-pub(super) async fn with_opinions<C: ConnectionTrait>(
+pub(super) async fn with_opinions<C: Connection>(
     state: &AppState,
     db: &C,
     a: Assessment,

@@ -9,11 +9,11 @@ use guwen_domain::{
     audit::AuditAction,
     nomination::{self, CandidateAction, ListState},
 };
+use guwen_persistence::store::Connection;
 use guwen_persistence::store::{
     Direction, Event, PageOf, new_id,
     pipeline::{self as store, CandidateStep, Move, NewList, PartyCommitteeReport},
 };
-use sea_orm::ConnectionTrait;
 
 use super::{
     render,
@@ -27,7 +27,7 @@ pub fn not_found() -> ApiError {
 }
 
 /// The list `id` with its candidates, rendered for the caller (404 when there is none).
-pub async fn list_view<C: ConnectionTrait>(
+pub async fn list_view<C: Connection>(
     state: &AppState,
     db: &C,
     caller: &Caller,
