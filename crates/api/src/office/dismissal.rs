@@ -13,7 +13,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    steps::{self, advisor_for, proposal},
+    steps::{self, on_advisor, proposal},
     views::{
         DecisionBody, DismissalRequest, DismissalView, ProposalFilter, created, dismissal_view,
     },
@@ -40,17 +40,17 @@ async fn propose_dismissal(
     body: ApiJson<DismissalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let period = body.period(today)?;
-    write(
+    let target = (id.as_str(), today, OfficeAction::ProposeDismissal);
+    on_advisor(
         &state,
         &req,
-        &caller.idempotency_scope(),
+        &caller,
         &key,
         &body,
-        async |tx| {
-            let (a, status) = advisor_for(tx, &id, today, OfficeAction::ProposeDismissal).await?;
+        target,
+        async |tx, ctx, a, status| {
             let evidence = if body.ground == DismissalGround::Inactive {
                 let (meetings, assignments) =
                     store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
@@ -83,7 +83,7 @@ async fn propose_dismissal(
                 .details(
                     serde_json::json!({ "proposal_id": new.id, "ground": body.ground.code() }),
                 );
-            let saved = store::propose_dismissal(tx, &ctx, new, a.status, event).await?;
+            let saved = store::propose_dismissal(tx, ctx, new, a.status, event).await?;
             Ok(created(dismissal_view(saved)?))
         },
     )

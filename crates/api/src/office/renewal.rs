@@ -12,7 +12,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    steps::{self, advisor_for, proposal},
+    steps::{self, advisor_for, on_advisor, proposal},
     views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView, created},
 };
 use crate::prelude::*;
@@ -35,17 +35,17 @@ async fn propose_renewal(
     key: IdempotencyKey,
     body: ApiJson<RenewalRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let (agreement_ref, certificate_no) = body.texts()?;
-    write(
+    let target = (id.as_str(), today, OfficeAction::ProposeRenewal);
+    on_advisor(
         &state,
         &req,
-        &caller.idempotency_scope(),
+        &caller,
         &key,
         &*body,
-        async |tx| {
-            let (a, status) = advisor_for(tx, &id, today, OfficeAction::ProposeRenewal).await?;
+        target,
+        async |tx, ctx, a, status| {
             office::renewal_term(a.term_ends_on, today, body.years)?;
             let pending = store::pending_renewals(tx, vec![a.id.clone()]).await?;
             office::check_no_pending_renewal(!pending.is_empty())?;
@@ -60,7 +60,7 @@ async fn propose_renewal(
                 .before(status)
                 .after(status)
                 .details(serde_json::json!({ "proposal_id": new.id, "years": body.years }));
-            let saved = store::propose_renewal(tx, &ctx, new, event).await?;
+            let saved = store::propose_renewal(tx, ctx, new, event).await?;
             Ok(created(RenewalView::from(saved)))
         },
     )

@@ -13,7 +13,7 @@ use guwen_persistence::store::{
 
 use super::{
     policy,
-    steps::{self, advisor_for, proposal},
+    steps::{self, on_advisor, proposal},
     views::{
         ProposalFilter, ResignationDecisionBody, ResignationProposalBody, ResignationRequest,
         ResignationView, created,
@@ -39,20 +39,20 @@ async fn request_resignation(
     key: IdempotencyKey,
     body: ApiJson<ResignationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     if !policy::is_own_advisor(&caller, &id) {
         return Err(ApiError::not_found("advisor"));
     }
     let letter = required_text("letter", &body.letter, 10000)?;
-    write(
+    let target = (id.as_str(), today, OfficeAction::RequestResignation);
+    on_advisor(
         &state,
         &req,
-        &caller.idempotency_scope(),
+        &caller,
         &key,
         &*body,
-        async |tx| {
-            let (a, status) = advisor_for(tx, &id, today, OfficeAction::RequestResignation).await?;
+        target,
+        async |tx, ctx, a, status| {
             let new = NewResignation {
                 id: new_id(),
                 advisor_id: a.id.clone(),
@@ -62,7 +62,7 @@ async fn request_resignation(
                 .before(status)
                 .after(AdvisorStatus::ResignationRequested)
                 .details(serde_json::json!({ "resignation_id": new.id }));
-            let saved = store::request_resignation(tx, &ctx, new, a.status, event).await?;
+            let saved = store::request_resignation(tx, ctx, new, a.status, event).await?;
             Ok(created(ResignationView::from(saved)))
         },
     )

@@ -1,12 +1,15 @@
 //! What the three proposal kinds' handlers share: the advisor a step concerns, one proposal by
 //! id and the proposal lists.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use guwen_domain::office::{self, AdvisorStatus, OfficeAction};
-use guwen_persistence::store::{
-    Tx,
-    office::{self as store, Advisor, AdvisorScope, Proposal},
+use guwen_persistence::{
+    audit::Context,
+    store::{
+        Tx,
+        office::{self as store, Advisor, AdvisorScope, Proposal},
+    },
 };
 use serde::Serialize;
 
@@ -26,6 +29,32 @@ pub async fn advisor_for(
     let status = a.status_on(today);
     office::check_office_action(status, action)?;
     Ok((a, status))
+}
+
+/// Runs a step that starts from the advisor `id` (see `advisor_for`) in one write of the
+/// caller's under `key`, handing `step` the audit context, the advisor and their status.
+pub async fn on_advisor<T: Serialize>(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    key: &IdempotencyKey,
+    body: &impl Serialize,
+    (id, today, action): (&str, NaiveDate, OfficeAction),
+    step: impl AsyncFnOnce(&Tx, &Context, Advisor, AdvisorStatus) -> Result<Created<T>, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let ctx = audit_context(req, state);
+    write(
+        state,
+        req,
+        &caller.idempotency_scope(),
+        key,
+        body,
+        async |tx| {
+            let (a, status) = advisor_for(tx, id, today, action).await?;
+            step(tx, &ctx, a, status).await
+        },
+    )
+    .await
 }
 
 /// The proposal `id` of kind `E` (404 naming the kind otherwise).

@@ -25,18 +25,13 @@ use crate::prelude::*;
 
 /// Runs a change to an existing object (no `Idempotency-Key`: a retry repeats the change, or
 /// is refused by its state) in one write of the caller's, answering with what `work` returns.
-pub(crate) async fn change<T, R, F>(
+pub(crate) async fn change<T: Serialize>(
     state: &AppState,
     req: &HttpRequest,
     caller: &Caller,
-    body: &R,
-    work: F,
-) -> Result<HttpResponse, ApiError>
-where
-    T: Serialize,
-    R: Serialize,
-    F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
-{
+    body: &impl Serialize,
+    work: impl AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
+) -> Result<HttpResponse, ApiError> {
     let scope = caller.idempotency_scope();
     write(state, req, &scope, &IdempotencyKey::default(), body, work).await
 }
