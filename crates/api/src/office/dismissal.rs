@@ -12,11 +12,14 @@ use guwen_persistence::store::{
     office::{self as store, AdvisorScope, DismissalProposals, NewDismissal},
 };
 
-use super::views::{
-    DecisionBody, DismissalRequest, DismissalView, ProposalFilter, created, dismissal_view,
+use super::{
+    steps::{self, on_advisor, proposal},
+    views::{
+        DecisionBody, DismissalRequest, DismissalView, ProposalFilter, created, dismissal_view,
+    },
 };
 use crate::prelude::*;
-use crate::write::{self};
+use crate::work::change;
 
 /// Proposes to dismiss an advisor on one of the six grounds of Art. 12, with evidence; for
 /// `inactive` the computed inactivity evidence is attached and must not be empty.
@@ -37,21 +40,17 @@ async fn propose_dismissal(
     body: ApiJson<DismissalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let period = body.period(today)?;
-    write::write(
+    let target = (id.as_str(), today, OfficeAction::ProposeDismissal);
+    on_advisor(
         &state,
         &req,
-        &caller.idempotency_scope(),
+        &caller,
         &key,
         &body,
-        async |tx| {
-            let a = store::advisor(tx, &AdvisorScope::All, &id)
-                .await?
-                .ok_or_else(|| ApiError::not_found("advisor"))?;
-            let status = a.status_on(today);
-            office::check_office_action(status, OfficeAction::ProposeDismissal)?;
+        target,
+        async |tx, ctx, a, status| {
             let evidence = if body.ground == DismissalGround::Inactive {
                 let (meetings, assignments) =
                     store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
@@ -84,7 +83,7 @@ async fn propose_dismissal(
                 .details(
                     serde_json::json!({ "proposal_id": new.id, "ground": body.ground.code() }),
                 );
-            let saved = store::propose_dismissal(tx, &ctx, new, a.status, event).await?;
+            let saved = store::propose_dismissal(tx, ctx, new, a.status, event).await?;
             Ok(created(dismissal_view(saved)?))
         },
     )
@@ -110,32 +109,22 @@ async fn decide_dismissal(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let decision = body.decision()?;
-    let key = IdempotencyKey::default();
-    write::write(
-        &state,
-        &req,
-        &caller.idempotency_scope(),
-        &key,
-        &*body,
-        async |tx| {
-            let d = store::find::<DismissalProposals, _>(tx, &id)
-                .await?
-                .ok_or_else(|| ApiError::not_found("dismissal proposal"))?;
-            let to = office::after_dismissal_decision(body.approved);
-            let action = if body.approved {
-                AuditAction::AdvisorDismissed
-            } else {
-                AuditAction::DismissalRejected
-            };
-            let event = Event::new(action, "advisor", &d.advisor_id)
-                .before(AdvisorStatus::DismissalProposed)
-                .after(to)
-                .reason(Some(decision.1.clone()))
-                .details(serde_json::json!({ "proposal_id": d.id }));
-            let saved = store::decide_dismissal(tx, &ctx, &d, decision, to, event).await?;
-            Ok(Created::ok(dismissal_view(saved)?))
-        },
-    )
+    change(&state, &req, &caller, &*body, async |tx| {
+        let d = proposal::<DismissalProposals>(tx, &id).await?;
+        let to = office::after_dismissal_decision(body.approved);
+        let action = if body.approved {
+            AuditAction::AdvisorDismissed
+        } else {
+            AuditAction::DismissalRejected
+        };
+        let event = Event::new(action, "advisor", &d.advisor_id)
+            .before(AdvisorStatus::DismissalProposed)
+            .after(to)
+            .reason(Some(decision.1.clone()))
+            .details(serde_json::json!({ "proposal_id": d.id }));
+        let saved = store::decide_dismissal(tx, &ctx, &d, decision, to, event).await?;
+        Ok(Created::ok(dismissal_view(saved)?))
+    })
     .await
 }
 
@@ -152,15 +141,13 @@ async fn list_dismissals(
     f: web::Query<ProposalFilter>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    const KIND: &str = "dismissals";
-    let page = page.request(KIND, Direction::NewestFirst)?;
-    let rows = store::proposals::<DismissalProposals, _>(
-        &state.db,
+    steps::list::<DismissalProposals, _>(
+        &state,
+        "dismissals",
         &AdvisorScope::All,
-        f.advisor_id.as_deref(),
-        f.state.as_deref(),
-        page,
+        &f,
+        &page,
+        dismissal_view,
     )
-    .await?;
-    Ok(HttpResponse::Ok().json(Page::of(KIND, rows, dismissal_view)?))
+    .await
 }

@@ -8,6 +8,7 @@ pub mod policy;
 mod renewal;
 mod resignation;
 mod roster;
+mod steps;
 pub mod views;
 
 use utoipa_actix_web::service_config::ServiceConfig;

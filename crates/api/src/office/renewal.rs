@@ -11,9 +11,12 @@ use guwen_persistence::store::{
     office::{self as store, AdvisorScope, NewRenewal, RenewalProposals},
 };
 
-use super::views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView, created};
+use super::{
+    steps::{self, advisor_for, on_advisor, proposal},
+    views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView, created},
+};
 use crate::prelude::*;
-use crate::write::{self};
+use crate::work::change;
 
 /// Proposes to renew an advisor in office or whose term has ended, for 1 to 3 years (Art. 3).
 #[utoipa::path(
@@ -32,21 +35,17 @@ async fn propose_renewal(
     key: IdempotencyKey,
     body: ApiJson<RenewalRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let (agreement_ref, certificate_no) = body.texts()?;
-    write::write(
+    let target = (id.as_str(), today, OfficeAction::ProposeRenewal);
+    on_advisor(
         &state,
         &req,
-        &caller.idempotency_scope(),
+        &caller,
         &key,
         &*body,
-        async |tx| {
-            let a = store::advisor(tx, &AdvisorScope::All, &id)
-                .await?
-                .ok_or_else(|| ApiError::not_found("advisor"))?;
-            let status = a.status_on(today);
-            office::check_office_action(status, OfficeAction::ProposeRenewal)?;
+        target,
+        async |tx, ctx, a, status| {
             office::renewal_term(a.term_ends_on, today, body.years)?;
             let pending = store::pending_renewals(tx, vec![a.id.clone()]).await?;
             office::check_no_pending_renewal(!pending.is_empty())?;
@@ -61,7 +60,7 @@ async fn propose_renewal(
                 .before(status)
                 .after(status)
                 .details(serde_json::json!({ "proposal_id": new.id, "years": body.years }));
-            let saved = store::propose_renewal(tx, &ctx, new, event).await?;
+            let saved = store::propose_renewal(tx, ctx, new, event).await?;
             Ok(created(RenewalView::from(saved)))
         },
     )
@@ -88,11 +87,8 @@ async fn decide_renewal(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let (_, reason) = body.decision()?;
-    let key = IdempotencyKey::default();
-    write::write(&state, &req, &caller.idempotency_scope(), &key, &*body, async |tx| {
-        let r = store::find::<RenewalProposals, _>(tx, &id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("renewal proposal"))?;
+    change(&state, &req, &caller, &*body, async |tx| {
+        let r = proposal::<RenewalProposals>(tx, &id).await?;
         if !body.approved {
             let event = Event::new(AuditAction::RenewalRejected, "advisor", &r.advisor_id)
                 .reason(Some(reason.clone()))
@@ -100,12 +96,9 @@ async fn decide_renewal(
             let saved = store::reject_renewal(tx, &ctx, &r, reason, event).await?;
             return Ok(Created::ok(RenewalView::from(saved)));
         }
-        let a = store::advisor(tx, &AdvisorScope::All, &r.advisor_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("advisor"))?;
-        let status = a.status_on(today);
         // The renewal must still be legal: the advisor has not left meanwhile.
-        office::check_office_action(status, OfficeAction::ProposeRenewal)?;
+        let (a, status) =
+            advisor_for(tx, &r.advisor_id, today, OfficeAction::ProposeRenewal).await?;
         let years = u32::try_from(r.years).unwrap_or(0);
         let term = office::renewal_term(a.term_ends_on, today, years)?;
         let event = Event::new(AuditAction::AdvisorRenewed, "advisor", &a.id)
@@ -140,15 +133,8 @@ async fn list_renewals(
     f: web::Query<ProposalFilter>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    const KIND: &str = "renewals";
-    let page = page.request(KIND, Direction::NewestFirst)?;
-    let rows = store::proposals::<RenewalProposals, _>(
-        &state.db,
-        &AdvisorScope::All,
-        f.advisor_id.as_deref(),
-        f.state.as_deref(),
-        page,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(Page::of(KIND, rows, |r| Ok(RenewalView::from(r)))?))
+    steps::list::<RenewalProposals, _>(&state, "renewals", &AdvisorScope::All, &f, &page, |r| {
+        Ok(RenewalView::from(r))
+    })
+    .await
 }

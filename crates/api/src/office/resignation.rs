@@ -8,18 +8,19 @@ use guwen_domain::{
 };
 use guwen_persistence::store::{
     Event, Tx, new_id,
-    office::{self as store, AdvisorScope, NewResignation, Resignation, Resignations},
+    office::{self as store, NewResignation, Resignation, Resignations},
 };
 
 use super::{
     policy,
+    steps::{self, on_advisor, proposal},
     views::{
         ProposalFilter, ResignationDecisionBody, ResignationProposalBody, ResignationRequest,
         ResignationView, created,
     },
 };
 use crate::prelude::*;
-use crate::write::{self};
+use crate::work::change;
 
 /// The advisor's own written resignation request to HRSS (Art. 13).
 #[utoipa::path(
@@ -38,24 +39,20 @@ async fn request_resignation(
     key: IdempotencyKey,
     body: ApiJson<ResignationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     if !policy::is_own_advisor(&caller, &id) {
         return Err(ApiError::not_found("advisor"));
     }
     let letter = required_text("letter", &body.letter, 10000)?;
-    write::write(
+    let target = (id.as_str(), today, OfficeAction::RequestResignation);
+    on_advisor(
         &state,
         &req,
-        &caller.idempotency_scope(),
+        &caller,
         &key,
         &*body,
-        async |tx| {
-            let a = store::advisor(tx, &AdvisorScope::All, &id)
-                .await?
-                .ok_or_else(|| ApiError::not_found("advisor"))?;
-            let status = a.status_on(today);
-            office::check_office_action(status, OfficeAction::RequestResignation)?;
+        target,
+        async |tx, ctx, a, status| {
             let new = NewResignation {
                 id: new_id(),
                 advisor_id: a.id.clone(),
@@ -65,7 +62,7 @@ async fn request_resignation(
                 .before(status)
                 .after(AdvisorStatus::ResignationRequested)
                 .details(serde_json::json!({ "resignation_id": new.id }));
-            let saved = store::request_resignation(tx, &ctx, new, a.status, event).await?;
+            let saved = store::request_resignation(tx, ctx, new, a.status, event).await?;
             Ok(created(ResignationView::from(saved)))
         },
     )
@@ -74,9 +71,7 @@ async fn request_resignation(
 
 /// The resignation `id` (404 otherwise), if it may take the step to `to` (Art. 13).
 async fn resignation_for(tx: &Tx, id: &str, to: ResignationState) -> Result<Resignation, ApiError> {
-    let r = store::find::<Resignations, _>(tx, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("resignation"))?;
+    let r = proposal::<Resignations>(tx, id).await?;
     office::check_resignation_step(r.state, to)?;
     Ok(r)
 }
@@ -99,24 +94,16 @@ async fn propose_resignation(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let note = required_text("note", &body.note, 2000)?;
-    let key = IdempotencyKey::default();
-    write::write(
-        &state,
-        &req,
-        &caller.idempotency_scope(),
-        &key,
-        &*body,
-        async |tx| {
-            let r = resignation_for(tx, &id, ResignationState::Proposed).await?;
-            let event = Event::new(AuditAction::ResignationProposed, "advisor", &r.advisor_id)
-                .before(AdvisorStatus::ResignationRequested)
-                .after(AdvisorStatus::ResignationProposed)
-                .reason(Some(note.clone()))
-                .details(serde_json::json!({ "resignation_id": r.id }));
-            let saved = store::propose_resignation(tx, &ctx, &r, note, event).await?;
-            Ok(Created::ok(ResignationView::from(saved)))
-        },
-    )
+    change(&state, &req, &caller, &*body, async |tx| {
+        let r = resignation_for(tx, &id, ResignationState::Proposed).await?;
+        let event = Event::new(AuditAction::ResignationProposed, "advisor", &r.advisor_id)
+            .before(AdvisorStatus::ResignationRequested)
+            .after(AdvisorStatus::ResignationProposed)
+            .reason(Some(note.clone()))
+            .details(serde_json::json!({ "resignation_id": r.id }));
+        let saved = store::propose_resignation(tx, &ctx, &r, note, event).await?;
+        Ok(Created::ok(ResignationView::from(saved)))
+    })
     .await
 }
 
@@ -140,8 +127,7 @@ async fn decide_resignation(
     let body = body.0;
     let ctx = audit_context(&req, &state);
     let decision = body.clone().into_command()?;
-    let key = IdempotencyKey::default();
-    write::write(&state, &req, &caller.idempotency_scope(), &key, &body, async |tx| {
+    change(&state, &req, &caller, &body, async |tx| {
         let r = resignation_for(tx, &id, decision.to).await?;
         let to = office::after_resignation_decision(body.approved);
         let action = if body.approved {
@@ -174,15 +160,9 @@ async fn list_resignations(
     f: web::Query<ProposalFilter>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    const KIND: &str = "resignations";
-    let page = page.request(KIND, Direction::NewestFirst)?;
-    let rows = store::proposals::<Resignations, _>(
-        &state.db,
-        &policy::resignation_scope(&caller),
-        f.advisor_id.as_deref(),
-        f.state.as_deref(),
-        page,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().json(Page::of(KIND, rows, |r| Ok(ResignationView::from(r)))?))
+    let scope = policy::resignation_scope(&caller);
+    steps::list::<Resignations, _>(&state, "resignations", &scope, &f, &page, |r| {
+        Ok(ResignationView::from(r))
+    })
+    .await
 }

@@ -15,7 +15,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    policy,
+    change, policy,
     progress::refresh_task_state,
     views::{AssignRequest, AssignmentView, InabilityRequest, MatchList, MatchView},
 };
@@ -161,33 +161,25 @@ pub async fn report_inability(
     let ctx = write::audit_context(&req, &state);
     let today = state.clock.today();
     let reason = required_text("reason", &body.reason, 2000)?;
-    let scope = caller.idempotency_scope();
-    write::write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let a = own_assignment(tx, &caller, &id).await?;
-            let t = work_store::task_by_id(tx, &a.task_id)
-                .await?
-                .ok_or_else(|| ApiError::internal("assignment without task"))?;
-            work::check_inability(a.state, t.deadline, today)?;
-            let event = Event::new(AuditAction::InabilityReported, "assignment", &a.id)
-                .reason(Some(reason.as_str()))
-                .details(serde_json::json!({ "task_id": t.id }));
-            work_store::release_assignment(tx, &ctx, &a.id, a.state, Some(reason.clone()), event)
-                .await?;
-            refresh_task_state(tx, &ctx, &t.id).await?;
-            let saved = work_store::assignment_by_id(tx, &a.id)
-                .await?
-                .ok_or_else(|| ApiError::internal("assignment vanished"))?;
-            let names = work_store::advisor_names(tx, vec![a.advisor_id.clone()]).await?;
-            let name = names.get(&a.advisor_id).cloned().unwrap_or_default();
-            Ok(Created::ok(AssignmentView::build(saved, name)))
-        },
-    )
+    change(&state, &req, &caller, &body.0, async |tx| {
+        let a = own_assignment(tx, &caller, &id).await?;
+        let t = work_store::task_by_id(tx, &a.task_id)
+            .await?
+            .ok_or_else(|| ApiError::internal("assignment without task"))?;
+        work::check_inability(a.state, t.deadline, today)?;
+        let event = Event::new(AuditAction::InabilityReported, "assignment", &a.id)
+            .reason(Some(reason.as_str()))
+            .details(serde_json::json!({ "task_id": t.id }));
+        work_store::release_assignment(tx, &ctx, &a.id, a.state, Some(reason.clone()), event)
+            .await?;
+        refresh_task_state(tx, &ctx, &t.id).await?;
+        let saved = work_store::assignment_by_id(tx, &a.id)
+            .await?
+            .ok_or_else(|| ApiError::internal("assignment vanished"))?;
+        let names = work_store::advisor_names(tx, vec![a.advisor_id.clone()]).await?;
+        let name = names.get(&a.advisor_id).cloned().unwrap_or_default();
+        Ok(Created::ok(AssignmentView::build(saved, name)))
+    })
     .await
 }
 

@@ -5,20 +5,21 @@
 use actix_web::{HttpRequest, HttpResponse, http::Method, post, put, web};
 use guwen_domain::{audit::AuditAction, time::to_cst, work};
 use guwen_persistence::{
-    audit::truncate_to_micros,
+    audit::{Context, truncate_to_micros},
     store::{
         Event, StoreError, Tx,
         work::{self as work_store, Meeting, MeetingRecords},
     },
 };
+use serde::Serialize;
 
 use super::{
+    change,
     meetings::meeting_view,
     policy,
     views::{AttendanceRequest, MeetingView, MinutesRequest},
 };
 use crate::prelude::*;
-use crate::write;
 
 /// Loads a meeting the caller may see (404) and keeps (403), with its records, refusing
 /// finalised minutes (`minutes_finalized`, Art. 11).
@@ -53,6 +54,30 @@ async fn reloaded(tx: &Tx, caller: &Caller, m: Meeting) -> Result<MeetingView, A
     meeting_view(caller, m, records, &details)
 }
 
+/// Runs `step` on the records of meeting `id` in one write, as `method` on `route` (see
+/// `open_records`), and answers with the meeting as it stands afterwards.
+async fn records_step<R, F>(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    id: &str,
+    body: &R,
+    (method, route): (Method, &str),
+    step: F,
+) -> Result<HttpResponse, ApiError>
+where
+    R: Serialize,
+    F: AsyncFnOnce(&Tx, &Context, &Meeting, MeetingRecords) -> Result<(), ApiError>,
+{
+    let ctx = audit_context(req, state);
+    change(state, req, caller, body, async |tx| {
+        let (m, records) = open_records(tx, state, caller, id, method, route).await?;
+        step(tx, &ctx, &m, records).await?;
+        Ok(Created::ok(reloaded(tx, caller, m).await?))
+    })
+    .await
+}
+
 /// A change that lost the race to a finalisation: the minutes are final (Art. 11).
 fn finalized_meanwhile(e: StoreError, detail: &'static str) -> ApiError {
     match e {
@@ -80,23 +105,21 @@ pub async fn put_attendance(
     id: web::Path<String>,
     body: ApiJson<AttendanceRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = write::audit_context(&req, &state);
-    let scope = caller.idempotency_scope();
-    write::write(
+    let route = (Method::PUT, policy::ATTENDANCE);
+    records_step(
         &state,
         &req,
-        &scope,
-        &IdempotencyKey::default(),
+        &caller,
+        &id,
         &body.0,
-        async |tx| {
-            let (m, records) =
-                open_records(tx, &state, &caller, &id, Method::PUT, policy::ATTENDANCE).await?;
+        route,
+        async |tx, ctx, m, records| {
             let rows = body.records(&records.invitations)?;
             let entries = serde_json::to_value(&body.entries).map_err(ApiError::internal)?;
             let event =
                 Event::new(AuditAction::AttendanceRecorded, "meeting", &m.id).details(entries);
-            work_store::record_attendance(tx, &ctx, &m.id, rows, event).await?;
-            Ok(Created::ok(reloaded(tx, &caller, m).await?))
+            work_store::record_attendance(tx, ctx, &m.id, rows, event).await?;
+            Ok(())
         },
     )
     .await
@@ -118,18 +141,16 @@ pub async fn put_minutes(
     id: web::Path<String>,
     body: ApiJson<MinutesRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = write::audit_context(&req, &state);
     let summary = body.summary()?;
-    let scope = caller.idempotency_scope();
-    write::write(
+    let route = (Method::PUT, policy::MINUTES);
+    records_step(
         &state,
         &req,
-        &scope,
-        &IdempotencyKey::default(),
+        &caller,
+        &id,
         &body.0,
-        async |tx| {
-            let (m, records) =
-                open_records(tx, &state, &caller, &id, Method::PUT, policy::MINUTES).await?;
+        route,
+        async |tx, ctx, m, records| {
             let text = body.text(
                 summary,
                 &records.invitations,
@@ -138,10 +159,10 @@ pub async fn put_minutes(
             )?;
             let event = Event::new(AuditAction::MinutesWritten, "meeting", &m.id);
             let first = records.minutes.is_none();
-            work_store::write_minutes(tx, &ctx, &m.id, first, text, event)
+            work_store::write_minutes(tx, ctx, &m.id, first, text, event)
                 .await
                 .map_err(|e| finalized_meanwhile(e, "the minutes were finalised meanwhile"))?;
-            Ok(Created::ok(reloaded(tx, &caller, m).await?))
+            Ok(())
         },
     )
     .await
@@ -163,24 +184,15 @@ pub async fn finalize_minutes(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = write::audit_context(&req, &state);
-    let scope = caller.idempotency_scope();
-    write::write(
+    let route = (Method::POST, policy::FINALIZE_MINUTES);
+    records_step(
         &state,
         &req,
-        &scope,
-        &IdempotencyKey::default(),
+        &caller,
+        &id,
         &(),
-        async |tx| {
-            let (m, records) = open_records(
-                tx,
-                &state,
-                &caller,
-                &id,
-                Method::POST,
-                policy::FINALIZE_MINUTES,
-            )
-            .await?;
+        route,
+        async |tx, ctx, m, records| {
             work::check_minutes_written(records.minutes.is_some())?;
             let Some(minutes) = &records.minutes else {
                 return Err(ApiError::internal("minutes vanished"));
@@ -207,10 +219,10 @@ pub async fn finalize_minutes(
             let event = Event::new(AuditAction::MinutesFinalized, "meeting", &m.id).details(
                 serde_json::json!({ "forwarded_to": "government", "forwarded_at": forwarded_at }),
             );
-            work_store::finalize_minutes(tx, &ctx, &m.id, caller.sub(), event)
+            work_store::finalize_minutes(tx, ctx, &m.id, caller.sub(), event)
                 .await
                 .map_err(|e| finalized_meanwhile(e, "the minutes are already final"))?;
-            Ok(Created::ok(reloaded(tx, &caller, m).await?))
+            Ok(())
         },
     )
     .await

@@ -13,6 +13,7 @@ use guwen_persistence::store::{
 
 use super::{
     assignments::own_assignment,
+    change,
     progress::refresh_task_state,
     views::{RecusalDecisionRequest, RecusalFilter, RecusalRequestBody, RecusalView},
 };
@@ -102,51 +103,40 @@ pub async fn decide_recusal(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = write::audit_context(&req, &state);
     let reason = required_text("reason", &body.reason, 2000)?;
-    let scope = caller.idempotency_scope();
-    write::write(
-        &state,
-        &req,
-        &scope,
-        &IdempotencyKey::default(),
-        &body.0,
-        async |tx| {
-            let r = work_store::recusal_by_id(tx, &id)
+    change(&state, &req, &caller, &body.0, async |tx| {
+        let r = work_store::recusal_by_id(tx, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("recusal request"))?;
+        let next = work::decide_recusal(r.state, body.decision)?;
+        let event = Event::new(AuditAction::RecusalDecided, "recusal_request", &r.id)
+            .reason(Some(reason.as_str()))
+            .details(serde_json::json!({ "assignment_id": r.assignment_id, "task_id": r.task_id }));
+        work_store::decide_recusal(tx, &ctx, &r.id, next, caller.sub(), &reason, event)
+            .await
+            .map_err(|e| match e {
+                StoreError::Stale { .. } => ApiError::conflict(
+                    "invalid_transition",
+                    "the request was decided by another request",
+                )
+                .with_article("Art. 10"),
+                e => e.into(),
+            })?;
+        if next == RecusalState::Granted {
+            let a = work_store::assignment_by_id(tx, &r.assignment_id)
                 .await?
-                .ok_or_else(|| ApiError::not_found("recusal request"))?;
-            let next = work::decide_recusal(r.state, body.decision)?;
-            let event = Event::new(AuditAction::RecusalDecided, "recusal_request", &r.id)
-                .reason(Some(reason.as_str()))
-                .details(
-                    serde_json::json!({ "assignment_id": r.assignment_id, "task_id": r.task_id }),
+                .ok_or_else(|| ApiError::internal("recusal without assignment"))?;
+            if a.state == AssignmentState::Active {
+                let event = Event::new(AuditAction::RecusalDecided, "assignment", &a.id).details(
+                    serde_json::json!({ "recusal_request_id": r.id, "task_id": a.task_id }),
                 );
-            work_store::decide_recusal(tx, &ctx, &r.id, next, caller.sub(), &reason, event)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Stale { .. } => ApiError::conflict(
-                        "invalid_transition",
-                        "the request was decided by another request",
-                    )
-                    .with_article("Art. 10"),
-                    e => e.into(),
-                })?;
-            if next == RecusalState::Granted {
-                let a = work_store::assignment_by_id(tx, &r.assignment_id)
-                    .await?
-                    .ok_or_else(|| ApiError::internal("recusal without assignment"))?;
-                if a.state == AssignmentState::Active {
-                    let event = Event::new(AuditAction::RecusalDecided, "assignment", &a.id)
-                        .details(
-                            serde_json::json!({ "recusal_request_id": r.id, "task_id": a.task_id }),
-                        );
-                    work_store::recuse_assignment(tx, &ctx, &a.id, event).await?;
-                    refresh_task_state(tx, &ctx, &a.task_id).await?;
-                }
+                work_store::recuse_assignment(tx, &ctx, &a.id, event).await?;
+                refresh_task_state(tx, &ctx, &a.task_id).await?;
             }
-            let saved = work_store::recusal_by_id(tx, &r.id)
-                .await?
-                .ok_or_else(|| ApiError::internal("recusal vanished"))?;
-            Ok(Created::ok(RecusalView::from(saved)))
-        },
-    )
+        }
+        let saved = work_store::recusal_by_id(tx, &r.id)
+            .await?
+            .ok_or_else(|| ApiError::internal("recusal vanished"))?;
+        Ok(Created::ok(RecusalView::from(saved)))
+    })
     .await
 }

@@ -13,7 +13,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    policy,
+    change, policy,
     views::{AssignmentView, CreateTaskRequest, TaskFilter, TaskNoteRequest, TaskView},
 };
 use crate::prelude::*;
@@ -178,39 +178,31 @@ async fn end_task(
         WorkAction::Cancel => (policy::CANCEL, AuditAction::TaskCancelled),
         _ => (policy::CLOSE, AuditAction::TaskClosed),
     };
-    let scope = caller.idempotency_scope();
-    write::write(
-        state,
-        req,
-        &scope,
-        &IdempotencyKey::default(),
-        body,
-        async |tx| {
-            let t = work_store::task_in_scope(tx, &policy::task_scope(caller), id)
-                .await?
-                .ok_or_else(|| ApiError::not_found("task"))?;
-            if !policy::may_end_task(&state.access, caller, &t, route) {
-                return Err(ApiError::forbidden(
-                    "only HRSS or the requester may close or cancel a task",
-                ));
+    change(state, req, caller, body, async |tx| {
+        let t = work_store::task_in_scope(tx, &policy::task_scope(caller), id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("task"))?;
+        if !policy::may_end_task(&state.access, caller, &t, route) {
+            return Err(ApiError::forbidden(
+                "only HRSS or the requester may close or cancel a task",
+            ));
+        }
+        let to = work::task_transition(t.state, action)?;
+        let event = Event::new(audit, "task", &t.id).reason(Some(note.as_str()));
+        work_store::move_task(tx, &ctx, &t.id, t.state, to, Some(note.clone()), event).await?;
+        for a in work_store::assignments_of_tasks(tx, vec![t.id.clone()]).await? {
+            if a.state == AssignmentState::Active {
+                let event = Event::new(audit, "assignment", &a.id)
+                    .details(serde_json::json!({ "task_id": t.id }));
+                work_store::release_assignment(tx, &ctx, &a.id, a.state, None, event).await?;
             }
-            let to = work::task_transition(t.state, action)?;
-            let event = Event::new(audit, "task", &t.id).reason(Some(note.as_str()));
-            work_store::move_task(tx, &ctx, &t.id, t.state, to, Some(note.clone()), event).await?;
-            for a in work_store::assignments_of_tasks(tx, vec![t.id.clone()]).await? {
-                if a.state == AssignmentState::Active {
-                    let event = Event::new(audit, "assignment", &a.id)
-                        .details(serde_json::json!({ "task_id": t.id }));
-                    work_store::release_assignment(tx, &ctx, &a.id, a.state, None, event).await?;
-                }
-            }
-            let t = work_store::task_by_id(tx, &t.id)
-                .await?
-                .ok_or_else(|| ApiError::internal("task vanished"))?;
-            let details = work_store::task_details(tx, std::slice::from_ref(&t)).await?;
-            Ok(Created::ok(task_view(state, caller, t, details)?))
-        },
-    )
+        }
+        let t = work_store::task_by_id(tx, &t.id)
+            .await?
+            .ok_or_else(|| ApiError::internal("task vanished"))?;
+        let details = work_store::task_details(tx, std::slice::from_ref(&t)).await?;
+        Ok(Created::ok(task_view(state, caller, t, details)?))
+    })
     .await
 }
 
