@@ -19,7 +19,6 @@ use super::{
     },
 };
 use crate::prelude::*;
-use crate::work::change;
 
 /// Proposes to dismiss an advisor on one of the six grounds of Art. 12, with evidence; for
 /// `inactive` the computed inactivity evidence is attached and must not be empty.
@@ -109,7 +108,7 @@ async fn decide_dismissal(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let decision = body.decision()?;
-    change(&state, &req, &caller, &*body, async |tx| {
+    write_change(&state, &req, &caller, &*body, async |tx| {
         let d = proposal::<DismissalProposals>(tx, &id).await?;
         let to = office::after_dismissal_decision(body.approved);
         let action = if body.approved {

@@ -16,7 +16,6 @@ use super::{
     views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView, created},
 };
 use crate::prelude::*;
-use crate::work::change;
 
 /// Proposes to renew an advisor in office or whose term has ended, for 1 to 3 years (Art. 3).
 #[utoipa::path(
@@ -87,7 +86,7 @@ async fn decide_renewal(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let (_, reason) = body.decision()?;
-    change(&state, &req, &caller, &*body, async |tx| {
+    write_change(&state, &req, &caller, &*body, async |tx| {
         let r = proposal::<RenewalProposals>(tx, &id).await?;
         if !body.approved {
             let event = Event::new(AuditAction::RenewalRejected, "advisor", &r.advisor_id)

@@ -20,7 +20,6 @@ use super::{
     },
 };
 use crate::prelude::*;
-use crate::work::change;
 
 /// The advisor's own written resignation request to HRSS (Art. 13).
 #[utoipa::path(
@@ -94,7 +93,7 @@ async fn propose_resignation(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let note = required_text("note", &body.note, 2000)?;
-    change(&state, &req, &caller, &*body, async |tx| {
+    write_change(&state, &req, &caller, &*body, async |tx| {
         let r = resignation_for(tx, &id, ResignationState::Proposed).await?;
         let event = Event::new(AuditAction::ResignationProposed, "advisor", &r.advisor_id)
             .before(AdvisorStatus::ResignationRequested)
@@ -127,7 +126,7 @@ async fn decide_resignation(
     let body = body.0;
     let ctx = audit_context(&req, &state);
     let decision = body.clone().into_command()?;
-    change(&state, &req, &caller, &body, async |tx| {
+    write_change(&state, &req, &caller, &body, async |tx| {
         let r = resignation_for(tx, &id, decision.to).await?;
         let to = office::after_resignation_decision(body.approved);
         let action = if body.approved {

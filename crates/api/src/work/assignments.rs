@@ -15,7 +15,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    change, policy,
+    policy,
     progress::refresh_task_state,
     views::{AssignRequest, AssignmentView, InabilityRequest, MatchList, MatchView},
 };
@@ -161,7 +161,7 @@ pub async fn report_inability(
     let ctx = write::audit_context(&req, &state);
     let today = state.clock.today();
     let reason = required_text("reason", &body.reason, 2000)?;
-    change(&state, &req, &caller, &body.0, async |tx| {
+    write_change(&state, &req, &caller, &body.0, async |tx| {
         let a = own_assignment(tx, &caller, &id).await?;
         let t = work_store::task_by_id(tx, &a.task_id)
             .await?

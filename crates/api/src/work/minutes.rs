@@ -14,7 +14,6 @@ use guwen_persistence::{
 use serde::Serialize;
 
 use super::{
-    change,
     meetings::meeting_view,
     policy,
     views::{AttendanceRequest, MeetingView, MinutesRequest},
@@ -70,7 +69,7 @@ where
     F: AsyncFnOnce(&Tx, &Context, &Meeting, MeetingRecords) -> Result<(), ApiError>,
 {
     let ctx = audit_context(req, state);
-    change(state, req, caller, body, async |tx| {
+    write_change(state, req, caller, body, async |tx| {
         let (m, records) = open_records(tx, state, caller, id, method, route).await?;
         step(tx, &ctx, &m, records).await?;
         Ok(Created::ok(reloaded(tx, caller, m).await?))

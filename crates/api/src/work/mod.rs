@@ -16,25 +16,7 @@ mod recusals;
 mod tasks;
 pub mod views;
 
-use actix_web::{HttpRequest, HttpResponse};
-use guwen_persistence::store::Tx;
-use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
-
-use crate::prelude::*;
-
-/// Runs a change to an existing object (no `Idempotency-Key`: a retry repeats the change, or
-/// is refused by its state) in one write of the caller's, answering with what `work` returns.
-pub(crate) async fn change<T: Serialize>(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    body: &impl Serialize,
-    work: impl AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
-) -> Result<HttpResponse, ApiError> {
-    let scope = caller.idempotency_scope();
-    write(state, req, &scope, &IdempotencyKey::default(), body, work).await
-}
 
 /// Registers the chapter's routes, in the order the router and the spec have always listed
 /// them: tasks, opinions, meetings, temporary experts.

@@ -13,7 +13,6 @@ use guwen_persistence::store::{
 
 use super::{
     assignments::own_assignment,
-    change,
     progress::refresh_task_state,
     views::{RecusalDecisionRequest, RecusalFilter, RecusalRequestBody, RecusalView},
 };
@@ -103,7 +102,7 @@ pub async fn decide_recusal(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = write::audit_context(&req, &state);
     let reason = required_text("reason", &body.reason, 2000)?;
-    change(&state, &req, &caller, &body.0, async |tx| {
+    write_change(&state, &req, &caller, &body.0, async |tx| {
         let r = work_store::recusal_by_id(tx, &id)
             .await?
             .ok_or_else(|| ApiError::not_found("recusal request"))?;

@@ -13,7 +13,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    change, policy,
+    policy,
     views::{AssignmentView, CreateTaskRequest, TaskFilter, TaskNoteRequest, TaskView},
 };
 use crate::prelude::*;
@@ -178,7 +178,7 @@ async fn end_task(
         WorkAction::Cancel => (policy::CANCEL, AuditAction::TaskCancelled),
         _ => (policy::CLOSE, AuditAction::TaskClosed),
     };
-    change(state, req, caller, body, async |tx| {
+    write_change(state, req, caller, body, async |tx| {
         let t = work_store::task_in_scope(tx, &policy::task_scope(caller), id)
             .await?
             .ok_or_else(|| ApiError::not_found("task"))?;
