@@ -152,6 +152,32 @@ pub trait Stateful: EntityTrait {
     }
 }
 
+/// Implements [`Stateful`] for the `Entity` of the entity module it stands in: the state
+/// enum, the object's name, its state column and, where the table has them, its version and
+/// `updated_at` columns (the id column is always `Id`).
+macro_rules! stateful {
+    ($state:ty, $object:literal, state = $state_col:ident
+        $(, version = $version:ident)? $(, updated_at = $updated_at:ident)?) => {
+        impl $crate::store::Stateful for Entity {
+            type State = $state;
+            const OBJECT: &'static str = $object;
+            fn id_column() -> Column {
+                Column::Id
+            }
+            fn state_column() -> Column {
+                Column::$state_col
+            }
+            $(fn version_column() -> Option<Column> {
+                Some(Column::$version)
+            })?
+            $(fn updated_at_column() -> Option<Column> {
+                Some(Column::$updated_at)
+            })?
+        }
+    };
+}
+pub(crate) use stateful;
+
 /// The one compare-and-set: moves the object `id` from one of the `from` states to `to` with
 /// the given changes, only if it is still in one of them, and appends `event` in the same
 /// transaction. Of two racing requests exactly one wins; the other gets
