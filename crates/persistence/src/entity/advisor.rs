@@ -31,10 +31,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(
-    AdvisorStatus,
-    "advisor",
-    state = Status,
-    version = Version,
-    updated_at = UpdatedAt
-);
+crate::store::stateful! { AdvisorStatus, "advisor", state = Status, version = Version, updated_at = UpdatedAt }

@@ -28,9 +28,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(
-    AssessmentState,
-    "assessment",
-    state = State,
-    updated_at = UpdatedAt
-);
+crate::store::stateful! { AssessmentState, "assessment", state = State, updated_at = UpdatedAt }

@@ -25,9 +25,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(
-    AssignmentState,
-    "assignment",
-    state = State,
-    version = Version
-);
+crate::store::stateful! { AssignmentState, "assignment", state = State, version = Version }

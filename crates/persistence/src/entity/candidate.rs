@@ -52,10 +52,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(
-    CandidateState,
-    "candidate",
-    state = State,
-    version = Version,
-    updated_at = UpdatedAt
-);
+crate::store::stateful! { CandidateState, "candidate", state = State, version = Version, updated_at = UpdatedAt }

@@ -25,4 +25,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(ProposalState, "dismissal proposal", state = State);
+crate::store::stateful! { ProposalState, "dismissal proposal", state = State }

@@ -37,9 +37,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(
-    ExpenseState,
-    "expense",
-    state = State,
-    updated_at = UpdatedAt
-);
+crate::store::stateful! { ExpenseState, "expense", state = State, updated_at = UpdatedAt }

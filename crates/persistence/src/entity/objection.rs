@@ -24,4 +24,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(ObjectionStatus, "objection", state = Status);
+crate::store::stateful! { ObjectionStatus, "objection", state = Status }

@@ -27,9 +27,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(
-    ListState,
-    "recommendation_list",
-    state = State,
-    version = Version
-);
+crate::store::stateful! { ListState, "recommendation_list", state = State, version = Version }

@@ -23,4 +23,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(RecusalState, "recusal_request", state = State);
+crate::store::stateful! { RecusalState, "recusal_request", state = State }

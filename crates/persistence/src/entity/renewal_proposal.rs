@@ -24,4 +24,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(ProposalState, "renewal proposal", state = State);
+crate::store::stateful! { ProposalState, "renewal proposal", state = State }

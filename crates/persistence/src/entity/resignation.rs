@@ -26,4 +26,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(ResignationState, "resignation", state = State);
+crate::store::stateful! { ResignationState, "resignation", state = State }

@@ -33,9 +33,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(
-    SubsidyState,
-    "subsidy",
-    state = State,
-    updated_at = UpdatedAt
-);
+crate::store::stateful! { SubsidyState, "subsidy", state = State, updated_at = UpdatedAt }

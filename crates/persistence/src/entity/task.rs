@@ -33,10 +33,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-crate::store::stateful!(
-    TaskState,
-    "task",
-    state = State,
-    version = Version,
-    updated_at = UpdatedAt
-);
+crate::store::stateful! { TaskState, "task", state = State, version = Version, updated_at = UpdatedAt }

@@ -11,8 +11,8 @@ pub mod funds;
 
 use guwen_domain::{Labelled, audit::AuditAction};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Value, sea_query::Expr,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
+    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value, sea_query::Expr,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -258,6 +258,54 @@ pub struct PageRequest<K> {
 pub struct PageOf<M, K> {
     pub rows: Vec<M>,
     pub next: Option<K>,
+}
+
+/// Which rows of `E` a caller may read: one definition, turned into the SQL condition of both
+/// a list and a by-id load.
+pub trait Scope<E: EntityTrait> {
+    /// The condition on the rows of `E` the caller may read.
+    fn readable(&self) -> Condition;
+}
+
+/// The filters of a list of `E`, whose rows are paged by their text id.
+pub trait ListFilter {
+    type Entity: EntityTrait;
+    /// The condition on the rows the filters keep.
+    fn condition(&self) -> Condition;
+    /// A row's id, the key of the next page.
+    fn key(row: &<Self::Entity as EntityTrait>::Model) -> String;
+    /// The id column the list is ordered by.
+    fn id_column() -> <Self::Entity as EntityTrait>::Column;
+}
+
+/// The row of `E` with id `id`, if `scope` lets the caller read it.
+pub(crate) async fn find_in_scope<E, C>(
+    db: &C,
+    id: &str,
+    scope: &impl Scope<E>,
+) -> Result<Option<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<String>,
+{
+    E::find_by_id(id.to_owned())
+        .filter(scope.readable())
+        .one(db)
+        .await
+}
+
+/// One page, by id, of the rows that `scope` lets a caller read and `filter` keeps.
+pub async fn page_in_scope<F: ListFilter, C: ConnectionTrait>(
+    db: &C,
+    scope: &impl Scope<F::Entity>,
+    filter: &F,
+    page: PageRequest<String>,
+) -> Result<PageOf<<F::Entity as EntityTrait>::Model, String>, DbErr> {
+    let query = F::Entity::find()
+        .filter(scope.readable())
+        .filter(filter.condition());
+    page_of(db, query, F::id_column(), page, F::key).await
 }
 
 /// One page of `query` ordered by the unique key `column` (a text id, or a year), after the
