@@ -80,12 +80,6 @@ impl ListFilter for Filter {
             )
             .add_option(self.year.map(|y| assessment::Column::Year.eq(y)))
     }
-    fn key(row: &Assessment) -> String {
-        row.id.clone()
-    }
-    fn id_column() -> assessment::Column {
-        assessment::Column::Id
-    }
 }
 
 /// One page of the assessments `scope` lets a caller read, by id.

@@ -143,6 +143,8 @@ pub trait Stateful: EntityTrait {
     /// How problems and audit events name the object (`candidate`, `task`, …).
     const OBJECT: &'static str;
     fn id_column() -> Self::Column;
+    /// A row's id.
+    fn id_of(row: &Self::Model) -> String;
     fn state_column() -> Self::Column;
     fn version_column() -> Option<Self::Column> {
         None
@@ -163,6 +165,9 @@ macro_rules! stateful {
             const OBJECT: &'static str = $object;
             fn id_column() -> Column {
                 Column::Id
+            }
+            fn id_of(row: &Model) -> String {
+                row.id.clone()
             }
             fn state_column() -> Column {
                 Column::$state_col
@@ -267,15 +272,11 @@ pub trait Scope<E: EntityTrait> {
     fn readable(&self) -> Condition;
 }
 
-/// The filters of a list of `E`, whose rows are paged by their text id.
+/// The filters of a list of `Entity`, whose rows are paged by their id.
 pub trait ListFilter {
-    type Entity: EntityTrait;
+    type Entity: Stateful;
     /// The condition on the rows the filters keep.
     fn condition(&self) -> Condition;
-    /// A row's id, the key of the next page.
-    fn key(row: &<Self::Entity as EntityTrait>::Model) -> String;
-    /// The id column the list is ordered by.
-    fn id_column() -> <Self::Entity as EntityTrait>::Column;
 }
 
 /// The row of `E` with id `id`, if `scope` lets the caller read it.
@@ -305,7 +306,7 @@ pub async fn page_in_scope<F: ListFilter, C: ConnectionTrait>(
     let query = F::Entity::find()
         .filter(scope.readable())
         .filter(filter.condition());
-    page_of(db, query, F::id_column(), page, F::key).await
+    page_of(db, query, F::Entity::id_column(), page, F::Entity::id_of).await
 }
 
 /// One page of `query` ordered by the unique key `column` (a text id, or a year), after the

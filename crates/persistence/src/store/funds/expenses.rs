@@ -84,12 +84,6 @@ impl ListFilter for Filter {
             .add_option(self.state.map(|s| expense::Column::State.eq(s)))
             .add_option(controlled)
     }
-    fn key(row: &Expense) -> String {
-        row.id.clone()
-    }
-    fn id_column() -> expense::Column {
-        expense::Column::Id
-    }
 }
 
 /// One page of the claims `scope` lets a caller read, by id.

@@ -52,12 +52,6 @@ impl ListFilter for Filter {
             .add_option(self.year.map(|y| subsidy::Column::Year.eq(y)))
             .add_option(self.state.map(|s| subsidy::Column::State.eq(s)))
     }
-    fn key(row: &Subsidy) -> String {
-        row.id.clone()
-    }
-    fn id_column() -> subsidy::Column {
-        subsidy::Column::Id
-    }
 }
 
 /// One page of the subsidies `scope` lets a caller read, by id.

@@ -28,7 +28,6 @@ use crate::{
 /// decision (who, when, why).
 pub trait Proposal: Stateful {
     fn advisor_id_column() -> Self::Column;
-    fn id_of(row: &Self::Model) -> String;
     /// The decision's columns.
     fn decision(by: String, at: DateTime<Utc>, reason: String) -> Self::ActiveModel;
 }
@@ -38,9 +37,6 @@ macro_rules! proposal {
         impl Proposal for $entity::Entity {
             fn advisor_id_column() -> $entity::Column {
                 $entity::Column::AdvisorId
-            }
-            fn id_of(row: &$entity::Model) -> String {
-                row.id.clone()
             }
             fn decision(by: String, at: DateTime<Utc>, reason: String) -> $entity::ActiveModel {
                 $entity::ActiveModel {
