@@ -197,7 +197,7 @@ pub async fn update_if_state<E: Stateful, C: ConnectionTrait>(
     changes: E::ActiveModel,
     mut event: Event,
 ) -> Result<(), StoreError> {
-    set_if_state::<E, C>(tx, ctx, id, from, to, changes).await?;
+    set_if_state::<E, C>(tx, ctx, id, (from, to), changes).await?;
     if event.before.is_none()
         && let [only] = from
     {
@@ -217,8 +217,7 @@ pub(crate) async fn set_if_state<E: Stateful, C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
     id: &str,
-    from: &[E::State],
-    to: E::State,
+    (from, to): (&[E::State], E::State),
     changes: E::ActiveModel,
 ) -> Result<(), StoreError> {
     let mut update = E::update_many()

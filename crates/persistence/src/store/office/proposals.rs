@@ -150,7 +150,7 @@ async fn step<E: Proposal, C: ConnectionTrait>(
     advisor: Option<Move>,
     event: Event,
 ) -> Result<E::Model, StoreError> {
-    set_if_state::<E, C>(tx, ctx, id, &[from], to, changes).await?;
+    set_if_state::<E, C>(tx, ctx, id, (&[from], to), changes).await?;
     record(tx, ctx, advisor, event).await?;
     reload::<E, C>(tx, id).await
 }
@@ -415,8 +415,7 @@ pub async fn approve_renewal<C: ConnectionTrait>(
         tx,
         ctx,
         &r.id,
-        &[ProposalState::Pending],
-        ProposalState::Approved,
+        (&[ProposalState::Pending], ProposalState::Approved),
         decision,
     )
     .await?;
