@@ -9,8 +9,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use sha2::{Digest, Sha256};
 
@@ -165,7 +165,7 @@ pub async fn append<C: ConnectionTrait>(
     };
     model.hash = chain_hash(&head.last_hash, &model);
 
-    audit_event::Entity::insert(to_active(&model))
+    audit_event::Entity::insert(model.clone().into_active_model().reset_all())
         .exec_without_returning(tx)
         .await?;
     audit_head::Entity::update_many()
@@ -177,27 +177,6 @@ pub async fn append<C: ConnectionTrait>(
         .exec(tx)
         .await?;
     Ok(model)
-}
-
-fn to_active(m: &audit_event::Model) -> audit_event::ActiveModel {
-    audit_event::ActiveModel {
-        seq: Set(m.seq),
-        id: Set(m.id.clone()),
-        occurred_at: Set(m.occurred_at),
-        actor_sub: Set(m.actor_sub.clone()),
-        actor_roles: Set(m.actor_roles.clone()),
-        actor_org: Set(m.actor_org.clone()),
-        action: Set(m.action.clone()),
-        object_type: Set(m.object_type.clone()),
-        object_id: Set(m.object_id.clone()),
-        state_before: Set(m.state_before.clone()),
-        state_after: Set(m.state_after.clone()),
-        reason: Set(m.reason.clone()),
-        details: Set(m.details.clone()),
-        request_id: Set(m.request_id.clone()),
-        prev_hash: Set(m.prev_hash.clone()),
-        hash: Set(m.hash.clone()),
-    }
 }
 
 /// Filters for listing the trail.

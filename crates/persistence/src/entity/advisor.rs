@@ -31,19 +31,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = AdvisorStatus;
-    const OBJECT: &'static str = "advisor";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::Status
-    }
-    fn version_column() -> Option<Column> {
-        Some(Column::Version)
-    }
-    fn updated_at_column() -> Option<Column> {
-        Some(Column::UpdatedAt)
-    }
-}
+crate::store::stateful! { AdvisorStatus, "advisor", state = Status, version = Version, updated_at = UpdatedAt }

@@ -28,16 +28,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = AssessmentState;
-    const OBJECT: &'static str = "assessment";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-    fn updated_at_column() -> Option<Column> {
-        Some(Column::UpdatedAt)
-    }
-}
+crate::store::stateful! { AssessmentState, "assessment", state = State, updated_at = UpdatedAt }

@@ -25,16 +25,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = AssignmentState;
-    const OBJECT: &'static str = "assignment";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-    fn version_column() -> Option<Column> {
-        Some(Column::Version)
-    }
-}
+crate::store::stateful! { AssignmentState, "assignment", state = State, version = Version }

@@ -52,19 +52,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = CandidateState;
-    const OBJECT: &'static str = "candidate";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-    fn version_column() -> Option<Column> {
-        Some(Column::Version)
-    }
-    fn updated_at_column() -> Option<Column> {
-        Some(Column::UpdatedAt)
-    }
-}
+crate::store::stateful! { CandidateState, "candidate", state = State, version = Version, updated_at = UpdatedAt }

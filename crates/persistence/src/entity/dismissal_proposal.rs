@@ -25,13 +25,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = ProposalState;
-    const OBJECT: &'static str = "dismissal proposal";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-}
+crate::store::stateful! { ProposalState, "dismissal proposal", state = State }

@@ -37,16 +37,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = ExpenseState;
-    const OBJECT: &'static str = "expense";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-    fn updated_at_column() -> Option<Column> {
-        Some(Column::UpdatedAt)
-    }
-}
+crate::store::stateful! { ExpenseState, "expense", state = State, updated_at = UpdatedAt }

@@ -24,13 +24,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = ObjectionStatus;
-    const OBJECT: &'static str = "objection";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::Status
-    }
-}
+crate::store::stateful! { ObjectionStatus, "objection", state = Status }

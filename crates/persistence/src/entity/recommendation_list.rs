@@ -27,16 +27,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = ListState;
-    const OBJECT: &'static str = "recommendation_list";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-    fn version_column() -> Option<Column> {
-        Some(Column::Version)
-    }
-}
+crate::store::stateful! { ListState, "recommendation_list", state = State, version = Version }

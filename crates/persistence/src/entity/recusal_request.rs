@@ -23,13 +23,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = RecusalState;
-    const OBJECT: &'static str = "recusal_request";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-}
+crate::store::stateful! { RecusalState, "recusal_request", state = State }

@@ -24,13 +24,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = ProposalState;
-    const OBJECT: &'static str = "renewal proposal";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-}
+crate::store::stateful! { ProposalState, "renewal proposal", state = State }

@@ -26,13 +26,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = ResignationState;
-    const OBJECT: &'static str = "resignation";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-}
+crate::store::stateful! { ResignationState, "resignation", state = State }

@@ -33,16 +33,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-impl crate::store::Stateful for Entity {
-    type State = SubsidyState;
-    const OBJECT: &'static str = "subsidy";
-    fn id_column() -> Column {
-        Column::Id
-    }
-    fn state_column() -> Column {
-        Column::State
-    }
-    fn updated_at_column() -> Option<Column> {
-        Some(Column::UpdatedAt)
-    }
-}
+crate::store::stateful! { SubsidyState, "subsidy", state = State, updated_at = UpdatedAt }

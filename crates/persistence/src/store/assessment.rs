@@ -13,7 +13,7 @@ use guwen_domain::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, Select, sea_query::Expr,
+    QueryFilter, QueryOrder, sea_query::Expr,
 };
 
 use crate::{
@@ -22,7 +22,7 @@ use crate::{
         advisor, assessment, assessment_opinion, assignment, meeting, meeting_department,
         meeting_invitation, opinion, task,
     },
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
+    store::{Event, ListFilter, Scope, StoreError, append, find_in_scope, update_if_state},
 };
 
 pub use crate::entity::advisor::Model as Advisor;
@@ -41,8 +41,8 @@ pub enum AssessmentScope {
     Nothing,
 }
 
-impl AssessmentScope {
-    fn condition(&self) -> Condition {
+impl Scope<assessment::Entity> for AssessmentScope {
+    fn readable(&self) -> Condition {
         match self {
             Self::All => Condition::all(),
             Self::DecidedOf(advisor_id) => Condition::all()
@@ -53,20 +53,13 @@ impl AssessmentScope {
     }
 }
 
-fn visible(scope: &AssessmentScope) -> Select<assessment::Entity> {
-    assessment::Entity::find().filter(scope.condition())
-}
-
 /// One assessment, if `scope` lets the caller read it.
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     id: &str,
     scope: &AssessmentScope,
 ) -> Result<Option<Assessment>, DbErr> {
-    visible(scope)
-        .filter(assessment::Column::Id.eq(id))
-        .one(db)
-        .await
+    find_in_scope(db, id, scope).await
 }
 
 /// Filters of the assessment list.
@@ -76,22 +69,21 @@ pub struct Filter {
     pub year: Option<i32>,
 }
 
-/// One page of the assessments `scope` lets a caller read, by id.
-pub async fn page<C: ConnectionTrait>(
-    db: &C,
-    scope: &AssessmentScope,
-    filter: &Filter,
-    page: PageRequest<String>,
-) -> Result<PageOf<Assessment, String>, DbErr> {
-    let mut query = visible(scope);
-    if let Some(a) = &filter.advisor_id {
-        query = query.filter(assessment::Column::AdvisorId.eq(a.clone()));
+impl ListFilter for Filter {
+    type Entity = assessment::Entity;
+    fn condition(&self) -> Condition {
+        Condition::all()
+            .add_option(
+                self.advisor_id
+                    .clone()
+                    .map(|a| assessment::Column::AdvisorId.eq(a)),
+            )
+            .add_option(self.year.map(|y| assessment::Column::Year.eq(y)))
     }
-    if let Some(y) = filter.year {
-        query = query.filter(assessment::Column::Year.eq(y));
-    }
-    page_of(db, query, assessment::Column::Id, page, |r| r.id.clone()).await
 }
+
+/// One page of the assessments `scope` lets a caller read, by id.
+pub use crate::store::page_in_scope as page;
 
 /// The advisor's assessment for a year, if one is open.
 pub async fn of_advisor_year<C: ConnectionTrait>(

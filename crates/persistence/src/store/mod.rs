@@ -11,8 +11,8 @@ pub mod funds;
 
 use guwen_domain::{Labelled, audit::AuditAction};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Value, sea_query::Expr,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
+    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value, sea_query::Expr,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -143,6 +143,8 @@ pub trait Stateful: EntityTrait {
     /// How problems and audit events name the object (`candidate`, `task`, …).
     const OBJECT: &'static str;
     fn id_column() -> Self::Column;
+    /// A row's id.
+    fn id_of(row: &Self::Model) -> String;
     fn state_column() -> Self::Column;
     fn version_column() -> Option<Self::Column> {
         None
@@ -151,6 +153,35 @@ pub trait Stateful: EntityTrait {
         None
     }
 }
+
+/// Implements [`Stateful`] for the `Entity` of the entity module it stands in: the state
+/// enum, the object's name, its state column and, where the table has them, its version and
+/// `updated_at` columns (the id column is always `Id`).
+macro_rules! stateful {
+    ($state:ty, $object:literal, state = $state_col:ident
+        $(, version = $version:ident)? $(, updated_at = $updated_at:ident)?) => {
+        impl $crate::store::Stateful for Entity {
+            type State = $state;
+            const OBJECT: &'static str = $object;
+            fn id_column() -> Column {
+                Column::Id
+            }
+            fn id_of(row: &Model) -> String {
+                row.id.clone()
+            }
+            fn state_column() -> Column {
+                Column::$state_col
+            }
+            $(fn version_column() -> Option<Column> {
+                Some(Column::$version)
+            })?
+            $(fn updated_at_column() -> Option<Column> {
+                Some(Column::$updated_at)
+            })?
+        }
+    };
+}
+pub(crate) use stateful;
 
 /// The one compare-and-set: moves the object `id` from one of the `from` states to `to` with
 /// the given changes, only if it is still in one of them, and appends `event` in the same
@@ -166,7 +197,7 @@ pub async fn update_if_state<E: Stateful, C: ConnectionTrait>(
     changes: E::ActiveModel,
     mut event: Event,
 ) -> Result<(), StoreError> {
-    set_if_state::<E, C>(tx, ctx, id, from, to, changes).await?;
+    set_if_state::<E, C>(tx, ctx, id, (from, to), changes).await?;
     if event.before.is_none()
         && let [only] = from
     {
@@ -186,8 +217,7 @@ pub(crate) async fn set_if_state<E: Stateful, C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
     id: &str,
-    from: &[E::State],
-    to: E::State,
+    (from, to): (&[E::State], E::State),
     changes: E::ActiveModel,
 ) -> Result<(), StoreError> {
     let mut update = E::update_many()
@@ -232,6 +262,50 @@ pub struct PageRequest<K> {
 pub struct PageOf<M, K> {
     pub rows: Vec<M>,
     pub next: Option<K>,
+}
+
+/// Which rows of `E` a caller may read: one definition, turned into the SQL condition of both
+/// a list and a by-id load.
+pub trait Scope<E: EntityTrait> {
+    /// The condition on the rows of `E` the caller may read.
+    fn readable(&self) -> Condition;
+}
+
+/// The filters of a list of `Entity`, whose rows are paged by their id.
+pub trait ListFilter {
+    type Entity: Stateful;
+    /// The condition on the rows the filters keep.
+    fn condition(&self) -> Condition;
+}
+
+/// The row of `E` with id `id`, if `scope` lets the caller read it.
+pub(crate) async fn find_in_scope<E, C>(
+    db: &C,
+    id: &str,
+    scope: &impl Scope<E>,
+) -> Result<Option<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<String>,
+{
+    E::find_by_id(id.to_owned())
+        .filter(scope.readable())
+        .one(db)
+        .await
+}
+
+/// One page, by id, of the rows that `scope` lets a caller read and `filter` keeps.
+pub async fn page_in_scope<F: ListFilter, C: ConnectionTrait>(
+    db: &C,
+    scope: &impl Scope<F::Entity>,
+    filter: &F,
+    page: PageRequest<String>,
+) -> Result<PageOf<<F::Entity as EntityTrait>::Model, String>, DbErr> {
+    let query = F::Entity::find()
+        .filter(scope.readable())
+        .filter(filter.condition());
+    page_of(db, query, F::Entity::id_column(), page, F::Entity::id_of).await
 }
 
 /// One page of `query` ordered by the unique key `column` (a text id, or a year), after the

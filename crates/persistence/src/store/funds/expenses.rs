@@ -9,8 +9,8 @@ use guwen_domain::{
     time::cst_date,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +21,7 @@ use crate::{
         advisor, advisor_term, dismissal_proposal, expense, expense_receipt, meeting, resignation,
         task,
     },
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
+    store::{Event, ListFilter, Scope, StoreError, append, find_in_scope, update_if_state},
 };
 
 /// A receipt behind a claim, as stored in the claim's `receipts` JSON.
@@ -36,9 +36,11 @@ pub fn receipts_of(e: &Expense) -> Result<Vec<Receipt>, serde_json::Error> {
     serde_json::from_str(&e.receipts)
 }
 
-/// The claims `scope` lets a caller read.
-fn visible(scope: &AdvisorScope) -> Select<expense::Entity> {
-    expense::Entity::find().filter(scope.condition(expense::Column::AdvisorId))
+impl Scope<expense::Entity> for AdvisorScope {
+    /// The claims `scope` lets a caller read.
+    fn readable(&self) -> Condition {
+        self.condition(expense::Column::AdvisorId)
+    }
 }
 
 /// One claim, if `scope` lets the caller read it.
@@ -47,10 +49,7 @@ pub async fn find<C: ConnectionTrait>(
     id: &str,
     scope: &AdvisorScope,
 ) -> Result<Option<Expense>, DbErr> {
-    visible(scope)
-        .filter(expense::Column::Id.eq(id))
-        .one(db)
-        .await
+    find_in_scope::<expense::Entity, C>(db, id, scope).await
 }
 
 /// Filters of the claim list.
@@ -64,35 +63,31 @@ pub struct Filter {
     pub strictly_controlled: Option<bool>,
 }
 
-/// One page of the claims `scope` lets a caller read, by id.
-pub async fn page<C: ConnectionTrait>(
-    db: &C,
-    scope: &AdvisorScope,
-    filter: &Filter,
-    page: PageRequest<String>,
-) -> Result<PageOf<Expense, String>, DbErr> {
-    let mut query = visible(scope);
-    if let Some(a) = &filter.advisor_id {
-        query = query.filter(expense::Column::AdvisorId.eq(a.clone()));
+impl ListFilter for Filter {
+    type Entity = expense::Entity;
+    fn condition(&self) -> Condition {
+        let controlled = self.strictly_controlled.map(|controlled| {
+            let categories = ExpenseCategory::all()
+                .iter()
+                .copied()
+                .filter(|c| c.is_strictly_controlled() == controlled);
+            expense::Column::Category.is_in(categories)
+        });
+        Condition::all()
+            .add_option(
+                self.advisor_id
+                    .clone()
+                    .map(|a| expense::Column::AdvisorId.eq(a)),
+            )
+            .add_option(self.fiscal_year.map(|y| expense::Column::FiscalYear.eq(y)))
+            .add_option(self.category.map(|c| expense::Column::Category.eq(c)))
+            .add_option(self.state.map(|s| expense::Column::State.eq(s)))
+            .add_option(controlled)
     }
-    if let Some(y) = filter.fiscal_year {
-        query = query.filter(expense::Column::FiscalYear.eq(y));
-    }
-    if let Some(c) = filter.category {
-        query = query.filter(expense::Column::Category.eq(c));
-    }
-    if let Some(s) = filter.state {
-        query = query.filter(expense::Column::State.eq(s));
-    }
-    if let Some(controlled) = filter.strictly_controlled {
-        let categories = ExpenseCategory::all()
-            .iter()
-            .copied()
-            .filter(|c| c.is_strictly_controlled() == controlled);
-        query = query.filter(expense::Column::Category.is_in(categories));
-    }
-    page_of(db, query, expense::Column::Id, page, |r| r.id.clone()).await
 }
+
+/// One page of the claims `scope` lets a caller read, by id.
+pub use crate::store::page_in_scope as page;
 
 /// The days an advisor served: from the first term's start to the last term's end, or to the
 /// day the government approved the dismissal or resignation. `None`: no such advisor.

@@ -6,19 +6,21 @@ use guwen_domain::{
     office::Grade,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
 };
 
 use super::{AdvisorScope, FundsError, Subsidy, commit, pay};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::subsidy,
-    store::{Event, PageOf, PageRequest, append, page_of, update_if_state},
+    store::{Event, ListFilter, Scope, append, find_in_scope, update_if_state},
 };
 
-/// The subsidies `scope` lets a caller read.
-fn visible(scope: &AdvisorScope) -> Select<subsidy::Entity> {
-    subsidy::Entity::find().filter(scope.condition(subsidy::Column::AdvisorId))
+impl Scope<subsidy::Entity> for AdvisorScope {
+    /// The subsidies `scope` lets a caller read.
+    fn readable(&self) -> Condition {
+        self.condition(subsidy::Column::AdvisorId)
+    }
 }
 
 /// One subsidy, if `scope` lets the caller read it.
@@ -27,10 +29,7 @@ pub async fn find<C: ConnectionTrait>(
     id: &str,
     scope: &AdvisorScope,
 ) -> Result<Option<Subsidy>, DbErr> {
-    visible(scope)
-        .filter(subsidy::Column::Id.eq(id))
-        .one(db)
-        .await
+    find_in_scope::<subsidy::Entity, C>(db, id, scope).await
 }
 
 /// Filters of the subsidy list.
@@ -41,25 +40,22 @@ pub struct Filter {
     pub state: Option<SubsidyState>,
 }
 
-/// One page of the subsidies `scope` lets a caller read, by id.
-pub async fn page<C: ConnectionTrait>(
-    db: &C,
-    scope: &AdvisorScope,
-    filter: &Filter,
-    page: PageRequest<String>,
-) -> Result<PageOf<Subsidy, String>, DbErr> {
-    let mut query = visible(scope);
-    if let Some(a) = &filter.advisor_id {
-        query = query.filter(subsidy::Column::AdvisorId.eq(a.clone()));
+impl ListFilter for Filter {
+    type Entity = subsidy::Entity;
+    fn condition(&self) -> Condition {
+        Condition::all()
+            .add_option(
+                self.advisor_id
+                    .clone()
+                    .map(|a| subsidy::Column::AdvisorId.eq(a)),
+            )
+            .add_option(self.year.map(|y| subsidy::Column::Year.eq(y)))
+            .add_option(self.state.map(|s| subsidy::Column::State.eq(s)))
     }
-    if let Some(y) = filter.year {
-        query = query.filter(subsidy::Column::Year.eq(y));
-    }
-    if let Some(s) = filter.state {
-        query = query.filter(subsidy::Column::State.eq(s));
-    }
-    page_of(db, query, subsidy::Column::Id, page, |r| r.id.clone()).await
 }
+
+/// One page of the subsidies `scope` lets a caller read, by id.
+pub use crate::store::page_in_scope as page;
 
 /// Whether the advisor has a live (not rejected) subsidy for the year.
 pub async fn live_exists<C: ConnectionTrait>(

@@ -5,7 +5,6 @@
 //! (by, at, reason). Each step is one compare-and-set on the proposal, one on the advisor when
 //! it moves, and the step's one audit event (recorded on the advisor, as the trail shows it).
 
-use chrono::{DateTime, Utc};
 use guwen_domain::{
     appointment::Term as NewTerm,
     office::{AdvisorStatus, DismissalGround, InactivityEvidence, ProposalState, ResignationState},
@@ -28,9 +27,8 @@ use crate::{
 /// decision (who, when, why).
 pub trait Proposal: Stateful {
     fn advisor_id_column() -> Self::Column;
-    fn id_of(row: &Self::Model) -> String;
-    /// The decision's columns.
-    fn decision(by: String, at: DateTime<Utc>, reason: String) -> Self::ActiveModel;
+    /// The decision's columns: by the context's actor, now, for `reason`.
+    fn decision(ctx: &Context, reason: String) -> Self::ActiveModel;
 }
 
 macro_rules! proposal {
@@ -39,13 +37,10 @@ macro_rules! proposal {
             fn advisor_id_column() -> $entity::Column {
                 $entity::Column::AdvisorId
             }
-            fn id_of(row: &$entity::Model) -> String {
-                row.id.clone()
-            }
-            fn decision(by: String, at: DateTime<Utc>, reason: String) -> $entity::ActiveModel {
+            fn decision(ctx: &Context, reason: String) -> $entity::ActiveModel {
                 $entity::ActiveModel {
-                    decided_by: Set(Some(by)),
-                    decided_at: Set(Some(at)),
+                    decided_by: Set(Some(ctx.actor.sub.clone())),
+                    decided_at: Set(Some(truncate_to_micros(ctx.now))),
                     decision_reason: Set(Some(reason)),
                     ..Default::default()
                 }
@@ -155,7 +150,7 @@ async fn step<E: Proposal, C: ConnectionTrait>(
     advisor: Option<Move>,
     event: Event,
 ) -> Result<E::Model, StoreError> {
-    set_if_state::<E, C>(tx, ctx, id, &[from], to, changes).await?;
+    set_if_state::<E, C>(tx, ctx, id, (&[from], to), changes).await?;
     record(tx, ctx, advisor, event).await?;
     reload::<E, C>(tx, id).await
 }
@@ -170,7 +165,7 @@ async fn decide<E: Proposal, C: ConnectionTrait>(
     advisor: Option<Move>,
     event: Event,
 ) -> Result<E::Model, StoreError> {
-    let changes = E::decision(ctx.actor.sub.clone(), truncate_to_micros(ctx.now), reason);
+    let changes = E::decision(ctx, reason);
     step::<E, C>(tx, ctx, id, from, to, changes, advisor, event).await
 }
 
@@ -219,9 +214,8 @@ pub async fn propose_dismissal<C: ConnectionTrait>(
         state: Set(ProposalState::Pending),
         proposed_by: Set(ctx.actor.sub.clone()),
         proposed_at: Set(truncate_to_micros(ctx.now)),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_reason: Set(None),
+        // The decision's columns stay empty until the government decides.
+        ..Default::default()
     };
     let advisor = Move::status(
         &new.advisor_id,
@@ -285,14 +279,8 @@ pub async fn request_resignation<C: ConnectionTrait>(
         letter: Set(new.letter),
         state: Set(ResignationState::Requested),
         requested_at: Set(truncate_to_micros(ctx.now)),
-        proposed_by: Set(None),
-        proposed_at: Set(None),
-        proposal_note: Set(None),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_reason: Set(None),
-        certificate_recovered: Set(None),
-        certificate_note: Set(None),
+        // The proposal's, the decision's and the certificate's columns stay empty until then.
+        ..Default::default()
     };
     let advisor = Move::status(
         &new.advisor_id,
@@ -354,11 +342,7 @@ pub async fn decide_resignation<C: ConnectionTrait>(
     advisor_to: AdvisorStatus,
     event: Event,
 ) -> Result<Resignation, StoreError> {
-    let mut changes = resignation::Entity::decision(
-        ctx.actor.sub.clone(),
-        truncate_to_micros(ctx.now),
-        decision.reason,
-    );
+    let mut changes = resignation::Entity::decision(ctx, decision.reason);
     changes.certificate_recovered = Set(decision.certificate_recovered);
     changes.certificate_note = Set(decision.certificate_note);
     let advisor = Move::status(
@@ -409,9 +393,8 @@ pub async fn propose_renewal<C: ConnectionTrait>(
         state: Set(ProposalState::Pending),
         proposed_by: Set(ctx.actor.sub.clone()),
         proposed_at: Set(truncate_to_micros(ctx.now)),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_reason: Set(None),
+        // The decision's columns stay empty until the government decides.
+        ..Default::default()
     };
     open::<renewal_proposal::Entity, C>(tx, ctx, &new.id, row, None, event).await
 }
@@ -427,17 +410,12 @@ pub async fn approve_renewal<C: ConnectionTrait>(
     advisor_from: AdvisorStatus,
     event: Event,
 ) -> Result<Renewal, StoreError> {
-    let decision = renewal_proposal::Entity::decision(
-        ctx.actor.sub.clone(),
-        truncate_to_micros(ctx.now),
-        reason,
-    );
+    let decision = renewal_proposal::Entity::decision(ctx, reason);
     set_if_state::<renewal_proposal::Entity, C>(
         tx,
         ctx,
         &r.id,
-        &[ProposalState::Pending],
-        ProposalState::Approved,
+        (&[ProposalState::Pending], ProposalState::Approved),
         decision,
     )
     .await?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use guwen_domain::work::{Attendance, Confidentiality, MeetingOrganizer};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, sea_query::Expr,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, UpdateMany, sea_query::Expr,
 };
 
 use super::{
@@ -269,11 +269,25 @@ pub struct MinutesText {
     pub written_by: String,
 }
 
-fn stale_minutes() -> StoreError {
-    StoreError::Stale {
-        object: "minutes",
-        expected: "draft".to_owned(),
+/// Runs `update` on the draft minutes of a meeting; minutes finalised meanwhile (or none) are
+/// [`StoreError::Stale`].
+async fn update_draft_minutes<C: ConnectionTrait>(
+    tx: &C,
+    meeting_id: &str,
+    update: UpdateMany<minutes::Entity>,
+) -> Result<(), StoreError> {
+    let res = update
+        .filter(minutes::Column::MeetingId.eq(meeting_id))
+        .filter(minutes::Column::FinalizedAt.is_null())
+        .exec(tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(StoreError::Stale {
+            object: "minutes",
+            expected: "draft".to_owned(),
+        });
     }
+    Ok(())
 }
 
 /// Writes the first minutes of a meeting, or rewrites draft ones; minutes finalised meanwhile
@@ -308,7 +322,7 @@ pub async fn write_minutes<C: ConnectionTrait>(
         .exec_without_returning(tx)
         .await?;
     } else {
-        let res = minutes::Entity::update_many()
+        let update = minutes::Entity::update_many()
             .set(minutes::ActiveModel {
                 summary: Set(text.summary),
                 advisor_opinions: Set(advisor_json),
@@ -320,14 +334,8 @@ pub async fn write_minutes<C: ConnectionTrait>(
             .col_expr(
                 minutes::Column::Version,
                 Expr::col(minutes::Column::Version).add(1),
-            )
-            .filter(minutes::Column::MeetingId.eq(meeting_id))
-            .filter(minutes::Column::FinalizedAt.is_null())
-            .exec(tx)
-            .await?;
-        if res.rows_affected != 1 {
-            return Err(stale_minutes());
-        }
+            );
+        update_draft_minutes(tx, meeting_id, update).await?;
     }
     append(tx, ctx, event).await?;
     Ok(())
@@ -346,20 +354,13 @@ pub async fn finalize_minutes<C: ConnectionTrait>(
     event.before.get_or_insert_with(|| "draft".to_owned());
     event.after.get_or_insert_with(|| "finalized".to_owned());
     let now = truncate_to_micros(ctx.now);
-    let res = minutes::Entity::update_many()
-        .set(minutes::ActiveModel {
-            finalized_at: Set(Some(now)),
-            finalized_by: Set(Some(finalized_by.to_owned())),
-            forwarded_at: Set(Some(now)),
-            ..Default::default()
-        })
-        .filter(minutes::Column::MeetingId.eq(meeting_id))
-        .filter(minutes::Column::FinalizedAt.is_null())
-        .exec(tx)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(stale_minutes());
-    }
+    let update = minutes::Entity::update_many().set(minutes::ActiveModel {
+        finalized_at: Set(Some(now)),
+        finalized_by: Set(Some(finalized_by.to_owned())),
+        forwarded_at: Set(Some(now)),
+        ..Default::default()
+    });
+    update_draft_minutes(tx, meeting_id, update).await?;
     append(tx, ctx, event).await?;
     Ok(())
 }
