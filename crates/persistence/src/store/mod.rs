@@ -12,7 +12,8 @@ pub mod funds;
 use guwen_domain::{Labelled, audit::AuditAction};
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
-    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value, sea_query::Expr,
+    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, UpdateMany, Value,
+    sea_query::Expr,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -231,12 +232,27 @@ pub(crate) async fn set_if_state<E: Stateful, C: ConnectionTrait>(
     if let Some(updated_at) = E::updated_at_column() {
         update = update.col_expr(updated_at, Expr::value(truncate_to_micros(ctx.now)));
     }
+    compare_and_set(tx, update, E::OBJECT, || {
+        let expected: Vec<&str> = from.iter().map(|s| s.code()).collect();
+        expected.join("` or `")
+    })
+    .await
+}
+
+/// The one compare-and-set: runs `update`, already narrowed to one row and to what must still
+/// hold of it (its state, a column still empty), and requires that it changed exactly that
+/// row; otherwise another change came first: [`StoreError::Stale`] naming what was expected.
+pub(crate) async fn compare_and_set<E: EntityTrait, C: ConnectionTrait>(
+    tx: &C,
+    update: UpdateMany<E>,
+    object: &'static str,
+    expected: impl FnOnce() -> String,
+) -> Result<(), StoreError> {
     let result = update.exec(tx).await?;
     if result.rows_affected != 1 {
-        let expected: Vec<&str> = from.iter().map(|s| s.code()).collect();
         return Err(StoreError::Stale {
-            object: E::OBJECT,
-            expected: expected.join("` or `"),
+            object,
+            expected: expected(),
         });
     }
     Ok(())

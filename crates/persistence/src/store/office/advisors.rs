@@ -45,9 +45,18 @@ impl Advisor {
     }
 }
 
-/// Art. 3, 4.6: a stored status of an advisor in office ([`IN_OFFICE`]).
-fn stored_in_office() -> SimpleExpr {
+/// Art. 3, 4.6: a stored status of an advisor in office ([`IN_OFFICE`]). The one SQL form of
+/// the domain's definition; every chapter's store asks this one.
+pub fn stored_in_office() -> SimpleExpr {
     advisor::Column::Status.is_in(IN_OFFICE)
+}
+
+/// Art. 3, 4.6: in office on `today`: a stored status in office and a term running that day.
+pub fn in_office_on(today: NaiveDate) -> Condition {
+    Condition::all()
+        .add(stored_in_office())
+        .add(advisor::Column::TermStartsOn.lte(today))
+        .add(advisor::Column::TermEndsOn.gte(today))
 }
 
 /// Art. 3: the condition "shown as `status` on `today`" ([`office::effective_status`] in SQL).

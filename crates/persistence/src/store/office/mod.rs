@@ -7,7 +7,8 @@ mod inactivity;
 mod proposals;
 
 pub use advisors::{
-    AdvisorRecord, AdvisorScope, advisor, advisor_record, advisors, pending_renewals, roster,
+    AdvisorRecord, AdvisorScope, advisor, advisor_record, advisors, in_office_on, pending_renewals,
+    roster, stored_in_office,
 };
 pub use inactivity::inactivity_facts;
 pub use proposals::{

@@ -2,15 +2,9 @@
 //! cap is checked against, and the public roster of advisors in office (Art. 4.6).
 
 use chrono::NaiveDate;
-use guwen_domain::{
-    Labelled,
-    appointment::Term,
-    nomination::CandidateState,
-    office::{self, AdvisorStatus},
-};
+use guwen_domain::{appointment::Term, nomination::CandidateState, office::AdvisorStatus};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
 use super::{Advisor, Candidate, CandidateStep, move_candidate};
@@ -18,18 +12,12 @@ use crate::{
     audit::{Context, truncate_to_micros},
     entity::{advisor, advisor_term},
     guard,
-    store::{Event, PageOf, PageRequest, StoreError, new_id, page_of},
+    store::{
+        Event, PageOf, PageRequest, StoreError, new_id,
+        office::{in_office_on, stored_in_office},
+        page_of,
+    },
 };
-
-/// The stored statuses of advisors in office, by the domain's definition (Art. 3, 4.6).
-fn in_office_statuses() -> Vec<&'static str> {
-    AdvisorStatus::all()
-        .iter()
-        .copied()
-        .filter(|s| office::is_in_office(*s))
-        .map(Labelled::code)
-        .collect()
-}
 
 /// Serialises appointments on every replica: the cap is counted under this lock.
 pub async fn lock_appointments<C: ConnectionTrait>(tx: &C) -> Result<(), DbErr> {
@@ -43,7 +31,7 @@ pub async fn advisors_counting_towards_cap<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> Result<u64, DbErr> {
     advisor::Entity::find()
-        .filter(advisor::Column::Status.is_in(in_office_statuses()))
+        .filter(stored_in_office())
         .filter(advisor::Column::TermEndsOn.gte(today))
         .count(db)
         .await
@@ -125,13 +113,9 @@ pub async fn roster_page<C: ConnectionTrait>(
     today: NaiveDate,
     page: PageRequest<String>,
 ) -> Result<PageOf<Advisor, String>, DbErr> {
-    let in_office = Condition::all()
-        .add(advisor::Column::Status.is_in(in_office_statuses()))
-        .add(advisor::Column::TermStartsOn.lte(today))
-        .add(advisor::Column::TermEndsOn.gte(today));
     page_of(
         db,
-        advisor::Entity::find().filter(in_office),
+        advisor::Entity::find().filter(in_office_on(today)),
         advisor::Column::Id,
         page,
         |a| a.id.clone(),

@@ -17,7 +17,9 @@ use super::{
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::recommendation_list,
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
+    store::{
+        Event, PageOf, PageRequest, StoreError, append, compare_and_set, page_of, update_if_state,
+    },
 };
 
 /// One candidate moved by a step on a list or a notice, with its event.
@@ -192,7 +194,7 @@ pub async fn report_list<C: ConnectionTrait>(
     report: PartyCommitteeReport,
     event: Event,
 ) -> Result<(), StoreError> {
-    let updated = recommendation_list::Entity::update_many()
+    let update = recommendation_list::Entity::update_many()
         .set(recommendation_list::ActiveModel {
             party_committee_reported_on: Set(Some(report.reported_on)),
             party_committee_ref: Set(Some(report.reference)),
@@ -205,15 +207,11 @@ pub async fn report_list<C: ConnectionTrait>(
             Expr::col(recommendation_list::Column::Version).add(1),
         )
         .filter(recommendation_list::Column::Id.eq(list_id))
-        .filter(recommendation_list::Column::PartyCommitteeReportedOn.is_null())
-        .exec(tx)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(StoreError::Stale {
-            object: "recommendation_list",
-            expected: "not yet reported".to_owned(),
-        });
-    }
+        .filter(recommendation_list::Column::PartyCommitteeReportedOn.is_null());
+    compare_and_set(tx, update, "recommendation_list", || {
+        "not yet reported".to_owned()
+    })
+    .await?;
     append(tx, ctx, event).await?;
     Ok(())
 }

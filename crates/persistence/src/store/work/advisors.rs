@@ -4,16 +4,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use guwen_domain::{
-    Labelled,
-    office::{self, AdvisorStatus},
-};
+use guwen_domain::office::AdvisorStatus;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, DerivePartialModel, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, DerivePartialModel, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect,
 };
 
-use crate::entity::advisor;
+use crate::{entity::advisor, store::office::in_office_on};
 
 /// An advisor's standing: who they are, their field, and what decides whether they are in
 /// office (the stored status and the current term).
@@ -28,19 +25,6 @@ pub struct AdvisorStanding {
     pub status: AdvisorStatus,
     pub term_starts_on: NaiveDate,
     pub term_ends_on: NaiveDate,
-}
-
-/// "In office on `today`" as SQL: a stored status the domain counts as in office
-/// ([`office::is_in_office`]) and a term running on that day.
-fn in_office_on(today: NaiveDate) -> Condition {
-    let statuses = AdvisorStatus::all()
-        .iter()
-        .copied()
-        .filter(|s| office::is_in_office(*s));
-    Condition::all()
-        .add(advisor::Column::Status.is_in(statuses))
-        .add(advisor::Column::TermStartsOn.lte(today))
-        .add(advisor::Column::TermEndsOn.gte(today))
 }
 
 /// One advisor's standing, if the advisor exists.

@@ -21,7 +21,7 @@ use crate::{
         meeting_invitation::{self, Model as Invitation},
         minutes::{self, Model as Minutes},
     },
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of},
+    store::{Event, PageOf, PageRequest, StoreError, append, compare_and_set, page_of},
 };
 
 /// The SQL condition of a meeting scope (`None`: every meeting).
@@ -276,18 +276,10 @@ async fn update_draft_minutes<C: ConnectionTrait>(
     meeting_id: &str,
     update: UpdateMany<minutes::Entity>,
 ) -> Result<(), StoreError> {
-    let res = update
+    let update = update
         .filter(minutes::Column::MeetingId.eq(meeting_id))
-        .filter(minutes::Column::FinalizedAt.is_null())
-        .exec(tx)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(StoreError::Stale {
-            object: "minutes",
-            expected: "draft".to_owned(),
-        });
-    }
-    Ok(())
+        .filter(minutes::Column::FinalizedAt.is_null());
+    compare_and_set(tx, update, "minutes", || "draft".to_owned()).await
 }
 
 /// Writes the first minutes of a meeting, or rewrites draft ones; minutes finalised meanwhile
