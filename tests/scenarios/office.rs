@@ -77,10 +77,20 @@ async fn art_12_dismissal_needs_evidence_and_the_governments_approval() {
         .assert_status(200);
     assert_eq!(advisor_view(&app, &id).await["status"], "dismissed");
     assert!(!on_roster(&app, &id).await);
-    app.government()
+    let again = app
+        .government()
         .post(&decision, &json!({"approved": false, "reason": "again"}))
-        .await
-        .assert_problem(409, "invalid_transition");
+        .await;
+    again.assert_problem(409, "invalid_transition");
+    // The refusal names the decision already taken.
+    assert!(
+        again.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("already `approved`"),
+        "{}",
+        again.text
+    );
     // Nothing is deleted: the advisor and the trail remain.
     let trail = audit_actions(&app, &id).await;
     let kinds: Vec<&str> = trail.iter().map(String::as_str).collect();

@@ -13,7 +13,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    steps::{self, on_advisor, proposal},
+    steps::{self, on_advisor, proposal, require_pending},
     views::{
         DecisionBody, DismissalRequest, DismissalView, ProposalFilter, created, dismissal_view,
     },
@@ -110,6 +110,7 @@ async fn decide_dismissal(
     let decision = body.decision()?;
     write_change(&state, &req, &caller, &*body, async |tx| {
         let d = proposal::<DismissalProposals>(tx, &id).await?;
+        require_pending(d.state)?;
         let to = office::after_dismissal_decision(body.approved);
         let action = if body.approved {
             AuditAction::AdvisorDismissed

@@ -12,7 +12,7 @@ use guwen_persistence::store::{
 };
 
 use super::{
-    steps::{self, advisor_for, on_advisor, proposal},
+    steps::{self, advisor_for, on_advisor, proposal, require_pending},
     views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView, created},
 };
 use crate::prelude::*;
@@ -88,6 +88,7 @@ async fn decide_renewal(
     let (_, reason) = body.decision()?;
     write_change(&state, &req, &caller, &*body, async |tx| {
         let r = proposal::<RenewalProposals>(tx, &id).await?;
+        require_pending(r.state)?;
         if !body.approved {
             let event = Event::new(AuditAction::RenewalRejected, "advisor", &r.advisor_id)
                 .reason(Some(reason.clone()))

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use guwen_domain::office::{self, AdvisorStatus, OfficeAction};
+use guwen_domain::office::{self, AdvisorStatus, OfficeAction, ProposalState};
 use guwen_persistence::{
     audit::Context,
     store::{
@@ -62,6 +62,18 @@ pub async fn proposal<E: Proposal>(tx: &Tx, id: &str) -> Result<E::Model, ApiErr
     store::find::<E, _>(tx, id)
         .await?
         .ok_or_else(|| ApiError::not_found(E::OBJECT))
+}
+
+/// A dismissal or renewal proposal is decided once: `409 invalid_transition` naming the
+/// decision already taken, before anything else is checked (Art. 3, 12).
+pub fn require_pending(state: ProposalState) -> Result<(), ApiError> {
+    if state == ProposalState::Pending {
+        return Ok(());
+    }
+    Err(ApiError::conflict(
+        "invalid_transition",
+        format!("the proposal is already `{state}`"),
+    ))
 }
 
 /// A page of the list `kind` of proposals of kind `E` within `scope`, newest first.
