@@ -17,7 +17,7 @@ use crate::{
         access::{self, AccessTable},
         error::ApiError,
         extract,
-        middleware::{self as telemetry, Metrics},
+        middleware::{self, Metrics},
     },
     office, openapi, pipeline, platform,
     state::{AppState, Clock},
@@ -137,9 +137,9 @@ impl Application {
                 .route("/docs", web::get().to(docs_redirect))
                 .default_service(web::to(fallback))
                 .wrap(from_fn(access::enforce))
-                .wrap(from_fn(telemetry::metrics))
-                .wrap(from_fn(telemetry::problem_safety_net))
-                .wrap(from_fn(telemetry::request_id))
+                .wrap(from_fn(middleware::metrics))
+                .wrap(from_fn(middleware::problem_safety_net))
+                .wrap(from_fn(middleware::request_id))
         })
         .listen(listener)
         .map_err(|e| StartError::Bind {
