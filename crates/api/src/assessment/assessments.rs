@@ -9,7 +9,7 @@ use guwen_domain::{
 };
 use guwen_persistence::store::Connection;
 use guwen_persistence::store::{
-    Event, StoreError,
+    Event,
     assessment::{self, Assessment, AssessmentScope},
     new_id,
 };
@@ -64,10 +64,7 @@ pub(super) async fn create_assessment(
             .details(serde_json::json!({ "advisor_id": adv.id, "year": year }));
         assessment::insert(tx, &ctx, id.clone(), &adv.id, year, &facts, event)
             .await
-            .map_err(|e| match e {
-                StoreError::Duplicate(_) => assessment_exists(&adv.id, year).into(),
-                e => ApiError::from(e),
-            })?;
+            .map_err(ApiError::on_duplicate(|| assessment_exists(&adv.id, year)))?;
         let a = assessment::find(tx, &id, &AssessmentScope::All)
             .await?
             .ok_or_else(|| ApiError::internal("the assessment just opened is gone"))?;

@@ -9,7 +9,7 @@ use guwen_domain::{
     funds::{self, ExpenseAction, ExpenseState},
 };
 use guwen_persistence::store::{
-    Event, StoreError, Tx,
+    Event, Tx,
     funds::{
         AdvisorScope, Expense,
         expenses::{self, ExpenseChange},
@@ -77,11 +77,10 @@ pub(super) async fn create_expense(
             }));
         let e = expenses::insert(tx, &ctx, id, new, event)
             .await
-            .map_err(|e| match e {
-                // A concurrent claim took one of the receipts first.
-                StoreError::Duplicate(_) => funds::receipt_already_claimed(None).into(),
-                e => ApiError::from(e),
-            })?;
+            // A concurrent claim took one of the receipts first.
+            .map_err(ApiError::on_duplicate(|| {
+                funds::receipt_already_claimed(None)
+            }))?;
         let location = format!("/api/v1/expenses/{}", e.id);
         Ok(Created::at(location, expense_view(e)?))
     })

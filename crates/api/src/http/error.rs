@@ -263,6 +263,20 @@ impl From<DbErr> for ApiError {
     }
 }
 
+impl ApiError {
+    /// Converts a store error, answering a unique-constraint refusal with `duplicate` (the
+    /// rule's own 409: a certificate already issued, a second record) instead of the generic
+    /// `409 duplicate`: `.map_err(ApiError::on_duplicate(|| …))`.
+    pub fn on_duplicate<E: Into<ApiError>>(
+        duplicate: impl FnOnce() -> E,
+    ) -> impl FnOnce(StoreError) -> ApiError {
+        move |e| match e {
+            StoreError::Duplicate(_) => duplicate().into(),
+            e => e.into(),
+        }
+    }
+}
+
 /// A stale compare-and-set is `409 invalid_transition`; a duplicate the caller did not map
 /// to its own code is `409 duplicate`.
 impl From<StoreError> for ApiError {

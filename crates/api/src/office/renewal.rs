@@ -7,13 +7,16 @@ use guwen_domain::{
     office::{self, AdvisorStatus, OfficeAction},
 };
 use guwen_persistence::store::{
-    Event, StoreError, new_id,
+    Event, new_id,
     office::{self as store, AdvisorScope, NewRenewal, RenewalProposals},
 };
 
 use super::{
     steps::{self, advisor_for, on_advisor, proposal, require_pending},
-    views::{DecisionBody, ProposalFilter, RenewalRequest, RenewalView, created},
+    views::{
+        DecisionBody, ProposalFilter, RenewalRequest, RenewalView, certificate_already_issued,
+        created,
+    },
 };
 use crate::prelude::*;
 
@@ -108,13 +111,9 @@ async fn decide_renewal(
             .details(serde_json::json!({ "proposal_id": r.id, "term_starts_on": term.starts_on, "term_ends_on": term.ends_on, "years": r.years }));
         let saved = store::approve_renewal(tx, &ctx, &r, (reason, term), a.status, event)
             .await
-            .map_err(|e| match e {
-                StoreError::Duplicate(_) => ApiError::conflict(
-                    "duplicate_certificate_no",
-                    format!("certificate number {} is already issued", r.certificate_no),
-                ),
-                other => other.into(),
-            })?;
+            .map_err(ApiError::on_duplicate(|| {
+                certificate_already_issued(&r.certificate_no)
+            }))?;
         Ok(Created::ok(RenewalView::from(saved)))
     })
     .await

@@ -7,7 +7,7 @@ use guwen_domain::{
     nomination::CandidateState,
 };
 use guwen_persistence::store::{
-    Event, StoreError, new_id,
+    Event, new_id,
     pipeline::{self as store, NewAdvisor},
 };
 
@@ -15,7 +15,10 @@ use super::{
     candidates::read_visible,
     views::{AppointmentRequest, age_exception, reported},
 };
-use crate::office::{advisors::load_view, views::AdvisorView};
+use crate::office::{
+    advisors::load_view,
+    views::{AdvisorView, certificate_already_issued},
+};
 use crate::prelude::*;
 
 /// Appoint a candidate
@@ -85,13 +88,9 @@ pub(super) async fn appoint(
         };
         store::appoint(tx, &ctx, c, c.state, advisor, event)
             .await
-            .map_err(|e| match e {
-                StoreError::Duplicate(_) => ApiError::conflict(
-                    "duplicate_certificate_no",
-                    format!("certificate number {certificate_no} is already issued"),
-                ),
-                e => e.into(),
-            })?;
+            .map_err(ApiError::on_duplicate(|| {
+                certificate_already_issued(&certificate_no)
+            }))?;
         let view = load_view(&state, tx, &caller, &advisor_id, today).await?;
         Ok(Created::at(format!("/api/v1/advisors/{advisor_id}"), view))
     })

@@ -10,7 +10,7 @@ use guwen_domain::{
     work::{self, AssignmentState, MatchCandidate, WorkAction},
 };
 use guwen_persistence::store::{
-    self, Event, StoreError,
+    self, Event,
     work::{self as work_store, NewAssignment},
 };
 
@@ -122,12 +122,9 @@ pub async fn assign(
             .details(serde_json::json!({ "task_id": t.id, "advisor_id": a.id, "task_state": to }));
         let saved = work_store::insert_assignment(tx, &ctx, new, event)
             .await
-            .map_err(|e| match e {
-                StoreError::Duplicate(_) => {
-                    ApiError::conflict("already_assigned", "this advisor is already on the task")
-                }
-                e => e.into(),
-            })?;
+            .map_err(ApiError::on_duplicate(|| {
+                ApiError::conflict("already_assigned", "this advisor is already on the task")
+            }))?;
         if to != t.state {
             let event = Event::new(AuditAction::TaskStateChanged, "task", &t.id);
             work_store::move_task(tx, &ctx, &t.id, t.state, to, None, event).await?;

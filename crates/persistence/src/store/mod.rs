@@ -3,11 +3,9 @@
 //! or domain values; a function that changes state takes its audit [`Event`] and appends it in
 //! the same transaction, so no change can be written without its event.
 //!
-//! The primitives every chapter shares live here: [`StoreError`], the one compare-and-set
-//! [`update_if_state`], [`append`] for events, and keyset paging ([`page_of`]).
-
-pub mod assessment;
-pub mod funds;
+//! The primitives every chapter shares live here: [`StoreError`], state transitions
+//! ([`update_if_state`], built on the one compare-and-set [`compare_and_set`]), [`append`] for
+//! events, scoped reads and keyset paging ([`page_of`]).
 
 use guwen_domain::{Labelled, audit::AuditAction};
 use sea_orm::{
@@ -19,6 +17,8 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::audit::{self, Context, NewEvent, truncate_to_micros};
 
+pub mod assessment;
+pub mod funds;
 pub mod office;
 pub mod pipeline;
 pub mod work;
@@ -184,9 +184,9 @@ macro_rules! stateful {
 }
 pub(crate) use stateful;
 
-/// The one compare-and-set: moves the object `id` from one of the `from` states to `to` with
-/// the given changes, only if it is still in one of them, and appends `event` in the same
-/// transaction. Of two racing requests exactly one wins; the other gets
+/// A state transition: moves the object `id` from one of the `from` states to `to` with the
+/// given changes, only if it is still in one of them (through [`compare_and_set`]), and appends
+/// `event` in the same transaction. Of two racing requests exactly one wins; the other gets
 /// [`StoreError::Stale`]. When the event names no before/after state, they are filled in
 /// from the transition (before only when `from` is a single state).
 pub async fn update_if_state<E: Stateful, C: ConnectionTrait>(
