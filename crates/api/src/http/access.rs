@@ -110,9 +110,20 @@ impl AccessTable {
     /// declares it, e.g. `/api/v1/candidates/{id}/appointment`). Policies ask this instead of
     /// repeating which roles may take a step; object-level scope is theirs to add.
     pub fn permits(&self, caller: &Caller, method: &Method, pattern: &str) -> bool {
+        self.permits_any(caller.claims.roles.iter().copied(), method, pattern)
+    }
+
+    /// Whether any of `roles` may call `method` on the route `pattern` (everyone may call a
+    /// public one).
+    pub fn permits_any(
+        &self,
+        roles: impl IntoIterator<Item = Role>,
+        method: &Method,
+        pattern: &str,
+    ) -> bool {
         match self.rule(method, pattern) {
             Some(Access::Public) => true,
-            Some(Access::Roles(roles)) => caller.claims.roles.iter().any(|r| roles.contains(r)),
+            Some(Access::Roles(allowed)) => roles.into_iter().any(|r| allowed.contains(&r)),
             None => false,
         }
     }

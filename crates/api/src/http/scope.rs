@@ -4,18 +4,15 @@
 use actix_web::http::Method;
 use guwen_domain::role::Role;
 
-use super::access::{Access, AccessTable, Caller};
+use super::access::{AccessTable, Caller};
 
 /// Whether the caller holds a role other than `advisor` that may read the list at `pattern`
 /// (everyone, for a public list): such a caller reads every object, an advisor only their own.
 pub fn reads_all(access: &AccessTable, caller: &Caller, pattern: &str) -> bool {
-    match access.rule(&Method::GET, pattern) {
-        Some(Access::Public) => true,
-        Some(Access::Roles(roles)) => caller
-            .claims
-            .roles
-            .iter()
-            .any(|r| *r != Role::Advisor && roles.contains(r)),
-        None => false,
-    }
+    let others = caller.claims.roles.iter().copied();
+    access.permits_any(
+        others.filter(|r| *r != Role::Advisor),
+        &Method::GET,
+        pattern,
+    )
 }
