@@ -1,5 +1,6 @@
 //! Building the application: one registration list feeds both the router and the spec.
 
+use guwen_domain::ProblemCode;
 use std::{net::TcpListener, sync::Arc, time::Duration};
 
 use actix_web::{
@@ -50,9 +51,14 @@ pub fn openapi_spec() -> utoipa::openapi::OpenApi {
     openapi::finalize(spec)
 }
 
+/// The document as served and committed (see [`openapi::publish`]).
+pub fn openapi_document() -> serde_json::Value {
+    openapi::publish(&openapi_spec())
+}
+
 /// The spec as committed: pretty JSON with a trailing newline.
 pub fn openapi_json() -> String {
-    let mut text = openapi_spec().to_pretty_json().unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&openapi_document()).unwrap_or_default();
     text.push('\n');
     text
 }
@@ -106,6 +112,7 @@ impl Application {
         }
         let spec = openapi_spec();
         let access = AccessTable::from_spec(&spec).map_err(StartError::Routes)?;
+        let document = openapi::publish(&spec);
         let state = AppState {
             db,
             verifier,
@@ -133,7 +140,10 @@ impl Application {
                 .app_data(verifier.clone())
                 .app_data(metrics.clone())
                 .configure(extract::configure_extractors)
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        .external_url_unchecked("/openapi.json", document.clone()),
+                )
                 .route("/docs", web::get().to(docs_redirect))
                 .default_service(web::to(fallback))
                 .wrap(from_fn(access::enforce))
@@ -184,14 +194,12 @@ async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         .and_then(|pattern| state.access.allowed_methods(&pattern));
     match allowed {
         Some(allow) => Err(ApiError::new(
-            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            ProblemCode::MethodNotAllowed,
             format!("{} is not allowed here; allowed: {allow}", req.method()),
         )
         .with_header(header::ALLOW, allow)),
         None => Err(ApiError::new(
-            actix_web::http::StatusCode::NOT_FOUND,
-            "not_found",
+            ProblemCode::NotFound,
             format!("no route {}", req.path()),
         )),
     }

@@ -19,5 +19,5 @@ pub mod state;
 pub mod work;
 pub mod write;
 
-pub use app::{Application, openapi_json, openapi_spec};
+pub use app::{Application, openapi_document, openapi_json, openapi_spec};
 pub use config::Config;

@@ -9,9 +9,15 @@ use utoipa::{
     },
 };
 
-use crate::http::{
-    access::BEARER,
-    error::{FieldError, PROBLEM_JSON, Problem},
+use guwen_domain::{Labelled, ProblemCode};
+use serde_json::{Value, json};
+
+use crate::{
+    audit::SortOrder,
+    http::{
+        access::BEARER,
+        error::{FieldError, PROBLEM_JSON, Problem, status_of},
+    },
 };
 
 #[derive(OpenApi)]
@@ -23,7 +29,7 @@ use crate::http::{
         license(name = "MIT")
     ),
     modifiers(&SecurityAddon),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldError, ProblemCode, SortOrder)),
     tags(
         (name = "platform", description = "Health, readiness and metrics"),
         (name = "meta", description = "Enumerations with English and zh-CN labels"),
@@ -126,7 +132,18 @@ const PROBLEMS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Completes the generated document: problem responses on every operation.
+/// The document as published: the generated one, whose problem responses list the problem
+/// codes they can carry (also as `x-problem-codes`), and whose page types refer to their
+/// items' named schema.
+pub fn publish(spec: &utoipa::openapi::OpenApi) -> Value {
+    let mut doc = serde_json::to_value(spec).unwrap_or_default();
+    reference_page_items(&mut doc);
+    publish_problem_codes(&mut doc);
+    doc
+}
+
+/// Adds the problem responses an operation can give, by what it takes (path, query, body)
+/// and whether it is secured or writes.
 pub fn finalize(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let components = spec.components.get_or_insert_with(Components::new);
     for (_, name, description) in PROBLEMS {
@@ -188,9 +205,313 @@ pub fn finalize(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi 
     spec
 }
 
+/// `Page_X` inlines `X` for its items (utoipa expands generic arguments): refer to the named
+/// schema instead, when it is the same schema, so generated clients get one type per item.
+fn reference_page_items(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let named: Vec<String> = schemas.keys().cloned().collect();
+    for name in named.iter().filter(|n| n.starts_with("Page_")) {
+        let item = &name["Page_".len()..];
+        let Some(target) = schemas.get(item).cloned() else {
+            continue;
+        };
+        if let Some(items) = schemas
+            .get_mut(name)
+            .and_then(|page| page.pointer_mut("/properties/items/items"))
+            && *items == target
+        {
+            *items = json!({ "$ref": format!("#/components/schemas/{item}") });
+        }
+    }
+}
+
+/// The codes every operation of a kind can answer, by the problem responses it lists.
+fn generic_codes(status: &str, op: &Value) -> Vec<ProblemCode> {
+    use ProblemCode as P;
+    let params = op["parameters"].as_array().cloned().unwrap_or_default();
+    let param = |location: &str, name: Option<&str>| {
+        params
+            .iter()
+            .any(|p| p["in"] == location && name.is_none_or(|n| p["name"] == n))
+    };
+    let has_body = op.get("requestBody").is_some();
+    let mut codes = Vec::new();
+    match status {
+        "400" => {
+            if has_body {
+                codes.extend([P::MalformedJson, P::UnreadableBody]);
+            }
+            if param("query", None) {
+                codes.push(P::InvalidQuery);
+            }
+            if param("query", Some("cursor")) {
+                codes.push(P::InvalidCursor);
+            }
+            if param("path", None) {
+                codes.push(P::InvalidPath);
+            }
+            if param("header", Some("Idempotency-Key")) {
+                codes.push(P::InvalidIdempotencyKey);
+            }
+        }
+        "401" => codes.extend(
+            P::all()
+                .iter()
+                .copied()
+                .filter(|c| status_of(*c).as_u16() == 401),
+        ),
+        "403" => codes.push(P::Forbidden),
+        "404" => codes.push(P::NotFound),
+        "409" => codes.push(P::InvalidTransition),
+        "413" => codes.push(P::PayloadTooLarge),
+        "415" => codes.push(P::UnsupportedMediaType),
+        "422" => {
+            codes.push(P::ValidationFailed);
+            if param("header", Some("Idempotency-Key")) {
+                codes.push(P::IdempotencyKeyReused);
+            }
+        }
+        "429" => codes.push(P::RateLimited),
+        "500" => codes.push(P::InternalError),
+        _ => {}
+    }
+    codes
+}
+
+/// The codes an operation's description names in backticks (`assessment_not_final`): the
+/// rules it documents are the rules it enforces.
+fn described_codes(op: &Value) -> Vec<ProblemCode> {
+    let text = op["description"].as_str().unwrap_or_default();
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(ProblemCode::from_code)
+        .collect()
+}
+
+/// Lists, per operation, the problem codes it can answer: as `x-problem-codes` and in the
+/// description of each problem response (by status).
+fn publish_problem_codes(doc: &mut Value) {
+    let generic: serde_json::Map<String, Value> = doc
+        .pointer("/components/responses")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for op in item.values_mut() {
+            let described = described_codes(op);
+            let mut all: Vec<ProblemCode> = Vec::new();
+            let Some(responses) = op["responses"].as_object().cloned() else {
+                continue;
+            };
+            let mut rewritten = responses.clone();
+            for (status, response) in &responses {
+                let Some(reference) = response["$ref"].as_str() else {
+                    continue;
+                };
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                let Some(base) = generic.get(name) else {
+                    continue;
+                };
+                let mut codes = generic_codes(status, op);
+                codes.extend(
+                    described
+                        .iter()
+                        .copied()
+                        .filter(|c| status_of(*c).as_str() == status),
+                );
+                codes.dedup();
+                let listed: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
+                let mut inline = base.clone();
+                if !listed.is_empty() {
+                    inline["description"] = json!(format!(
+                        "{}. Codes: {}.",
+                        base["description"].as_str().unwrap_or_default(),
+                        listed.join(", ")
+                    ));
+                }
+                rewritten.insert(status.clone(), inline);
+                all.extend(codes);
+            }
+            all.sort_by_key(|c| c.code());
+            all.dedup();
+            op["responses"] = Value::Object(rewritten);
+            op["x-problem-codes"] = json!(all.iter().map(|c| c.code()).collect::<Vec<_>>());
+        }
+    }
+}
+
 fn is_empty_requirement(req: &utoipa::openapi::security::SecurityRequirement) -> bool {
     serde_json::to_value(req)
         .ok()
         .and_then(|v| v.as_object().map(|o| o.is_empty()))
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeSet, HashMap};
+
+    use guwen_domain::{Labelled, ProblemCode};
+    use serde_json::Value;
+
+    use crate::app::openapi_document;
+
+    const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+
+    fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
+        let mut ops = Vec::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for method in METHODS {
+                if let Some(op) = item.get(method) {
+                    ops.push((method.to_owned(), path.clone(), op));
+                }
+            }
+        }
+        ops
+    }
+
+    fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    out.push(r);
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_operation_has_a_unique_camel_case_operation_id_and_a_short_summary() {
+        let doc = openapi_document();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (method, path, op) in operations(&doc) {
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(
+                id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && id.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{method} {path}: operationId `{id}` is not camelCase"
+            );
+            if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                panic!("operationId `{id}` is shared by {other} and {method} {path}");
+            }
+            let summary = op["summary"].as_str().unwrap_or_default();
+            assert!(
+                !summary.is_empty() && summary.len() <= 60 && !summary.contains('\n'),
+                "{method} {path}: summary should be one short line, is {summary:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_ref_resolves() {
+        let doc = openapi_document();
+        let mut found = Vec::new();
+        refs(&doc, &mut found);
+        assert!(!found.is_empty());
+        for r in found {
+            let pointer = r
+                .strip_prefix('#')
+                .unwrap_or_else(|| panic!("external ref {r}"));
+            assert!(doc.pointer(pointer).is_some(), "dangling $ref {r}");
+        }
+    }
+
+    #[test]
+    fn page_items_refer_to_their_named_schema() {
+        let doc = openapi_document();
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+        let pages: Vec<_> = schemas.keys().filter(|k| k.starts_with("Page_")).collect();
+        assert!(!pages.is_empty());
+        for page in pages {
+            let items = &schemas[page]["properties"]["items"]["items"];
+            assert_eq!(
+                items["$ref"].as_str(),
+                Some(format!("#/components/schemas/{}", &page["Page_".len()..]).as_str()),
+                "{page} inlines its items"
+            );
+        }
+    }
+
+    #[test]
+    fn the_problem_code_schema_is_the_whole_catalogue() {
+        let doc = openapi_document();
+        let published: BTreeSet<&str> = doc["components"]["schemas"]["ProblemCode"]["enum"]
+            .as_array()
+            .expect("ProblemCode is a string enum")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let catalogue: BTreeSet<&str> = ProblemCode::all().iter().map(|c| c.code()).collect();
+        assert_eq!(published, catalogue);
+        assert_eq!(
+            doc["components"]["schemas"]["Problem"]["properties"]["code"]["$ref"],
+            "#/components/schemas/ProblemCode"
+        );
+    }
+
+    /// Every code an operation lists is in the catalogue and is answered with the status of
+    /// the response that lists it; every code of a rule is listed by some operation.
+    #[test]
+    fn operations_publish_the_problem_codes_they_can_answer() {
+        let doc = openapi_document();
+        let mut listed = BTreeSet::new();
+        for (method, path, op) in operations(&doc) {
+            let codes = op["x-problem-codes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{method} {path} has no x-problem-codes"));
+            for code in codes.iter().filter_map(Value::as_str) {
+                let code = ProblemCode::from_code(code)
+                    .unwrap_or_else(|| panic!("{method} {path}: `{code}` is not in the catalogue"));
+                let status = super::status_of(code).as_u16().to_string();
+                let response = op["responses"][&status]["description"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{method} {path}: `{code}` but no {status}"));
+                assert!(
+                    response.contains(&format!("`{code}`")),
+                    "{method} {path} {status}"
+                );
+                listed.insert(code);
+            }
+            if method != "get" {
+                assert!(listed.contains(&ProblemCode::InvalidTransition));
+            }
+        }
+        // Codes only the framework or the token check gives are listed generically; every
+        // other code belongs to a rule or a request check and must be published somewhere.
+        let framework = [
+            ProblemCode::BadRequest,
+            ProblemCode::HttpError,
+            ProblemCode::NotAcceptable,
+            ProblemCode::UriTooLong,
+            ProblemCode::HeadersTooLarge,
+            ProblemCode::RequestTimeout,
+            ProblemCode::MethodNotAllowed,
+            ProblemCode::TooManyRequests,
+            ProblemCode::Duplicate,
+            // The confidentiality rule's own refusal is answered as `validation_failed` on
+            // the field (only a state-secret marking keeps its code).
+            ProblemCode::InvalidConfidentiality,
+        ];
+        for code in ProblemCode::all() {
+            assert!(
+                listed.contains(code) || framework.contains(code),
+                "`{code}` is in the catalogue but no operation lists it"
+            );
+        }
+    }
 }

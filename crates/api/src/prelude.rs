@@ -14,3 +14,4 @@ pub use crate::{
     state::AppState,
     write::{audit_context, write},
 };
+pub use guwen_domain::ProblemCode;

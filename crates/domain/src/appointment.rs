@@ -3,6 +3,7 @@
 //! Every date here is a calendar date in China Standard Time (see [`crate::time`]); the caller
 //! turns "now" into `today_cst` with [`crate::time::cst_date`].
 
+use crate::problem::ProblemCode;
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveTime};
 
 use crate::nomination::{CandidateAction, CandidateState, check_allowed};
@@ -118,7 +119,7 @@ pub fn check_can_object(window: &NoticeWindow, today_cst: NaiveDate) -> RuleResu
         "is over"
     };
     Err(RuleViolation::new(
-        "notice_window_closed",
+        ProblemCode::NoticeWindowClosed,
         "Art. 4.5",
         format!(
             "objections are accepted from {} to {} (China Standard Time); the notice {when}",
@@ -138,7 +139,7 @@ pub fn resolve_objection(
     check_allowed(state, CandidateAction::ResolveObjection)?;
     if current != ObjectionStatus::Open {
         return Err(RuleViolation::new(
-            "objection_already_resolved",
+            ProblemCode::ObjectionAlreadyResolved,
             "Art. 4.5",
             format!("the objection is already `{current}`"),
         ));
@@ -156,7 +157,7 @@ pub fn resolve_objection(
 pub fn check_objection_target(state: CandidateState) -> RuleResult<()> {
     if state != CandidateState::InNotice {
         return Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 4.5",
             "the candidate is no longer on notice",
         ));
@@ -179,7 +180,7 @@ pub fn objection_outcome(
     }
     if current != ObjectionStatus::Open {
         return Err(RuleViolation::new(
-            "objection_already_resolved",
+            ProblemCode::ObjectionAlreadyResolved,
             "Art. 4.5",
             format!("the objection is already `{current}`"),
         ));
@@ -202,7 +203,7 @@ pub fn check_publish_notice(
     check_allowed(state, CandidateAction::PublishNotice)?;
     if !party_committee_reported {
         return Err(RuleViolation::new(
-            "party_committee_report_missing",
+            ProblemCode::PartyCommitteeReportMissing,
             "Art. 4.4",
             "the approved list must be reported to the party committee (市委) before the public notice",
         ));
@@ -243,7 +244,7 @@ impl Term {
     pub fn new(starts_on: NaiveDate, years: u32) -> RuleResult<Self> {
         if !(MIN_TERM_YEARS..=MAX_TERM_YEARS).contains(&years) {
             return Err(RuleViolation::new(
-                "term_out_of_range",
+                ProblemCode::TermOutOfRange,
                 "Art. 3",
                 format!(
                     "a term lasts {MIN_TERM_YEARS} to {MAX_TERM_YEARS} whole years; {years} requested"
@@ -254,7 +255,7 @@ impl Term {
             .and_then(|a| a.pred_opt())
             .ok_or_else(|| {
                 RuleViolation::new(
-                    "term_out_of_range",
+                    ProblemCode::TermOutOfRange,
                     "Art. 3",
                     "the term ends beyond the calendar",
                 )
@@ -338,14 +339,14 @@ pub fn check_age(
     match exception {
         Some(e) if e.is_valid() => Ok(()),
         Some(_) => Err(RuleViolation::new(
-            "ineligible_age",
+            ProblemCode::IneligibleAge,
             "Art. 5.5",
             format!(
                 "the candidate is {age} on {appointment_date}; the age exception needs a reason and the government's approval"
             ),
         )),
         None => Err(RuleViolation::new(
-            "ineligible_age",
+            ProblemCode::IneligibleAge,
             "Art. 5.5",
             format!(
                 "the candidate is {age} on {appointment_date}; advisors are under {MAX_AGE_EXCLUSIVE} unless the government approves an exception"
@@ -367,7 +368,7 @@ pub const DEFAULT_ADVISOR_CAP: u32 = 30;
 pub fn check_cap(active_advisors: u32, cap: u32) -> RuleResult<()> {
     if active_advisors >= cap {
         return Err(RuleViolation::new(
-            "advisor_cap_reached",
+            ProblemCode::AdvisorCapReached,
             "Art. 4.1",
             format!(
                 "{active_advisors} advisors are active and the cap is {cap} (\"few but excellent\", 少而精)"
@@ -393,7 +394,7 @@ pub fn normalize_certificate_no(raw: &str) -> RuleResult<String> {
     let len = no.chars().count();
     if !valid_chars || !(CERTIFICATE_NO_MIN_LEN..=CERTIFICATE_NO_MAX_LEN).contains(&len) {
         return Err(RuleViolation::new(
-            "invalid_certificate_no",
+            ProblemCode::InvalidCertificateNo,
             "Art. 4.6",
             format!(
                 "a certificate number has {CERTIFICATE_NO_MIN_LEN} to {CERTIFICATE_NO_MAX_LEN} characters among A-Z, 0-9, '-' and '/'"
@@ -451,7 +452,7 @@ pub fn check_appointment(
         CandidateState::InNotice | CandidateState::NoticePassed
     ) {
         return Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 4.6",
             format!(
                 "only a candidate whose public notice has passed can be appointed; the candidate is `{}`",
@@ -461,14 +462,14 @@ pub fn check_appointment(
     }
     let Some(notice) = facts.notice else {
         return Err(RuleViolation::new(
-            "notice_window_open",
+            ProblemCode::NoticeWindowOpen,
             "Art. 4.5",
             "no public notice is on record for the candidate",
         ));
     };
     if !notice.is_over_on(today_cst) {
         return Err(RuleViolation::new(
-            "notice_window_open",
+            ProblemCode::NoticeWindowOpen,
             "Art. 4.5",
             format!(
                 "the public notice runs until {} inclusive (China Standard Time); appointment is possible from {}",
@@ -479,7 +480,7 @@ pub fn check_appointment(
     }
     if facts.open_objections > 0 {
         return Err(RuleViolation::new(
-            "objection_open",
+            ProblemCode::ObjectionOpen,
             "Art. 4.6",
             format!(
                 "{} objection(s) to the public notice are still open",
@@ -489,7 +490,7 @@ pub fn check_appointment(
     }
     if term_start < notice.closes_on() {
         return Err(RuleViolation::new(
-            "notice_window_open",
+            ProblemCode::NoticeWindowOpen,
             "Art. 4.6",
             format!(
                 "the term cannot start before the public notice is over; the earliest start is {}",
@@ -518,7 +519,7 @@ mod tests {
 
     fn code_of<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
         match r {
-            Err(v) => v.code,
+            Err(v) => v.code.as_str(),
             Ok(x) => panic!("expected a refusal, got {x:?}"),
         }
     }
@@ -675,7 +676,10 @@ mod tests {
             CandidateState::Appointed,
         ] {
             let v = check_objection_target(state).err();
-            assert_eq!(v.as_ref().map(|v| v.code), Some("invalid_transition"));
+            assert_eq!(
+                v.as_ref().map(|v| v.code.as_str()),
+                Some("invalid_transition")
+            );
             assert_eq!(v.map(|v| v.article), Some("Art. 4.5"));
         }
     }
@@ -707,7 +711,7 @@ mod tests {
         )
         .err();
         assert_eq!(
-            v.as_ref().map(|v| v.code),
+            v.as_ref().map(|v| v.code.as_str()),
             Some("objection_already_resolved")
         );
         assert_eq!(v.map(|v| v.article), Some("Art. 4.5"));

@@ -2,6 +2,7 @@
 //! opinions and the refusals of the assessment steps. The states, grades, subsidy bands, the
 //! assessable years and the state transitions are in [`crate::office`].
 
+use crate::problem::ProblemCode;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -48,7 +49,7 @@ impl From<Band> for BandView {
 /// (`assessment_exists`).
 pub fn assessment_exists(advisor_id: &str, year: i32) -> RuleViolation {
     RuleViolation::new(
-        "assessment_exists",
+        ProblemCode::AssessmentExists,
         "Art. 16",
         format!("advisor {advisor_id} already has an assessment for {year}"),
     )
@@ -61,7 +62,7 @@ pub fn check_service_unit(facts: &AssessmentFacts, org_id: &str) -> RuleResult<(
         Ok(())
     } else {
         Err(RuleViolation::new(
-            "not_a_service_unit",
+            ProblemCode::NotAServiceUnit,
             "Art. 16",
             "the advisor did not work for this department in the assessed year",
         ))
@@ -73,7 +74,7 @@ pub fn check_service_unit(facts: &AssessmentFacts, org_id: &str) -> RuleResult<(
 pub fn check_open_for_opinions(state: AssessmentState) -> RuleResult<()> {
     if state == AssessmentState::Decided {
         Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 16",
             "the assessment is decided",
         ))
@@ -88,7 +89,7 @@ mod tests {
 
     fn code<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
         match r {
-            Err(v) => v.code,
+            Err(v) => v.code.as_str(),
             Ok(v) => panic!("expected a refusal, got {v:?}"),
         }
     }
@@ -122,7 +123,10 @@ mod tests {
     #[test]
     fn art_16_one_assessment_per_advisor_and_year() {
         let v = assessment_exists("adv-1", 2026);
-        assert_eq!((v.code, v.article), ("assessment_exists", "Art. 16"));
+        assert_eq!(
+            (v.code.as_str(), v.article),
+            ("assessment_exists", "Art. 16")
+        );
         assert!(v.message.contains("adv-1") && v.message.contains("2026"));
     }
 }

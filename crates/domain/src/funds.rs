@@ -3,6 +3,7 @@
 //! the annual work subsidy set from the final assessment grade. Amounts are integer fen.
 
 use crate::office::{AssessmentState, Grade, SUBSIDY_MAX_FEN, SUBSIDY_MIN_FEN, SubsidyBands};
+use crate::problem::ProblemCode;
 use crate::rule::{RuleResult, RuleViolation};
 
 /// Art. 14 (全市每年总顾问经费不超过50万元): the most a year's budget may hold, in fen.
@@ -78,7 +79,7 @@ crate::labelled_enum! {
 pub fn check_budget_total(total_fen: i64) -> RuleResult<()> {
     if total_fen > ANNUAL_CAP_FEN {
         return Err(RuleViolation::new(
-            "annual_cap_exceeded",
+            ProblemCode::AnnualCapExceeded,
             "Art. 14",
             format!(
                 "a year's advisor budget is at most {ANNUAL_CAP_FEN} fen (500,000 CNY); {total_fen} fen was asked"
@@ -96,7 +97,7 @@ pub fn check_sub_budgets(total_fen: i64, sub_budgets: &[(ExpenseCategory, i64)])
         .find(|(c, _)| !c.is_strictly_controlled())
     {
         return Err(RuleViolation::new(
-            "not_strictly_controlled",
+            ProblemCode::NotStrictlyControlled,
             "Art. 14",
             format!("`{c}` is not a strictly controlled category and has no sub-budget"),
         ));
@@ -104,7 +105,7 @@ pub fn check_sub_budgets(total_fen: i64, sub_budgets: &[(ExpenseCategory, i64)])
     let sum: i64 = sub_budgets.iter().map(|(_, a)| *a).sum();
     if sum > total_fen {
         return Err(RuleViolation::new(
-            "sub_budgets_exceed_total",
+            ProblemCode::SubBudgetsExceedTotal,
             "Art. 14",
             format!("the sub-budgets add up to {sum} fen, more than the total of {total_fen} fen"),
         ));
@@ -117,7 +118,7 @@ pub fn check_sub_budgets(total_fen: i64, sub_budgets: &[(ExpenseCategory, i64)])
 pub fn check_not_below_committed(what: &str, limit_fen: i64, committed_fen: i64) -> RuleResult<()> {
     if limit_fen < committed_fen {
         return Err(RuleViolation::new(
-            "budget_below_committed",
+            ProblemCode::BudgetBelowCommitted,
             "Art. 14",
             format!("{what} of {limit_fen} fen is below the {committed_fen} fen already committed"),
         ));
@@ -175,7 +176,7 @@ pub fn budget_exceeded(
             format!("{amount_fen} fen does not fit in the {what} of {year}: {r} fen remains")
         }
     };
-    RuleViolation::new("budget_exceeded", "Art. 14", message)
+    RuleViolation::new(ProblemCode::BudgetExceeded, "Art. 14", message)
 }
 
 /// Art. 14 (交通费用实报实销): a transport claim lists its receipts and claims exactly their
@@ -188,7 +189,7 @@ pub fn check_receipts(
 ) -> RuleResult<()> {
     if category == ExpenseCategory::Transport && receipt_amounts_fen.is_empty() {
         return Err(RuleViolation::new(
-            "receipts_required",
+            ProblemCode::ReceiptsRequired,
             "Art. 14",
             "transport is reimbursed at the actual cost: list the receipts",
         ));
@@ -196,7 +197,7 @@ pub fn check_receipts(
     let sum: i64 = receipt_amounts_fen.iter().sum();
     if !receipt_amounts_fen.is_empty() && sum != amount_fen {
         return Err(RuleViolation::new(
-            "amount_not_actual",
+            ProblemCode::AmountNotActual,
             "Art. 14",
             format!("the receipts add up to {sum} fen but {amount_fen} fen is claimed"),
         ));
@@ -212,7 +213,7 @@ pub fn receipt_already_claimed(reference: Option<&str>) -> RuleViolation {
         None => "one of the receipts".to_owned(),
     };
     RuleViolation::new(
-        "receipt_already_claimed",
+        ProblemCode::ReceiptAlreadyClaimed,
         "Art. 14",
         format!("{what} is already claimed; each receipt is reimbursed once"),
     )
@@ -235,7 +236,7 @@ pub fn check_claimable(category: ExpenseCategory) -> RuleResult<()> {
         ExpenseCategory::WorkSubsidy | ExpenseCategory::OutcomeIncentive
     ) {
         return Err(RuleViolation::new(
-            "use_subsidy_procedure",
+            ProblemCode::UseSubsidyProcedure,
             "Art. 14",
             format!("`{category}` follows the annual assessment: propose it as a subsidy"),
         ));
@@ -253,7 +254,7 @@ pub fn check_incurred_in_office(
 ) -> RuleResult<()> {
     if incurred_on < first_day || incurred_on > last_day {
         return Err(RuleViolation::new(
-            "incurred_outside_office",
+            ProblemCode::IncurredOutsideOffice,
             "Art. 14",
             format!(
                 "the advisor served from {first_day} to {last_day}; {incurred_on} is outside it"
@@ -282,7 +283,7 @@ pub fn expense_step(
     };
     match (action, state) {
         (ExpenseAction::FinanceReview, _) if !controlled => Err(RuleViolation::new(
-            "finance_review_not_required",
+            ProblemCode::FinanceReviewNotRequired,
             EXPENSE_ARTICLE,
             format!("`{category}` is not strictly controlled; HRSS approves it directly"),
         )),
@@ -291,7 +292,7 @@ pub fn expense_step(
         }
         (ExpenseAction::Approve, ExpenseState::Submitted) if controlled && approve => {
             Err(RuleViolation::new(
-                "finance_review_required",
+                ProblemCode::FinanceReviewRequired,
                 EXPENSE_ARTICLE,
                 format!("`{category}` is strictly controlled: the Finance Bureau reviews it first"),
             ))
@@ -301,7 +302,7 @@ pub fn expense_step(
         }
         (ExpenseAction::Pay, ExpenseState::Approved) => Ok(ExpenseState::Paid),
         _ => Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             EXPENSE_ARTICLE,
             format!("`{action}` is not possible on an expense that is `{state}`"),
         )),
@@ -343,7 +344,7 @@ pub fn subsidy_route(
 ) -> RuleResult<SubsidyRoute> {
     let Some(band) = bands.band(grade) else {
         return Err(RuleViolation::new(
-            "no_subsidy_for_grade",
+            ProblemCode::NoSubsidyForGrade,
             "Art. 14",
             format!("an advisor graded `{grade}` receives no work subsidy"),
         ));
@@ -351,7 +352,7 @@ pub fn subsidy_route(
     let special = special_contribution.is_some_and(|s| !s.trim().is_empty());
     let out_of_band = |why: &str| {
         RuleViolation::new(
-            "subsidy_out_of_band",
+            ProblemCode::SubsidyOutOfBand,
             "Art. 14",
             format!(
                 "a `{grade}` subsidy is {}–{} fen; {amount_fen} fen is {why}",
@@ -367,7 +368,7 @@ pub fn subsidy_route(
             Ok(SubsidyRoute::GovernmentDecision)
         } else {
             Err(RuleViolation::new(
-                "special_contribution_required",
+                ProblemCode::SpecialContributionRequired,
                 "Art. 14",
                 format!(
                     "more than {SUBSIDY_MAX_FEN} fen (50,000 CNY) needs a recorded special contribution approved by the government"
@@ -394,7 +395,7 @@ pub fn subsidy_grade(
     match assessment {
         Some((AssessmentState::Decided, Some(grade))) => Ok(grade),
         _ => Err(RuleViolation::new(
-            "assessment_not_final",
+            ProblemCode::AssessmentNotFinal,
             "Art. 14",
             format!(
                 "the subsidy follows the final grade: the {year} assessment of advisor {advisor_id} is not decided"
@@ -407,7 +408,7 @@ pub fn subsidy_grade(
 /// (`subsidy_exists`). A rejected one may be proposed again.
 pub fn subsidy_exists(advisor_id: &str, year: i32) -> RuleViolation {
     RuleViolation::new(
-        "subsidy_exists",
+        ProblemCode::SubsidyExists,
         "Art. 14",
         format!("advisor {advisor_id} already has a work subsidy for {year}"),
     )
@@ -435,7 +436,7 @@ pub fn subsidy_step(state: SubsidyState, to: SubsidyState) -> RuleResult<Subsidy
         Ok(to)
     } else {
         Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 14",
             format!("a subsidy that is `{state}` cannot become `{to}`"),
         ))
@@ -449,7 +450,7 @@ mod tests {
 
     fn code<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
         match r {
-            Err(v) => v.code,
+            Err(v) => v.code.as_str(),
             Ok(v) => panic!("expected a refusal, got {v:?}"),
         }
     }
@@ -697,7 +698,10 @@ mod tests {
         );
         assert_eq!(code(refused), "receipt_already_claimed");
         let v = receipt_already_claimed(None);
-        assert_eq!((v.code, v.article), ("receipt_already_claimed", "Art. 14"));
+        assert_eq!(
+            (v.code.as_str(), v.article),
+            ("receipt_already_claimed", "Art. 14")
+        );
     }
 
     #[test]

@@ -11,9 +11,11 @@ pub mod funds;
 pub mod labels;
 pub mod nomination;
 pub mod office;
+pub mod problem;
 pub mod role;
 pub mod rule;
 pub mod time;
 pub mod work;
 
 pub use labels::{EnumCatalog, Labelled};
+pub use problem::ProblemCode;

@@ -13,6 +13,7 @@
 //! withdraw from nominated ..= notice_passed ─> withdrawn
 //! ```
 
+use crate::problem::ProblemCode;
 use chrono::NaiveDate;
 
 use crate::rule::{RuleResult, RuleViolation};
@@ -96,14 +97,14 @@ crate::labelled_enum! {
 pub fn check_party_committee_report(state: ListState, already_reported: bool) -> RuleResult<()> {
     if state != ListState::Decided {
         return Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 4.4",
             "only a list decided by the executive meeting can be reported to the party committee",
         ));
     }
     if already_reported {
         return Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 4.4",
             "the report to the party committee is already on record",
         ));
@@ -150,7 +151,7 @@ pub const MIN_EXPERIENCE_YEARS: u32 = 5;
 pub fn check_experience(years: u32) -> RuleResult<()> {
     if years < MIN_EXPERIENCE_YEARS {
         return Err(RuleViolation::new(
-            "ineligible_experience",
+            ProblemCode::IneligibleExperience,
             "Art. 5.2",
             format!(
                 "at least {MIN_EXPERIENCE_YEARS} years of professional work or research are required; {years} recorded"
@@ -199,14 +200,14 @@ pub fn preliminary_review(
             1 => {}
             0 => {
                 return Err(RuleViolation::new(
-                    "review_incomplete",
+                    ProblemCode::ReviewIncomplete,
                     "Art. 4.1",
                     format!("the preliminary review has no verdict on `{aspect}`"),
                 ));
             }
             _ => {
                 return Err(RuleViolation::new(
-                    "review_incomplete",
+                    ProblemCode::ReviewIncomplete,
                     "Art. 4.1",
                     format!("the preliminary review has more than one verdict on `{aspect}`"),
                 ));
@@ -218,7 +219,7 @@ pub fn preliminary_review(
         .find(|a| a.verdict == Verdict::Fail && a.note.trim().is_empty())
     {
         return Err(RuleViolation::new(
-            "review_incomplete",
+            ProblemCode::ReviewIncomplete,
             "Art. 4.1",
             format!(
                 "the failed aspect `{}` needs a note giving the reason",
@@ -236,7 +237,7 @@ pub fn preliminary_review(
             .collect();
         if !missing.is_empty() {
             return Err(RuleViolation::new(
-                "attestation_missing",
+                ProblemCode::AttestationMissing,
                 "Art. 5",
                 format!(
                     "a passing preliminary review must record the attestations of Art. 5.1, 5.3 and 5.4; missing: {}",
@@ -293,7 +294,7 @@ pub fn check_allowed(state: CandidateState, action: CandidateAction) -> RuleResu
         Ok(())
     } else {
         Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             article_of(action),
             format!("`{action}` is not allowed from the state `{state}`"),
         ))
@@ -385,7 +386,7 @@ mod tests {
 
     fn code_of<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
         match r {
-            Err(v) => v.code,
+            Err(v) => v.code.as_str(),
             Ok(x) => panic!("expected a refusal, got {x:?}"),
         }
     }
@@ -441,7 +442,10 @@ mod tests {
     #[test]
     fn art_5_2_four_years_of_experience_are_refused() {
         let v = check_experience(4).err();
-        assert_eq!(v.as_ref().map(|v| v.code), Some("ineligible_experience"));
+        assert_eq!(
+            v.as_ref().map(|v| v.code.as_str()),
+            Some("ineligible_experience")
+        );
         assert_eq!(v.map(|v| v.article), Some("Art. 5.2"));
         assert_eq!(code_of(check_experience(0)), "ineligible_experience");
     }

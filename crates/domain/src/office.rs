@@ -1,6 +1,7 @@
 //! Advisors in office (DOMAIN.md §2, §5; Art. 3, 12, 13, 16): dismissal, resignation, expiry,
 //! renewal and the annual assessment with its subsidy bands.
 
+use crate::problem::ProblemCode;
 use chrono::NaiveDate;
 
 use crate::appointment::Term;
@@ -168,7 +169,7 @@ pub fn check_office_action(status: AdvisorStatus, action: OfficeAction) -> RuleR
         Ok(())
     } else {
         Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             article_of_office(action),
             format!("`{action}` is not allowed for an advisor who is `{status}`"),
         ))
@@ -184,14 +185,14 @@ pub fn check_dismissal_evidence(
 ) -> RuleResult<()> {
     if statement.trim().is_empty() {
         return Err(RuleViolation::new(
-            "evidence_required",
+            ProblemCode::EvidenceRequired,
             "Art. 12",
             "a dismissal proposal must state its evidence",
         ));
     }
     if ground == DismissalGround::Inactive && inactivity_items == 0 {
         return Err(RuleViolation::new(
-            "evidence_required",
+            ProblemCode::EvidenceRequired,
             "Art. 12.3",
             "no unexcused absence or overdue deliverable is on record for the period",
         ));
@@ -241,7 +242,7 @@ pub fn check_resignation_step(
         }
         ResignationState::Requested => {
             return Err(RuleViolation::new(
-                "invalid_transition",
+                ProblemCode::InvalidTransition,
                 "Art. 13",
                 "a resignation is requested only once, by the advisor",
             ));
@@ -251,7 +252,7 @@ pub fn check_resignation_step(
         Ok(to)
     } else {
         Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 13",
             format!("the resignation is `{state}`, not {what}"),
         ))
@@ -262,7 +263,7 @@ pub fn check_resignation_step(
 pub fn check_no_pending_renewal(pending: bool) -> RuleResult<()> {
     if pending {
         Err(RuleViolation::new(
-            "renewal_pending",
+            ProblemCode::RenewalPending,
             "Art. 3",
             "a renewal proposal for this advisor awaits the government",
         ))
@@ -513,7 +514,7 @@ pub fn check_assessment_year(
     use chrono::Datelike;
     if year > today_cst.year() || year < appointed_on.year() {
         return Err(RuleViolation::new(
-            "invalid_assessment_year",
+            ProblemCode::InvalidAssessmentYear,
             "Art. 16",
             format!(
                 "the advisor can be assessed for {} to {}",
@@ -541,7 +542,7 @@ pub fn assessment_transition(
         Ok(to)
     } else {
         Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 16",
             format!("an assessment that is `{state}` cannot become `{to}`"),
         ))
@@ -563,7 +564,7 @@ pub fn check_advisor_in_office(
     let status = effective_status(stored, term_ends_on, today_cst);
     if !is_in_office(status) || term_starts_on > today_cst {
         return Err(RuleViolation::new(
-            "advisor_not_in_office",
+            ProblemCode::AdvisorNotInOffice,
             "Art. 11",
             "only an advisor in office can be assigned",
         ));
@@ -581,7 +582,7 @@ mod tests {
 
     fn code<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
         match r {
-            Err(v) => v.code,
+            Err(v) => v.code.as_str(),
             Ok(v) => panic!("expected a refusal, got {v:?}"),
         }
     }

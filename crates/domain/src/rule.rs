@@ -2,6 +2,7 @@
 //!
 //! The API renders every [`RuleViolation`] as HTTP 409 Conflict with the code and article in
 //! the problem body, so codes are part of the public contract: never rename one.
+use crate::problem::ProblemCode;
 
 /// A domain rule refused the request.
 ///
@@ -11,8 +12,8 @@
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct RuleViolation {
-    /// Stable snake_case machine code.
-    pub code: &'static str,
+    /// Stable snake_case machine code, from the catalogue.
+    pub code: ProblemCode,
     /// The article the rule implements, e.g. "Art. 4.5".
     pub article: &'static str,
     /// Human-readable explanation.
@@ -21,7 +22,7 @@ pub struct RuleViolation {
 
 impl RuleViolation {
     /// A refusal with its code, article and message.
-    pub fn new(code: &'static str, article: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ProblemCode, article: &'static str, message: impl Into<String>) -> Self {
         Self {
             code,
             article,
@@ -39,7 +40,11 @@ mod tests {
 
     #[test]
     fn art_4_violation_displays_its_message_and_keeps_code_and_article() {
-        let v = RuleViolation::new("notice_window_open", "Art. 4.5", "the notice is still open");
+        let v = RuleViolation::new(
+            ProblemCode::NoticeWindowOpen,
+            "Art. 4.5",
+            "the notice is still open",
+        );
         assert_eq!(v.to_string(), "the notice is still open");
         assert_eq!(v.code, "notice_window_open");
         assert_eq!(v.article, "Art. 4.5");

@@ -17,6 +17,7 @@
 //! Every date here is a calendar date in China Standard Time (see [`crate::time`]); the caller
 //! turns "now" into `today_cst` with [`crate::time::cst_date`].
 
+use crate::problem::ProblemCode;
 use chrono::NaiveDate;
 
 use crate::rule::{RuleResult, RuleViolation};
@@ -220,7 +221,7 @@ pub fn check_confidentiality_label(raw: &str) -> RuleResult<Confidentiality> {
         .collect();
     if STATE_SECRET_MARKERS.contains(&normalized.as_str()) {
         return Err(RuleViolation::new(
-            "state_secret_not_allowed",
+            ProblemCode::StateSecretNotAllowed,
             "Art. 7.1",
             format!(
                 "`{trimmed}` marks a state secret; state secrets must not be entered into the advisor work system"
@@ -228,7 +229,7 @@ pub fn check_confidentiality_label(raw: &str) -> RuleResult<Confidentiality> {
         ));
     }
     Err(RuleViolation::new(
-        "invalid_confidentiality",
+        ProblemCode::InvalidConfidentiality,
         "Art. 7.1",
         format!(
             "`{trimmed}` is not a confidentiality level; use internal, work_secret or commercial_secret"
@@ -293,7 +294,7 @@ pub fn task_transition(state: TaskState, action: WorkAction) -> RuleResult<TaskS
             "the action does not apply to a task in this state"
         };
         return Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 11",
             format!("`{action}` is not allowed from the task state `{state}`: {why}"),
         ));
@@ -357,7 +358,7 @@ pub fn check_inability(
 ) -> RuleResult<()> {
     if assignment != AssignmentState::Active {
         return Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 7.6",
             format!(
                 "inability can only be reported on an active assignment, not a `{assignment}` one"
@@ -366,7 +367,7 @@ pub fn check_inability(
     }
     if today_cst >= deadline {
         return Err(RuleViolation::new(
-            "inability_after_deadline",
+            ProblemCode::InabilityAfterDeadline,
             "Art. 7.6",
             format!(
                 "inability must be reported to HRSS before the deadline {deadline}; on {today_cst} it is too late"
@@ -385,7 +386,7 @@ pub fn check_inability(
 pub fn check_recusal_request(assignment: AssignmentState, pending: bool) -> RuleResult<()> {
     if assignment != AssignmentState::Active {
         return Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 10",
             format!(
                 "recusal can only be requested on an active assignment, not a `{assignment}` one"
@@ -394,7 +395,7 @@ pub fn check_recusal_request(assignment: AssignmentState, pending: bool) -> Rule
     }
     if pending {
         return Err(RuleViolation::new(
-            "recusal_pending",
+            ProblemCode::RecusalPending,
             "Art. 10",
             "a recusal request on this assignment already awaits HRSS's decision",
         ));
@@ -408,7 +409,7 @@ pub fn check_recusal_request(assignment: AssignmentState, pending: bool) -> Rule
 pub fn decide_recusal(state: RecusalState, decision: RecusalDecision) -> RuleResult<RecusalState> {
     if state != RecusalState::Pending {
         return Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 10",
             format!(
                 "the recusal request is already `{state}`; only a pending request can be decided"
@@ -440,7 +441,7 @@ pub fn check_opinion_channel(channel: OpinionChannel, major_issue: bool) -> Rule
         )
     {
         return Err(RuleViolation::new(
-            "major_issue_needs_written_opinion",
+            ProblemCode::MajorIssueNeedsWrittenOpinion,
             "Art. 9",
             format!(
                 "an opinion on a major issue must be a written opinion or a research report, not `{channel}`"
@@ -470,17 +471,17 @@ pub fn check_can_deliver(assignment: AssignmentState) -> RuleResult<()> {
     match assignment {
         AssignmentState::Active => Ok(()),
         AssignmentState::Recused => Err(RuleViolation::new(
-            "recused",
+            ProblemCode::Recused,
             "Art. 10",
             "the advisor has recused themselves from this task and can no longer deliver on it",
         )),
         AssignmentState::Released => Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 7.6",
             "the advisor reported being unable to complete this assignment; it has been released",
         )),
         AssignmentState::Delivered => Err(RuleViolation::new(
-            "invalid_transition",
+            ProblemCode::InvalidTransition,
             "Art. 7.5",
             "this assignment has already been delivered",
         )),
@@ -504,7 +505,7 @@ pub fn check_attendance(att: Attendance, reason: Option<&str>) -> RuleResult<()>
     let has_reason = reason.is_some_and(|r| !r.trim().is_empty());
     if att == Attendance::Excused && !has_reason {
         return Err(RuleViolation::new(
-            "excuse_reason_missing",
+            ProblemCode::ExcuseReasonMissing,
             "Art. 8",
             "an excused absence needs the reason the advisor gave",
         ));
@@ -553,7 +554,7 @@ pub fn check_minutes_complete(c: &MinutesCompleteness) -> RuleResult<()> {
         parts.push(format!("departments {}", missing_departments.join(", ")));
     }
     Err(RuleViolation::new(
-        "minutes_incomplete",
+        ProblemCode::MinutesIncomplete,
         "Art. 11",
         format!(
             "the minutes must record the opinion of every attending advisor and participating department; missing: {}",
@@ -578,7 +579,7 @@ fn missing<'a>(expected: &'a [String], present: &[String]) -> Vec<&'a str> {
 pub fn check_minutes_written(written: bool) -> RuleResult<()> {
     if !written {
         return Err(RuleViolation::new(
-            "minutes_incomplete",
+            ProblemCode::MinutesIncomplete,
             "Art. 11",
             "no minutes have been written",
         ));
@@ -591,7 +592,7 @@ pub fn check_minutes_written(written: bool) -> RuleResult<()> {
 pub fn check_minutes_editable(finalized: bool) -> RuleResult<()> {
     if finalized {
         return Err(RuleViolation::new(
-            "minutes_finalized",
+            ProblemCode::MinutesFinalized,
             "Art. 11",
             "the minutes have been finalised and forwarded to the government; they can no longer change",
         ));
@@ -703,7 +704,7 @@ pub fn rank_advisors(task_field: &str, candidates: &[MatchCandidate]) -> Vec<Ran
 pub fn check_no_conflict_of_interest(recused_from_requester: bool) -> RuleResult<()> {
     if recused_from_requester {
         return Err(RuleViolation::new(
-            "conflict_of_interest",
+            ProblemCode::ConflictOfInterest,
             "Art. 10",
             "the advisor is recused from this requester's matters",
         ));
@@ -730,7 +731,7 @@ pub const MAX_ENGAGEMENT_DAYS: i64 = 366;
 pub fn check_engagement_dates(starts_on: NaiveDate, ends_on: NaiveDate) -> RuleResult<()> {
     if ends_on < starts_on {
         return Err(RuleViolation::new(
-            "invalid_engagement_period",
+            ProblemCode::InvalidEngagementPeriod,
             "Art. 8",
             format!("the engagement cannot end ({ends_on}) before it starts ({starts_on})"),
         ));
@@ -738,7 +739,7 @@ pub fn check_engagement_dates(starts_on: NaiveDate, ends_on: NaiveDate) -> RuleR
     let days = (ends_on - starts_on).num_days() + 1;
     if days > MAX_ENGAGEMENT_DAYS {
         return Err(RuleViolation::new(
-            "invalid_engagement_period",
+            ProblemCode::InvalidEngagementPeriod,
             "Art. 8",
             format!(
                 "a temporary engagement lasts at most {MAX_ENGAGEMENT_DAYS} days; {starts_on} to {ends_on} is {days} days"
@@ -759,7 +760,7 @@ mod tests {
 
     fn code_of<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
         match r {
-            Err(v) => v.code,
+            Err(v) => v.code.as_str(),
             Ok(x) => panic!("expected a refusal, got {x:?}"),
         }
     }

@@ -31,9 +31,14 @@ pub(super) async fn with_opinions<C: Connection>(
     assessment_view(a, opinions, &state.config.subsidy_bands)
 }
 
+/// Open an annual assessment
+///
 /// Opens the annual assessment of an advisor for a year, with the year's facts computed;
 /// one per advisor and year (`assessment_exists`, Art. 16).
+///
+/// Refused with `invalid_assessment_year`.
 #[utoipa::path(
+    operation_id = "createAssessment",
     tag = "assessments",
     security(("bearer" = ["hrss"])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
@@ -74,8 +79,11 @@ pub(super) async fn create_assessment(
     .await
 }
 
+/// List assessments
+///
 /// Assessments the caller may read, newest first (an advisor: their own, decided ones).
 #[utoipa::path(
+    operation_id = "listAssessments",
     tag = "assessments",
     security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
     params(AssessmentFilter, PageParams),
@@ -100,8 +108,11 @@ pub(super) async fn list(
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
+/// Get an assessment
+///
 /// One assessment (an advisor reads their own only after the government's decision).
 #[utoipa::path(
+    operation_id = "getAssessment",
     tag = "assessments",
     security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
     params(("id" = String, Path, description = "Assessment id")),

@@ -37,9 +37,12 @@ async fn step<R: Serialize>(
     write_step(state, req, caller, request, "assessment", load, work, view).await
 }
 
+/// Give a service unit's opinion
+///
 /// A department the advisor worked for this year gives its opinion (Art. 16, 会同服务单位);
 /// any other department is refused with `not_a_service_unit`.
 #[utoipa::path(
+    operation_id = "addServiceUnitOpinion",
     tag = "assessments",
     security(("bearer" = ["department"])),
     params(("id" = String, Path, description = "Assessment id")),
@@ -102,8 +105,11 @@ async fn grade(
     .await
 }
 
+/// Record the preliminary grade
+///
 /// HRSS's preliminary grade and comment (Art. 16, 考核初评意见); may be revised until decided.
 #[utoipa::path(
+    operation_id = "recordPreliminaryAssessment",
     tag = "assessments",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Assessment id")),
@@ -129,8 +135,11 @@ pub(super) async fn preliminary(
     .await
 }
 
+/// Decide the final grade
+///
 /// The government's final grade (Art. 16, 报市政府确定), which sets the subsidy band.
 #[utoipa::path(
+    operation_id = "decideAssessment",
     tag = "assessments",
     security(("bearer" = ["government"])),
     params(("id" = String, Path, description = "Assessment id")),

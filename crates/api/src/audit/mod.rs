@@ -17,6 +17,7 @@ use crate::prelude::*;
 ///
 /// The audit trail, filtered, in pages.
 #[utoipa::path(
+    operation_id = "listAuditEvents",
     tag = "audit",
     security(("bearer" = ["auditor", "hrss"])),
     params(AuditFilter, PageParams),
@@ -71,6 +72,7 @@ async fn list_audit_events(
 ///
 /// Recomputes the hash chain from the first event and names the first broken link.
 #[utoipa::path(
+    operation_id = "verifyAuditChain",
     tag = "audit",
     security(("bearer" = ["auditor", "hrss"])),
     responses((status = 200, description = "The verification result", body = VerificationView))

@@ -1,6 +1,7 @@
 //! Errors of the authentication core: setup errors (configuration, key files, JWKS) and token
 //! errors (why a bearer token was rejected).
 
+use guwen_domain::ProblemCode;
 use std::path::PathBuf;
 
 /// Why the verifier could not be built, or why a JWKS (re)load failed.
@@ -103,21 +104,21 @@ pub enum TokenError {
 
 impl TokenError {
     /// Stable snake_case machine code, for API error bodies and metrics.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ProblemCode {
         match self {
-            TokenError::Malformed => "malformed_token",
-            TokenError::UnsupportedAlgorithm => "unsupported_algorithm",
-            TokenError::AlgorithmMismatch => "algorithm_mismatch",
-            TokenError::UnknownKid => "unknown_kid",
-            TokenError::InvalidSignature => "invalid_signature",
-            TokenError::Expired => "token_expired",
-            TokenError::NotYetValid => "token_not_yet_valid",
-            TokenError::WrongIssuer => "wrong_issuer",
-            TokenError::WrongAudience => "wrong_audience",
-            TokenError::MissingClaim(_) => "missing_claim",
-            TokenError::NoRoles => "no_roles",
-            TokenError::InvalidClaims(_) => "invalid_claims",
-            TokenError::NoKeyConfigured => "no_key_configured",
+            TokenError::Malformed => ProblemCode::MalformedToken,
+            TokenError::UnsupportedAlgorithm => ProblemCode::UnsupportedAlgorithm,
+            TokenError::AlgorithmMismatch => ProblemCode::AlgorithmMismatch,
+            TokenError::UnknownKid => ProblemCode::UnknownKid,
+            TokenError::InvalidSignature => ProblemCode::InvalidSignature,
+            TokenError::Expired => ProblemCode::TokenExpired,
+            TokenError::NotYetValid => ProblemCode::TokenNotYetValid,
+            TokenError::WrongIssuer => ProblemCode::WrongIssuer,
+            TokenError::WrongAudience => ProblemCode::WrongAudience,
+            TokenError::MissingClaim(_) => ProblemCode::MissingClaim,
+            TokenError::NoRoles => ProblemCode::NoRoles,
+            TokenError::InvalidClaims(_) => ProblemCode::InvalidClaims,
+            TokenError::NoKeyConfigured => ProblemCode::NoKeyConfigured,
         }
     }
 

@@ -878,7 +878,12 @@ fn error_codes_are_distinct_and_descriptions_safe() {
     assert_eq!(codes.len(), all.len());
     for e in &all {
         assert!(e.description().ends_with('.'), "{e:?}");
-        assert!(e.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        assert!(
+            e.code()
+                .as_str()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_')
+        );
     }
     assert_eq!(TokenError::Expired.code(), "token_expired");
     assert_eq!(TokenError::Malformed.code(), "malformed_token");

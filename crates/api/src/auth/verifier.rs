@@ -184,7 +184,7 @@ impl Verifier {
     pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         let result = self.verify_inner(token).await;
         if let Err(err) = &result {
-            tracing::debug!(code = err.code(), "rejected bearer token");
+            tracing::debug!(code = err.code().as_str(), "rejected bearer token");
         }
         result
     }

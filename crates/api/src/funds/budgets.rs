@@ -21,12 +21,15 @@ use super::views::budget::{BudgetView, Limits, SetBudgetRequest, budget_view, ch
 use crate::http::pagination::encode_cursor;
 use crate::prelude::*;
 
+/// Set a year's budget
+///
 /// Sets (creates or replaces) the advisor budget of a fiscal year (Art. 14): at most 500,000 CNY
 /// (`annual_cap_exceeded`); sub-budgets only for strictly controlled categories
 /// (`not_strictly_controlled`) and within the total (`sub_budgets_exceed_total`); never below
 /// what is already committed (`budget_below_committed`). 201 when the year had no budget.
 /// Omitting `sub_budgets` keeps the year's sub-budgets.
 #[utoipa::path(
+    operation_id = "setBudget",
     tag = "funds",
     security(("bearer" = ["hrss", "finance"])),
     params(("year" = i32, Path, description = "Fiscal year", minimum = 2000, maximum = 2100)),
@@ -142,8 +145,11 @@ fn sub_budget_lines(
         .collect()
 }
 
+/// Get a year's budget
+///
 /// The budget of a fiscal year: total, committed, paid and remaining, overall and per category.
 #[utoipa::path(
+    operation_id = "getBudget",
     tag = "funds",
     security(("bearer" = ["hrss", "finance", "government", "auditor"])),
     params(("year" = i32, Path, description = "Fiscal year", minimum = 2000, maximum = 2100)),
@@ -161,8 +167,11 @@ pub(super) async fn get_budget(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// List budgets
+///
 /// Every year that has a budget, newest first.
 #[utoipa::path(
+    operation_id = "listBudgets",
     tag = "funds",
     security(("bearer" = ["hrss", "finance", "government", "auditor"])),
     params(PageParams),

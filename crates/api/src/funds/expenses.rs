@@ -26,11 +26,16 @@ use super::{
 };
 use crate::prelude::*;
 
+/// Claim an expense
+///
 /// Claims an expense (Art. 14). Transport lists its receipts (`receipts_required`) and claims
 /// exactly their sum (`amount_not_actual`); the work subsidy is not claimed here
 /// (`use_subsidy_procedure`); only what was incurred while the advisor was in office
 /// (`incurred_outside_office`).
+///
+/// Refused with `receipt_already_claimed`.
 #[utoipa::path(
+    operation_id = "createExpense",
     tag = "funds",
     security(("bearer" = ["advisor", "hrss"])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
@@ -128,10 +133,13 @@ async fn step(
     write_step(state, req, caller, &(), "expense", load, work, view).await
 }
 
+/// Record the Finance Bureau's review
+///
 /// The Finance Bureau's review of a strictly controlled expense (Art. 14, 须经市财政局审核):
 /// pass it on to HRSS, or reject it with a reason. Other categories are not reviewed
 /// (`finance_review_not_required`).
 #[utoipa::path(
+    operation_id = "reviewExpense",
     tag = "funds",
     security(("bearer" = ["finance"])),
     params(("id" = String, Path, description = "Expense id")),
@@ -152,11 +160,14 @@ pub(super) async fn finance_review(
     step(&state, &req, &caller, &id, action, change).await
 }
 
+/// Approve or reject an expense
+///
 /// HRSS approves an expense, committing its amount against the year's budget, or rejects it
 /// with a reason. A strictly controlled one needs the Finance Bureau's review first
 /// (`finance_review_required`); no budget, or not enough left in the budget or the category's
 /// sub-budget, is `budget_exceeded` with `remaining_fen` (Art. 14).
 #[utoipa::path(
+    operation_id = "approveExpense",
     tag = "funds",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Expense id")),
@@ -177,8 +188,11 @@ pub(super) async fn approval(
     step(&state, &req, &caller, &id, action, change).await
 }
 
+/// Record an expense's payment
+///
 /// HRSS records the payment of an approved expense.
 #[utoipa::path(
+    operation_id = "payExpense",
     tag = "funds",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Expense id")),
@@ -199,8 +213,11 @@ pub(super) async fn payment(
     step(&state, &req, &caller, &id, action, change).await
 }
 
+/// List expense claims
+///
 /// Expense claims, newest first (an advisor: their own).
 #[utoipa::path(
+    operation_id = "listExpenses",
     tag = "funds",
     security(("bearer" = ["hrss", "finance", "government", "auditor", "advisor"])),
     params(ExpenseFilter, PageParams),
@@ -220,8 +237,11 @@ pub(super) async fn list(
     Ok(HttpResponse::Ok().json(Page::of(KIND, rows, expense_view)?))
 }
 
+/// Get an expense claim
+///
 /// One expense claim (an advisor: their own).
 #[utoipa::path(
+    operation_id = "getExpense",
     tag = "funds",
     security(("bearer" = ["hrss", "finance", "government", "auditor", "advisor"])),
     params(("id" = String, Path, description = "Expense id")),

@@ -29,6 +29,8 @@ use super::{
 };
 use crate::prelude::*;
 
+/// Set a work subsidy
+///
 /// Sets an advisor's work subsidy for a year (Art. 14, 16). Needs that year's decided
 /// assessment (`assessment_not_final`); the amount lies in the band of the final grade
 /// (`subsidy_out_of_band`, `no_subsidy_for_grade`), or above it for a recorded
@@ -37,6 +39,7 @@ use crate::prelude::*;
 /// (`special_contribution_required`), and then it waits for the government's decision. One per
 /// advisor and year (`subsidy_exists`).
 #[utoipa::path(
+    operation_id = "createSubsidy",
     tag = "funds",
     security(("bearer" = ["hrss"])),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
@@ -154,9 +157,12 @@ async fn step(
     write_step(state, req, caller, &(), "subsidy", load, work, view).await
 }
 
+/// Decide a work subsidy
+///
 /// The government approves (the amount is committed: `budget_exceeded` if it does not fit) or
 /// rejects a subsidy above 50,000 CNY for a special contribution (Art. 14).
 #[utoipa::path(
+    operation_id = "decideSubsidy",
     tag = "funds",
     security(("bearer" = ["government"])),
     params(("id" = String, Path, description = "Subsidy id")),
@@ -181,8 +187,11 @@ pub(super) async fn decide(
     step(&state, &req, &caller, &id, wanted, change).await
 }
 
+/// Record a subsidy's payment
+///
 /// HRSS records the payment of an approved subsidy.
 #[utoipa::path(
+    operation_id = "paySubsidy",
     tag = "funds",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Subsidy id")),
@@ -202,8 +211,11 @@ pub(super) async fn payment(
     step(&state, &req, &caller, &id, SubsidyState::Paid, change).await
 }
 
+/// List work subsidies
+///
 /// Work subsidies, newest first (an advisor: their own).
 #[utoipa::path(
+    operation_id = "listSubsidies",
     tag = "funds",
     security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
     params(SubsidyFilter, PageParams),
@@ -224,8 +236,11 @@ pub(super) async fn list(
     Ok(HttpResponse::Ok().json(Page::of(KIND, rows, |s| Ok(subsidy_view(bands, s)))?))
 }
 
+/// Get a work subsidy
+///
 /// One work subsidy (an advisor: their own).
 #[utoipa::path(
+    operation_id = "getSubsidy",
     tag = "funds",
     security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
     params(("id" = String, Path, description = "Subsidy id")),

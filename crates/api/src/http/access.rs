@@ -3,6 +3,7 @@
 //! documentation and the enforcement cannot drift. The middleware runs before routing to
 //! the handler, hence before any body, query or path is parsed: 401 → 403 → everything else.
 
+use guwen_domain::ProblemCode;
 use std::collections::{BTreeSet, HashMap};
 
 use actix_web::{
@@ -227,11 +228,14 @@ async fn authorise(
     roles: &[Role],
 ) -> Result<Caller, ApiError> {
     let header_value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
-        ApiError::unauthorized("missing_token", "this endpoint needs a bearer token")
+        ApiError::unauthorized(
+            ProblemCode::MissingToken,
+            "this endpoint needs a bearer token",
+        )
     })?;
     let text = header_value.to_str().map_err(|_| {
         ApiError::unauthorized(
-            "malformed_token",
+            ProblemCode::MalformedToken,
             "the Authorization header is not valid text",
         )
     })?;
@@ -243,7 +247,7 @@ async fn authorise(
         .filter(|t| !t.is_empty())
         .ok_or_else(|| {
             ApiError::unauthorized(
-                "missing_token",
+                ProblemCode::MissingToken,
                 "the Authorization header must be `Bearer <token>`",
             )
         })?;

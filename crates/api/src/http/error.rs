@@ -2,10 +2,8 @@
 //! stable machine `code`. Internal errors are logged (with the request id, from the tracing
 //! span) and answered with a generic body: no internals ever reach a client.
 
-use std::borrow::Cow;
-
 use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
-use guwen_domain::rule::RuleViolation;
+use guwen_domain::{Labelled, ProblemCode, rule::RuleViolation};
 use guwen_persistence::{sea_orm::DbErr, store::StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -32,8 +30,8 @@ pub struct Problem {
     #[serde(rename = "type")]
     #[schema(example = "urn:guwen:problem:invalid_transition")]
     pub type_: String,
-    /// A short summary of the problem type.
-    #[schema(example = "Invalid transition")]
+    /// A short summary of the problem type (the English title of `code`).
+    #[schema(example = "Not allowed in this state")]
     pub title: String,
     /// The HTTP status code.
     #[schema(example = 409)]
@@ -41,9 +39,9 @@ pub struct Problem {
     /// What happened in this occurrence.
     #[schema(example = "the candidate is `nominated`; this step needs `approved`")]
     pub detail: String,
-    /// Stable machine-readable code.
-    #[schema(example = "invalid_transition")]
-    pub code: String,
+    /// Stable machine-readable code, from the catalogue (`GET /api/v1/meta/enums`,
+    /// `problem_code`, has its English and zh-CN titles).
+    pub code: ProblemCode,
     /// The article of the regulation behind a rule violation.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "Art. 4.5")]
@@ -62,7 +60,7 @@ pub struct Problem {
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: Cow<'static, str>,
+    pub code: ProblemCode,
     pub detail: String,
     pub article: Option<&'static str>,
     pub errors: Box<[FieldError]>,
@@ -72,14 +70,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: impl Into<Cow<'static, str>>,
-        detail: impl Into<String>,
-    ) -> Self {
+    /// An error with its code's usual status ([`status_of`]).
+    pub fn new(code: ProblemCode, detail: impl Into<String>) -> Self {
         Self {
-            status,
-            code: code.into(),
+            status: status_of(code),
+            code,
             detail: detail.into(),
             article: None,
             errors: Box::default(),
@@ -89,9 +84,9 @@ impl ApiError {
     }
 
     /// 401: no token, or a token that does not verify. Carries `WWW-Authenticate`.
-    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn unauthorized(code: ProblemCode, detail: impl Into<String>) -> Self {
         let detail = detail.into();
-        let challenge = if code == "missing_token" {
+        let challenge = if code == ProblemCode::MissingToken {
             r#"Bearer realm="guwen""#.to_owned()
         } else {
             format!(
@@ -99,22 +94,19 @@ impl ApiError {
                 detail.replace(['"', '\\'], "'")
             )
         };
-        Self::new(StatusCode::UNAUTHORIZED, code, detail)
+        Self::new(code, detail)
+            .with_status(StatusCode::UNAUTHORIZED)
             .with_header(header::WWW_AUTHENTICATE, challenge)
     }
 
     /// 403: authenticated, but not allowed.
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+        Self::new(ProblemCode::Forbidden, detail)
     }
 
     /// 404: no such object, or not one the caller may know about.
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("no {what} with that id"),
-        )
+        Self::new(ProblemCode::NotFound, format!("no {what} with that id"))
     }
 
     /// 422: the body or query parsed but its values are not acceptable.
@@ -123,11 +115,7 @@ impl ApiError {
             [one] => format!("`{}` {}", one.field, one.message),
             _ => format!("{} fields are invalid", errors.len()),
         };
-        let mut e = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            detail,
-        );
+        let mut e = Self::new(ProblemCode::ValidationFailed, detail);
         e.errors = errors.into_boxed_slice();
         e
     }
@@ -140,24 +128,19 @@ impl ApiError {
         }])
     }
 
-    /// 400: the request could not be read at all.
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, detail)
-    }
-
-    /// 409: a state or rule conflict with its own code.
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, detail)
-    }
-
     /// 500: logged here with the cause; the client sees a generic text.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            ProblemCode::InternalError,
             "an unexpected error occurred; quote the X-Request-Id response header when reporting it",
         )
+    }
+
+    /// Answers with another status than the code's usual one.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
     }
 
     /// Cites the article of the regulation behind a refusal.
@@ -189,10 +172,10 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         Problem {
             type_: format!("urn:guwen:problem:{}", self.code),
-            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
+            title: self.code.label_en().to_owned(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
-            code: self.code.to_string(),
+            code: self.code,
             article: self.article.map(str::to_owned),
             errors: (!self.errors.is_empty()).then(|| self.errors.to_vec()),
             remaining_fen: self.remaining_fen,
@@ -201,29 +184,120 @@ impl ApiError {
 
     /// A generic problem for a bare status (used to wrap framework errors).
     pub fn for_status(status: StatusCode) -> Self {
+        use ProblemCode as P;
         let (code, detail) = match status.as_u16() {
-            400 => ("bad_request", "the request could not be understood"),
-            401 => ("missing_token", "a bearer token is required"),
-            403 => ("forbidden", "this caller may not do that"),
-            404 => ("not_found", "no such resource"),
+            400 => (P::BadRequest, "the request could not be understood"),
+            401 => (P::MissingToken, "a bearer token is required"),
+            403 => (P::Forbidden, "this caller may not do that"),
+            404 => (P::NotFound, "no such resource"),
             405 => (
-                "method_not_allowed",
+                P::MethodNotAllowed,
                 "this method is not allowed on this resource",
             ),
-            406 => ("not_acceptable", "no acceptable representation"),
-            408 => ("request_timeout", "the request took too long to arrive"),
-            413 => ("payload_too_large", "the request body is too large"),
-            414 => ("uri_too_long", "the request URI is too long"),
-            415 => (
-                "unsupported_media_type",
-                "the body must be application/json",
-            ),
-            429 => ("too_many_requests", "too many requests; retry later"),
-            431 => ("headers_too_large", "the request headers are too large"),
+            406 => (P::NotAcceptable, "no acceptable representation"),
+            408 => (P::RequestTimeout, "the request took too long to arrive"),
+            413 => (P::PayloadTooLarge, "the request body is too large"),
+            414 => (P::UriTooLong, "the request URI is too long"),
+            415 => (P::UnsupportedMediaType, "the body must be application/json"),
+            429 => (P::TooManyRequests, "too many requests; retry later"),
+            431 => (P::HeadersTooLarge, "the request headers are too large"),
             s if s >= 500 => return Self::internal(format!("framework answered {status}")),
-            _ => ("http_error", "the request failed"),
+            _ => (P::HttpError, "the request failed"),
         };
-        Self::new(status, code, detail)
+        Self::new(code, detail).with_status(status)
+    }
+}
+
+/// The status a problem code is answered with (an error may override it with
+/// [`ApiError::with_status`], e.g. a framework error's own status).
+pub fn status_of(code: ProblemCode) -> StatusCode {
+    use ProblemCode as P;
+    match code {
+        P::ValidationFailed | P::IdempotencyKeyReused | P::StateSecretNotAllowed => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        P::MalformedJson
+        | P::UnreadableBody
+        | P::InvalidQuery
+        | P::InvalidPath
+        | P::InvalidCursor
+        | P::InvalidIdempotencyKey
+        | P::BadRequest
+        | P::HttpError => StatusCode::BAD_REQUEST,
+        P::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        P::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        P::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+        P::UriTooLong => StatusCode::URI_TOO_LONG,
+        P::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        P::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+        P::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        P::MissingToken
+        | P::MalformedToken
+        | P::UnsupportedAlgorithm
+        | P::AlgorithmMismatch
+        | P::UnknownKid
+        | P::InvalidSignature
+        | P::TokenExpired
+        | P::TokenNotYetValid
+        | P::WrongIssuer
+        | P::WrongAudience
+        | P::MissingClaim
+        | P::NoRoles
+        | P::InvalidClaims
+        | P::NoKeyConfigured => StatusCode::UNAUTHORIZED,
+        P::Forbidden => StatusCode::FORBIDDEN,
+        P::NotFound => StatusCode::NOT_FOUND,
+        P::RateLimited | P::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        P::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+        P::InvalidTransition
+        | P::Duplicate
+        | P::DuplicateCertificateNo
+        | P::AlreadyAssigned
+        | P::IneligibleAge
+        | P::IneligibleExperience
+        | P::ReviewIncomplete
+        | P::AttestationMissing
+        | P::PartyCommitteeReportMissing
+        | P::NoticeWindowOpen
+        | P::NoticeWindowClosed
+        | P::ObjectionOpen
+        | P::ObjectionAlreadyResolved
+        | P::TermOutOfRange
+        | P::InvalidCertificateNo
+        | P::AdvisorCapReached
+        | P::AdvisorNotInOffice
+        | P::RenewalPending
+        | P::EvidenceRequired
+        | P::ConflictOfInterest
+        | P::Recused
+        | P::RecusalPending
+        | P::InabilityAfterDeadline
+        | P::InvalidConfidentiality
+        | P::MajorIssueNeedsWrittenOpinion
+        | P::ExcuseReasonMissing
+        | P::MinutesFinalized
+        | P::MinutesIncomplete
+        | P::InvalidEngagementPeriod
+        | P::AnnualCapExceeded
+        | P::NotStrictlyControlled
+        | P::SubBudgetsExceedTotal
+        | P::BudgetBelowCommitted
+        | P::BudgetExceeded
+        | P::ReceiptsRequired
+        | P::ReceiptAlreadyClaimed
+        | P::AmountNotActual
+        | P::UseSubsidyProcedure
+        | P::IncurredOutsideOffice
+        | P::FinanceReviewRequired
+        | P::FinanceReviewNotRequired
+        | P::SubsidyExists
+        | P::SubsidyOutOfBand
+        | P::NoSubsidyForGrade
+        | P::SpecialContributionRequired
+        | P::AssessmentExists
+        | P::AssessmentNotFinal
+        | P::InvalidAssessmentYear
+        | P::NotAServiceUnit => StatusCode::CONFLICT,
     }
 }
 
@@ -251,7 +325,7 @@ impl ResponseError for ApiError {
 
 impl From<RuleViolation> for ApiError {
     fn from(v: RuleViolation) -> Self {
-        let mut e = Self::new(StatusCode::CONFLICT, v.code, v.message);
+        let mut e = Self::new(v.code, v.message);
         e.article = Some(v.article);
         e
     }
@@ -282,10 +356,11 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Stale { .. } => Self::conflict("invalid_transition", e.to_string()),
-            StoreError::Duplicate(_) => {
-                Self::conflict("duplicate", "a record with these values already exists")
-            }
+            StoreError::Stale { .. } => Self::new(ProblemCode::InvalidTransition, e.to_string()),
+            StoreError::Duplicate(_) => Self::new(
+                ProblemCode::Duplicate,
+                "a record with these values already exists",
+            ),
             StoreError::Db(db) => db.into(),
         }
     }

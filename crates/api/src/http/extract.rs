@@ -10,6 +10,7 @@ use actix_web::{
     web,
 };
 use futures_util::future::LocalBoxFuture;
+use guwen_domain::ProblemCode;
 use serde::de::DeserializeOwned;
 use validator::Validate;
 
@@ -67,7 +68,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => {
             de.end().map_err(|e| {
-                ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+                ApiError::new(
+                    ProblemCode::MalformedJson,
+                    format!("the body is not valid JSON: {e}"),
+                )
             })?;
             Ok(v)
         }
@@ -82,8 +86,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                         message: strip_position(&inner.to_string()),
                     }]))
                 }
-                _ => Err(ApiError::bad_request(
-                    "malformed_json",
+                _ => Err(ApiError::new(
+                    ProblemCode::MalformedJson,
                     format!("the body is not valid JSON: {inner}"),
                 )),
             }
@@ -111,21 +115,22 @@ fn payload_error(e: actix_web::Error) -> ApiError {
     if status == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
         return too_large();
     }
-    ApiError::bad_request("unreadable_body", "the request body could not be read")
+    ApiError::new(
+        ProblemCode::UnreadableBody,
+        "the request body could not be read",
+    )
 }
 
 fn unsupported_media_type() -> ApiError {
     ApiError::new(
-        actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
+        ProblemCode::UnsupportedMediaType,
         "the body must be JSON (Content-Type: application/json)",
     )
 }
 
 fn too_large() -> ApiError {
     ApiError::new(
-        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
+        ProblemCode::PayloadTooLarge,
         format!("the body is larger than {MAX_BODY_BYTES} bytes"),
     )
 }
@@ -136,15 +141,19 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
         QueryPayloadError::Deserialize(e) => format!("invalid query string: {e}"),
         _ => "invalid query string".to_owned(),
     };
-    ApiError::bad_request("invalid_query", detail).into()
+    ApiError::new(ProblemCode::InvalidQuery, detail).into()
 }
 
 /// Path errors: 400 `invalid_path`.
 pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     let PathError::Deserialize(e) = &err else {
-        return ApiError::bad_request("invalid_path", "invalid path").into();
+        return ApiError::new(ProblemCode::InvalidPath, "invalid path").into();
     };
-    ApiError::bad_request("invalid_path", format!("invalid path parameter: {e}")).into()
+    ApiError::new(
+        ProblemCode::InvalidPath,
+        format!("invalid path parameter: {e}"),
+    )
+    .into()
 }
 
 /// The app data that routes framework extractor failures through [`ApiError`].
@@ -159,7 +168,7 @@ pub fn configure_extractors(cfg: &mut web::ServiceConfig) {
                     JsonPayloadError::Overflow { .. }
                     | JsonPayloadError::OverflowKnownLength { .. } => too_large().into(),
                     JsonPayloadError::ContentType => unsupported_media_type().into(),
-                    other => ApiError::bad_request("malformed_json", other.to_string()).into(),
+                    other => ApiError::new(ProblemCode::MalformedJson, other.to_string()).into(),
                 }),
         );
 }

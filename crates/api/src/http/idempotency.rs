@@ -7,6 +7,7 @@ use actix_web::{
     dev::Payload,
     http::{StatusCode, header},
 };
+use guwen_domain::ProblemCode;
 use guwen_persistence::idempotency::StoredResponse;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -36,8 +37,8 @@ impl FromRequest for IdempotencyKey {
                 .filter(|k| (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
                 .map(|k| Self(Some(k.to_owned())))
                 .ok_or_else(|| {
-                    ApiError::bad_request(
-                        "invalid_idempotency_key",
+                    ApiError::new(
+                        ProblemCode::InvalidIdempotencyKey,
                         "Idempotency-Key must be 1 to 200 visible ASCII characters",
                     )
                 }),
@@ -89,8 +90,7 @@ pub fn fingerprint<R: Serialize>(http: &HttpRequest, request: &R) -> String {
 pub fn replay(stored: StoredResponse, fingerprint: &str) -> Result<HttpResponse, ApiError> {
     if stored.request_hash != fingerprint {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
+            ProblemCode::IdempotencyKeyReused,
             "this Idempotency-Key was already used for a different request",
         ));
     }

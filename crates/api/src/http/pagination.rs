@@ -2,6 +2,7 @@
 //! responses are `{items, next_cursor}`.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use guwen_domain::ProblemCode;
 pub use guwen_persistence::store::Direction;
 use guwen_persistence::store::{PageOf, PageRequest};
 use serde::{Deserialize, Serialize};
@@ -42,8 +43,12 @@ impl PageParams {
         let Some(raw) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
             return Ok(None);
         };
-        let invalid =
-            || ApiError::bad_request("invalid_cursor", "the cursor is not one this list issued");
+        let invalid = || {
+            ApiError::new(
+                ProblemCode::InvalidCursor,
+                "the cursor is not one this list issued",
+            )
+        };
         let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;
         let (k, value): (String, T) = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
         if k != kind {

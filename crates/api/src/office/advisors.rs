@@ -82,6 +82,7 @@ fn view(
 ///
 /// Advisors, newest appointment first. An advisor sees only themself.
 #[utoipa::path(
+    operation_id = "listAdvisors",
     tag = "advisors",
     security(("bearer" = ["hrss", "government", "auditor", "integration", "department", "advisor"])),
     params(AdvisorFilter, PageParams),
@@ -129,6 +130,7 @@ async fn list_advisors(
 ///
 /// One advisor with every term.
 #[utoipa::path(
+    operation_id = "getAdvisor",
     tag = "advisors",
     security(("bearer" = ["hrss", "government", "auditor", "integration", "department", "advisor"])),
     params(("id" = String, Path, description = "Advisor id")),
@@ -150,9 +152,12 @@ async fn get_advisor(
     Ok(HttpResponse::Ok().json(present(&state, &caller, record, field, today)))
 }
 
+/// Get an advisor's inactivity evidence
+///
 /// The advisor's inactivity evidence (Art. 12.3): unexcused absences from government meetings
 /// and overdue or undelivered assignments in the period, item by item.
 #[utoipa::path(
+    operation_id = "getAdvisorInactivity",
     tag = "advisors",
     security(("bearer" = ["hrss", "government", "auditor"])),
     params(("id" = String, Path, description = "Advisor id"), Period),

@@ -20,9 +20,14 @@ use super::{
 };
 use crate::prelude::*;
 
+/// Propose to dismiss an advisor
+///
 /// Proposes to dismiss an advisor on one of the six grounds of Art. 12, with evidence; for
 /// `inactive` the computed inactivity evidence is attached and must not be empty.
+///
+/// Refused with `evidence_required`.
 #[utoipa::path(
+    operation_id = "proposeDismissal",
     tag = "advisors",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Advisor id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
@@ -89,9 +94,12 @@ async fn propose_dismissal(
     .await
 }
 
+/// Decide a dismissal proposal
+///
 /// The government approves (the advisor is dismissed and leaves the roster) or rejects (the
 /// advisor returns to active) a dismissal proposal (Art. 12).
 #[utoipa::path(
+    operation_id = "decideDismissalProposal",
     tag = "advisors",
     security(("bearer" = ["government"])),
     params(("id" = String, Path, description = "Dismissal proposal id")),
@@ -128,8 +136,11 @@ async fn decide_dismissal(
     .await
 }
 
+/// List dismissal proposals
+///
 /// Dismissal proposals, newest first.
 #[utoipa::path(
+    operation_id = "listDismissalProposals",
     tag = "advisors",
     security(("bearer" = ["hrss", "government", "auditor"])),
     params(ProposalFilter, PageParams),

@@ -20,8 +20,13 @@ use super::{
 };
 use crate::prelude::*;
 
+/// Propose to renew an advisor
+///
 /// Proposes to renew an advisor in office or whose term has ended, for 1 to 3 years (Art. 3).
+///
+/// Refused with `renewal_pending`, `term_out_of_range`.
 #[utoipa::path(
+    operation_id = "proposeRenewal",
     tag = "advisors",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Advisor id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
@@ -69,9 +74,14 @@ async fn propose_renewal(
     .await
 }
 
+/// Decide a renewal proposal
+///
 /// The government approves (a new term follows the current one, or starts today if it has
 /// ended; every term stays in the history) or rejects a renewal (Art. 3).
+///
+/// Refused with `invalid_certificate_no`, `duplicate_certificate_no`.
 #[utoipa::path(
+    operation_id = "decideRenewalProposal",
     tag = "advisors",
     security(("bearer" = ["government"])),
     params(("id" = String, Path, description = "Renewal proposal id")),
@@ -119,8 +129,11 @@ async fn decide_renewal(
     .await
 }
 
+/// List renewal proposals
+///
 /// Renewal proposals, newest first.
 #[utoipa::path(
+    operation_id = "listRenewalProposals",
     tag = "advisors",
     security(("bearer" = ["hrss", "government", "auditor"])),
     params(ProposalFilter, PageParams),

@@ -21,8 +21,11 @@ use super::{
 };
 use crate::prelude::*;
 
+/// Request to resign
+///
 /// The advisor's own written resignation request to HRSS (Art. 13).
 #[utoipa::path(
+    operation_id = "requestResignation",
     tag = "advisors",
     security(("bearer" = ["advisor"])),
     params(("id" = String, Path, description = "Advisor id (the caller's own)"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
@@ -75,8 +78,11 @@ async fn resignation_for(tx: &Tx, id: &str, to: ResignationState) -> Result<Resi
     Ok(r)
 }
 
+/// Propose a resignation to the government
+///
 /// HRSS proposes the resignation to the government (Art. 13, 提出拟解聘意见).
 #[utoipa::path(
+    operation_id = "proposeResignation",
     tag = "advisors",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Resignation id")),
@@ -106,9 +112,12 @@ async fn propose_resignation(
     .await
 }
 
+/// Decide a resignation
+///
 /// The government approves (the advisor has resigned, the certificate recovery is recorded) or
 /// rejects (the advisor stays active) a proposed resignation (Art. 13).
 #[utoipa::path(
+    operation_id = "decideResignation",
     tag = "advisors",
     security(("bearer" = ["government"])),
     params(("id" = String, Path, description = "Resignation id")),
@@ -145,8 +154,11 @@ async fn decide_resignation(
     .await
 }
 
+/// List resignations
+///
 /// Resignations, newest first (an advisor sees their own).
 #[utoipa::path(
+    operation_id = "listResignations",
     tag = "advisors",
     security(("bearer" = ["hrss", "government", "auditor", "advisor"])),
     params(ProposalFilter, PageParams),

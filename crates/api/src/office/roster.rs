@@ -22,9 +22,12 @@ fn header_value(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
+/// Get the roster
+///
 /// The full roster, or the changes since a moment: appointments, dismissals, resignations,
 /// renewals and expiries. Answers `304` to a matching `If-None-Match`; `Accept: text/csv` gives CSV.
 #[utoipa::path(
+    operation_id = "getRoster",
     tag = "advisors",
     security(("bearer" = ["integration", "hrss", "government", "auditor"])),
     params(RosterQuery),

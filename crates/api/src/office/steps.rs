@@ -70,8 +70,8 @@ pub fn require_pending(state: ProposalState) -> Result<(), ApiError> {
     if state == ProposalState::Pending {
         return Ok(());
     }
-    Err(ApiError::conflict(
-        "invalid_transition",
+    Err(ApiError::new(
+        ProblemCode::InvalidTransition,
         format!("the proposal is already `{state}`"),
     ))
 }

@@ -27,7 +27,11 @@ use crate::prelude::*;
 /// (`notice_window_open`) or an objection is unresolved (`objection_open`); checks the term
 /// (1–3 years), the age (under 70 unless an approved exception) and the cap (Art. 3, 4.1,
 /// 4.6, 5.5). Creates the advisor, who then appears on the public roster.
+///
+/// Refused with `term_out_of_range`, `ineligible_age`, `advisor_cap_reached`,
+/// `invalid_certificate_no`, `duplicate_certificate_no`.
 #[utoipa::path(
+    operation_id = "appointCandidate",
     tag = "candidates",
     security(("bearer" = ["hrss"])),
     params(

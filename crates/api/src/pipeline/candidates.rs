@@ -67,7 +67,10 @@ pub async fn visible_view(
 ///
 /// Nominates a candidate through a department, a think tank, a leader or (entered by HRSS) a
 /// self-nomination (Art. 4.1). Art. 5.2 (5 years of professional work) is checked here.
+///
+/// Refused with `ineligible_experience`.
 #[utoipa::path(
+    operation_id = "createCandidate",
     tag = "candidates",
     security(("bearer" = ["department", "hrss"])),
     request_body = NominationRequest,
@@ -103,6 +106,7 @@ pub(super) async fn create_candidate(
 /// Candidates, newest first. A department sees those it nominated and those of the fields it
 /// leads.
 #[utoipa::path(
+    operation_id = "listCandidates",
     tag = "candidates",
     security(("bearer" = ["hrss", "government", "auditor", "department"])),
     params(CandidateFilter, PageParams),
@@ -136,6 +140,7 @@ pub(super) async fn list_candidates(
 ///
 /// One candidate. Background-check results are shown to hrss, government and auditor only.
 #[utoipa::path(
+    operation_id = "getCandidate",
     tag = "candidates",
     security(("bearer" = ["hrss", "government", "auditor", "department"])),
     params(("id" = String, Path, description = "Candidate id")),

@@ -21,7 +21,10 @@ use crate::prelude::*;
 
 /// A list is decided once.
 fn already_decided() -> ApiError {
-    ApiError::conflict("invalid_transition", "the list has already been decided")
+    ApiError::new(
+        ProblemCode::InvalidTransition,
+        "the list has already been decided",
+    )
 }
 
 /// One decision for every candidate still awaiting one on the list, none twice, and a reason
@@ -115,6 +118,7 @@ fn decision_move(
 /// Records the executive meeting's decision on each candidate of the list (Art. 4.4):
 /// approved or rejected; an age exception (Art. 5.5) is approved here.
 #[utoipa::path(
+    operation_id = "decideRecommendationList",
     tag = "recommendation lists",
     security(("bearer" = ["government"])),
     params(("id" = String, Path, description = "List id")),

@@ -10,7 +10,7 @@ use crate::prelude::*;
 /// List fields of expertise
 ///
 /// Every field of expertise with its lead department (for nomination forms).
-#[utoipa::path(tag = "fields", security(()), responses((status = 200, description = "All fields", body = FieldList)))]
+#[utoipa::path(operation_id = "listFields", tag = "fields", security(()), responses((status = 200, description = "All fields", body = FieldList)))]
 #[get("/fields")]
 pub(super) async fn list_fields(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let items = store::fields(&state.db)
@@ -26,6 +26,7 @@ pub(super) async fn list_fields(state: web::Data<AppState>) -> Result<HttpRespon
 /// Creates or changes a field and its lead department. Candidates already nominated keep the
 /// department they were routed to.
 #[utoipa::path(
+    operation_id = "putField",
     tag = "fields",
     security(("bearer" = ["hrss"])),
     params(("code" = String, Path, description = "Field code: lowercase letters, digits and `_`")),

@@ -44,6 +44,7 @@ pub async fn list_view<C: Connection>(
 /// Gathers background-checked candidates into a recommendation list submitted to the
 /// government (Art. 4.3); each becomes `submitted`.
 #[utoipa::path(
+    operation_id = "createRecommendationList",
     tag = "recommendation lists",
     security(("bearer" = ["hrss"])),
     request_body = CreateListRequest,
@@ -119,6 +120,7 @@ pub(super) async fn create_list(
 ///
 /// Recommendation lists, newest first.
 #[utoipa::path(
+    operation_id = "listRecommendationLists",
     tag = "recommendation lists",
     security(("bearer" = ["hrss", "government", "auditor"])),
     params(ListFilter, PageParams),
@@ -153,6 +155,7 @@ pub(super) async fn list_lists(
 ///
 /// One recommendation list with its candidates.
 #[utoipa::path(
+    operation_id = "getRecommendationList",
     tag = "recommendation lists",
     security(("bearer" = ["hrss", "government", "auditor"])),
     params(("id" = String, Path, description = "List id")),
@@ -173,6 +176,7 @@ pub(super) async fn get_list(
 /// Records that the decided list was reported to the party committee (Art. 4.4): required
 /// before any of its candidates can go on public notice.
 #[utoipa::path(
+    operation_id = "reportRecommendationList",
     tag = "recommendation lists",
     security(("bearer" = ["government", "hrss"])),
     params(("id" = String, Path, description = "List id")),

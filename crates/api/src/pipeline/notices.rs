@@ -30,7 +30,10 @@ const MAX_DAYS_AHEAD: u64 = 90;
 /// Publishes approved candidates, whose list was reported to the party committee, on a public
 /// notice of 7 calendar days (Art. 4.4, 4.5). Each becomes `in_notice`; objections are
 /// accepted while the window is open and the appointment is possible once it is over.
+///
+/// Refused with `party_committee_report_missing`, `term_out_of_range`.
 #[utoipa::path(
+    operation_id = "createNotice",
     tag = "notices",
     security(("bearer" = ["hrss"])),
     request_body = CreateNoticeRequest,
@@ -134,6 +137,7 @@ pub(super) async fn create_notice(
 ///
 /// Objections filed against public notices, newest first.
 #[utoipa::path(
+    operation_id = "listObjections",
     tag = "notices",
     security(("bearer" = ["hrss"])),
     params(ObjectionFilter, PageParams),
@@ -162,7 +166,10 @@ pub(super) async fn list_objections(
 /// Resolves an objection (Art. 4.5): upheld — the candidate is rejected; dismissed — the
 /// candidate stays on notice and can be appointed once the window is over and no objection
 /// is open.
+///
+/// Refused with `objection_already_resolved`.
 #[utoipa::path(
+    operation_id = "resolveObjection",
     tag = "notices",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Objection id")),
@@ -199,8 +206,8 @@ pub(super) async fn resolve_objection(
         store::resolve_objection(tx, &ctx, &o.id, resolution, event)
             .await
             .map_err(|e| match e {
-                StoreError::Stale { .. } => ApiError::conflict(
-                    "objection_already_resolved",
+                StoreError::Stale { .. } => ApiError::new(
+                    ProblemCode::ObjectionAlreadyResolved,
                     "the objection was resolved by another request",
                 )
                 .with_article("Art. 4.5"),

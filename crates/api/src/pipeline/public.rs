@@ -28,6 +28,7 @@ use crate::prelude::*;
 ///
 /// Public notices, newest first.
 #[utoipa::path(
+    operation_id = "listPublicNotices",
     tag = "public",
     security(()),
     params(PageParams),
@@ -67,6 +68,7 @@ pub(super) async fn list_notices(
 ///
 /// One public notice.
 #[utoipa::path(
+    operation_id = "getPublicNotice",
     tag = "public",
     security(()),
     params(("id" = String, Path, description = "Notice id")),
@@ -94,7 +96,10 @@ pub(super) async fn get_notice(
 ///
 /// Files an objection while the notice window is open (Art. 4.5). No token; limited per
 /// client address.
+///
+/// Refused with `notice_window_closed`.
 #[utoipa::path(
+    operation_id = "fileObjection",
     tag = "public",
     security(()),
     params(
@@ -156,6 +161,7 @@ pub(super) async fn file_objection(
 ///
 /// The public roster: advisors in office today (Art. 4.6, 向社会公开).
 #[utoipa::path(
+    operation_id = "getPublicRoster",
     tag = "public",
     security(()),
     params(PageParams),
@@ -178,7 +184,10 @@ pub(super) async fn roster(
 ///
 /// An expert or scholar nominates themself (Art. 4.1, 专家学者自荐). No token; limited per
 /// client address; routed to the lead department of the chosen field.
+///
+/// Refused with `ineligible_experience`.
 #[utoipa::path(
+    operation_id = "selfNominate",
     tag = "public",
     security(()),
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),

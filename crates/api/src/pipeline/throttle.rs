@@ -1,7 +1,7 @@
 //! The public endpoints' per-address hourly limit (self-nominations, objections), counted in
 //! the database so that every replica sees the same count.
 
-use actix_web::{HttpRequest, http::StatusCode};
+use actix_web::HttpRequest;
 use guwen_persistence::guard;
 
 use crate::prelude::*;
@@ -37,8 +37,7 @@ pub async fn rate_limit(
     match verdict {
         Ok(()) => Ok(client),
         Err(retry_after) => Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ProblemCode::RateLimited,
             format!(
                 "at most {} such requests per hour from one address; retry in {retry_after} s",
                 state.config.public_rate_limit

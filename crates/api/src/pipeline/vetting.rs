@@ -25,7 +25,10 @@ use crate::prelude::*;
 ///
 /// Records the preliminary review by the field's lead department (or HRSS): passing makes the
 /// candidate `pre_reviewed`, a failed aspect `rejected` (Art. 4.1, 5).
+///
+/// Refused with `review_incomplete`, `attestation_missing`.
 #[utoipa::path(
+    operation_id = "recordPreliminaryReview",
     tag = "candidates",
     security(("bearer" = ["department", "hrss"])),
     params(("id" = String, Path, description = "Candidate id")),
@@ -90,6 +93,7 @@ pub(super) async fn record_preliminary_review(
 ///
 /// Records HRSS's background check: `background_checked`, or `rejected` when it fails (Art. 4.2).
 #[utoipa::path(
+    operation_id = "recordBackgroundCheck",
     tag = "candidates",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Candidate id")),
@@ -147,6 +151,7 @@ pub(super) async fn record_background_check(
 ///
 /// Withdraws a candidate from any state before appointment: the nominating department or HRSS.
 #[utoipa::path(
+    operation_id = "withdrawCandidate",
     tag = "candidates",
     security(("bearer" = ["department", "hrss"])),
     params(("id" = String, Path, description = "Candidate id")),

@@ -22,7 +22,7 @@ pub struct Health {
 /// Liveness
 ///
 /// Liveness: the process answers.
-#[utoipa::path(tag = "platform", security(()), responses((status = 200, description = "The process is alive", body = Health)))]
+#[utoipa::path(operation_id = "getLiveness", tag = "platform", security(()), responses((status = 200, description = "The process is alive", body = Health)))]
 #[get("/healthz")]
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
@@ -35,6 +35,7 @@ async fn healthz() -> HttpResponse {
 ///
 /// Readiness: the database is reachable.
 #[utoipa::path(
+    operation_id = "getReadiness",
     tag = "platform",
     security(()),
     responses(
@@ -62,6 +63,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 ///
 /// Prometheus metrics of this replica: requests by route and status, latency histogram.
 #[utoipa::path(
+    operation_id = "getMetrics",
     tag = "platform",
     security(()),
     responses((status = 200, description = "Prometheus text exposition format 0.0.4", content_type = "text/plain", body = String))

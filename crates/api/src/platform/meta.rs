@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get};
 use guwen_domain::{
-    EnumCatalog,
+    EnumCatalog, ProblemCode,
     appointment::{ObjectionResolution, ObjectionStatus},
     audit::AuditAction,
     funds::{ExpenseAction, ExpenseCategory, ExpenseState, SubsidyState},
@@ -80,13 +80,15 @@ pub fn catalog() -> Vec<EnumCatalog> {
         EnumCatalog::of::<ExpenseState>(),
         EnumCatalog::of::<ExpenseAction>(),
         EnumCatalog::of::<SubsidyState>(),
+        EnumCatalog::of::<ProblemCode>(),
     ]
 }
 
 /// List every enum with labels
 ///
-/// Every enum with English and zh-CN labels, for building forms and filters.
-#[utoipa::path(tag = "meta", security(()), responses((status = 200, description = "Every enum", body = EnumCatalogView)))]
+/// Every enum with English and zh-CN labels, for building forms and filters; `problem_code`
+/// holds the titles of every error `code`.
+#[utoipa::path(operation_id = "listEnums", tag = "meta", security(()), responses((status = 200, description = "Every enum", body = EnumCatalogView)))]
 #[get("/meta/enums")]
 async fn enums() -> HttpResponse {
     let enums = catalog()

@@ -25,9 +25,12 @@ use crate::{
     write,
 };
 
+/// Rank advisors for a task
+///
 /// Advisors in office ranked for a task: field match first, then the lightest open workload;
 /// those already on the task or recused from the same requester's matters are left out (Art. 10, 11).
 #[utoipa::path(
+    operation_id = "listMatchingAdvisors",
     tag = "tasks",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Task id")),
@@ -75,9 +78,14 @@ pub async fn matching_advisors(
     }))
 }
 
+/// Assign an advisor to a task
+///
 /// Assigns an advisor in office to the task (Art. 11). An advisor recused from the same
 /// requester's matters is refused with `conflict_of_interest`.
+///
+/// Refused with `advisor_not_in_office`, `already_assigned`.
 #[utoipa::path(
+    operation_id = "assignAdvisor",
     tag = "tasks",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Task id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
@@ -123,7 +131,10 @@ pub async fn assign(
         let saved = work_store::insert_assignment(tx, &ctx, new, event)
             .await
             .map_err(ApiError::on_duplicate(|| {
-                ApiError::conflict("already_assigned", "this advisor is already on the task")
+                ApiError::new(
+                    ProblemCode::AlreadyAssigned,
+                    "this advisor is already on the task",
+                )
             }))?;
         if to != t.state {
             let event = Event::new(AuditAction::TaskStateChanged, "task", &t.id);
@@ -137,10 +148,13 @@ pub async fn assign(
     .await
 }
 
+/// Report inability to complete a task
+///
 /// The advisor tells HRSS, before the deadline, that they cannot complete the task (Art. 7.6):
 /// the assignment is released and the task needs an advisor again. On or after the deadline
 /// the request is refused with `inability_after_deadline`.
 #[utoipa::path(
+    operation_id = "reportInability",
     tag = "tasks",
     security(("bearer" = ["advisor"])),
     params(("id" = String, Path, description = "Assignment id")),

@@ -9,8 +9,13 @@ use super::views::{EngageRequest, ExpertFilter, TemporaryExpertView};
 use crate::prelude::*;
 use crate::{fields::find_field, write};
 
+/// Engage a temporary expert
+///
 /// Engages a temporary expert for one matter (Art. 8 ¶3).
+///
+/// Refused with `invalid_engagement_period`.
 #[utoipa::path(
+    operation_id = "engageTemporaryExpert",
     tag = "temporary experts",
     security(("bearer" = ["government", "hrss"])),
     request_body = EngageRequest,
@@ -45,8 +50,11 @@ pub async fn engage(
     .await
 }
 
+/// List temporary experts
+///
 /// Temporary experts, newest first.
 #[utoipa::path(
+    operation_id = "listTemporaryExperts",
     tag = "temporary experts",
     security(("bearer" = ["government", "hrss"])),
     params(ExpertFilter, PageParams),

@@ -56,8 +56,11 @@ pub fn meeting_views(
         .collect()
 }
 
+/// Convene a meeting
+///
 /// Convenes a meeting and invites advisors (Art. 8, 11).
 #[utoipa::path(
+    operation_id = "createMeeting",
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss"])),
     request_body = CreateMeetingRequest,
@@ -107,9 +110,12 @@ pub async fn create_meeting(
     .await
 }
 
+/// List meetings
+///
 /// Meetings the caller may see, newest first: all for hrss, government and auditor; those it
 /// organises or takes part in for a department; those they are invited to for an advisor.
 #[utoipa::path(
+    operation_id = "listMeetings",
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss", "auditor", "advisor"])),
     params(MeetingFilter, PageParams),
@@ -135,8 +141,11 @@ pub async fn list_meetings(
     Ok(HttpResponse::Ok().json(Page::of(KIND, views, Ok)?))
 }
 
+/// Get a meeting
+///
 /// One meeting with its attendance and minutes.
 #[utoipa::path(
+    operation_id = "getMeeting",
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss", "auditor", "advisor"])),
     params(("id" = String, Path, description = "Meeting id")),

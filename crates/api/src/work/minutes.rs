@@ -81,15 +81,20 @@ where
 fn finalized_meanwhile(e: StoreError, detail: &'static str) -> ApiError {
     match e {
         StoreError::Stale { .. } => {
-            ApiError::conflict("minutes_finalized", detail).with_article("Art. 11")
+            ApiError::new(ProblemCode::MinutesFinalized, detail).with_article("Art. 11")
         }
         e => e.into(),
     }
 }
 
+/// Record attendance
+///
 /// Records attendance of invited advisors: attended, excused (with a reason) or absent (Art. 8).
 /// Unexcused absence from a government meeting is evidence under Art. 12.3.
+///
+/// Refused with `minutes_finalized`, `excuse_reason_missing`.
 #[utoipa::path(
+    operation_id = "recordAttendance",
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss"])),
     params(("id" = String, Path, description = "Meeting id")),
@@ -124,8 +129,11 @@ pub async fn put_attendance(
     .await
 }
 
+/// Write the minutes
+///
 /// Writes or rewrites the minutes (Art. 11); refused once finalised (`minutes_finalized`).
 #[utoipa::path(
+    operation_id = "putMinutes",
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss"])),
     params(("id" = String, Path, description = "Meeting id")),
@@ -167,10 +175,15 @@ pub async fn put_minutes(
     .await
 }
 
+/// Finalise the minutes
+///
 /// Finalises the minutes and forwards them to the government (Art. 11): refused until every
 /// attending advisor's and every participating department's opinion is recorded
 /// (`minutes_incomplete`); afterwards they are immutable.
+///
+/// Refused with `minutes_finalized`.
 #[utoipa::path(
+    operation_id = "finalizeMinutes",
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss"])),
     params(("id" = String, Path, description = "Meeting id")),

@@ -17,9 +17,14 @@ use super::{
 use crate::prelude::*;
 use crate::write;
 
+/// Submit an opinion
+///
 /// Submits the advisor's own opinion (Art. 8, 9); with `assignment_id` it delivers that
 /// assignment. A recused advisor can no longer deliver (`recused`, Art. 10).
+///
+/// Refused with `major_issue_needs_written_opinion`, `state_secret_not_allowed`.
 #[utoipa::path(
+    operation_id = "createOpinion",
     tag = "opinions",
     security(("bearer" = ["advisor"])),
     request_body = CreateOpinionRequest,
@@ -93,9 +98,12 @@ pub async fn create_opinion(
     .await
 }
 
+/// List opinions
+///
 /// Opinions the caller may read, newest first: an advisor their own; a department those on
 /// tasks it requested; hrss, government and auditor all.
 #[utoipa::path(
+    operation_id = "listOpinions",
     tag = "opinions",
     security(("bearer" = ["advisor", "hrss", "government", "auditor", "department"])),
     params(OpinionFilter, PageParams),
@@ -115,8 +123,11 @@ pub async fn list_opinions(
     Ok(HttpResponse::Ok().json(Page::of(KIND, got, |o| Ok(OpinionView::from(o)))?))
 }
 
+/// Get an opinion
+///
 /// One opinion.
 #[utoipa::path(
+    operation_id = "getOpinion",
     tag = "opinions",
     security(("bearer" = ["advisor", "hrss", "government", "auditor", "department"])),
     params(("id" = String, Path, description = "Opinion id")),

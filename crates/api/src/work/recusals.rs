@@ -19,8 +19,13 @@ use super::{
 use crate::prelude::*;
 use crate::write;
 
+/// Request recusal from a task
+///
 /// The advisor applies to recuse from a task because of a conflict of interest (Art. 10); HRSS decides.
+///
+/// Refused with `recusal_pending`.
 #[utoipa::path(
+    operation_id = "requestRecusal",
     tag = "tasks",
     security(("bearer" = ["advisor"])),
     params(("id" = String, Path, description = "Assignment id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
@@ -64,8 +69,11 @@ pub async fn request_recusal(
     .await
 }
 
+/// List recusal requests
+///
 /// Recusal requests, newest first.
 #[utoipa::path(
+    operation_id = "listRecusalRequests",
     tag = "tasks",
     security(("bearer" = ["hrss", "auditor"])),
     params(RecusalFilter, PageParams),
@@ -83,9 +91,12 @@ pub async fn list_recusals(
     Ok(HttpResponse::Ok().json(Page::of(KIND, got, |r| Ok(RecusalView::from(r)))?))
 }
 
+/// Decide a recusal request
+///
 /// Decides a recusal request (Art. 10): granted — the advisor leaves the task, can no longer
 /// see or deliver on it, and the task needs an advisor again; refused — the assignment stands.
 #[utoipa::path(
+    operation_id = "decideRecusalRequest",
     tag = "tasks",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Recusal request id")),
@@ -113,8 +124,8 @@ pub async fn decide_recusal(
         work_store::decide_recusal(tx, &ctx, &r.id, next, caller.sub(), &reason, event)
             .await
             .map_err(|e| match e {
-                StoreError::Stale { .. } => ApiError::conflict(
-                    "invalid_transition",
+                StoreError::Stale { .. } => ApiError::new(
+                    ProblemCode::InvalidTransition,
                     "the request was decided by another request",
                 )
                 .with_article("Art. 10"),

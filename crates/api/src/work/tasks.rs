@@ -68,9 +68,14 @@ fn task_view(
         .ok_or_else(|| ApiError::internal("task view vanished"))
 }
 
+/// Request a task
+///
 /// Requests work of the advisors (Art. 6, 11): the government, or a department for its own
 /// organisation.
+///
+/// Refused with `state_secret_not_allowed`.
 #[utoipa::path(
+    operation_id = "createTask",
     tag = "tasks",
     security(("bearer" = ["government", "department"])),
     request_body = CreateTaskRequest,
@@ -107,10 +112,13 @@ pub async fn create_task(
     .await
 }
 
+/// List tasks
+///
 /// Tasks the caller may see, newest first: all for hrss, government and auditor; its own
 /// requests for a department; those assigned to them for an advisor; `internal` ones only for
 /// integration.
 #[utoipa::path(
+    operation_id = "listTasks",
     tag = "tasks",
     security(("bearer" = ["hrss", "government", "auditor", "department", "advisor", "integration"])),
     params(TaskFilter, PageParams),
@@ -142,8 +150,11 @@ pub async fn list_tasks(
     Ok(HttpResponse::Ok().json(Page::of(KIND, views, Ok)?))
 }
 
+/// Get a task
+///
 /// One task.
 #[utoipa::path(
+    operation_id = "getTask",
     tag = "tasks",
     security(("bearer" = ["hrss", "government", "auditor", "department", "advisor", "integration"])),
     params(("id" = String, Path, description = "Task id")),
@@ -206,8 +217,11 @@ async fn end_task(
     .await
 }
 
+/// Close a task
+///
 /// Closes a task (HRSS or the requester), e.g. once its opinions are in.
 #[utoipa::path(
+    operation_id = "closeTask",
     tag = "tasks",
     security(("bearer" = ["hrss", "government", "department"])),
     params(("id" = String, Path, description = "Task id")),
@@ -225,8 +239,11 @@ pub async fn close_task(
     end_task(&state, &req, &caller, &id, &body, WorkAction::Close).await
 }
 
+/// Cancel a task
+///
 /// Cancels a task that is not delivered (HRSS or the requester); active assignments are released.
 #[utoipa::path(
+    operation_id = "cancelTask",
     tag = "tasks",
     security(("bearer" = ["hrss", "government", "department"])),
     params(("id" = String, Path, description = "Task id")),

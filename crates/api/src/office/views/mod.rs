@@ -26,8 +26,8 @@ pub fn created<T>(body: T) -> Created<T> {
 /// `409 duplicate_certificate_no`: a certificate (聘书) number is issued once, on appointment
 /// or renewal (Art. 4.6, 3).
 pub fn certificate_already_issued(certificate_no: &str) -> ApiError {
-    ApiError::conflict(
-        "duplicate_certificate_no",
+    ApiError::new(
+        ProblemCode::DuplicateCertificateNo,
         format!("certificate number {certificate_no} is already issued"),
     )
 }

@@ -72,8 +72,8 @@ pub fn field_code(code: String) -> Result<String, ApiError> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     {
-        return Err(ApiError::bad_request(
-            "invalid_path",
+        return Err(ApiError::new(
+            ProblemCode::InvalidPath,
             "a field code has 1 to 60 characters among a-z, 0-9 and _",
         ));
     }

@@ -8,13 +8,8 @@ use crate::prelude::*;
 /// since this system may not hold state secrets (Art. 7.1).
 pub fn parse_confidentiality(raw: &str) -> Result<Confidentiality, ApiError> {
     work::check_confidentiality_label(raw).map_err(|v| {
-        let mut e = ApiError::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            v.code,
-            v.message.clone(),
-        )
-        .with_article(v.article);
-        if v.code != "state_secret_not_allowed" {
+        let mut e = ApiError::from(v.clone());
+        if v.code != ProblemCode::StateSecretNotAllowed {
             e = ApiError::invalid_field("confidentiality", v.message).with_article(v.article);
         }
         e
