@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` is set (each test gets its own schema).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod articles;
 mod audit;
 mod auth;
 mod errors;
