@@ -17,7 +17,7 @@ use crate::{
     http::{
         access::{self, AccessTable},
         error::ApiError,
-        extract,
+        extract, input,
         middleware::{self, Metrics},
     },
     office, openapi, pipeline, platform,
@@ -146,6 +146,7 @@ impl Application {
                 )
                 .route("/docs", web::get().to(docs_redirect))
                 .default_service(web::to(fallback))
+                .wrap(from_fn(input::check_path_and_query))
                 .wrap(from_fn(access::enforce))
                 .wrap(from_fn(middleware::metrics))
                 .wrap(from_fn(middleware::problem_safety_net))

@@ -50,14 +50,16 @@ pub async fn fields_by_code(
     Ok(store::fields_by_code(db).await?)
 }
 
-/// Finds a field named in a request (422 on `field` if unknown).
+/// The longest field code (the column holds 60 characters).
+pub const FIELD_CODE_MAX: usize = 60;
+
+/// Finds a field named in a request (422 on `field` if it is not an identifier or unknown).
 pub async fn find_field(
     db: &impl guwen_persistence::store::Connection,
     code: &str,
 ) -> Result<Field, ApiError> {
-    store::field(db, code.trim())
-        .await?
-        .ok_or_else(unknown_field)
+    let code = crate::http::text::identifier("field", code.trim(), FIELD_CODE_MAX)?;
+    store::field(db, code).await?.ok_or_else(unknown_field)
 }
 
 /// The 422 on an unknown field code.

@@ -360,6 +360,7 @@ fn is_empty_requirement(req: &utoipa::openapi::security::SecurityRequirement) ->
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use std::collections::{BTreeSet, HashMap};
 

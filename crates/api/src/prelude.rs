@@ -9,7 +9,10 @@ pub use crate::{
         extract::ApiJson,
         idempotency::{Created, IdempotencyKey},
         pagination::{Direction, Page, PageParams},
-        text::{optional_text, required_text},
+        text::{
+            ID_MAX, ORG_ID_MAX, identifier, identifiers, optional_identifier, optional_line,
+            optional_text, required_line, required_text,
+        },
     },
     state::AppState,
     write::{audit_context, write},

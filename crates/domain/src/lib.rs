@@ -14,6 +14,7 @@ pub mod office;
 pub mod problem;
 pub mod role;
 pub mod rule;
+pub mod text;
 pub mod time;
 pub mod work;
 

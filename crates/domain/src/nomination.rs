@@ -216,7 +216,7 @@ pub fn preliminary_review(
     }
     if let Some(failed) = aspects
         .iter()
-        .find(|a| a.verdict == Verdict::Fail && a.note.trim().is_empty())
+        .find(|a| a.verdict == Verdict::Fail && crate::text::is_blank(&a.note))
     {
         return Err(RuleViolation::new(
             ProblemCode::ReviewIncomplete,

@@ -183,7 +183,7 @@ pub fn check_dismissal_evidence(
     statement: &str,
     inactivity_items: usize,
 ) -> RuleResult<()> {
-    if statement.trim().is_empty() {
+    if crate::text::is_blank(statement) {
         return Err(RuleViolation::new(
             ProblemCode::EvidenceRequired,
             "Art. 12",

@@ -176,6 +176,21 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
     )
 }
 
+/// Whether PostgreSQL refused a value it cannot store: longer than its column (`22001`), or
+/// holding a byte sequence text cannot hold, such as NUL (`22021`, `22P05`). The API's text
+/// policy refuses such values before they reach the database; this recognises one that
+/// escaped it.
+pub fn is_unstorable_value(err: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| matches!(code.as_ref(), "22001" | "22021" | "22P05"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,7 @@ pub(super) async fn create_assessment(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let year = body.year;
+    identifier("advisor_id", &body.advisor_id, ID_MAX)?;
     write_as(&state, &req, &caller, &key, &body.0, async |tx| {
         let adv = assessment::advisor(tx, &body.advisor_id)
             .await?

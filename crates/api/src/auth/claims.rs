@@ -75,17 +75,27 @@ impl Claims {
             Some(Value::String(_)) => return Err(invalid("`sub` is empty")),
             Some(_) => return Err(invalid("`sub` must be a string")),
         };
+        usable_identifier("sub", &sub, SUB_MAX)?;
 
         let roles = roles(&map)?;
         let exp = numeric_date(&map, "exp")?.ok_or(TokenError::MissingClaim("exp"))?;
         let iat = numeric_date(&map, "iat")?.ok_or(TokenError::MissingClaim("iat"))?;
         let nbf = numeric_date(&map, "nbf")?;
 
+        let org_id = optional_string(&map, "org_id")?;
+        if let Some(org) = &org_id {
+            usable_identifier("org_id", org, ORG_ID_MAX)?;
+        }
+        let advisor_id = optional_string(&map, "advisor_id")?;
+        if let Some(advisor) = &advisor_id {
+            usable_identifier("advisor_id", advisor, ADVISOR_ID_MAX)?;
+        }
+
         Ok(Claims {
             sub,
             roles,
-            org_id: optional_string(&map, "org_id")?,
-            advisor_id: optional_string(&map, "advisor_id")?,
+            org_id,
+            advisor_id,
             iss: issuer.to_owned(),
             aud: audience.to_owned(),
             exp,
@@ -93,6 +103,22 @@ impl Claims {
             nbf,
         })
     }
+}
+
+/// The longest `sub`: the audit trail's actor column and every `*_by` column hold 200
+/// characters, and the idempotency records key a caller as `sub:` followed by the subject in
+/// 200.
+pub const SUB_MAX: usize = 196;
+/// The longest `org_id`: the organisation columns hold 100.
+pub const ORG_ID_MAX: usize = 100;
+/// The longest `advisor_id`: advisor ids are UUIDs, stored in 36-character columns.
+pub const ADVISOR_ID_MAX: usize = 36;
+
+/// A claim the service stores and compares as an identifier, under the text policy: no
+/// control, white-space or invisible character, and no longer than its columns.
+fn usable_identifier(name: &str, value: &str, max: usize) -> Result<(), TokenError> {
+    guwen_domain::text::check_identifier(value, max)
+        .map_err(|e| TokenError::InvalidClaims(format!("`{name}` {e}")))
 }
 
 fn invalid(detail: &str) -> TokenError {

@@ -36,7 +36,7 @@ fn scope(state: &AppState, caller: &Caller, pattern: &str) -> AdvisorScope {
 /// claims for itself, so it needs its advisor id and may name no one else (403).
 pub fn claimant(caller: &Caller, named: Option<&str>) -> Result<String, ApiError> {
     if caller.has(Role::Hrss) {
-        return named
+        return optional_identifier("advisor_id", named, ID_MAX)?
             .map(str::to_owned)
             .ok_or_else(|| ApiError::invalid_field("advisor_id", "HRSS must name the advisor"));
     }

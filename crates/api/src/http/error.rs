@@ -333,6 +333,15 @@ impl From<RuleViolation> for ApiError {
 
 impl From<DbErr> for ApiError {
     fn from(e: DbErr) -> Self {
+        if guwen_persistence::db::is_unstorable_value(&e) {
+            // The text policy should have refused this value at the door: the client's input
+            // is at fault, so 422, but the gap is logged for the developers to close.
+            tracing::error!(error = %e, "a value escaped the text policy and the database refused it");
+            return Self::new(
+                ProblemCode::ValidationFailed,
+                "a value is longer than its field allows or holds characters that cannot be stored",
+            );
+        }
         Self::internal(format!("database: {e}"))
     }
 }

@@ -10,8 +10,12 @@ use actix_web::{
     web,
 };
 use futures_util::future::LocalBoxFuture;
-use guwen_domain::ProblemCode;
+use guwen_domain::{
+    ProblemCode,
+    text::{self, TextKind},
+};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use validator::Validate;
 
 use crate::http::error::{ApiError, FieldError};
@@ -62,7 +66,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ApiJson<T> {
     }
 }
 
-/// Parses JSON, telling syntax errors (400) from shape errors (422 with the field path).
+/// Parses JSON, telling syntax errors (400) from shape errors (422 with the field path), then
+/// holds every string of the body to the text policy's character rule (422 naming each field
+/// with a NUL or another control character).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
@@ -73,6 +79,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     format!("the body is not valid JSON: {e}"),
                 )
             })?;
+            check_characters(bytes)?;
             Ok(v)
         }
         Err(err) => {
@@ -93,6 +100,69 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             }
         }
     }
+}
+
+/// The most invalid fields one answer names.
+const MAX_FIELD_ERRORS: usize = 20;
+
+/// Every string and member name of a JSON body, held to the text policy's character rule:
+/// no NUL, no other control character or noncharacter (newline and tab aside, which free text
+/// keeps). This is the one check no field can miss; each field's own rule (one line, length,
+/// not blank) follows where its view reads it.
+fn check_characters(bytes: &[u8]) -> Result<(), ApiError> {
+    fn walk(value: &Value, path: &str, out: &mut Vec<FieldError>) {
+        let bad = |s: &str| text::first_forbidden(s, TextKind::Long);
+        match value {
+            Value::String(s) => {
+                if let Some(c) = bad(s) {
+                    out.push(FieldError {
+                        field: path.to_owned(),
+                        message: text::TextError::Forbidden(c).to_string(),
+                    });
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}[{i}]"), out);
+                }
+            }
+            Value::Object(members) => {
+                for (name, member) in members {
+                    let child = if path.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    if let Some(c) = bad(name) {
+                        out.push(FieldError {
+                            field: child.clone(),
+                            message: format!(
+                                "names a member with the control character U+{:04X}",
+                                u32::from(c)
+                            ),
+                        });
+                    }
+                    walk(member, &child, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let Ok(value) = serde_json::from_slice::<Value>(bytes) else {
+        return Ok(());
+    };
+    let mut errors = Vec::new();
+    walk(&value, "", &mut errors);
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.truncate(MAX_FIELD_ERRORS);
+    for e in &mut errors {
+        if e.field.is_empty() {
+            e.field = "body".to_owned();
+        }
+    }
+    Err(ApiError::validation(errors))
 }
 
 fn strip_position(message: &str) -> String {

@@ -50,7 +50,13 @@ impl PageParams {
             )
         };
         let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;
-        let (k, value): (String, T) = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        let decoded: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        // A cursor's values go back to the database as keys: they meet the text policy like
+        // any other input (this list never issues one that does not).
+        if !cursor_text_is_clean(&decoded) {
+            return Err(invalid());
+        }
+        let (k, value): (String, T) = serde_json::from_value(decoded).map_err(|_| invalid())?;
         if k != kind {
             return Err(invalid());
         }
@@ -71,6 +77,21 @@ impl PageParams {
             after: self.cursor(kind)?,
             direction,
         })
+    }
+}
+
+/// Whether every string in a decoded cursor is a clean identifier-like value: no control
+/// characters, at most 200 characters.
+fn cursor_text_is_clean(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            guwen_domain::text::first_forbidden(s, guwen_domain::text::TextKind::Line).is_none()
+                && s.chars().count() <= 200
+        }
+        Value::Array(items) => items.iter().all(cursor_text_is_clean),
+        Value::Object(members) => members.values().all(cursor_text_is_clean),
+        _ => true,
     }
 }
 

@@ -46,6 +46,8 @@ async fn propose_dismissal(
     let body = body.0;
     let today = state.clock.today();
     let period = body.period(today)?;
+    // Blank evidence is the rule's refusal (409 `evidence_required`), not a malformed field.
+    let statement = optional_text("evidence", Some(&body.evidence), 10000)?.unwrap_or_default();
     let target = (id.as_str(), today, OfficeAction::ProposeDismissal);
     on_advisor(
         &state,
@@ -70,14 +72,14 @@ async fn propose_dismissal(
             };
             office::check_dismissal_evidence(
                 body.ground,
-                &body.evidence,
+                &statement,
                 evidence.as_ref().map_or(0, |e| e.items.len()),
             )?;
             let new = NewDismissal {
                 id: new_id(),
                 advisor_id: a.id.clone(),
                 ground: body.ground,
-                evidence: body.evidence.trim().to_owned(),
+                evidence: statement.clone(),
                 inactivity_evidence: evidence,
             };
             let event = Event::new(AuditAction::DismissalProposed, "advisor", &a.id)

@@ -48,7 +48,7 @@ fn check_complete(decisions: &[CandidateDecision], pending: &[Candidate]) -> Res
                 format!("candidate {} is decided twice", d.candidate_id),
             ));
         }
-        if !d.approved && d.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        if !d.approved && d.note.as_deref().is_none_or(guwen_domain::text::is_blank) {
             return Err(ApiError::invalid_field(
                 "decisions",
                 "a rejection needs a note giving the reason",
@@ -135,7 +135,14 @@ pub(super) async fn decide(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
-    let meeting_ref = required_text("meeting_ref", &body.meeting_ref, 200)?;
+    let meeting_ref = required_line("meeting_ref", &body.meeting_ref, 200)?;
+    for (i, d) in body.decisions.iter().enumerate() {
+        identifier(
+            &format!("decisions[{i}].candidate_id"),
+            &d.candidate_id,
+            ID_MAX,
+        )?;
+    }
     if body.meeting_date > today {
         return Err(ApiError::invalid_field(
             "meeting_date",

@@ -47,9 +47,9 @@ pub(super) async fn put_field(
     write_change(&state, &req, &caller, &body.0, async |tx| {
         let before = store::field(tx, &code).await?;
         let mut event = Event::new(AuditAction::FieldConfigured, "field", &code)
-            .details(serde_json::json!({ "name_en": body.name_en, "name_zh": body.name_zh }));
+            .details(serde_json::json!({ "name_en": names.name_en, "name_zh": names.name_zh }));
         event.before = before.map(|f| f.lead_org_id);
-        event.after = Some(body.lead_org_id.trim().to_owned());
+        event.after = Some(names.lead_org_id.clone());
         let saved = store::put_field(tx, &ctx, &code, names.clone(), event).await?;
         Ok(Created::ok(FieldView::from(saved)))
     })

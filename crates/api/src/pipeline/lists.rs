@@ -62,7 +62,8 @@ pub(super) async fn create_list(
     let body = body.0;
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
-    let title = required_text("title", &body.title, 200)?;
+    let title = required_line("title", &body.title, 200)?;
+    identifiers("candidate_ids", &body.candidate_ids, ID_MAX)?;
     let mut seen = HashSet::new();
     if let Some(dup) = body
         .candidate_ids
@@ -193,7 +194,7 @@ pub(super) async fn report(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
-    let reference = required_text("reference", &body.reference, 200)?;
+    let reference = required_line("reference", &body.reference, 200)?;
     let note = optional_text("note", body.note.as_deref(), 2000)?;
     if body.reported_on > today {
         return Err(ApiError::invalid_field(

@@ -51,7 +51,14 @@ pub(super) async fn create_notice(
     let body = body.0;
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
-    let title = required_text("title", &body.title, 200)?;
+    let title = required_line("title", &body.title, 200)?;
+    for (i, c) in body.candidates.iter().enumerate() {
+        identifier(
+            &format!("candidates[{i}].candidate_id"),
+            &c.candidate_id,
+            ID_MAX,
+        )?;
+    }
     if body.starts_on > today + chrono::Days::new(MAX_DAYS_AHEAD) {
         return Err(ApiError::invalid_field(
             "starts_on",

@@ -185,7 +185,12 @@ pub fn nominating_org(
     body: &NominationRequest,
 ) -> Result<Option<String>, ApiError> {
     if caller.has(Role::Hrss) {
-        return optional_text("nominating_org_id", body.nominating_org_id.as_deref(), 100);
+        return Ok(optional_identifier(
+            "nominating_org_id",
+            body.nominating_org_id.as_deref(),
+            ORG_ID_MAX,
+        )?
+        .map(str::to_owned));
     }
     if body.channel == NominationChannel::SelfNomination {
         return Err(ApiError::invalid_field(

@@ -16,7 +16,7 @@ use super::{
     policy,
     views::{
         BackgroundCheckRequest, CandidateView, PreliminaryReviewRequest, StoredReview,
-        WithdrawalRequest, shown_state,
+        WithdrawalRequest, domain_aspects, review_failures, shown_state,
     },
 };
 use crate::prelude::*;
@@ -45,6 +45,8 @@ pub(super) async fn record_preliminary_review(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
+    let aspects = body.cleaned_aspects()?;
+    let note = optional_text("note", body.note.as_deref(), 2000)?;
     write_change(&state, &req, &caller, &body.0, async |tx| {
         let read = read_visible(tx, &caller, &id).await?;
         let (c, s) = (&read.candidate, &read.around);
@@ -56,15 +58,15 @@ pub(super) async fn record_preliminary_review(
             CandidateAction::PreliminaryReview,
         )?;
         let from = shown_state(c, s, today);
-        let outcome = nomination::preliminary_review(from, &body.aspects(), &body.attestations)?;
-        let note = optional_text("note", body.note.as_deref(), 2000)?;
+        let outcome =
+            nomination::preliminary_review(from, &domain_aspects(&aspects), &body.attestations)?;
         let review = StoredReview {
             passed: outcome.passed,
-            aspects: body.aspects.clone(),
+            aspects: aspects.clone(),
             attestations: body.attestations.clone(),
             note: note.clone(),
         };
-        let reason = (!outcome.passed).then(|| body.failures());
+        let reason = (!outcome.passed).then(|| review_failures(&aspects));
         let event = Event::new(
             if outcome.passed {
                 AuditAction::CandidatePreReviewed
@@ -110,7 +112,8 @@ pub(super) async fn record_background_check(
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
-    let findings = body.findings_text()?;
+    let consulted = body.consulted()?;
+    let findings = body.findings_text(&consulted)?;
     write_change(&state, &req, &caller, &body.0, async |tx| {
         let read = read_visible(tx, &caller, &id).await?;
         let c = &read.candidate;
@@ -131,7 +134,7 @@ pub(super) async fn record_background_check(
         .details(serde_json::json!({
             "step": "background_check",
             "passed": body.passed,
-            "consulted": body.consulted,
+            "consulted": consulted,
         }));
         let step = CandidateStep::BackgroundCheck {
             passed: body.passed,

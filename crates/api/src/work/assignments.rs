@@ -104,6 +104,7 @@ pub async fn assign(
     let body = body.0;
     let ctx = write::audit_context(&req, &state);
     let today = state.clock.today();
+    identifier("advisor_id", &body.advisor_id, ID_MAX)?;
     let scope = caller.idempotency_scope();
     write::write(&state, &req, &scope, &key, &body, async |tx| {
         let t = work_store::task_in_scope(tx, &policy::task_scope(&caller), &id)

@@ -44,7 +44,8 @@ pub async fn create_opinion(
     let today = state.clock.today();
     let me = policy::advisor_of(&caller)?;
     let confidentiality = confidentiality_or_internal(body.confidentiality.as_deref())?;
-    let subject = required_text("subject", &body.subject, 200)?;
+    let subject = required_line("subject", &body.subject, 200)?;
+    optional_identifier("assignment_id", body.assignment_id.as_deref(), ID_MAX)?;
     let content = required_text("content", &body.content, 50000)?;
     let scope = caller.idempotency_scope();
     write::write(&state, &req, &scope, &key, &body, async |tx| {

@@ -225,13 +225,18 @@ pub fn meeting_organizer(
         return match body.organizer.unwrap_or(MeetingOrganizer::Government) {
             MeetingOrganizer::Government => Ok((MeetingOrganizer::Government, None)),
             MeetingOrganizer::Department => {
-                let org = optional_text("organizer_org_id", body.organizer_org_id.as_deref(), 100)?
-                    .ok_or_else(|| {
-                        ApiError::invalid_field(
-                            "organizer_org_id",
-                            "is required for a department meeting",
-                        )
-                    })?;
+                let org = optional_identifier(
+                    "organizer_org_id",
+                    body.organizer_org_id.as_deref(),
+                    ORG_ID_MAX,
+                )?
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "organizer_org_id",
+                        "is required for a department meeting",
+                    )
+                })?;
                 Ok((MeetingOrganizer::Department, Some(org)))
             }
         };

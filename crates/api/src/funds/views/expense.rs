@@ -139,6 +139,8 @@ impl CreateExpenseRequest {
     /// reference once.
     pub fn to_new(&self, advisor_id: String, today: NaiveDate) -> Result<NewExpense, ApiError> {
         let description = required_text("description", &self.description, 2000)?;
+        optional_identifier("task_id", self.task_id.as_deref(), ID_MAX)?;
+        optional_identifier("meeting_id", self.meeting_id.as_deref(), ID_MAX)?;
         if self.incurred_on > today {
             return Err(ApiError::invalid_field(
                 "incurred_on",
@@ -152,7 +154,7 @@ impl CreateExpenseRequest {
         let mut receipts: Vec<expenses::Receipt> = Vec::with_capacity(self.receipts.len());
         for (i, r) in self.receipts.iter().enumerate() {
             let field = format!("receipts[{i}].reference");
-            let reference = required_text(&field, &r.reference, 200)?;
+            let reference = required_line(&field, &r.reference, 200)?;
             if receipts.iter().any(|seen| seen.reference == reference) {
                 return Err(ApiError::invalid_field(&field, "appears twice"));
             }
@@ -216,7 +218,7 @@ pub struct PaymentRequest {
 impl PaymentRequest {
     /// The reference, trimmed and not blank.
     pub fn checked_ref(&self) -> Result<String, ApiError> {
-        required_text("payment_ref", &self.payment_ref, 200)
+        required_line("payment_ref", &self.payment_ref, 200)
     }
 }
 

@@ -109,6 +109,7 @@ pub struct Proposal {
 impl CreateSubsidyRequest {
     /// The assessed year in range, the fiscal year (that year or the next) and the texts.
     pub fn parse(&self) -> Result<Proposal, ApiError> {
+        identifier("advisor_id", &self.advisor_id, ID_MAX)?;
         check_year("year", self.year)?;
         let fiscal_year = self.fiscal_year.unwrap_or(self.year);
         if fiscal_year != self.year && fiscal_year != self.year + 1 {
@@ -146,7 +147,7 @@ impl SubsidyDecisionRequest {
     /// The recorded reason: the reason, followed by the decision's reference in parentheses.
     pub fn recorded_reason(&self) -> Result<String, ApiError> {
         let mut reason = required_text("reason", &self.reason, 2000)?;
-        if let Some(r) = optional_text("decision_ref", self.decision_ref.as_deref(), 200)? {
+        if let Some(r) = optional_line("decision_ref", self.decision_ref.as_deref(), 200)? {
             reason = format!("{reason} ({r})");
         }
         Ok(reason)

@@ -261,7 +261,7 @@ pub struct RenewalRequest {
 impl RenewalRequest {
     /// The trimmed agreement reference and the normalised certificate number.
     pub fn texts(&self) -> Result<(String, String), ApiError> {
-        let agreement_ref = required_text("agreement_ref", &self.agreement_ref, 200)?;
+        let agreement_ref = required_line("agreement_ref", &self.agreement_ref, 200)?;
         let certificate_no = appointment::normalize_certificate_no(&self.certificate_no)
             .map_err(|v| ApiError::invalid_field("certificate_no", v.message))?;
         Ok((agreement_ref, certificate_no))

@@ -51,6 +51,19 @@ pub struct Contact {
     pub address: Option<String>,
 }
 
+impl Contact {
+    /// The contact as stored: each value one line under the text policy (422 naming
+    /// `contact.…` otherwise), blank meaning none.
+    pub fn cleaned(&self) -> Result<Contact, ApiError> {
+        Ok(Contact {
+            phone: optional_line("contact.phone", self.phone.as_deref(), 40)?,
+            email: optional_line("contact.email", self.email.as_deref(), 200)?,
+            id_number: optional_line("contact.id_number", self.id_number.as_deref(), 40)?,
+            address: optional_line("contact.address", self.address.as_deref(), 400)?,
+        })
+    }
+}
+
 /// One aspect of the preliminary review.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AspectReviewBody {

@@ -57,9 +57,9 @@ impl PutFieldRequest {
     /// The names and lead department, trimmed (422 when blank).
     pub fn names(&self) -> Result<FieldNames, ApiError> {
         Ok(FieldNames {
-            name_en: required_text("name_en", &self.name_en, 200)?,
-            name_zh: required_text("name_zh", &self.name_zh, 200)?,
-            lead_org_id: required_text("lead_org_id", &self.lead_org_id, 100)?,
+            name_en: required_line("name_en", &self.name_en, 200)?,
+            name_zh: required_line("name_zh", &self.name_zh, 200)?,
+            lead_org_id: identifier("lead_org_id", &self.lead_org_id, ORG_ID_MAX)?.to_owned(),
         })
     }
 }

@@ -44,10 +44,11 @@ pub struct ObjectionTexts {
 impl ObjectionRequest {
     /// The texts, trimmed (422 when the content is blank or a text too long).
     pub fn texts(&self) -> Result<ObjectionTexts, ApiError> {
+        identifier("candidate_id", &self.candidate_id, ID_MAX)?;
         Ok(ObjectionTexts {
             content: required_text("content", &self.content, 5000)?,
-            contact_name: optional_text("contact_name", self.contact_name.as_deref(), 100)?,
-            contact: optional_text("contact", self.contact.as_deref(), 200)?,
+            contact_name: optional_line("contact_name", self.contact_name.as_deref(), 100)?,
+            contact: optional_line("contact", self.contact.as_deref(), 200)?,
         })
     }
 }
@@ -131,8 +132,8 @@ pub struct SelfNominationRequest {
 impl SelfNominationRequest {
     /// A phone number or an e-mail address (422 when neither is given).
     pub fn check_reachable(&self) -> Result<(), ApiError> {
-        let blank = |v: Option<&str>| v.is_none_or(|v| v.trim().is_empty());
-        if blank(self.contact.phone.as_deref()) && blank(self.contact.email.as_deref()) {
+        let contact = self.contact.cleaned()?;
+        if contact.phone.is_none() && contact.email.is_none() {
             return Err(ApiError::invalid_field(
                 "contact",
                 "a phone number or an e-mail address is required",
@@ -146,14 +147,14 @@ impl SelfNominationRequest {
         Ok(Nomination {
             channel: NominationChannel::SelfNomination,
             nominating_org_id: None,
-            name: required_text("name", &self.name, 100)?,
-            employer: required_text("employer", &self.employer, 200)?,
-            title: required_text("title", &self.title, 200)?,
+            name: required_line("name", &self.name, 100)?,
+            employer: required_line("employer", &self.employer, 200)?,
+            title: required_line("title", &self.title, 200)?,
             birth_date: self.birth_date,
             experience_years: self.experience_years,
             achievements: required_text("achievements", &self.achievements, 5000)?,
             referrer: None,
-            contact: self.contact.clone(),
+            contact: self.contact.cleaned()?,
         })
     }
 }

@@ -75,7 +75,7 @@ pub struct NominationRequest {
 impl NominationRequest {
     /// The referrer, required for referrals and leadership recommendations (422).
     pub fn referrer(&self) -> Result<Option<String>, ApiError> {
-        let referrer = optional_text("referrer", self.referrer.as_deref(), 200)?;
+        let referrer = optional_line("referrer", self.referrer.as_deref(), 200)?;
         if matches!(
             self.channel,
             NominationChannel::ThinkTankReferral | NominationChannel::LeadershipRecommendation
@@ -98,14 +98,14 @@ impl NominationRequest {
         Ok(Nomination {
             channel: self.channel,
             nominating_org_id,
-            name: required_text("name", &self.name, 100)?,
-            employer: required_text("employer", &self.employer, 200)?,
-            title: required_text("title", &self.title, 200)?,
+            name: required_line("name", &self.name, 100)?,
+            employer: required_line("employer", &self.employer, 200)?,
+            title: required_line("title", &self.title, 200)?,
             birth_date: self.birth_date,
             experience_years: self.experience_years,
             achievements: required_text("achievements", &self.achievements, 5000)?,
             referrer,
-            contact: self.contact.clone(),
+            contact: self.contact.cleaned()?,
         })
     }
 }
@@ -198,27 +198,43 @@ pub struct PreliminaryReviewRequest {
 }
 
 impl PreliminaryReviewRequest {
-    /// The aspects as the domain reviews them.
-    pub fn aspects(&self) -> Vec<AspectReview> {
+    /// The aspects with their notes as stored (an empty note when blank; 422 on a note the
+    /// text policy refuses).
+    pub fn cleaned_aspects(&self) -> Result<Vec<AspectReviewBody>, ApiError> {
         self.aspects
             .iter()
-            .map(|a| AspectReview {
-                aspect: a.aspect,
-                verdict: a.verdict,
-                note: a.note.clone(),
+            .enumerate()
+            .map(|(i, a)| {
+                let note = optional_text(&format!("aspects[{i}].note"), Some(&a.note), 2000)?;
+                Ok(AspectReviewBody {
+                    note: note.unwrap_or_default(),
+                    ..a.clone()
+                })
             })
             .collect()
     }
+}
 
-    /// Why a failed review rejects the candidate: each failed aspect with its note.
-    pub fn failures(&self) -> String {
-        self.aspects
-            .iter()
-            .filter(|a| a.verdict == Verdict::Fail)
-            .map(|a| format!("{}: {}", a.aspect, a.note.trim()))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
+/// The aspects as the domain reviews them.
+pub fn domain_aspects(aspects: &[AspectReviewBody]) -> Vec<AspectReview> {
+    aspects
+        .iter()
+        .map(|a| AspectReview {
+            aspect: a.aspect,
+            verdict: a.verdict,
+            note: a.note.clone(),
+        })
+        .collect()
+}
+
+/// Why a failed review rejects the candidate: each failed aspect with its note.
+pub fn review_failures(aspects: &[AspectReviewBody]) -> String {
+    aspects
+        .iter()
+        .filter(|a| a.verdict == Verdict::Fail)
+        .map(|a| format!("{}: {}", a.aspect, a.note))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// HRSS's background check, made with the departments concerned.
@@ -237,13 +253,22 @@ pub struct BackgroundCheckRequest {
 }
 
 impl BackgroundCheckRequest {
+    /// The departments consulted, each one line of at most 100 characters (422 otherwise).
+    pub fn consulted(&self) -> Result<Vec<String>, ApiError> {
+        self.consulted
+            .iter()
+            .enumerate()
+            .map(|(i, c)| required_line(&format!("consulted[{i}]"), c, 100))
+            .collect()
+    }
+
     /// The findings as stored, with the departments consulted (422 when blank).
-    pub fn findings_text(&self) -> Result<String, ApiError> {
+    pub fn findings_text(&self, consulted: &[String]) -> Result<String, ApiError> {
         let findings = required_text("findings", &self.findings, 5000)?;
-        Ok(if self.consulted.is_empty() {
+        Ok(if consulted.is_empty() {
             findings
         } else {
-            format!("{findings}\n(consulted: {})", self.consulted.join(", "))
+            format!("{findings}\n(consulted: {})", consulted.join(", "))
         })
     }
 }
@@ -281,7 +306,7 @@ pub struct AppointmentRequest {
 impl AppointmentRequest {
     /// The agreement reference and the canonical certificate number (422 otherwise).
     pub fn documents(&self) -> Result<(String, String), ApiError> {
-        let agreement_ref = required_text("agreement_ref", &self.agreement_ref, 200)?;
+        let agreement_ref = required_line("agreement_ref", &self.agreement_ref, 200)?;
         let certificate_no = appointment::normalize_certificate_no(&self.certificate_no)
             .map_err(|v| ApiError::invalid_field("certificate_no", v.message))?;
         Ok((agreement_ref, certificate_no))

@@ -72,11 +72,11 @@ impl EngageRequest {
         work::check_engagement_dates(self.starts_on, self.ends_on)?;
         Ok(NewExpert {
             id,
-            name: required_text("name", &self.name, 100)?,
-            employer: required_text("employer", &self.employer, 200)?,
-            title: required_text("title", &self.title, 200)?,
+            name: required_line("name", &self.name, 100)?,
+            employer: required_line("employer", &self.employer, 200)?,
+            title: required_line("title", &self.title, 200)?,
             scope: required_text("scope", &self.scope, 5000)?,
-            field_code: optional_text("field", self.field.as_deref(), 60)?,
+            field_code: optional_line("field", self.field.as_deref(), 60)?,
             starts_on: self.starts_on,
             ends_on: self.ends_on,
             engaged_by: engaged_by.to_owned(),

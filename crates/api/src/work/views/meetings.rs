@@ -212,16 +212,20 @@ impl CreateMeetingRequest {
     /// Checks the values (422 on the first bad one).
     pub fn draft(&self) -> Result<MeetingDraft, ApiError> {
         let confidentiality = confidentiality_or_internal(self.confidentiality.as_deref())?;
-        let title = required_text("title", &self.title, 200)?;
+        let title = required_line("title", &self.title, 200)?;
         let agenda = required_text("agenda", &self.agenda, 10000)?;
-        let location = optional_text("location", self.location.as_deref(), 200)?;
+        let location = optional_line("location", self.location.as_deref(), 200)?;
+        identifiers("invited_advisor_ids", &self.invited_advisor_ids, ID_MAX)?;
+        optional_identifier("task_id", self.task_id.as_deref(), ID_MAX)?;
         let invited: BTreeSet<String> = self.invited_advisor_ids.iter().cloned().collect();
-        let departments: BTreeSet<String> = self
-            .participating_org_ids
-            .iter()
-            .map(|o| o.trim().to_owned())
-            .filter(|o| !o.is_empty())
-            .collect();
+        let mut departments = BTreeSet::new();
+        for (i, o) in self.participating_org_ids.iter().enumerate() {
+            let o = o.trim();
+            if !o.is_empty() {
+                identifier(&format!("participating_org_ids[{i}]"), o, ORG_ID_MAX)?;
+                departments.insert(o.to_owned());
+            }
+        }
         Ok(MeetingDraft {
             title,
             agenda,
@@ -296,14 +300,19 @@ impl AttendanceRequest {
     /// when excused (Art. 8).
     pub fn records(&self, invited: &[Invitation]) -> Result<Vec<AttendanceRecord>, ApiError> {
         let mut out = Vec::with_capacity(self.entries.len());
-        for e in &self.entries {
+        for (i, e) in self.entries.iter().enumerate() {
+            identifier(&format!("entries[{i}].advisor_id"), &e.advisor_id, ID_MAX)?;
             if !invited.iter().any(|i| i.advisor_id == e.advisor_id) {
                 return Err(ApiError::invalid_field(
                     "entries",
                     format!("advisor {} is not invited to this meeting", e.advisor_id),
                 ));
             }
-            let reason = optional_text("excuse_reason", e.excuse_reason.as_deref(), 2000)?;
+            let reason = optional_text(
+                &format!("entries[{i}].excuse_reason"),
+                e.excuse_reason.as_deref(),
+                2000,
+            )?;
             work::check_attendance(e.attendance, reason.as_deref())?;
             out.push(AttendanceRecord {
                 advisor_id: e.advisor_id.clone(),
@@ -345,7 +354,12 @@ impl MinutesRequest {
         written_by: &str,
     ) -> Result<MinutesText, ApiError> {
         let mut advisor_opinions = BTreeMap::new();
-        for e in &self.advisor_opinions {
+        for (i, e) in self.advisor_opinions.iter().enumerate() {
+            identifier(
+                &format!("advisor_opinions[{i}].advisor_id"),
+                &e.advisor_id,
+                ID_MAX,
+            )?;
             if !invited.iter().any(|i| i.advisor_id == e.advisor_id) {
                 return Err(ApiError::invalid_field(
                     "advisor_opinions",
@@ -354,11 +368,16 @@ impl MinutesRequest {
             }
             advisor_opinions.insert(
                 e.advisor_id.clone(),
-                required_text("advisor_opinions", &e.opinion, 20000)?,
+                required_text(&format!("advisor_opinions[{i}].opinion"), &e.opinion, 20000)?,
             );
         }
         let mut department_opinions = BTreeMap::new();
-        for e in &self.department_opinions {
+        for (i, e) in self.department_opinions.iter().enumerate() {
+            identifier(
+                &format!("department_opinions[{i}].org_id"),
+                &e.org_id,
+                ORG_ID_MAX,
+            )?;
             if !departments.contains(&e.org_id) {
                 return Err(ApiError::invalid_field(
                     "department_opinions",
@@ -367,7 +386,11 @@ impl MinutesRequest {
             }
             department_opinions.insert(
                 e.org_id.clone(),
-                required_text("department_opinions", &e.opinion, 20000)?,
+                required_text(
+                    &format!("department_opinions[{i}].opinion"),
+                    &e.opinion,
+                    20000,
+                )?,
             );
         }
         Ok(MinutesText {

@@ -177,7 +177,7 @@ impl CreateTaskRequest {
     /// Checks the values (422 on the first bad one; a state secret is refused, Art. 7.1).
     pub fn draft(&self, today: NaiveDate) -> Result<TaskDraft, ApiError> {
         let confidentiality = parse_confidentiality(&self.confidentiality)?;
-        let title = required_text("title", &self.title, 200)?;
+        let title = required_line("title", &self.title, 200)?;
         let description = required_text("description", &self.description, 10000)?;
         let requested_expertise = optional_text(
             "requested_expertise",
