@@ -14,4 +14,5 @@ mod pipeline_guarantees;
 mod pipeline_rules;
 mod platform;
 mod text_policy;
+mod tokens;
 mod work;

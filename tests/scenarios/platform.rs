@@ -64,6 +64,7 @@ async fn zero_config_start_creates_the_embedded_database_and_dev_secret() {
             exp: now + 60,
             iat: now,
             nbf: None,
+            jti: None,
         },
     )
     .unwrap();

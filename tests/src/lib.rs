@@ -263,6 +263,7 @@ impl TestApp {
             exp: now + 3600,
             iat: now,
             nbf: None,
+            jti: None,
         }
     }
 

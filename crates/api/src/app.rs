@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     audit,
-    auth::{AuthConfig, Verifier},
+    auth::{AuthConfig, Revocations, Verifier},
     config::Config,
     http::{
         access::{self, AccessTable},
@@ -22,7 +22,7 @@ use crate::{
     },
     office, openapi, pipeline, platform,
     state::{AppState, Clock},
-    work,
+    tokens, work,
 };
 
 /// Every API route. The router and the OpenAPI document are both built from this list.
@@ -36,7 +36,8 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::funds::configure)
             .configure(pipeline::configure_public)
             .configure(work::configure)
-            .configure(audit::configure),
+            .configure(audit::configure)
+            .configure(tokens::configure),
     );
     cfg.configure(platform::health::configure);
 }
@@ -88,6 +89,7 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, loads keys and binds. `schema` selects a PostgreSQL schema (tests).
     pub async fn build(config: Config, schema: Option<&str>) -> Result<Self, StartError> {
+        config.check_secret()?;
         if config.embedded_database {
             config.ensure_data_dir()?;
         }
@@ -104,6 +106,8 @@ impl Application {
             issuer: config.jwt_issuer.clone(),
             audience: config.jwt_audience.clone(),
             leeway_secs: 30,
+            max_ttl_secs: config.token_max_ttl_secs,
+            service_max_ttl_secs: config.service_token_max_ttl_secs,
         })
         .await
         .map_err(|e| StartError::Auth(e.to_string()))?;
@@ -113,9 +117,19 @@ impl Application {
         let spec = openapi_spec();
         let access = AccessTable::from_spec(&spec).map_err(StartError::Routes)?;
         let document = openapi::publish(&spec);
+        let revocations = Arc::new(Revocations::default());
+        tokens::refresh(&db, &revocations)
+            .await
+            .map_err(|e| StartError::Auth(format!("cannot read the token revocations: {e}")))?;
+        tokens::spawn_refresh(
+            db.clone(),
+            Arc::downgrade(&revocations),
+            tokens::REFRESH_EVERY,
+        );
         let state = AppState {
             db,
             verifier,
+            revocations,
             access: Arc::new(access),
             metrics: Arc::new(Metrics::default()),
             config: Arc::new(config.clone()),
@@ -129,6 +143,7 @@ impl Application {
         let data = web::Data::new(state.clone());
         let access_table = web::Data::from(state.access.clone());
         let verifier = web::Data::new(state.verifier.clone());
+        let revocations = web::Data::from(state.revocations.clone());
         let metrics = web::Data::from(state.metrics.clone());
         let server = actix_web::HttpServer::new(move || {
             let (app, _) = App::new()
@@ -138,6 +153,7 @@ impl Application {
             app.app_data(data.clone())
                 .app_data(access_table.clone())
                 .app_data(verifier.clone())
+                .app_data(revocations.clone())
                 .app_data(metrics.clone())
                 .configure(extract::configure_extractors)
                 .service(

@@ -48,7 +48,8 @@ pub enum Command {
         /// The advisor's id (role advisor).
         #[arg(long)]
         advisor_id: Option<String>,
-        /// Lifetime in seconds.
+        /// Lifetime in seconds, at most GUWEN_TOKEN_MAX_TTL_SECS (12 h by default), or
+        /// GUWEN_SERVICE_TOKEN_MAX_TTL_SECS (7 days) for a token whose only role is integration.
         #[arg(long, default_value_t = 3600)]
         ttl: i64,
     },
@@ -95,6 +96,27 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                     "no JWT_SECRET is configured: `guwen token` mints HS256 tokens only".into(),
                 );
             };
+            let max = config.max_ttl_for(&roles);
+            if !(1..=max).contains(&ttl) {
+                return Err(format!(
+                    "--ttl must be from 1 to {max} seconds (the longest a token with these roles may live; see GUWEN_TOKEN_MAX_TTL_SECS and GUWEN_SERVICE_TOKEN_MAX_TTL_SECS)"
+                ));
+            }
+            let identifiers = [
+                ("--sub", Some(sub.as_str()), crate::auth::SUB_MAX),
+                ("--org-id", org_id.as_deref(), crate::auth::ORG_ID_MAX),
+                (
+                    "--advisor-id",
+                    advisor_id.as_deref(),
+                    crate::auth::ADVISOR_ID_MAX,
+                ),
+            ];
+            for (flag, value, max) in identifiers {
+                if let Some(value) = value {
+                    guwen_domain::text::check_identifier(value, max)
+                        .map_err(|e| format!("{flag} {e}"))?;
+                }
+            }
             let now = chrono::Utc::now().timestamp();
             let claims = Claims {
                 sub,
@@ -103,9 +125,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 advisor_id,
                 iss: config.jwt_issuer.clone(),
                 aud: config.jwt_audience.clone(),
-                exp: now + ttl.max(1),
+                exp: now + ttl,
                 iat: now,
                 nbf: None,
+                jti: Some(uuid::Uuid::now_v7().to_string()),
             };
             let token = mint_hs256(&secret, &claims).map_err(|e| e.description())?;
             println!("{token}");

@@ -39,6 +39,11 @@ pub struct Config {
     /// `GUWEN_TRUST_PROXY`: take the client address from `Forwarded` / `X-Forwarded-For`
     /// (only behind a proxy that sets them); default off.
     pub trust_proxy: bool,
+    /// `GUWEN_TOKEN_MAX_TTL_SECS`: the longest a token may live (`exp - iat`); default 12 h.
+    pub token_max_ttl_secs: i64,
+    /// `GUWEN_SERVICE_TOKEN_MAX_TTL_SECS`: the longest a service account's token may live (one
+    /// whose only role is `integration`); default 7 days.
+    pub service_token_max_ttl_secs: i64,
     /// `GUWEN_SUBSIDY_BANDS`: the work-subsidy band of each final grade in fen, e.g.
     /// `excellent=3000000-5000000,competent=1500000-3000000,basically_competent=500000-1500000`
     /// (the default); `incompetent` gives none (Art. 14, 16).
@@ -56,7 +61,18 @@ pub enum ConfigError {
     NoKeysOffLoopback(SocketAddr),
     #[error("cannot use the data directory {path}: {reason}")]
     DataDir { path: String, reason: String },
+    #[error(
+        "refusing to start: JWT_SECRET has {len} bytes, fewer than {min}, and BIND_ADDR {addr} is not a loopback address (use e.g. `openssl rand -hex 32`)"
+    )]
+    WeakSecret {
+        len: usize,
+        min: usize,
+        addr: SocketAddr,
+    },
 }
+
+/// The longest lifetime either token maximum may be set to: a year.
+const MAX_TOKEN_TTL_SETTING: i64 = 366 * 24 * 3600;
 
 impl Config {
     /// Reads the process environment; relative paths are relative to the working directory.
@@ -105,7 +121,29 @@ impl Config {
                 None => Ok(default),
             }
         };
+        let ttl = |name: &'static str, default: i64| -> Result<i64, ConfigError> {
+            match lookup(name) {
+                Some(v) => match v.trim().parse::<i64>() {
+                    Ok(n) if (60..=MAX_TOKEN_TTL_SETTING).contains(&n) => Ok(n),
+                    _ => Err(ConfigError::Invalid {
+                        name,
+                        reason: format!(
+                            "must be a whole number of seconds from 60 to {MAX_TOKEN_TTL_SETTING}"
+                        ),
+                    }),
+                },
+                None => Ok(default),
+            }
+        };
         Ok(Self {
+            token_max_ttl_secs: ttl(
+                "GUWEN_TOKEN_MAX_TTL_SECS",
+                crate::auth::DEFAULT_MAX_TTL_SECS,
+            )?,
+            service_token_max_ttl_secs: ttl(
+                "GUWEN_SERVICE_TOKEN_MAX_TTL_SECS",
+                crate::auth::DEFAULT_SERVICE_MAX_TTL_SECS,
+            )?,
             advisor_cap: number(
                 "GUWEN_ADVISOR_CAP",
                 guwen_domain::appointment::DEFAULT_ADVISOR_CAP,
@@ -141,6 +179,32 @@ impl Config {
     /// True when some verification key is configured.
     pub fn has_configured_keys(&self) -> bool {
         self.jwt_secret.is_some() || self.jwt_public_keys.is_some() || self.jwt_jwks_url.is_some()
+    }
+
+    /// Refuses an HS256 secret shorter than [`crate::auth::MIN_SECRET_LEN`] bytes unless the
+    /// service listens on loopback only (where it is accepted with a warning).
+    pub fn check_secret(&self) -> Result<(), ConfigError> {
+        let min = crate::auth::MIN_SECRET_LEN;
+        match &self.jwt_secret {
+            Some(secret) if secret.len() < min && !self.bind_addr.ip().is_loopback() => {
+                Err(ConfigError::WeakSecret {
+                    len: secret.len(),
+                    min,
+                    addr: self.bind_addr,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The longest lifetime of a token holding `roles` (a service account's when its only
+    /// role is `integration`).
+    pub fn max_ttl_for(&self, roles: &[guwen_domain::role::Role]) -> i64 {
+        crate::auth::max_ttl_for(
+            roles,
+            self.token_max_ttl_secs,
+            self.service_token_max_ttl_secs,
+        )
     }
 
     /// Creates the data directory when the embedded database or the dev secret need it.
@@ -225,6 +289,64 @@ mod tests {
             (c.jwt_issuer.as_str(), c.jwt_audience.as_str()),
             ("guwen", "guwen-api")
         );
+    }
+
+    #[test]
+    fn a_short_secret_is_refused_off_loopback_only() {
+        let dir = std::env::temp_dir();
+        let short = [("JWT_SECRET", "short")];
+        let Ok(c) = config(&short, &dir) else {
+            panic!("config")
+        };
+        assert!(
+            c.check_secret().is_ok(),
+            "loopback accepts it with a warning"
+        );
+        let Ok(c) = config(
+            &[("JWT_SECRET", "short"), ("BIND_ADDR", "0.0.0.0:8080")],
+            &dir,
+        ) else {
+            panic!("config")
+        };
+        assert!(matches!(
+            c.check_secret(),
+            Err(ConfigError::WeakSecret { len: 5, .. })
+        ));
+        let long = "x".repeat(32);
+        let Ok(c) = config(
+            &[("JWT_SECRET", &long), ("BIND_ADDR", "0.0.0.0:8080")],
+            &dir,
+        ) else {
+            panic!("config")
+        };
+        assert!(c.check_secret().is_ok());
+    }
+
+    #[test]
+    fn token_lifetimes_default_to_12_hours_and_7_days_and_are_bounded() {
+        let dir = std::env::temp_dir();
+        let Ok(c) = config(&[], &dir) else {
+            panic!("config")
+        };
+        assert_eq!(c.token_max_ttl_secs, 12 * 3600);
+        assert_eq!(c.service_token_max_ttl_secs, 7 * 24 * 3600);
+        assert_eq!(
+            c.max_ttl_for(&[guwen_domain::role::Role::Integration]),
+            7 * 24 * 3600
+        );
+        assert_eq!(
+            c.max_ttl_for(&[
+                guwen_domain::role::Role::Integration,
+                guwen_domain::role::Role::Hrss
+            ]),
+            12 * 3600
+        );
+        for bad in ["0", "-5", "abc", "99999999999"] {
+            assert!(
+                config(&[("GUWEN_TOKEN_MAX_TTL_SECS", bad)], &dir).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod platform;
 pub mod prelude;
 pub mod state;
+pub mod tokens;
 pub mod work;
 pub mod write;
 

@@ -46,6 +46,7 @@ use crate::{
         (name = "funds", description = "Budgets under the 500,000 CNY cap, expense claims with the Finance Bureau's review, and work subsidies (Art. 14). Money is integer fen."),
         (name = "public", description = "What anyone can read or file without a token (Art. 4.5, 4.6)"),
         (name = "audit", description = "The tamper-evident audit trail (DOMAIN.md §6)"),
+        (name = "tokens", description = "Revoking access tokens: one by its `jti`, or every token of a subject issued until then"),
     )
 )]
 pub struct ApiDoc;
@@ -189,7 +190,7 @@ pub fn finalize(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi 
                     "404" => has_path_params,
                     "409" => writes,
                     "413" | "415" => has_body,
-                    "422" => has_query || has_body,
+                    "422" => has_query || has_body || has_path_params,
                     "429" => false,
                     _ => true,
                 };

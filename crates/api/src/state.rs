@@ -1,5 +1,5 @@
-//! What every handler shares: the pool, the token verifier, the access table, metrics,
-//! configuration and the clock.
+//! What every handler shares: the pool, the token verifier and the revoked tokens, the access
+//! table, metrics, configuration and the clock.
 
 use std::sync::{
     Arc,
@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use guwen_persistence::Db;
 
 use crate::{
-    auth::Verifier,
+    auth::{Revocations, Verifier},
     config::Config,
     http::{access::AccessTable, middleware::Metrics},
 };
@@ -20,6 +20,7 @@ use crate::{
 pub struct AppState {
     pub db: Db,
     pub verifier: Verifier,
+    pub revocations: Arc<Revocations>,
     pub access: Arc<AccessTable>,
     pub metrics: Arc<Metrics>,
     pub config: Arc<Config>,

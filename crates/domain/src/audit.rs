@@ -59,5 +59,7 @@ crate::labelled_enum! {
         SubsidyRejected = ("subsidy_rejected", "Special subsidy not approved", "未批准特殊贡献补贴"),
         SubsidyPaid = ("subsidy_paid", "Work subsidy paid", "发放工作补贴"),
         FieldConfigured = ("field_configured", "Field and lead department configured", "设置领域及牵头部门"),
+        TokenRevoked = ("token_revoked", "Access token revoked", "撤销访问令牌"),
+        TokenRevocationLifted = ("token_revocation_lifted", "Token revocation lifted", "解除令牌撤销"),
     }
 }

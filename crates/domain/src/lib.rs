@@ -16,6 +16,7 @@ pub mod role;
 pub mod rule;
 pub mod text;
 pub mod time;
+pub mod token;
 pub mod work;
 
 pub use labels::{EnumCatalog, Labelled};

@@ -41,6 +41,9 @@ crate::labelled_enum! {
         MissingClaim = ("missing_claim", "Missing claim", "令牌缺少声明"),
         NoRoles = ("no_roles", "Token carries no roles", "令牌未包含角色"),
         InvalidClaims = ("invalid_claims", "Invalid claims", "令牌声明无效"),
+        InvalidTokenType = ("invalid_token_type", "Not an access token", "令牌类型无效"),
+        TokenLifetimeTooLong = ("token_lifetime_too_long", "Token lifetime too long", "令牌有效期过长"),
+        TokenRevoked = ("token_revoked", "Token revoked", "令牌已被撤销"),
         NoKeyConfigured = ("no_key_configured", "No verification key configured", "未配置验证密钥"),
         // Access and existence (403, 404, 429).
         Forbidden = ("forbidden", "Not allowed", "无权执行此操作"),

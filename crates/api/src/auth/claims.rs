@@ -33,6 +33,9 @@ pub struct Claims {
     /// Not before, seconds since the Unix epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
+    /// The token's own id, by which it can be revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
 }
 
 impl Claims {
@@ -90,6 +93,10 @@ impl Claims {
         if let Some(advisor) = &advisor_id {
             usable_identifier("advisor_id", advisor, ADVISOR_ID_MAX)?;
         }
+        let jti = optional_string(&map, "jti")?;
+        if let Some(jti) = &jti {
+            usable_identifier("jti", jti, JTI_MAX)?;
+        }
 
         Ok(Claims {
             sub,
@@ -101,6 +108,7 @@ impl Claims {
             exp,
             iat,
             nbf,
+            jti,
         })
     }
 }
@@ -113,6 +121,8 @@ pub const SUB_MAX: usize = 196;
 pub const ORG_ID_MAX: usize = 100;
 /// The longest `advisor_id`: advisor ids are UUIDs, stored in 36-character columns.
 pub const ADVISOR_ID_MAX: usize = 36;
+/// The longest `jti`: a revocation stores it in 200.
+pub const JTI_MAX: usize = 200;
 
 /// A claim the service stores and compares as an identifier, under the text policy: no
 /// control, white-space or invisible character, and no longer than its columns.

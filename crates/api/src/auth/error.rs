@@ -100,6 +100,18 @@ pub enum TokenError {
     /// No key is configured that could verify this token.
     #[error("no key configured")]
     NoKeyConfigured,
+    /// The header's `typ` names something other than an access token.
+    #[error("not an access token")]
+    WrongType,
+    /// `iat` lies in the future beyond the leeway.
+    #[error("issued in the future")]
+    IssuedInFuture,
+    /// The token lives longer than allowed (`exp - iat`, or `exp` too far ahead).
+    #[error("lifetime too long")]
+    LifetimeTooLong { max_secs: i64 },
+    /// The token, or every token of its subject issued until then, was revoked.
+    #[error("token revoked")]
+    Revoked,
 }
 
 impl TokenError {
@@ -119,6 +131,10 @@ impl TokenError {
             TokenError::NoRoles => ProblemCode::NoRoles,
             TokenError::InvalidClaims(_) => ProblemCode::InvalidClaims,
             TokenError::NoKeyConfigured => ProblemCode::NoKeyConfigured,
+            TokenError::WrongType => ProblemCode::InvalidTokenType,
+            TokenError::IssuedInFuture => ProblemCode::TokenNotYetValid,
+            TokenError::LifetimeTooLong { .. } => ProblemCode::TokenLifetimeTooLong,
+            TokenError::Revoked => ProblemCode::TokenRevoked,
         }
     }
 
@@ -149,6 +165,14 @@ impl TokenError {
             TokenError::NoKeyConfigured => {
                 "This service has no key configured to verify tokens.".to_owned()
             }
+            TokenError::WrongType => {
+                "The token's `typ` is not that of an access token (`JWT` or `at+jwt`).".to_owned()
+            }
+            TokenError::IssuedInFuture => "The token is issued in the future.".to_owned(),
+            TokenError::LifetimeTooLong { max_secs } => format!(
+                "The token lives longer than the {max_secs} s this service allows; request a shorter-lived one."
+            ),
+            TokenError::Revoked => "The token has been revoked.".to_owned(),
         }
     }
 }

@@ -10,8 +10,11 @@
 //!   token names an unknown `kid`.
 //!
 //! A token's header `alg` must equal the selected key's algorithm; `none` and every other
-//! algorithm are refused. `exp`, `iss` and `aud` are required, `nbf` is honoured when present,
-//! and `roles` must hold at least one known role.
+//! algorithm are refused; its `typ`, when present, is `JWT` or `at+jwt`. `exp`, `iat`, `iss`
+//! and `aud` are required, `nbf` is honoured when present, `roles` must hold at least one
+//! known role, and the token may not live longer than the configured maximum (see
+//! `guwen_domain::token`). Revoked tokens are refused by [`Revocations`], the per-process
+//! copy of the revocations kept in the database.
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
@@ -19,6 +22,7 @@ mod claims;
 mod error;
 mod jwks;
 mod keys;
+mod revocation;
 mod token;
 mod verifier;
 
@@ -27,12 +31,13 @@ mod tests;
 
 use std::path::PathBuf;
 
-pub use claims::Claims;
+pub use claims::{ADVISOR_ID_MAX, Claims, JTI_MAX, ORG_ID_MAX, SUB_MAX};
 pub use error::{AuthSetupError, TokenError};
+pub use revocation::{RevocationSet, Revocations};
 pub use token::mint_hs256;
 pub use verifier::{
-    DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS, MIN_SCHEDULED_REFRESH, UNKNOWN_KID_REFRESH_INTERVAL,
-    Verifier,
+    DEFAULT_LEEWAY_SECS, MAX_LEEWAY_SECS, MIN_SCHEDULED_REFRESH, MIN_SECRET_LEN,
+    UNKNOWN_KID_REFRESH_INTERVAL, Verifier,
 };
 
 /// Authentication settings. `Debug` never prints the secret.
@@ -48,9 +53,19 @@ pub struct AuthConfig {
     pub issuer: String,
     /// Our audience; a token's `aud` must be it or an array containing it.
     pub audience: String,
-    /// Clock-skew leeway for `exp` / `nbf`, at most [`MAX_LEEWAY_SECS`].
+    /// Clock-skew leeway for `exp`, `nbf` and `iat`, at most [`MAX_LEEWAY_SECS`].
     pub leeway_secs: u64,
+    /// The longest a token may live, `exp - iat` (`GUWEN_TOKEN_MAX_TTL_SECS`).
+    pub max_ttl_secs: i64,
+    /// The longest a service account's token may live: one whose only role is `integration`
+    /// (`GUWEN_SERVICE_TOKEN_MAX_TTL_SECS`).
+    pub service_max_ttl_secs: i64,
 }
+
+/// The default longest lifetime of a person's token: 12 hours.
+pub const DEFAULT_MAX_TTL_SECS: i64 = 12 * 3600;
+/// The default longest lifetime of a service account's token: 7 days.
+pub const DEFAULT_SERVICE_MAX_TTL_SECS: i64 = 7 * 24 * 3600;
 
 impl std::fmt::Debug for AuthConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -64,6 +79,8 @@ impl std::fmt::Debug for AuthConfig {
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("leeway_secs", &self.leeway_secs)
+            .field("max_ttl_secs", &self.max_ttl_secs)
+            .field("service_max_ttl_secs", &self.service_max_ttl_secs)
             .finish()
     }
 }
@@ -78,6 +95,8 @@ impl AuthConfig {
             issuer: issuer.into(),
             audience: audience.into(),
             leeway_secs: DEFAULT_LEEWAY_SECS,
+            max_ttl_secs: DEFAULT_MAX_TTL_SECS,
+            service_max_ttl_secs: DEFAULT_SERVICE_MAX_TTL_SECS,
         }
     }
 
@@ -104,4 +123,14 @@ impl AuthConfig {
         }
         Ok(keys)
     }
+}
+
+/// The longest lifetime of a token with `roles`: `service` when `integration` is its only
+/// role, `person` otherwise.
+pub fn max_ttl_for(roles: &[guwen_domain::role::Role], person: i64, service: i64) -> i64 {
+    let only_integration = !roles.is_empty()
+        && roles
+            .iter()
+            .all(|r| *r == guwen_domain::role::Role::Integration);
+    if only_integration { service } else { person }
 }

@@ -224,6 +224,7 @@ async fn hs256_minted_token_verifies() {
         exp: now() + 60,
         iat: now(),
         nbf: Some(now() - 5),
+        jti: Some("t-1".to_owned()),
     };
     let token = mint_hs256(SECRET, &claims).unwrap();
     assert_eq!(super::token::read_head(&token).unwrap().kid, None);
@@ -901,6 +902,7 @@ async fn mint_refuses_unusable_input() {
         exp: now() + 60,
         iat: now(),
         nbf: None,
+        jti: None,
     };
     assert_eq!(mint_hs256(SECRET, &claims), Err(TokenError::NoRoles));
     let claims = Claims {
@@ -912,4 +914,81 @@ async fn mint_refuses_unusable_input() {
     let token = mint_hs256(SECRET, &claims).unwrap();
     let got = full_verifier().await.verify(&token).await.unwrap();
     assert_eq!(got.advisor_id.as_deref(), Some("adv-1"));
+}
+
+// ---------------------------------------------------------------- lifetime and type
+
+#[tokio::test]
+async fn a_token_living_longer_than_the_maximum_is_refused() {
+    let c = with(claims(), "exp", json!(now() + DEFAULT_MAX_TTL_SECS + 10));
+    assert_eq!(
+        hs_verify(&c).await,
+        Err(TokenError::LifetimeTooLong {
+            max_secs: DEFAULT_MAX_TTL_SECS
+        })
+    );
+    let c = with(claims(), "exp", json!(i64::MAX));
+    assert!(matches!(
+        hs_verify(&c).await,
+        Err(TokenError::LifetimeTooLong { .. })
+    ));
+    // An `iat` a year back cannot stretch a token expiring in an hour.
+    let c = with(claims(), "iat", json!(now() - 365 * 24 * 3600));
+    let c = with(c, "exp", json!(now() + 3600));
+    assert!(matches!(
+        hs_verify(&c).await,
+        Err(TokenError::LifetimeTooLong { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_token_issued_in_the_future_is_refused() {
+    let c = with(claims(), "iat", json!(now() + 86_400));
+    let c = with(c, "exp", json!(now() + 90_000));
+    assert_eq!(hs_verify(&c).await, Err(TokenError::IssuedInFuture));
+    let c = with(claims(), "nbf", json!(now() + 120));
+    assert_eq!(hs_verify(&c).await, Err(TokenError::NotYetValid));
+    // Within the leeway both pass.
+    let c = with(claims(), "iat", json!(now() + 20));
+    let c = with(c, "nbf", json!(now() + 20));
+    assert!(hs_verify(&c).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_service_accounts_token_may_live_longer_than_a_persons() {
+    let v = full_verifier().await;
+    let week = with(claims(), "exp", json!(now() + 6 * 24 * 3600));
+    let service = with(week.clone(), "roles", json!(["integration"]));
+    assert!(
+        v.verify(&sign(Algorithm::HS256, None, &service, &hs()))
+            .await
+            .is_ok()
+    );
+    let person = with(week, "roles", json!(["integration", "hrss"]));
+    assert!(matches!(
+        v.verify(&sign(Algorithm::HS256, None, &person, &hs()))
+            .await,
+        Err(TokenError::LifetimeTooLong { .. })
+    ));
+}
+
+#[tokio::test]
+async fn only_access_token_types_are_accepted() {
+    let v = full_verifier().await;
+    for (typ, ok) in [
+        ("JWT", true),
+        ("at+jwt", true),
+        ("id+jwt", false),
+        ("secevent+jwt", false),
+    ] {
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = Some(typ.to_owned());
+        let token = jsonwebtoken::encode(&header, &claims(), &hs()).unwrap();
+        let got = v.verify(&token).await;
+        if ok {
+            assert!(got.is_ok(), "{typ}: {got:?}");
+        } else {
+            assert_eq!(got, Err(TokenError::WrongType), "{typ}");
+        }
+    }
 }

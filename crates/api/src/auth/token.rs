@@ -53,12 +53,27 @@ pub(crate) fn read_head(token: &str) -> Result<TokenHead, TokenError> {
         },
         _ => return Err(TokenError::Malformed),
     };
+    // RFC 7515 §4.1.9: `typ` is compared case-insensitively, with or without `application/`.
+    match header.get("typ") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(typ)) if is_access_token_type(typ) => {}
+        Some(Value::String(_)) => return Err(TokenError::WrongType),
+        Some(_) => return Err(TokenError::Malformed),
+    }
     let kid = match header.get("kid") {
         None | Some(Value::Null) => None,
         Some(Value::String(kid)) => Some(kid.clone()),
         Some(_) => return Err(TokenError::Malformed),
     };
     Ok(TokenHead { alg, kid })
+}
+
+/// Whether a header `typ` names an access token: `JWT` (RFC 7519) or `at+jwt` (RFC 9068),
+/// in any case, with or without the `application/` prefix.
+fn is_access_token_type(typ: &str) -> bool {
+    let typ = typ.to_ascii_lowercase();
+    let typ = typ.strip_prefix("application/").unwrap_or(&typ);
+    matches!(typ, "jwt" | "at+jwt")
 }
 
 /// Strict unpadded base64url (RFC 7515 §2), as used by compact JWS.
@@ -152,5 +167,32 @@ mod tests {
             Err(TokenError::Malformed)
         );
         assert_eq!(read_head(&format!("{h}..sig")), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn head_accepts_only_access_token_types() {
+        let head = |typ: &str| {
+            let json = format!(r#"{{"alg":"HS256","typ":{typ}}}"#);
+            let b64 = base64_url(json.as_bytes());
+            read_head(&format!("{b64}.e30.sig")).map(|h| h.alg)
+        };
+        for ok in [
+            "\"JWT\"",
+            "\"jwt\"",
+            "\"at+jwt\"",
+            "\"application/at+JWT\"",
+            "null",
+        ] {
+            assert_eq!(head(ok), Ok(Algorithm::HS256), "{ok}");
+        }
+        for bad in ["\"id+jwt\"", "\"secevent+jwt\"", "\"JWE\"", "\"\""] {
+            assert_eq!(head(bad), Err(TokenError::WrongType), "{bad}");
+        }
+        assert_eq!(head("1"), Err(TokenError::Malformed));
+    }
+
+    fn base64_url(bytes: &[u8]) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     }
 }

@@ -10,6 +10,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use tokio::time::Instant;
 
+use guwen_domain::token::LifetimeError;
+
 use super::AuthConfig;
 use super::claims::Claims;
 use super::error::{AuthSetupError, TokenError};
@@ -25,8 +27,9 @@ pub const DEFAULT_LEEWAY_SECS: u64 = 30;
 pub const UNKNOWN_KID_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
 /// Scheduled refresh intervals below this are raised to it.
 pub const MIN_SCHEDULED_REFRESH: Duration = Duration::from_secs(1);
-/// HS256 secrets shorter than this are accepted with a warning (RFC 7518 §3.2).
-const RECOMMENDED_SECRET_LEN: usize = 32;
+/// HS256 secrets shorter than this are refused off loopback and accepted with a warning on
+/// it (RFC 7518 §3.2: a key at least as long as the hash).
+pub const MIN_SECRET_LEN: usize = 32;
 
 /// Verifies bearer tokens against the configured keys. Cheap to clone (an `Arc` inside).
 #[derive(Clone)]
@@ -57,6 +60,9 @@ struct Inner {
     jwks: Option<JwksState>,
     issuer: String,
     audience: String,
+    leeway_secs: i64,
+    max_ttl_secs: i64,
+    service_max_ttl_secs: i64,
     validation_hs256: Validation,
     validation_rs256: Validation,
     validation_es256: Validation,
@@ -103,9 +109,9 @@ impl Verifier {
             None => None,
             Some([]) => return Err(AuthSetupError::EmptySecret),
             Some(secret) => {
-                if secret.len() < RECOMMENDED_SECRET_LEN {
+                if secret.len() < MIN_SECRET_LEN {
                     tracing::warn!(
-                        "JWT_SECRET is shorter than {RECOMMENDED_SECRET_LEN} bytes; use a longer random secret"
+                        "JWT_SECRET is shorter than {MIN_SECRET_LEN} bytes; use a longer random secret"
                     );
                 }
                 Some(Arc::new(VerifyKey {
@@ -163,6 +169,9 @@ impl Verifier {
             jwks,
             issuer,
             audience,
+            leeway_secs: i64::try_from(cfg.leeway_secs).unwrap_or(0),
+            max_ttl_secs: cfg.max_ttl_secs,
+            service_max_ttl_secs: cfg.service_max_ttl_secs,
         };
         Ok(Verifier {
             inner: Arc::new(inner),
@@ -203,7 +212,26 @@ impl Verifier {
         let validation = self.inner.validation(key.alg)?;
         let data =
             jsonwebtoken::decode::<Value>(token, &key.key, validation).map_err(map_jwt_error)?;
-        Claims::from_validated_payload(data.claims, &self.inner.issuer, &self.inner.audience)
+        let claims =
+            Claims::from_validated_payload(data.claims, &self.inner.issuer, &self.inner.audience)?;
+        let now = i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap_or(i64::MAX);
+        let max = super::max_ttl_for(
+            &claims.roles,
+            self.inner.max_ttl_secs,
+            self.inner.service_max_ttl_secs,
+        );
+        guwen_domain::token::check_lifetime(
+            claims.iat,
+            claims.exp,
+            now,
+            max,
+            self.inner.leeway_secs,
+        )
+        .map_err(|e| match e {
+            LifetimeError::IssuedInFuture => TokenError::IssuedInFuture,
+            LifetimeError::TooLong { max_secs } => TokenError::LifetimeTooLong { max_secs },
+        })?;
+        Ok(claims)
     }
 
     async fn select_key(&self, head: &TokenHead) -> Result<Arc<VerifyKey>, TokenError> {

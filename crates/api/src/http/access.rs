@@ -18,7 +18,7 @@ use guwen_domain::role::Role;
 use guwen_persistence::audit::Actor;
 
 use crate::{
-    auth::{Claims, Verifier},
+    auth::{Claims, Revocations, Verifier},
     http::error::ApiError,
 };
 
@@ -193,11 +193,12 @@ pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let (Some(table), Some(verifier)) = (
+    let (Some(table), Some(verifier), Some(revocations)) = (
         req.app_data::<web::Data<AccessTable>>().cloned(),
         req.app_data::<web::Data<Verifier>>().cloned(),
+        req.app_data::<web::Data<Revocations>>().cloned(),
     ) else {
-        return Err(ApiError::internal("access table or verifier missing").into());
+        return Err(ApiError::internal("access table, verifier or revocations missing").into());
     };
     let rule = req
         .match_pattern()
@@ -208,7 +209,7 @@ pub async fn enforce(
             .await
             .map(ServiceResponse::map_into_left_body);
     };
-    match authorise(&req, &verifier, &roles).await {
+    match authorise(&req, &verifier, &revocations, &roles).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
             next.call(req)
@@ -225,6 +226,7 @@ pub async fn enforce(
 async fn authorise(
     req: &ServiceRequest,
     verifier: &Verifier,
+    revocations: &Revocations,
     roles: &[Role],
 ) -> Result<Caller, ApiError> {
     let header_value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
@@ -254,6 +256,7 @@ async fn authorise(
     let claims = verifier
         .verify(token)
         .await
+        .and_then(|claims| revocations.check(&claims).map(|()| claims))
         .map_err(|e| ApiError::unauthorized(e.code(), e.description()))?;
     if !claims.roles.iter().any(|r| roles.contains(r)) {
         let needed: Vec<String> = roles.iter().map(ToString::to_string).collect();

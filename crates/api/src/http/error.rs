@@ -244,6 +244,9 @@ pub fn status_of(code: ProblemCode) -> StatusCode {
         | P::MissingClaim
         | P::NoRoles
         | P::InvalidClaims
+        | P::InvalidTokenType
+        | P::TokenLifetimeTooLong
+        | P::TokenRevoked
         | P::NoKeyConfigured => StatusCode::UNAUTHORIZED,
         P::Forbidden => StatusCode::FORBIDDEN,
         P::NotFound => StatusCode::NOT_FOUND,

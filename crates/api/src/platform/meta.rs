@@ -16,6 +16,7 @@ use guwen_domain::{
         ResignationState,
     },
     role::Role,
+    token::RevocationKind,
     work::{
         AssignmentState, Attendance, Confidentiality, MeetingOrganizer, OpinionChannel,
         RecusalDecision, RecusalState, TaskKind, TaskState, Timeliness, WorkAction,
@@ -80,6 +81,7 @@ pub fn catalog() -> Vec<EnumCatalog> {
         EnumCatalog::of::<ExpenseState>(),
         EnumCatalog::of::<ExpenseAction>(),
         EnumCatalog::of::<SubsidyState>(),
+        EnumCatalog::of::<RevocationKind>(),
         EnumCatalog::of::<ProblemCode>(),
     ]
 }

@@ -29,3 +29,5 @@ pub mod sub_budget;
 pub mod subsidy;
 pub mod task;
 pub mod temporary_expert;
+pub mod token_revocation;
+pub mod token_revocation_version;

@@ -21,6 +21,7 @@ pub mod assessment;
 pub mod funds;
 pub mod office;
 pub mod pipeline;
+pub mod tokens;
 pub mod work;
 
 /// Anything queries run on: the pool or a transaction.
