@@ -13,6 +13,7 @@ mod pipeline;
 mod pipeline_guarantees;
 mod pipeline_rules;
 mod platform;
+mod proxies;
 mod text_policy;
 mod tokens;
 mod work;

@@ -163,6 +163,7 @@ impl Application {
                 .route("/docs", web::get().to(docs_redirect))
                 .default_service(web::to(fallback))
                 .wrap(from_fn(input::check_path_and_query))
+                .wrap(from_fn(pipeline::throttle::limit_public_reads))
                 .wrap(from_fn(access::enforce))
                 .wrap(from_fn(middleware::metrics))
                 .wrap(from_fn(middleware::problem_safety_net))

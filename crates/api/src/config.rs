@@ -36,9 +36,13 @@ pub struct Config {
     /// `GUWEN_PUBLIC_RATE_LIMIT`: public self-nominations and objections accepted per client
     /// address and hour (each counted separately); default 10.
     pub public_rate_limit: u32,
-    /// `GUWEN_TRUST_PROXY`: take the client address from `Forwarded` / `X-Forwarded-For`
-    /// (only behind a proxy that sets them); default off.
-    pub trust_proxy: bool,
+    /// `GUWEN_PUBLIC_READ_RATE_LIMIT`: public reads (the API's `GET`s without a token) per
+    /// client address and minute; default 600.
+    pub public_read_rate_limit: u32,
+    /// `GUWEN_TRUSTED_PROXIES`: the reverse proxies (CIDRs or addresses) believed about the
+    /// client they forward for; `GUWEN_TRUST_PROXY=1` (the former switch) adds loopback.
+    /// Default: none, the peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `GUWEN_TOKEN_MAX_TTL_SECS`: the longest a token may live (`exp - iat`); default 12 h.
     pub token_max_ttl_secs: i64,
     /// `GUWEN_SERVICE_TOKEN_MAX_TTL_SECS`: the longest a service account's token may live (one
@@ -149,6 +153,7 @@ impl Config {
                 guwen_domain::appointment::DEFAULT_ADVISOR_CAP,
             )?,
             public_rate_limit: number("GUWEN_PUBLIC_RATE_LIMIT", 10)?,
+            public_read_rate_limit: number("GUWEN_PUBLIC_READ_RATE_LIMIT", 600)?,
             subsidy_bands: match lookup("GUWEN_SUBSIDY_BANDS") {
                 Some(spec) => {
                     guwen_domain::office::SubsidyBands::parse(&spec).map_err(|reason| {
@@ -160,8 +165,25 @@ impl Config {
                 }
                 None => guwen_domain::office::SubsidyBands::default(),
             },
-            trust_proxy: lookup("GUWEN_TRUST_PROXY")
-                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            trusted_proxies: {
+                let mut nets = match lookup("GUWEN_TRUSTED_PROXIES") {
+                    Some(spec) => {
+                        crate::http::client_addr::parse_trusted(&spec).map_err(|reason| {
+                            ConfigError::Invalid {
+                                name: "GUWEN_TRUSTED_PROXIES",
+                                reason,
+                            }
+                        })?
+                    }
+                    None => Vec::new(),
+                };
+                if lookup("GUWEN_TRUST_PROXY")
+                    .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
+                {
+                    nets.extend(crate::http::client_addr::loopback());
+                }
+                nets
+            },
             database_url,
             embedded_database,
             bind_addr,
@@ -347,6 +369,29 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_and_the_former_switch_trusts_loopback() {
+        let dir = std::env::temp_dir();
+        let Ok(c) = config(
+            &[("GUWEN_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.5")],
+            &dir,
+        ) else {
+            panic!("config")
+        };
+        let shown: Vec<String> = c.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.168.1.5/32"]);
+        let Ok(c) = config(&[("GUWEN_TRUST_PROXY", "1")], &dir) else {
+            panic!("config")
+        };
+        let shown: Vec<String> = c.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["127.0.0.0/8", "::1/128"]);
+        assert!(config(&[("GUWEN_TRUSTED_PROXIES", "proxy.internal")], &dir).is_err());
+        let Ok(c) = config(&[], &dir) else {
+            panic!("config")
+        };
+        assert!(c.trusted_proxies.is_empty());
     }
 
     #[test]

@@ -24,12 +24,6 @@ pub async fn rate_limit_hit<C: ConnectionTrait>(
     let bucket = format!("{scope}:{client}:{index}");
     let backend = db.get_database_backend();
 
-    let cleanup = Query::delete()
-        .from_table("rate_limits")
-        .and_where(Expr::col("window_ends_at").lt(crate::audit::truncate_to_micros(now)))
-        .to_owned();
-    db.execute(&cleanup).await?;
-
     let upsert = Query::insert()
         .into_table("rate_limits")
         .columns(["bucket", "hits", "window_ends_at"])
@@ -48,6 +42,15 @@ pub async fn rate_limit_hit<C: ConnectionTrait>(
         Some(r) => r.try_get("", "hits")?,
         None => 1,
     };
+    if hits == 1 {
+        // A new window began for this client: sweep the windows that ended (once per new
+        // bucket, not on every hit).
+        let cleanup = Query::delete()
+            .from_table("rate_limits")
+            .and_where(Expr::col("window_ends_at").lt(crate::audit::truncate_to_micros(now)))
+            .to_owned();
+        db.execute(&cleanup).await?;
+    }
     if hits as i64 > i64::from(limit) {
         Ok(Err(Ord::max((window_ends_at - now).num_seconds(), 1)))
     } else {

@@ -10,7 +10,15 @@ use crate::prelude::*;
 /// List fields of expertise
 ///
 /// Every field of expertise with its lead department (for nomination forms).
-#[utoipa::path(operation_id = "listFields", tag = "fields", security(()), responses((status = 200, description = "All fields", body = FieldList)))]
+#[utoipa::path(
+    operation_id = "listFields",
+    tag = "fields",
+    security(()),
+    responses(
+        (status = 200, description = "All fields", body = FieldList),
+        (status = 429, response = crate::openapi::TooManyRequests),
+    )
+)]
 #[get("/fields")]
 pub(super) async fn list_fields(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let items = store::fields(&state.db)

@@ -15,7 +15,7 @@ mod notices;
 pub mod policy;
 pub mod public;
 mod render;
-mod throttle;
+pub mod throttle;
 mod vetting;
 pub mod views;
 

@@ -32,7 +32,10 @@ use crate::prelude::*;
     tag = "public",
     security(()),
     params(PageParams),
-    responses((status = 200, description = "A page of notices", body = Page<PublicNotice>))
+    responses(
+        (status = 200, description = "A page of notices", body = Page<PublicNotice>),
+        (status = 429, response = crate::openapi::TooManyRequests),
+    )
 )]
 #[get("/public/notices")]
 pub(super) async fn list_notices(
@@ -72,7 +75,10 @@ pub(super) async fn list_notices(
     tag = "public",
     security(()),
     params(("id" = String, Path, description = "Notice id")),
-    responses((status = 200, description = "The notice", body = PublicNotice))
+    responses(
+        (status = 200, description = "The notice", body = PublicNotice),
+        (status = 429, response = crate::openapi::TooManyRequests),
+    )
 )]
 #[get("/public/notices/{id}")]
 pub(super) async fn get_notice(
@@ -165,7 +171,10 @@ pub(super) async fn file_objection(
     tag = "public",
     security(()),
     params(PageParams),
-    responses((status = 200, description = "A page of advisors in office", body = Page<RosterEntry>))
+    responses(
+        (status = 200, description = "A page of advisors in office", body = Page<RosterEntry>),
+        (status = 429, response = crate::openapi::TooManyRequests),
+    )
 )]
 #[get("/public/roster")]
 pub(super) async fn roster(

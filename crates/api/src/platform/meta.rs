@@ -90,7 +90,15 @@ pub fn catalog() -> Vec<EnumCatalog> {
 ///
 /// Every enum with English and zh-CN labels, for building forms and filters; `problem_code`
 /// holds the titles of every error `code`.
-#[utoipa::path(operation_id = "listEnums", tag = "meta", security(()), responses((status = 200, description = "Every enum", body = EnumCatalogView)))]
+#[utoipa::path(
+    operation_id = "listEnums",
+    tag = "meta",
+    security(()),
+    responses(
+        (status = 200, description = "Every enum", body = EnumCatalogView),
+        (status = 429, response = crate::openapi::TooManyRequests),
+    )
+)]
 #[get("/meta/enums")]
 async fn enums() -> HttpResponse {
     let enums = catalog()
