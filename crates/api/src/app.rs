@@ -145,6 +145,7 @@ impl Application {
         let verifier = web::Data::new(state.verifier.clone());
         let revocations = web::Data::from(state.revocations.clone());
         let metrics = web::Data::from(state.metrics.clone());
+        let docs = config.docs;
         let server = actix_web::HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -156,17 +157,25 @@ impl Application {
                 .app_data(revocations.clone())
                 .app_data(metrics.clone())
                 .configure(extract::configure_extractors)
-                .service(
-                    SwaggerUi::new("/docs/{_:.*}")
-                        .external_url_unchecked("/openapi.json", document.clone()),
-                )
-                .route("/docs", web::get().to(docs_redirect))
+                .configure(|cfg| {
+                    // `GUWEN_DOCS=off`: neither the docs nor the document are served.
+                    if docs {
+                        cfg.service(
+                            SwaggerUi::new("/docs/{_:.*}")
+                                .external_url_unchecked("/openapi.json", document.clone()),
+                        )
+                        .route("/docs", web::get().to(docs_redirect));
+                    }
+                })
                 .default_service(web::to(fallback))
                 .wrap(from_fn(input::check_path_and_query))
                 .wrap(from_fn(pipeline::throttle::limit_public_reads))
                 .wrap(from_fn(access::enforce))
                 .wrap(from_fn(middleware::metrics))
                 .wrap(from_fn(middleware::problem_safety_net))
+                .wrap(from_fn(middleware::head_as_get))
+                .wrap(from_fn(middleware::request_limits))
+                .wrap(from_fn(middleware::response_headers))
                 .wrap(from_fn(middleware::request_id))
         })
         .listen(listener)

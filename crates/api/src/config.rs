@@ -48,6 +48,11 @@ pub struct Config {
     /// `GUWEN_SERVICE_TOKEN_MAX_TTL_SECS`: the longest a service account's token may live (one
     /// whose only role is `integration`); default 7 days.
     pub service_token_max_ttl_secs: i64,
+    /// `GUWEN_METRICS_TOKEN`: when set, `/metrics` answers only a request carrying
+    /// `Authorization: Bearer <it>`.
+    pub metrics_token: Option<String>,
+    /// `GUWEN_DOCS`: `on` (default) serves `/docs` and `/openapi.json`; `off` does not.
+    pub docs: bool,
     /// `GUWEN_SUBSIDY_BANDS`: the work-subsidy band of each final grade in fen, e.g.
     /// `excellent=3000000-5000000,competent=1500000-3000000,basically_competent=500000-1500000`
     /// (the default); `incompetent` gives none (Art. 14, 16).
@@ -140,6 +145,17 @@ impl Config {
             }
         };
         Ok(Self {
+            metrics_token: lookup("GUWEN_METRICS_TOKEN").map(|t| t.trim().to_owned()),
+            docs: match lookup("GUWEN_DOCS").as_deref().map(str::trim) {
+                None | Some("on" | "1" | "true" | "yes") => true,
+                Some("off" | "0" | "false" | "no") => false,
+                Some(_) => {
+                    return Err(ConfigError::Invalid {
+                        name: "GUWEN_DOCS",
+                        reason: "must be `on` or `off`".into(),
+                    });
+                }
+            },
             token_max_ttl_secs: ttl(
                 "GUWEN_TOKEN_MAX_TTL_SECS",
                 crate::auth::DEFAULT_MAX_TTL_SECS,

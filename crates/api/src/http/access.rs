@@ -188,7 +188,9 @@ impl FromRequest for Caller {
     }
 }
 
-/// The middleware: authenticate and authorise by the table, before the handler runs.
+/// The middleware: authenticate and authorise by the table, before the handler runs. Every
+/// answer to a route that needs a token (personal data) carries `Cache-Control: no-store`;
+/// refusals are logged with their code (401 at info, 403 at warn), never with the token.
 pub async fn enforce(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -209,16 +211,27 @@ pub async fn enforce(
             .await
             .map(ServiceResponse::map_into_left_body);
     };
+    let no_store = |mut res: ServiceResponse<_>| {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+        res
+    };
     match authorise(&req, &verifier, &revocations, &roles).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
             next.call(req)
                 .await
-                .map(ServiceResponse::map_into_left_body)
+                .map(|res| no_store(res.map_into_left_body()))
         }
         Err(err) => {
+            if err.status == actix_web::http::StatusCode::UNAUTHORIZED {
+                let route = req.match_pattern().unwrap_or_default();
+                tracing::info!(code = %err.code, status = 401, route = %route, "authentication refused");
+            }
             let response = actix_web::ResponseError::error_response(&err);
-            Ok(req.into_response(response).map_into_right_body())
+            Ok(no_store(req.into_response(response).map_into_right_body()))
         }
     }
 }
@@ -259,6 +272,13 @@ async fn authorise(
         .and_then(|claims| revocations.check(&claims).map(|()| claims))
         .map_err(|e| ApiError::unauthorized(e.code(), e.description()))?;
     if !claims.roles.iter().any(|r| roles.contains(r)) {
+        tracing::warn!(
+            code = %ProblemCode::Forbidden,
+            status = 403,
+            route = %req.match_pattern().unwrap_or_default(),
+            sub = %claims.sub,
+            "authorisation refused"
+        );
         let needed: Vec<String> = roles.iter().map(ToString::to_string).collect();
         return Err(ApiError::forbidden(format!(
             "this operation needs one of the roles: {}",

@@ -1,4 +1,5 @@
-//! Request ids, Prometheus metrics and the problem+json safety net.
+//! Request ids and the access log, response headers every answer carries, `HEAD` on `GET`
+//! routes, Prometheus metrics and the problem+json safety net.
 
 use std::{collections::BTreeMap, sync::Mutex, time::Instant};
 
@@ -6,13 +7,19 @@ use actix_web::{
     HttpMessage, HttpResponse,
     body::{BoxBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
-    http::header::{self, HeaderName, HeaderValue},
+    http::{
+        Method,
+        header::{self, HeaderName, HeaderValue},
+    },
     middleware::Next,
     web,
 };
 use tracing::Instrument;
 
-use crate::http::error::{ApiError, PROBLEM_JSON};
+use crate::http::{
+    access::Caller,
+    error::{ApiError, PROBLEM_JSON},
+};
 
 /// The request id header, echoed on every response.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -33,23 +40,167 @@ fn sane_request_id(value: &HeaderValue) -> Option<String> {
         .map(|_| text.to_owned())
 }
 
-/// Assigns the request id, opens the request's tracing span and echoes the id.
+/// Assigns the request id, opens the request's tracing span, echoes the id, and writes the
+/// request's one access-log line (target `guwen::access`): method, route template, status,
+/// latency, request id and the caller's `sub` (never the token, never the raw path's query).
 pub async fn request_id(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
     let id = req
         .headers()
         .get(&REQUEST_ID)
         .and_then(sane_request_id)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
-    let mut res = next.call(req).instrument(span).await?;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(REQUEST_ID, value);
+    let method = metric_method(req.method());
+    let span = tracing::info_span!("request", request_id = %id);
+    let result = next.call(req).instrument(span).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    match result {
+        Ok(mut res) => {
+            let route = res
+                .request()
+                .match_pattern()
+                .unwrap_or_else(|| UNMATCHED.to_owned());
+            let sub = res
+                .request()
+                .extensions()
+                .get::<Caller>()
+                .map(|c| c.sub().to_owned());
+            tracing::info!(
+                target: "guwen::access",
+                method,
+                route = %route,
+                status = res.status().as_u16(),
+                latency_ms,
+                request_id = %id,
+                sub = sub.as_deref().unwrap_or("-"),
+                "request"
+            );
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                res.headers_mut().insert(REQUEST_ID, value);
+            }
+            Ok(res)
+        }
+        Err(err) => {
+            tracing::info!(
+                target: "guwen::access",
+                method,
+                route = UNMATCHED,
+                status = err.as_response_error().status_code().as_u16(),
+                latency_ms,
+                request_id = %id,
+                sub = "-",
+                "request"
+            );
+            Err(err)
+        }
+    }
+}
+
+/// The longest request target (path and query) the application reads: 8 KiB.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most header bytes (names, values and separators) the application reads: 32 KiB.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Refuses, as problem documents and before anything else, a request target longer than
+/// [`MAX_URI_BYTES`] (414 `uri_too_long`) and headers larger than [`MAX_HEADER_BYTES`]
+/// (431 `headers_too_large`). Both limits lie well below the HTTP layer's own (a 128 KiB
+/// request head), so every request that can be parsed at all is answered in the API's format.
+pub async fn request_limits(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let uri_bytes = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    let header_bytes: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    let refusal = if uri_bytes > MAX_URI_BYTES {
+        Some(ApiError::new(
+            guwen_domain::ProblemCode::UriTooLong,
+            format!("the request target has {uri_bytes} bytes; at most {MAX_URI_BYTES} are read"),
+        ))
+    } else if header_bytes > MAX_HEADER_BYTES {
+        Some(ApiError::new(
+            guwen_domain::ProblemCode::HeadersTooLarge,
+            format!("the headers have {header_bytes} bytes; at most {MAX_HEADER_BYTES} are read"),
+        ))
+    } else {
+        None
+    };
+    match refusal {
+        Some(e) => {
+            let response = actix_web::ResponseError::error_response(&e);
+            Ok(req.into_response(response).map_into_right_body())
+        }
+        None => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+    }
+}
+
+/// Answers `HEAD` on every `GET` route: the request is routed as a `GET` and the connection
+/// sends the headers without the body (the HTTP layer remembers the request was a `HEAD`).
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
+/// Headers on every response: `X-Content-Type-Options: nosniff`, and `charset=utf-8` on JSON
+/// media types that do not name one.
+pub async fn response_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    let json_without_charset = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            let essence = v.split(';').next().unwrap_or_default().trim();
+            (essence == "application/json" || essence.ends_with("+json"))
+                && !v.to_ascii_lowercase().contains("charset=")
+        })
+        .map(|v| format!("{v}; charset=utf-8"));
+    if let Some(value) = json_without_charset.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        headers.insert(header::CONTENT_TYPE, value);
     }
     Ok(res)
+}
+
+/// The route label of a request no route matched.
+const UNMATCHED: &str = "unmatched";
+
+/// The method as a metric label and in the access log: the methods of HTTP, every other
+/// (made-up) one folded into `other` so that clients cannot grow the series.
+fn metric_method(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "other",
+    }
 }
 
 /// Turns any error response that is not already problem+json (the framework's own 404, 405,
@@ -178,16 +329,15 @@ impl Metrics {
 }
 
 /// Records every request's route pattern (never the raw path: ids would explode the series),
-/// status and latency.
+/// status and latency. Unmatched paths share the route `unmatched` and made-up methods the
+/// method `other`, so the series stay bounded whatever clients send.
 pub async fn metrics(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
-    let method = req.method().as_str().to_owned();
+    let route = req.match_pattern().unwrap_or_else(|| UNMATCHED.to_owned());
+    let method = metric_method(req.method()).to_owned();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let res = next.call(req).await;
     if let Some(metrics) = metrics {

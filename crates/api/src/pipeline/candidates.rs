@@ -23,23 +23,29 @@ use crate::fields::find_field;
 use crate::prelude::*;
 
 /// Stores a nomination by any channel with its event (Art. 4.1; Art. 5.2 checked first) and
-/// returns the new candidate's id.
+/// returns the new candidate's id. An anonymous nomination records the network it came from
+/// (`client_network`, the address with its host part removed).
 pub async fn nominate(
     tx: &Tx,
     ctx: &Context,
     n: Nomination,
     field: &Field,
+    client_network: Option<String>,
 ) -> Result<String, ApiError> {
     nomination::check_experience(n.experience_years)?;
     let id = new_id();
+    let mut details = serde_json::json!({
+        "channel": n.channel.code(),
+        "field": field.code,
+        "lead_org_id": field.lead_org_id,
+        "nominating_org_id": n.nominating_org_id,
+    });
+    if let Some(network) = client_network {
+        details["client_network"] = serde_json::json!(network);
+    }
     let event = Event::new(AuditAction::CandidateNominated, "candidate", &id)
         .after(CandidateState::Nominated)
-        .details(serde_json::json!({
-            "channel": n.channel.code(),
-            "field": field.code,
-            "lead_org_id": field.lead_org_id,
-            "nominating_org_id": n.nominating_org_id,
-        }));
+        .details(details);
     store::insert_candidate(tx, ctx, n.into_new(id.clone(), field), event).await?;
     Ok(id)
 }
@@ -94,7 +100,7 @@ pub(super) async fn create_candidate(
     write_as(&state, &req, &caller, &key, &body, async |tx| {
         let field = find_field(tx, &body.field).await?;
         let n = body.nomination(nominating_org_id, referrer)?;
-        let id = nominate(tx, &ctx, n, &field).await?;
+        let id = nominate(tx, &ctx, n, &field, None).await?;
         let view = visible_view(&state, tx, &caller, &id, today).await?;
         Ok(Created::at(format!("/api/v1/candidates/{id}"), view))
     })

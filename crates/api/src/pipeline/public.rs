@@ -15,7 +15,7 @@ use guwen_persistence::store::{
 
 use super::{
     candidates::nominate,
-    throttle::rate_limit,
+    throttle::{client_network, rate_limit},
     views::{
         ObjectionReceipt, ObjectionRequest, PublicNotice, RosterEntry, SelfNominationReceipt,
         SelfNominationRequest, check_birth_date, public_notice,
@@ -134,6 +134,7 @@ pub(super) async fn file_objection(
         .await?
         .ok_or_else(|| ApiError::not_found("notice"))?;
     let client = rate_limit(&req, &state, "objection").await?;
+    let network = client_network(&req, &state);
     let scope = format!("addr:{client}");
     write(&state, &req, &scope, &key, &body, async |tx| {
         let c = store::candidate(tx, &body.candidate_id)
@@ -145,7 +146,11 @@ pub(super) async fn file_objection(
         let objection_id = new_id();
         let event = Event::new(AuditAction::ObjectionFiled, "objection", &objection_id)
             .after(ObjectionStatus::Open)
-            .details(serde_json::json!({ "notice_id": n.id, "candidate_id": c.id }));
+            .details(serde_json::json!({
+                "notice_id": n.id,
+                "candidate_id": c.id,
+                "client_network": network,
+            }));
         let objection = NewObjection {
             id: objection_id,
             notice_id: n.id.clone(),
@@ -221,9 +226,10 @@ pub(super) async fn self_nominate(
     let nomination = body.nomination()?;
     let field = find_field(&state.db, &body.field).await?;
     let client = rate_limit(&req, &state, "self_nomination").await?;
+    let network = client_network(&req, &state);
     let scope = format!("addr:{client}");
     write(&state, &req, &scope, &key, &body, async |tx| {
-        let id = nominate(tx, &ctx, nomination.clone(), &field).await?;
+        let id = nominate(tx, &ctx, nomination.clone(), &field, Some(network.clone())).await?;
         Ok(Created {
             status: actix_web::http::StatusCode::CREATED,
             body: SelfNominationReceipt {

@@ -14,7 +14,7 @@ use guwen_persistence::guard;
 
 use crate::http::{
     access::{Access, AccessTable},
-    client_addr::{client_ip, rate_key},
+    client_addr::{client_ip, rate_key, reduced},
 };
 use crate::prelude::*;
 
@@ -26,6 +26,14 @@ pub fn client_ip_of(req: &HttpRequest, state: &AppState) -> Option<std::net::IpA
         req.headers(),
         &state.config.trusted_proxies,
     )
+}
+
+/// The client's network as the audit trail of an anonymous write keeps it (privacy): the /24
+/// of an IPv4 address, the /48 of an IPv6 one; `unknown` without a peer.
+pub fn client_network(req: &HttpRequest, state: &AppState) -> String {
+    client_ip_of(req, state)
+        .map(reduced)
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// The key the client's requests are counted under (an IPv6 client by its /64).

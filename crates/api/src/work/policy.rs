@@ -216,7 +216,8 @@ pub fn task_actions(
 
 /// Who organises a meeting the caller convenes (Art. 8): HRSS either (government by default,
 /// or a named department); the government its own; a department its own (403 for a
-/// department token without an `org_id` claim).
+/// department token without an `org_id` claim). Only HRSS may name an organiser: the
+/// government or a department naming another is refused (403), never silently replaced.
 pub fn meeting_organizer(
     caller: &Caller,
     body: &CreateMeetingRequest,
@@ -242,11 +243,25 @@ pub fn meeting_organizer(
         };
     }
     if caller.has(Role::Government) {
+        if body.organizer == Some(MeetingOrganizer::Department) || body.organizer_org_id.is_some() {
+            return Err(ApiError::forbidden(
+                "the government convenes government meetings; only HRSS names another organiser",
+            ));
+        }
         return Ok((MeetingOrganizer::Government, None));
     }
     let org = caller
         .org_id()
         .ok_or_else(|| ApiError::forbidden("a department token needs an org_id claim"))?;
+    let other_org = body
+        .organizer_org_id
+        .as_deref()
+        .is_some_and(|o| o.trim() != org);
+    if body.organizer == Some(MeetingOrganizer::Government) || other_org {
+        return Err(ApiError::forbidden(
+            "a department convenes its own meetings only; only HRSS names another organiser",
+        ));
+    }
     Ok((MeetingOrganizer::Department, Some(org.to_owned())))
 }
 
