@@ -1,7 +1,9 @@
 //! The audit trail (DOMAIN.md §6): append-only, hash-chained, filterable, verifiable.
 
 use guwen_persistence::audit::{Actor, Context, NewEvent};
-use guwen_tests::{append_event, append_events, audit_verification, spawn_app};
+use guwen_tests::{
+    append_event, append_events, as_database_administrator, audit_verification, spawn_app,
+};
 use sea_orm::ConnectionTrait;
 
 #[tokio::test]
@@ -58,6 +60,36 @@ async fn the_trail_pages_filters_and_orders() {
     assert!(event["occurred_at"].as_str().unwrap().ends_with("+08:00"));
 }
 
+/// The database refuses to change or remove an audit event, whoever asks: only an administrator
+/// who lifts the triggers can, and verification then finds it (below).
+#[tokio::test]
+async fn the_database_refuses_to_change_or_remove_audit_events() {
+    let app = spawn_app().await;
+    append_events(&app, 3).await;
+    let mut statements = vec![
+        "UPDATE audit_events SET reason = 'forged' WHERE seq = 2",
+        "DELETE FROM audit_events WHERE seq = 3",
+        "DELETE FROM audit_events",
+    ];
+    if app.schema.is_some() {
+        statements.push("TRUNCATE audit_events");
+    }
+    for sql in statements {
+        let err = app
+            .db()
+            .execute_unprepared(sql)
+            .await
+            .expect_err("an audit event was changed");
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    let v = audit_verification(&app).await;
+    assert_eq!(v["valid"], true, "{v}");
+    assert_eq!(v["checked"], 3);
+    // Appending goes on.
+    append_events(&app, 1).await;
+    assert_eq!(audit_verification(&app).await["checked"], 4);
+}
+
 #[tokio::test]
 async fn verification_finds_a_row_changed_behind_its_back() {
     let app = spawn_app().await;
@@ -66,10 +98,11 @@ async fn verification_finds_a_row_changed_behind_its_back() {
     assert_eq!(v["valid"], true);
     assert_eq!(v["checked"], 5);
 
-    app.db()
-        .execute_unprepared("UPDATE audit_events SET reason = 'forged' WHERE seq = 3")
-        .await
-        .unwrap();
+    as_database_administrator(
+        &app,
+        "UPDATE audit_events SET reason = 'forged' WHERE seq = 3",
+    )
+    .await;
     let v = audit_verification(&app).await;
     assert_eq!(v["valid"], false);
     assert_eq!(v["checked"], 2);
@@ -81,18 +114,12 @@ async fn verification_finds_a_row_changed_behind_its_back() {
 async fn verification_finds_removed_events() {
     let app = spawn_app().await;
     append_events(&app, 5).await;
-    app.db()
-        .execute_unprepared("DELETE FROM audit_events WHERE seq = 5")
-        .await
-        .unwrap();
+    as_database_administrator(&app, "DELETE FROM audit_events WHERE seq = 5").await;
     let v = audit_verification(&app).await;
     assert_eq!(v["valid"], false);
     assert_eq!(v["first_broken"]["problem"], "head_mismatch");
 
-    app.db()
-        .execute_unprepared("DELETE FROM audit_events WHERE seq = 2")
-        .await
-        .unwrap();
+    as_database_administrator(&app, "DELETE FROM audit_events WHERE seq = 2").await;
     let v = audit_verification(&app).await;
     assert_eq!(v["first_broken"]["seq"], 2);
     assert_eq!(v["first_broken"]["problem"], "sequence_gap");

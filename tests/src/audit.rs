@@ -114,3 +114,26 @@ pub async fn append_events(app: &TestApp, n: usize) {
         append_event(app.db(), &context, event).await;
     }
 }
+
+/// Runs `sql` on the audit trail as a database administrator would: with the append-only
+/// triggers lifted for it (disabled around it on PostgreSQL, dropped on SQLite), which the
+/// service's own role cannot do when it runs without ownership of the table.
+pub async fn as_database_administrator(app: &TestApp, sql: &str) {
+    use sea_orm::ConnectionTrait;
+    let statements: Vec<String> = if app.schema.is_some() {
+        vec![
+            "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only".into(),
+            sql.into(),
+            "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only".into(),
+        ]
+    } else {
+        vec![
+            "DROP TRIGGER IF EXISTS audit_events_no_update".into(),
+            "DROP TRIGGER IF EXISTS audit_events_no_delete".into(),
+            sql.into(),
+        ]
+    };
+    for statement in statements {
+        app.db().execute_unprepared(&statement).await.unwrap();
+    }
+}

@@ -114,7 +114,9 @@ const MIGRATION_LOCK: &str = "SELECT pg_advisory_xact_lock(1735751524, hashtext(
 
 /// Applies every pending migration. On PostgreSQL several replicas may start at once: they
 /// migrate one after the other in a transaction holding an advisory lock, so the later ones
-/// find the migrations applied instead of racing to create the same tables.
+/// find the migrations applied instead of racing to create the same tables. A schema already
+/// current is left alone without any DDL, so the service can run under a role that may not
+/// change the schema (migrations then run as the owner, with `guwen migrate`).
 pub async fn migrate(db: &Db) -> Result<(), DbSetupError> {
     use sea_orm::TransactionTrait;
     let failed = |e: DbErr| DbSetupError::Migration {
@@ -123,6 +125,13 @@ pub async fn migrate(db: &Db) -> Result<(), DbSetupError> {
     };
     if db.get_database_backend() != DbBackend::Postgres {
         return Migrator::up(db, None).await.map_err(failed);
+    }
+    if Migrator::get_pending_migrations_read_only(db)
+        .await
+        .map_err(failed)?
+        .is_empty()
+    {
+        return Ok(());
     }
     let tx = db.begin().await.map_err(failed)?;
     tx.execute_unprepared(MIGRATION_LOCK)
