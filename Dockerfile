@@ -12,7 +12,8 @@ RUN apt-get update \
 COPY --from=build /src/target/release/guwen /usr/local/bin/guwen
 USER guwen
 WORKDIR /var/lib/guwen
-# Listening beyond loopback needs configured keys (JWT_SECRET, JWT_PUBLIC_KEYS or JWT_JWKS_URL).
+# Listening beyond loopback needs configured keys (JWT_SECRET, JWT_PUBLIC_KEYS or JWT_JWKS_URL)
+# and the audit key (GUWEN_AUDIT_KEY).
 ENV BIND_ADDR=0.0.0.0:8080 \
     GUWEN_DATA_DIR=/var/lib/guwen/data
 EXPOSE 8080

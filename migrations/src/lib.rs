@@ -11,6 +11,7 @@ mod m0004_office;
 mod m0005_funds;
 mod m0006_token_revocations;
 mod m0007_audit_append_only;
+mod m0008_audit_signatures;
 pub use m0001_foundation::GENESIS_HASH;
 
 /// Every migration, in order.
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_funds::Migration),
             Box::new(m0006_token_revocations::Migration),
             Box::new(m0007_audit_append_only::Migration),
+            Box::new(m0008_audit_signatures::Migration),
         ]
     }
 }

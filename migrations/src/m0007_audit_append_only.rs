@@ -1,7 +1,7 @@
 //! The audit trail is append-only in the database itself: triggers refuse every `UPDATE` and
 //! `DELETE` of an audit event (and, on PostgreSQL, `TRUNCATE`), whoever sends it. A role that
 //! owns the table can still drop or disable them, which is why production runs the service
-//! under a role without those rights (README, "An append-only audit trail").
+//! under a role without those rights (README, "An append-only, signed audit trail").
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};

@@ -1,10 +1,13 @@
 //! The audit trail (DOMAIN.md §6): append-only, hash-chained, filterable, verifiable.
 
-use guwen_persistence::audit::{Actor, Context, NewEvent};
+use guwen_persistence::{
+    audit::{Actor, AuditSigner, Context, NewEvent, chain_hash},
+    entity::audit_event,
+};
 use guwen_tests::{
     append_event, append_events, as_database_administrator, audit_verification, spawn_app,
 };
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 #[tokio::test]
 async fn the_trail_pages_filters_and_orders() {
@@ -132,11 +135,13 @@ async fn concurrent_writers_keep_one_chain() {
     let mut handles = Vec::new();
     for i in 0..20 {
         let db = app.db().clone();
+        let signer = app.state.audit_signer.clone();
         handles.push(tokio::spawn(async move {
             let context = Context {
                 actor: Actor::anonymous(),
                 request_id: None,
                 now: chrono::Utc::now(),
+                signer: Some(signer),
             };
             let event = NewEvent {
                 action: "objection_filed".into(),
@@ -154,4 +159,108 @@ async fn concurrent_writers_keep_one_chain() {
     assert_eq!(v["valid"], true, "{v}");
     assert_eq!(v["checked"], 20);
     assert_eq!(v["last_seq"], 20);
+}
+
+/// An event appended by someone without the audit key: with another key, or none.
+async fn append_forged(app: &guwen_tests::TestApp, signer: Option<AuditSigner>) {
+    let context = Context {
+        actor: Actor::anonymous(),
+        request_id: None,
+        now: chrono::Utc::now(),
+        signer,
+    };
+    let event = NewEvent {
+        action: "candidate_appointed".into(),
+        object_type: "candidate".into(),
+        object_id: "c-forged".into(),
+        ..Default::default()
+    };
+    append_event(app.db(), &context, event).await;
+}
+
+#[tokio::test]
+async fn every_append_signs_the_head_with_the_audit_key() {
+    let app = spawn_app().await;
+    append_events(&app, 3).await;
+    let v = audit_verification(&app).await;
+    assert_eq!(v["valid"], true, "{v}");
+    let signer = AuditSigner::from_seed(&guwen_tests::test_audit_seed());
+    assert_eq!(v["signing_key"], signer.public_key_hex().as_str());
+    // Each event's signature is the key's over its sequence number and hash.
+    let events = guwen_tests::audit_events(&app, None, None).await;
+    for e in &events {
+        let (seq, hash) = (e["seq"].as_i64().unwrap(), e["hash"].as_str().unwrap());
+        assert_eq!(e["signature"], signer.sign_head(seq, hash).as_str());
+    }
+}
+
+#[tokio::test]
+async fn an_event_appended_without_the_key_does_not_verify() {
+    let app = spawn_app().await;
+    append_events(&app, 3).await;
+    // A correct hash, chained to the last event, signed with another key.
+    append_forged(&app, Some(AuditSigner::from_seed(&[9; 32]))).await;
+    let v = audit_verification(&app).await;
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["first_broken"]["problem"], "signature_invalid", "{v}");
+    assert_eq!(v["first_broken"]["seq"], 4);
+    assert_eq!(v["checked"], 3);
+    // The service's later, signed events do not cover for it.
+    append_events(&app, 2).await;
+    let v = audit_verification(&app).await;
+    assert_eq!(v["first_broken"]["seq"], 4, "{v}");
+
+    // Without any key at all.
+    let app = spawn_app().await;
+    append_events(&app, 2).await;
+    append_forged(&app, None).await;
+    append_events(&app, 1).await;
+    let v = audit_verification(&app).await;
+    assert_eq!(v["first_broken"]["problem"], "unsigned", "{v}");
+    assert_eq!(v["first_broken"]["seq"], 3);
+}
+
+#[tokio::test]
+async fn an_event_rewritten_with_every_later_hash_recomputed_does_not_verify() {
+    let app = spawn_app().await;
+    append_events(&app, 5).await;
+    let mut rows = audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Seq)
+        .all(app.db())
+        .await
+        .unwrap();
+    // The administrator edits event 2 and recomputes every hash after it, and the head.
+    rows[1].reason = Some("rewritten".into());
+    for i in 1..rows.len() {
+        let prev = rows[i - 1].hash.clone();
+        rows[i].prev_hash = prev.clone();
+        rows[i].hash = chain_hash(&prev, &rows[i]);
+        let row = &rows[i];
+        as_database_administrator(
+            &app,
+            &format!(
+                "UPDATE audit_events SET reason = {}, prev_hash = '{}', hash = '{}' WHERE seq = {}",
+                row.reason
+                    .as_ref()
+                    .map_or("NULL".to_owned(), |r| format!("'{r}'")),
+                row.prev_hash,
+                row.hash,
+                row.seq
+            ),
+        )
+        .await;
+    }
+    let last = rows.last().unwrap();
+    app.db()
+        .execute_unprepared(&format!(
+            "UPDATE audit_head SET last_hash = '{}' WHERE id = 1",
+            last.hash
+        ))
+        .await
+        .unwrap();
+    let v = audit_verification(&app).await;
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["checked"], 1, "{v}");
+    assert_eq!(v["first_broken"]["seq"], 2);
+    assert_eq!(v["first_broken"]["problem"], "signature_invalid");
 }

@@ -75,6 +75,7 @@ fn spawn_replica(app: &TestApp, database_url: &str, n: usize) -> Replica {
         .env("DATABASE_URL", database_url)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("JWT_SECRET", TEST_SECRET)
+        .env("GUWEN_AUDIT_KEY", guwen_tests::TEST_AUDIT_KEY)
         .env(
             "GUWEN_DATA_DIR",
             app.dir.path().join(format!("replica-{n}")),

@@ -339,6 +339,7 @@ async fn one_json_access_log_line_per_request_and_refusals_with_their_code() {
         .env("DATABASE_URL", app.database_url_for_another_process())
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("JWT_SECRET", TEST_SECRET)
+        .env("GUWEN_AUDIT_KEY", guwen_tests::TEST_AUDIT_KEY)
         .env("GUWEN_DATA_DIR", app.dir.path().join("logged"))
         .env("GUWEN_LOG_FORMAT", "json")
         .env("RUST_LOG", "info")

@@ -96,6 +96,7 @@ pub async fn append_events(app: &TestApp, n: usize) {
             },
             request_id: Some(format!("req-{i}")),
             now: chrono::Utc::now(),
+            signer: Some(app.state.audit_signer.clone()),
         };
         let action = if i % 2 == 0 {
             "candidate_nominated"

@@ -24,6 +24,10 @@ use serde_json::Value;
 /// The HS256 secret every test app trusts.
 pub const TEST_SECRET: &str = "test-secret-of-at-least-thirty-two-bytes!!";
 
+/// The audit key every test app signs the chain's head with (`GUWEN_AUDIT_KEY` of the `guwen`
+/// processes a scenario starts on the same database).
+pub const TEST_AUDIT_KEY: &str = "7a1f0c9e3b5d2a4f6e8c0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a";
+
 /// A running app and what a test needs to talk to it.
 pub struct TestApp {
     pub base: String,
@@ -46,6 +50,7 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     let mut config = Config::from_lookup(|_| None, dir).expect("default config");
     config.bind_addr = "127.0.0.1:0".parse().expect("addr");
     config.jwt_secret = Some(TEST_SECRET.as_bytes().to_vec());
+    config.audit_key = Some(test_audit_seed());
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             config.database_url = url;
@@ -54,6 +59,15 @@ pub fn test_config(dir: &std::path::Path) -> Config {
         _ => {}
     }
     config
+}
+
+/// The seed of [`TEST_AUDIT_KEY`].
+pub fn test_audit_seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    for (i, byte) in seed.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&TEST_AUDIT_KEY[2 * i..2 * i + 2], 16).expect("hex");
+    }
+    seed
 }
 
 /// Starts an app with the default test configuration.

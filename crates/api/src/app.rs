@@ -88,8 +88,9 @@ pub struct Application {
 
 impl Application {
     /// Connects, migrates, loads keys and binds. `schema` selects a PostgreSQL schema (tests).
-    pub async fn build(config: Config, schema: Option<&str>) -> Result<Self, StartError> {
+    pub async fn build(mut config: Config, schema: Option<&str>) -> Result<Self, StartError> {
         config.check_secret()?;
+        let audit_seed = config.ensure_audit_key()?;
         if config.embedded_database {
             config.ensure_data_dir()?;
         }
@@ -130,6 +131,7 @@ impl Application {
             db,
             verifier,
             revocations,
+            audit_signer: guwen_persistence::audit::AuditSigner::from_seed(&audit_seed),
             access: Arc::new(access),
             metrics: Arc::new(Metrics::default()),
             config: Arc::new(config.clone()),

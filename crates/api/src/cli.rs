@@ -143,6 +143,7 @@ async fn serve() -> Result<(), String> {
     let target = guwen_persistence::db::describe_url(&config.database_url)
         .map(|(_, t)| t)
         .map_err(|e| e.to_string())?;
+    config.ensure_audit_key().map_err(|e| e.to_string())?;
     let app = Application::build(config.clone(), None)
         .await
         .map_err(|e| e.to_string())?;
@@ -158,6 +159,12 @@ async fn serve() -> Result<(), String> {
         println!("  Mint one:  guwen token --role hrss --sub alice");
         println!(
             "  Then:      curl -H \"Authorization: Bearer $(guwen token --role auditor --sub audra)\" {base}/api/v1/audit-events"
+        );
+    }
+    if let Some(path) = &config.dev_audit_key_file {
+        println!(
+            "  The audit trail is signed with the development key in {}.",
+            path.display()
         );
     }
     app.run_until_stopped().await.map_err(|e| e.to_string())

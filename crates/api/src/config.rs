@@ -48,6 +48,11 @@ pub struct Config {
     /// `GUWEN_SERVICE_TOKEN_MAX_TTL_SECS`: the longest a service account's token may live (one
     /// whose only role is `integration`); default 7 days.
     pub service_token_max_ttl_secs: i64,
+    /// `GUWEN_AUDIT_KEY`: the Ed25519 seed (64 hex digits) that signs the audit chain's head;
+    /// on loopback without one, a development key is generated under the data dir.
+    pub audit_key: Option<[u8; 32]>,
+    /// Set when the audit key is the generated development key under the data dir.
+    pub dev_audit_key_file: Option<PathBuf>,
     /// `GUWEN_METRICS_TOKEN`: when set, `/metrics` answers only a request carrying
     /// `Authorization: Bearer <it>`.
     pub metrics_token: Option<String>,
@@ -70,6 +75,10 @@ pub enum ConfigError {
     NoKeysOffLoopback(SocketAddr),
     #[error("cannot use the data directory {path}: {reason}")]
     DataDir { path: String, reason: String },
+    #[error(
+        "refusing to start: BIND_ADDR {0} is not a loopback address and no GUWEN_AUDIT_KEY is configured (64 hex digits, e.g. `openssl rand -hex 32`; the generated development key is only for loopback)"
+    )]
+    NoAuditKeyOffLoopback(SocketAddr),
     #[error(
         "refusing to start: JWT_SECRET has {len} bytes, fewer than {min}, and BIND_ADDR {addr} is not a loopback address (use e.g. `openssl rand -hex 32`)"
     )]
@@ -145,6 +154,14 @@ impl Config {
             }
         };
         Ok(Self {
+            audit_key: match lookup("GUWEN_AUDIT_KEY") {
+                Some(v) => Some(parse_audit_key(&v).map_err(|reason| ConfigError::Invalid {
+                    name: "GUWEN_AUDIT_KEY",
+                    reason,
+                })?),
+                None => None,
+            },
+            dev_audit_key_file: None,
             metrics_token: lookup("GUWEN_METRICS_TOKEN").map(|t| t.trim().to_owned()),
             docs: match lookup("GUWEN_DOCS").as_deref().map(str::trim) {
                 None | Some("on" | "1" | "true" | "yes") => true,
@@ -219,6 +236,36 @@ impl Config {
         self.jwt_secret.is_some() || self.jwt_public_keys.is_some() || self.jwt_jwks_url.is_some()
     }
 
+    /// The audit key's seed: the configured one, or on loopback the development key under the
+    /// data dir (created on first use); off loopback without one, a refusal.
+    pub fn ensure_audit_key(&mut self) -> Result<[u8; 32], ConfigError> {
+        if let Some(seed) = self.audit_key {
+            return Ok(seed);
+        }
+        if !self.bind_addr.ip().is_loopback() {
+            return Err(ConfigError::NoAuditKeyOffLoopback(self.bind_addr));
+        }
+        self.ensure_data_dir()?;
+        let path = self.data_dir.join("dev-audit-key");
+        let seed = match std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|s| parse_audit_key(&s).ok())
+        {
+            Some(seed) => seed,
+            None => {
+                let seed: [u8; 32] = rand::random();
+                write_private(&path, &hex::encode(seed)).map_err(|e| ConfigError::DataDir {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                seed
+            }
+        };
+        self.audit_key = Some(seed);
+        self.dev_audit_key_file = Some(path);
+        Ok(seed)
+    }
+
     /// Refuses an HS256 secret shorter than [`crate::auth::MIN_SECRET_LEN`] bytes unless the
     /// service listens on loopback only (where it is accepted with a warning).
     pub fn check_secret(&self) -> Result<(), ConfigError> {
@@ -281,6 +328,14 @@ impl Config {
         self.dev_secret_file = Some(path);
         Ok(())
     }
+}
+
+/// An audit key seed: 64 hex digits.
+fn parse_audit_key(text: &str) -> Result<[u8; 32], String> {
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+        .ok_or_else(|| "must be 64 hex digits (32 bytes), e.g. `openssl rand -hex 32`".into())
 }
 
 #[cfg(unix)]
@@ -408,6 +463,45 @@ mod tests {
             panic!("config")
         };
         assert!(c.trusted_proxies.is_empty());
+    }
+
+    #[test]
+    fn the_audit_key_is_configured_or_generated_on_loopback_only() {
+        let dir = tempfile_dir();
+        let seed = "11".repeat(32);
+        let Ok(mut c) = config(
+            &[("GUWEN_AUDIT_KEY", &seed), ("BIND_ADDR", "0.0.0.0:8080")],
+            &dir,
+        ) else {
+            panic!("config")
+        };
+        assert_eq!(c.ensure_audit_key().ok(), Some([0x11; 32]));
+        assert!(config(&[("GUWEN_AUDIT_KEY", "short")], &dir).is_err());
+        let Ok(mut c) = config(&[("BIND_ADDR", "0.0.0.0:8080")], &dir) else {
+            panic!("config")
+        };
+        assert!(matches!(
+            c.ensure_audit_key(),
+            Err(ConfigError::NoAuditKeyOffLoopback(_))
+        ));
+        // On loopback a development key is generated once and kept.
+        let Ok(mut c) = config(&[], &dir) else {
+            panic!("config")
+        };
+        let first = c.ensure_audit_key().ok();
+        let Ok(mut again) = config(&[], &dir) else {
+            panic!("config")
+        };
+        assert!(first.is_some());
+        assert_eq!(again.ensure_audit_key().ok(), first);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// A fresh directory under the system's temporary one.
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("guwen-config-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).ok();
+        dir
     }
 
     #[test]

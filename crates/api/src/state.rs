@@ -7,7 +7,7 @@ use std::sync::{
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
-use guwen_persistence::Db;
+use guwen_persistence::{Db, audit::AuditSigner};
 
 use crate::{
     auth::{Revocations, Verifier},
@@ -21,6 +21,8 @@ pub struct AppState {
     pub db: Db,
     pub verifier: Verifier,
     pub revocations: Arc<Revocations>,
+    /// The Ed25519 key that signs the audit chain's head (`GUWEN_AUDIT_KEY`).
+    pub audit_signer: AuditSigner,
     pub access: Arc<AccessTable>,
     pub metrics: Arc<Metrics>,
     pub config: Arc<Config>,

@@ -38,6 +38,7 @@ pub fn audit_context(req: &HttpRequest, state: &AppState) -> Context {
         actor,
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
         now: state.clock.now(),
+        signer: Some(state.audit_signer.clone()),
     }
 }
 

@@ -1,13 +1,20 @@
 //! The append-only, hash-chained audit trail (DOMAIN.md §6).
 //!
 //! Every event carries the SHA-256 of the previous event; its own hash covers a canonical
-//! encoding of all its fields plus that previous hash. Writers first update the single
+//! encoding of all its fields plus that previous hash. Every event also carries the signature,
+//! by the service's Ed25519 audit key, of the chain's head at that event (its sequence number
+//! and hash). The key lives in the configuration, never in the database: an event appended, or
+//! rewritten with every later hash recomputed, by someone without the key carries no valid
+//! signature, and no later signed event can cover for it because each one is checked. Writers first update the single
 //! `audit_head` row (on PostgreSQL after queueing on an advisory lock), which takes a row lock
 //! held until commit: concurrent
 //! transactions therefore append one after the other and the chain cannot fork. The unique
 //! index on `prev_hash` would refuse a fork even if that ordering were bypassed.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SecondsFormat, Utc};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
@@ -56,6 +63,67 @@ pub struct Context {
     pub actor: Actor,
     pub request_id: Option<String>,
     pub now: DateTime<Utc>,
+    /// The key that signs the chain's head at each appended event; without one the event is
+    /// left unsigned, which verification reports.
+    pub signer: Option<AuditSigner>,
+}
+
+/// The service's Ed25519 audit key, signing the chain's head (cheap to clone).
+#[derive(Clone)]
+pub struct AuditSigner {
+    key: Arc<SigningKey>,
+}
+
+impl std::fmt::Debug for AuditSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditSigner")
+            .field("public_key", &self.public_key_hex())
+            .finish()
+    }
+}
+
+impl AuditSigner {
+    /// The signer of a 32-byte Ed25519 seed.
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        Self {
+            key: Arc::new(SigningKey::from_bytes(seed)),
+        }
+    }
+
+    /// The public key that verifies this signer's heads.
+    pub fn verifying_key(&self) -> VerifyingKey {
+        self.key.verifying_key()
+    }
+
+    /// The public key, hex encoded (what an auditor pins).
+    pub fn public_key_hex(&self) -> String {
+        hex::encode(self.verifying_key().as_bytes())
+    }
+
+    /// The signature (hex) of the head at `seq` with hash `hash`.
+    pub fn sign_head(&self, seq: i64, hash: &str) -> String {
+        hex::encode(self.key.sign(head_message(seq, hash).as_bytes()).to_bytes())
+    }
+}
+
+/// What a head's signature covers.
+fn head_message(seq: i64, hash: &str) -> String {
+    format!("guwen-audit-head\n{seq}\n{hash}")
+}
+
+/// Whether `signature` (hex) is `key`'s signature of the head at `seq` with hash `hash`.
+pub fn head_signature_holds(key: &VerifyingKey, seq: i64, hash: &str, signature: &str) -> bool {
+    let Ok(bytes) = hex::decode(signature) else {
+        return false;
+    };
+    let Ok(bytes) = <[u8; 64]>::try_from(bytes.as_slice()) else {
+        return false;
+    };
+    key.verify(
+        head_message(seq, hash).as_bytes(),
+        &Signature::from_bytes(&bytes),
+    )
+    .is_ok()
 }
 
 /// Timestamps are kept at microsecond precision so that both backends return what was hashed.
@@ -162,8 +230,13 @@ pub async fn append<C: ConnectionTrait>(
         request_id: ctx.request_id.clone(),
         prev_hash: head.last_hash.clone(),
         hash: String::new(),
+        signature: None,
     };
     model.hash = chain_hash(&head.last_hash, &model);
+    model.signature = ctx
+        .signer
+        .as_ref()
+        .map(|signer| signer.sign_head(model.seq, &model.hash));
 
     audit_event::Entity::insert(model.clone().into_active_model().reset_all())
         .exec_without_returning(tx)
@@ -248,6 +321,11 @@ pub enum Break {
     SequenceGap,
     /// The head does not match the last event: the tail was removed or rewritten.
     HeadMismatch,
+    /// The event carries no signature: it was written without the audit key.
+    Unsigned,
+    /// The event's signature is not the audit key's over its sequence number and hash: it was
+    /// appended or rewritten (every later hash recomputed) without the key.
+    SignatureInvalid,
 }
 
 impl Break {
@@ -257,6 +335,8 @@ impl Break {
             Break::PrevHashMismatch => "prev_hash_mismatch",
             Break::SequenceGap => "sequence_gap",
             Break::HeadMismatch => "head_mismatch",
+            Break::Unsigned => "unsigned",
+            Break::SignatureInvalid => "signature_invalid",
         }
     }
 }
@@ -269,10 +349,17 @@ pub struct Verification {
     pub last_hash: String,
     /// The first broken link: sequence number, event id (if any) and why.
     pub first_broken: Option<(i64, Option<String>, Break)>,
+    /// Whether every event's signature was checked with a key (and held up to the first broken
+    /// link).
+    pub signatures_checked: bool,
 }
 
-/// Recomputes every hash from the first event on and names the first broken link.
-pub async fn verify<C: ConnectionTrait>(db: &C) -> Result<Verification, DbErr> {
+/// Recomputes every hash from the first event on and names the first broken link; with `key`,
+/// every event must also carry its signature of the head at that event.
+pub async fn verify<C: ConnectionTrait>(
+    db: &C,
+    key: Option<&VerifyingKey>,
+) -> Result<Verification, DbErr> {
     const BATCH: u64 = 1000;
     let mut expected_prev = guwen_migrations::GENESIS_HASH.to_owned();
     let mut expected_seq = 1i64;
@@ -293,7 +380,16 @@ pub async fn verify<C: ConnectionTrait>(db: &C) -> Result<Verification, DbErr> {
             } else if chain_hash(&row.prev_hash, &row) != row.hash {
                 Some((row.seq, Some(row.id.clone()), Break::HashMismatch))
             } else {
-                None
+                match (key, row.signature.as_deref()) {
+                    (None, _) => None,
+                    (Some(_), None) => Some((row.seq, Some(row.id.clone()), Break::Unsigned)),
+                    (Some(key), Some(s)) if head_signature_holds(key, row.seq, &row.hash, s) => {
+                        None
+                    }
+                    (Some(_), Some(_)) => {
+                        Some((row.seq, Some(row.id.clone()), Break::SignatureInvalid))
+                    }
+                }
             };
             if let Some(first_broken) = broken {
                 return Ok(Verification {
@@ -301,6 +397,7 @@ pub async fn verify<C: ConnectionTrait>(db: &C) -> Result<Verification, DbErr> {
                     last_seq: expected_seq - 1,
                     last_hash: expected_prev,
                     first_broken: Some(first_broken),
+                    signatures_checked: key.is_some(),
                 });
             }
             checked += 1;
@@ -320,5 +417,31 @@ pub async fn verify<C: ConnectionTrait>(db: &C) -> Result<Verification, DbErr> {
         last_seq: expected_seq - 1,
         last_hash: expected_prev,
         first_broken: (!head_ok).then_some((expected_seq, None, Break::HeadMismatch)),
+        signatures_checked: key.is_some(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_head_signature_holds_for_its_head_and_key_only() {
+        let signer = AuditSigner::from_seed(&[7; 32]);
+        let other = AuditSigner::from_seed(&[8; 32]);
+        let hash = "ab".repeat(32);
+        let signature = signer.sign_head(5, &hash);
+        let key = signer.verifying_key();
+        assert!(head_signature_holds(&key, 5, &hash, &signature));
+        assert!(!head_signature_holds(&key, 4, &hash, &signature));
+        assert!(!head_signature_holds(&key, 5, &"cd".repeat(32), &signature));
+        assert!(!head_signature_holds(
+            &key,
+            5,
+            &hash,
+            &other.sign_head(5, &hash)
+        ));
+        assert!(!head_signature_holds(&key, 5, &hash, "not hex"));
+        assert_eq!(signer.public_key_hex().len(), 64);
+    }
 }

@@ -70,7 +70,8 @@ async fn list_audit_events(
 
 /// Verify the audit chain
 ///
-/// Recomputes the hash chain from the first event and names the first broken link.
+/// Recomputes the hash chain from the first event, checks every event's signature by the
+/// audit key, and names the first broken link.
 #[utoipa::path(
     operation_id = "verifyAuditChain",
     tag = "audit",
@@ -79,7 +80,8 @@ async fn list_audit_events(
 )]
 #[get("/audit-events/verification")]
 async fn verify_audit_chain(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let v = audit::verify(&state.db).await?;
+    let key = state.audit_signer.verifying_key();
+    let v = audit::verify(&state.db, Some(&key)).await?;
     Ok(HttpResponse::Ok().json(VerificationView {
         valid: v.first_broken.is_none(),
         checked: v.checked,
@@ -90,6 +92,7 @@ async fn verify_audit_chain(state: web::Data<AppState>) -> Result<HttpResponse, 
             event_id,
             problem: b.code().to_owned(),
         }),
+        signing_key: state.audit_signer.public_key_hex(),
         verified_at: to_cst(state.clock.now()),
     }))
 }

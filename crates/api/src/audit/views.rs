@@ -47,6 +47,9 @@ pub struct AuditEventView {
     pub prev_hash: String,
     /// SHA-256 of this event over its canonical encoding and `prev_hash` (hex).
     pub hash: String,
+    /// Ed25519 signature (hex) by the audit key of `guwen-audit-head\n{seq}\n{hash}`: check
+    /// it with the `signing_key` of the verification.
+    pub signature: Option<String>,
 }
 
 impl From<AuditEvent> for AuditEventView {
@@ -75,6 +78,7 @@ impl From<AuditEvent> for AuditEventView {
             request_id: e.request_id,
             prev_hash: e.prev_hash,
             hash: e.hash,
+            signature: e.signature,
         }
     }
 }
@@ -118,8 +122,10 @@ pub struct BrokenLink {
     /// Its id, when the event exists.
     pub event_id: Option<String>,
     /// `hash_mismatch` (the event was changed), `prev_hash_mismatch` (it does not point at
-    /// its predecessor), `sequence_gap` (an event was removed) or `head_mismatch` (the newest
-    /// events were removed or the head was rewritten).
+    /// its predecessor), `sequence_gap` (an event was removed), `head_mismatch` (the newest
+    /// events were removed or the head was rewritten), `unsigned` (the event was written
+    /// without the audit key) or `signature_invalid` (the event was appended, or rewritten with
+    /// every later hash recomputed, by someone without the audit key).
     #[schema(example = "hash_mismatch")]
     pub problem: String,
 }
@@ -137,6 +143,10 @@ pub struct VerificationView {
     pub last_hash: String,
     /// The first broken link, if any.
     pub first_broken: Option<BrokenLink>,
+    /// The public Ed25519 key (hex) every event's signature is checked with: pin it, and
+    /// compare.
+    #[schema(example = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c")]
+    pub signing_key: String,
     /// When the verification ran.
     pub verified_at: DateTime<FixedOffset>,
 }

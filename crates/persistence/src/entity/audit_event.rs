@@ -22,6 +22,9 @@ pub struct Model {
     pub request_id: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// The Ed25519 signature (hex) of the chain's head at this event, `(seq, hash)`, by the
+    /// service's audit key. Not part of the hash.
+    pub signature: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
