@@ -273,6 +273,75 @@ async fn art_3_an_ended_term_is_expired_everywhere_and_renewal_adds_a_term() {
     assert!(on_roster(&app, &id).await);
 }
 
+/// Art. 3: renewing before the current term ends is the normal practice: the current term
+/// runs to its end, the next follows without a gap, and the advisor stays in office (on the
+/// roster, assignable) throughout, with both terms in the history.
+#[tokio::test]
+async fn art_3_a_renewal_ahead_of_expiry_keeps_the_current_term_and_the_advisor_in_office() {
+    let app = spawn_app().await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let first = advisor_view(&app, &id).await;
+    let (first_start, first_end) = (
+        first["term_starts_on"].as_str().unwrap().to_owned(),
+        first["term_ends_on"].as_str().unwrap().to_owned(),
+    );
+    // A year in, the government renews for 3 years.
+    app.advance_days(365);
+    let proposal = app
+        .hrss()
+        .post(
+            &format!("/api/v1/advisors/{id}/renewal-proposals"),
+            &json!({"years": 3, "agreement_ref": "续聘协议", "certificate_no": "EL-AHEAD-2"}),
+        )
+        .await;
+    proposal.assert_status(201);
+    let pid = created_id(&proposal);
+    app.government()
+        .post(
+            &format!("/api/v1/renewal-proposals/{pid}/decision"),
+            &json!({"approved": true, "reason": "表现优秀"}),
+        )
+        .await
+        .assert_status(200);
+    let a = advisor_view(&app, &id).await;
+    assert_eq!(a["status"], "active");
+    assert_eq!(
+        a["term_starts_on"],
+        first_start.as_str(),
+        "the current term is kept"
+    );
+    assert_eq!(a["term_ends_on"], first_end.as_str());
+    assert_eq!(a["term_years"], 2);
+    let terms = a["terms"].as_array().unwrap();
+    assert_eq!(terms.len(), 2);
+    let next_start = chrono::NaiveDate::parse_from_str(&first_end, "%Y-%m-%d")
+        .unwrap()
+        .succ_opt()
+        .unwrap()
+        .to_string();
+    assert_eq!(terms[1]["starts_on"], next_start.as_str(), "no gap");
+    assert_eq!(terms[1]["certificate_no"], "EL-AHEAD-2");
+    assert!(on_roster(&app, &id).await);
+    let dept = app.department("transport");
+    let body = json!({"kind": "consultation", "title": "咨询", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"});
+    let task = create_task(&dept, &body).await;
+    assign(&app, &task, &id).await;
+    // Past the first term's end the advisor is still in office, now in the second term.
+    app.advance_days(400);
+    let a = advisor_view(&app, &id).await;
+    assert_eq!(a["status"], "active");
+    assert_eq!(a["term_starts_on"], next_start.as_str());
+    assert_eq!(a["term_years"], 3);
+    assert_eq!(a["certificate_no"], "EL-AHEAD-2");
+    assert!(on_roster(&app, &id).await);
+    let task = create_task(&dept, &json!({"kind": "consultation", "title": "咨询二", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"})).await;
+    assign(&app, &task, &id).await;
+    // And expired once the second term is over.
+    app.advance_days(3 * 366);
+    assert_eq!(advisor_view(&app, &id).await["status"], "expired");
+    assert!(!on_roster(&app, &id).await);
+}
+
 #[tokio::test]
 async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decision() {
     let app = spawn_app().await;

@@ -30,6 +30,14 @@ pub fn present(
         terms,
         pending_renewal,
     } = record;
+    // Art. 3: the term in force today, which may follow the stored one (renewed ahead).
+    let advisor = match terms
+        .iter()
+        .find(|t| t.starts_on <= today && today <= t.ends_on)
+    {
+        Some(t) => advisor.with_term(t),
+        None => advisor,
+    };
     view(
         state,
         caller,

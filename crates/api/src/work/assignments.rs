@@ -113,7 +113,7 @@ pub async fn assign(
         let a = work_store::advisor_standing(tx, &body.advisor_id)
             .await?
             .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-        office::check_advisor_in_office(a.status, a.term_starts_on, a.term_ends_on, today)?;
+        office::check_advisor_in_office(a.status, a.term_starts_on, a.office_ends_on, today)?;
         let recused =
             work_store::recused_from_requester(tx, t.requester_role, t.requester_org_id.as_deref())
                 .await?;
