@@ -9,7 +9,7 @@ mod m0002_appointment;
 mod m0003_work;
 mod m0004_office;
 mod m0005_funds;
-mod m0006_office_span;
+mod m0006_office_continuity;
 pub use m0001_foundation::GENESIS_HASH;
 
 /// Every migration, in order.
@@ -24,7 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_work::Migration),
             Box::new(m0004_office::Migration),
             Box::new(m0005_funds::Migration),
-            Box::new(m0006_office_span::Migration),
+            Box::new(m0006_office_continuity::Migration),
         ]
     }
 }

@@ -342,6 +342,77 @@ async fn art_3_a_renewal_ahead_of_expiry_keeps_the_current_term_and_the_advisor_
     assert!(!on_roster(&app, &id).await);
 }
 
+/// Art. 12, 13: an advisor who has left office no longer acts as one, whatever their token
+/// says; leaving releases their open assignments (HRSS can assign the task again) and
+/// withdraws their invitations to meetings not yet held, each recorded in the trail.
+#[tokio::test]
+async fn art_12_13_an_advisor_out_of_office_no_longer_acts_and_leaves_their_work() {
+    let app = spawn_app().await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let other = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
+    let dept = app.department("transport");
+    let body = json!({"kind": "consultation", "title": "咨询", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"});
+    let task = create_task(&dept, &body).await;
+    let assignment = assign(&app, &task, &id).await;
+    let meeting = create_meeting(
+        &app.government(),
+        &json!({"title": "下月专题会", "agenda": "通道", "held_at": "2099-01-10T09:00:00+08:00", "invited_advisor_ids": [id, other]}),
+    )
+    .await;
+    dismiss(&app, &id, "other", "违反保密规定").await;
+
+    let opinion = json!({"channel": "email", "subject": "意见", "content": "建议"});
+    app.advisor(&id)
+        .post("/api/v1/opinions", &opinion)
+        .await
+        .assert_problem(409, "advisor_not_in_office");
+    app.advisor("no-such-advisor")
+        .post("/api/v1/opinions", &opinion)
+        .await
+        .assert_problem(403, "forbidden");
+    let t = app
+        .hrss()
+        .get(&format!("/api/v1/tasks/{task}"))
+        .await
+        .json();
+    assert_eq!(t["state"], "open", "{t}");
+    assert!(
+        audit_actions(&app, &assignment)
+            .await
+            .contains(&"assignment_released".to_owned())
+    );
+    assign(&app, &task, &other).await;
+    let m = app
+        .government()
+        .get(&format!("/api/v1/meetings/{meeting}"))
+        .await
+        .json();
+    let invitations = m["invitations"].as_array().unwrap();
+    let withdrawn = invitations
+        .iter()
+        .find(|i| i["advisor_id"] == id.as_str())
+        .unwrap();
+    assert!(withdrawn["withdrawn_at"].is_string(), "{m}");
+    let kept = invitations
+        .iter()
+        .find(|i| i["advisor_id"] == other.as_str())
+        .unwrap();
+    assert!(kept.get("withdrawn_at").is_none());
+    assert!(
+        audit_actions(&app, &meeting)
+            .await
+            .contains(&"invitation_withdrawn".to_owned())
+    );
+    // The remaining invitee's attendance completes the record; the withdrawn one is not asked.
+    put_attendance(
+        &app.government(),
+        &meeting,
+        json!([{"advisor_id": id, "attendance": "absent"}]),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+}
+
 #[tokio::test]
 async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decision() {
     let app = spawn_app().await;

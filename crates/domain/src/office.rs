@@ -561,8 +561,7 @@ pub fn check_advisor_in_office(
     term_ends_on: NaiveDate,
     today_cst: NaiveDate,
 ) -> RuleResult<()> {
-    let status = effective_status(stored, term_ends_on, today_cst);
-    if !is_in_office(status) || term_starts_on > today_cst {
+    if !in_office_on(stored, term_starts_on, term_ends_on, today_cst) {
         return Err(RuleViolation::new(
             ProblemCode::AdvisorNotInOffice,
             "Art. 11",
@@ -572,9 +571,60 @@ pub fn check_advisor_in_office(
     Ok(())
 }
 
+/// Art. 12, 13: only an advisor in office acts as one: files opinions, delivers, reports
+/// inability, asks to recuse, claims expenses. A dismissed, resigned or expired advisor (or
+/// one whose term has not started) is refused with `advisor_not_in_office`, whatever their
+/// token says: the status of record decides.
+pub fn check_acting_advisor(
+    stored: AdvisorStatus,
+    term_starts_on: NaiveDate,
+    office_ends_on: NaiveDate,
+    today_cst: NaiveDate,
+) -> RuleResult<()> {
+    if !in_office_on(stored, term_starts_on, office_ends_on, today_cst) {
+        let status = effective_status(stored, office_ends_on, today_cst);
+        return Err(RuleViolation::new(
+            ProblemCode::AdvisorNotInOffice,
+            "Art. 12",
+            format!(
+                "the advisor is `{status}`, not in office, and can no longer act as an advisor"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// In office on `today_cst`: the shown status is one in office and the term has started.
+fn in_office_on(
+    stored: AdvisorStatus,
+    term_starts_on: NaiveDate,
+    office_ends_on: NaiveDate,
+    today_cst: NaiveDate,
+) -> bool {
+    is_in_office(effective_status(stored, office_ends_on, today_cst)) && term_starts_on <= today_cst
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn art_12_13_only_an_advisor_in_office_acts_as_one() {
+        let (start, end) = (d(2026, 1, 1), d(2027, 12, 31));
+        let today = d(2026, 6, 1);
+        assert_eq!(
+            check_acting_advisor(AdvisorStatus::Active, start, end, today),
+            Ok(())
+        );
+        for stored in [AdvisorStatus::Dismissed, AdvisorStatus::Resigned] {
+            let v = check_acting_advisor(stored, start, end, today).unwrap_err();
+            assert_eq!(v.code, "advisor_not_in_office");
+            assert!(v.message.contains(&stored.to_string()), "{}", v.message);
+        }
+        let v = check_acting_advisor(AdvisorStatus::Active, start, end, d(2028, 1, 1)).unwrap_err();
+        assert!(v.message.contains("expired"), "{}", v.message);
+        assert!(check_acting_advisor(AdvisorStatus::Active, start, end, d(2025, 12, 31)).is_err());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()

@@ -24,7 +24,7 @@ use super::{
         expense_view,
     },
 };
-use crate::prelude::*;
+use crate::{office::standing::acting_advisor, prelude::*};
 
 /// Claim an expense
 ///
@@ -51,9 +51,16 @@ pub(super) async fn create_expense(
     body: ApiJson<CreateExpenseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let advisor_id = policy::claimant(&caller, body.advisor_id.as_deref())?;
-    let new = body.to_new(advisor_id, state.clock.today())?;
+    let today = state.clock.today();
+    let new = body.to_new(advisor_id, today)?;
     let ctx = audit_context(&req, &state);
+    let by_advisor = caller.advisor_id() == Some(new.advisor_id.as_str());
     write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+        // Art. 12, 13: an advisor claims only while in office; HRSS may still file the claim
+        // of a former advisor for what was incurred in office.
+        if by_advisor {
+            acting_advisor(tx, &caller, today).await?;
+        }
         let (first_day, last_day) = expenses::service_window(tx, &new.advisor_id)
             .await?
             .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;

@@ -222,7 +222,7 @@ pub async fn finalize_minutes(
             let unrecorded: Vec<String> = records
                 .invitations
                 .iter()
-                .filter(|i| i.attendance.is_none())
+                .filter(|i| i.attendance.is_none() && i.withdrawn_at.is_none())
                 .map(|i| i.advisor_id.clone())
                 .collect();
             let with_advisor_opinion: Vec<String> = advisor_opinions.into_keys().collect();

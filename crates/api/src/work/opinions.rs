@@ -14,8 +14,8 @@ use super::{
     progress::refresh_task_state,
     views::{CreateOpinionRequest, OpinionFilter, OpinionView, confidentiality_or_internal},
 };
-use crate::prelude::*;
 use crate::write;
+use crate::{office::standing::acting_advisor, prelude::*};
 
 /// Submit an opinion
 ///
@@ -48,6 +48,7 @@ pub async fn create_opinion(
     let content = required_text("content", &body.content, 50000)?;
     let scope = caller.idempotency_scope();
     write::write(&state, &req, &scope, &key, &body, async |tx| {
+        acting_advisor(tx, &caller, today).await?;
         let delivery = match &body.assignment_id {
             Some(aid) => {
                 let a = work_store::own_assignment(tx, me, aid)

@@ -27,6 +27,9 @@ pub struct InvitationView {
     pub excuse_reason: Option<String>,
     /// True when the absence is unexcused at a government meeting (evidence under Art. 12.3).
     pub unexcused_absence: bool,
+    /// When the invitation was withdrawn because the advisor left office (Art. 12, 13).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<DateTime<FixedOffset>>,
 }
 
 impl InvitationView {
@@ -40,6 +43,7 @@ impl InvitationView {
             unexcused_absence: i
                 .attendance
                 .is_some_and(|a| work::is_unexcused_absence(organizer, a)),
+            withdrawn_at: i.withdrawn_at.map(to_cst),
         }
     }
 }
@@ -297,10 +301,16 @@ impl AttendanceRequest {
     pub fn records(&self, invited: &[Invitation]) -> Result<Vec<AttendanceRecord>, ApiError> {
         let mut out = Vec::with_capacity(self.entries.len());
         for e in &self.entries {
-            if !invited.iter().any(|i| i.advisor_id == e.advisor_id) {
+            if !invited
+                .iter()
+                .any(|i| i.advisor_id == e.advisor_id && i.withdrawn_at.is_none())
+            {
                 return Err(ApiError::invalid_field(
                     "entries",
-                    format!("advisor {} is not invited to this meeting", e.advisor_id),
+                    format!(
+                        "advisor {} is not invited to this meeting (or the invitation was withdrawn)",
+                        e.advisor_id
+                    ),
                 ));
             }
             let reason = optional_text("excuse_reason", e.excuse_reason.as_deref(), 2000)?;

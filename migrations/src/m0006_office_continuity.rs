@@ -1,7 +1,12 @@
-//! Art. 3: an advisor renewed before the current term ends stays in office without a gap.
-//! `office_ends_on` is the last day of the last approved term (the end of the continuous run
-//! of terms); `term_*` stay the term in force, so a renewal ahead of expiry no longer
-//! overwrites the current term with the next one.
+//! Continuity of office (Art. 3, 12, 13).
+//!
+//! An advisor renewed before the current term ends stays in office without a gap:
+//! `advisors.office_ends_on` is the last day of the last approved term (the end of the
+//! continuous run of terms); `term_*` stay the term in force, so a renewal ahead of expiry no
+//! longer overwrites the current term with the next one.
+//!
+//! An advisor who leaves office (dismissed, resigned) no longer attends meetings not yet held:
+//! `meeting_invitations.withdrawn_at` records when such an invitation was withdrawn.
 
 use sea_orm_migration::prelude::*;
 
@@ -29,6 +34,18 @@ impl MigrationTrait for Migration {
             .execute_unprepared("UPDATE advisors SET office_ends_on = term_ends_on")
             .await?;
         manager
+            .alter_table(
+                Table::alter()
+                    .table("meeting_invitations")
+                    .add_column(
+                        ColumnDef::new("withdrawn_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_index(
                 Index::create()
                     .name("advisors_office_ends_on")
@@ -41,6 +58,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("meeting_invitations")
+                    .drop_column("withdrawn_at")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_index(
                 Index::drop()
