@@ -56,7 +56,7 @@ impl Modify for SecurityAddon {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "A JWT with `sub`, `roles`, `iss`, `aud`, `exp` (and `org_id` for departments, `advisor_id` for advisors). The scopes of a requirement are the roles allowed.",
+                        "A JWT with `sub`, `roles`, `iss`, `aud`, `exp` (and `org_id` for departments, `advisor_id` for advisors). The scopes of a requirement are the roles allowed. Verification follows the JWT best current practices of RFC8725: the algorithm is fixed by the key (HS256 for the shared secret, RS256 or ES256 for a configured public key, never `none`), and `iss`, `aud`, `exp` and `iat` are required and checked.",
                     ))
                     .build(),
             ),
