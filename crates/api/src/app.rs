@@ -48,7 +48,7 @@ pub fn openapi_spec() -> utoipa::openapi::OpenApi {
         .openapi(openapi::ApiDoc::openapi())
         .configure(register)
         .split_for_parts();
-    openapi::finalize(spec)
+    crate::spec_params::declare(openapi::finalize(spec))
 }
 
 /// The document as served and committed (see [`openapi::publish`]).

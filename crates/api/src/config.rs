@@ -56,6 +56,10 @@ pub enum ConfigError {
     NoKeysOffLoopback(SocketAddr),
     #[error("cannot use the data directory {path}: {reason}")]
     DataDir { path: String, reason: String },
+    #[error(
+        "no JWT_SECRET is set and there is no development secret at {path}: `guwen token` signs with the secret `guwen serve` created in its data directory. Run it from the directory where the server runs, or set GUWEN_DATA_DIR to the server's data directory (or JWT_SECRET to the server's secret)"
+    )]
+    NoDevSecret { path: String },
 }
 
 impl Config {
@@ -161,17 +165,16 @@ impl Config {
             return Err(ConfigError::NoKeysOffLoopback(self.bind_addr));
         }
         self.ensure_data_dir()?;
-        let path = self.data_dir.join("dev-jwt-secret");
-        let err = |e: std::io::Error| ConfigError::DataDir {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        };
-        let secret = match std::fs::read_to_string(&path) {
-            Ok(s) if s.trim().len() >= 32 => s.trim().to_owned(),
-            _ => {
+        let path = self.dev_secret_path();
+        let secret = match read_dev_secret(&path) {
+            Some(s) => s,
+            None => {
                 let bytes: [u8; 32] = rand::random();
                 let s = hex::encode(bytes);
-                write_private(&path, &s).map_err(err)?;
+                write_private(&path, &s).map_err(|e| ConfigError::DataDir {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
                 s
             }
         };
@@ -179,6 +182,37 @@ impl Config {
         self.dev_secret_file = Some(path);
         Ok(())
     }
+
+    /// For `guwen token`: `JWT_SECRET`, or else the development secret that `guwen serve`
+    /// created under the data dir. Never creates one: a token signed with a new secret would
+    /// be refused by the running server.
+    pub fn signing_secret(&self) -> Result<Vec<u8>, ConfigError> {
+        if let Some(secret) = &self.jwt_secret {
+            return Ok(secret.clone());
+        }
+        let path = self.dev_secret_path();
+        read_dev_secret(&path)
+            .map(String::into_bytes)
+            .ok_or_else(|| ConfigError::NoDevSecret {
+                path: std::path::absolute(&path)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string(),
+            })
+    }
+
+    /// Where the generated development secret lives.
+    pub fn dev_secret_path(&self) -> PathBuf {
+        self.data_dir.join("dev-jwt-secret")
+    }
+}
+
+/// The development secret in `path`, if there is a usable one (32 characters or more).
+fn read_dev_secret(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| s.len() >= 32)
 }
 
 #[cfg(unix)]

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod pipeline;
 pub mod platform;
 pub mod prelude;
+pub mod spec_params;
 pub mod state;
 pub mod work;
 pub mod write;

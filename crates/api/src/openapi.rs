@@ -62,7 +62,7 @@ impl Modify for SecurityAddon {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "A JWT with `sub`, `roles`, `iss`, `aud`, `exp` (and `org_id` for departments, `advisor_id` for advisors). The scopes of a requirement are the roles allowed.",
+                        "A JWT with `sub`, `roles`, `iss`, `aud`, `exp` (and `org_id` for departments, `advisor_id` for advisors). The scopes of a requirement are the roles allowed. Verification follows the JWT best current practices of RFC8725: the algorithm is fixed by the key (HS256 for the shared secret, RS256 or ES256 for a configured public key, never `none`), and `iss`, `aud`, `exp` and `iat` are required and checked.",
                     ))
                     .build(),
             ),
@@ -317,12 +317,18 @@ fn publish_problem_codes(doc: &mut Value) {
             };
             let mut rewritten = responses.clone();
             for (status, response) in &responses {
-                let Some(reference) = response["$ref"].as_str() else {
-                    continue;
-                };
-                let name = reference.rsplit('/').next().unwrap_or_default();
-                let Some(base) = generic.get(name) else {
-                    continue;
+                // A problem response: a reference to a generic one, or declared by the
+                // operation itself with the problem media type.
+                let base = match response["$ref"].as_str() {
+                    Some(reference) => {
+                        let name = reference.rsplit('/').next().unwrap_or_default();
+                        let Some(base) = generic.get(name) else {
+                            continue;
+                        };
+                        base
+                    }
+                    None if response["content"].get(PROBLEM_JSON).is_some() => response,
+                    None => continue,
                 };
                 let mut codes = generic_codes(status, op);
                 codes.extend(

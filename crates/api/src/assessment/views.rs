@@ -82,8 +82,11 @@ pub fn assessment_view(
 /// Opening an assessment.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct CreateAssessmentRequest {
+    #[validate(length(max = crate::http::text::ID_MAX))]
+    #[schema(max_length = 36)]
     pub advisor_id: String,
-    #[schema(example = 2026)]
+    #[validate(range(min = crate::http::text::YEAR_MIN, max = crate::http::text::YEAR_MAX))]
+    #[schema(example = 2026, minimum = 2000, maximum = 2100)]
     pub year: i32,
 }
 
@@ -123,7 +126,11 @@ impl GradeRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AssessmentFilter {
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub advisor_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::query_year")]
+    #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 

@@ -29,7 +29,10 @@ use crate::{office::standing::acting_advisor, prelude::*};
     security(("bearer" = ["advisor"])),
     request_body = CreateOpinionRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
-    responses((status = 201, description = "The opinion", body = OpinionView, headers(("Location" = String, description = "The opinion's URL"))))
+    responses(
+        (status = 201, description = "The opinion", body = OpinionView, headers(("Location" = String, description = "The opinion's URL"))),
+        (status = 404, description = "No such assignment, or not one the caller may see (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/opinions")]
 pub async fn create_opinion(

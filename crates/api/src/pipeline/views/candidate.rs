@@ -40,7 +40,7 @@ pub struct Contact {
     #[schema(example = "13800000000", max_length = 40)]
     pub phone: Option<String>,
     #[validate(email, length(max = 200))]
-    #[schema(example = "expert@example.org")]
+    #[schema(example = "expert@example.org", max_length = 200)]
     pub email: Option<String>,
     /// Resident identity card number.
     #[validate(length(max = 40))]

@@ -51,6 +51,8 @@ impl InvitationView {
 /// One opinion in the minutes.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AdvisorOpinionEntry {
+    #[validate(length(max = crate::http::text::ID_MAX))]
+    #[schema(max_length = 36)]
     pub advisor_id: String,
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
@@ -60,6 +62,8 @@ pub struct AdvisorOpinionEntry {
 /// One department's opinion in the minutes.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct DepartmentOpinionEntry {
+    #[validate(length(max = crate::http::text::ORG_ID_MAX))]
+    #[schema(max_length = 100)]
     pub org_id: String,
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
@@ -183,17 +187,20 @@ pub struct CreateMeetingRequest {
     #[schema(max_length = 200)]
     pub location: Option<String>,
     /// `internal` (default), `work_secret` or `commercial_secret` (Art. 7.1).
+    #[schema(max_length = 40)]
     pub confidentiality: Option<String>,
     /// The advisors invited (in office).
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_items = 1, max_items = 100)]
+    #[validate(length(min = 1, max = 100), custom(function = "ids_at_most"))]
+    #[schema(schema_with = crate::http::text::string_list_schema::<1, 100, 36>)]
     pub invited_advisor_ids: Vec<String>,
     /// The departments taking part, whose opinions the minutes must record (Art. 11).
     #[serde(default)]
-    #[validate(length(max = 50))]
-    #[schema(max_items = 50)]
+    #[validate(length(max = 50), custom(function = "org_ids_at_most"))]
+    #[schema(schema_with = crate::http::text::string_list_schema::<0, 50, 100>)]
     pub participating_org_ids: Vec<String>,
     /// The task the meeting serves.
+    #[validate(length(max = crate::http::text::ID_MAX))]
+    #[schema(max_length = 36)]
     pub task_id: Option<String>,
 }
 
@@ -280,6 +287,8 @@ pub struct MeetingFilter {
 /// One advisor's attendance.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AttendanceEntry {
+    #[validate(length(max = crate::http::text::ID_MAX))]
+    #[schema(max_length = 36)]
     pub advisor_id: String,
     pub attendance: Attendance,
     /// Required for `excused`.
@@ -292,6 +301,7 @@ pub struct AttendanceEntry {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AttendanceRequest {
     #[validate(length(min = 1, max = 100), nested)]
+    #[schema(min_items = 1, max_items = 100)]
     pub entries: Vec<AttendanceEntry>,
 }
 
@@ -333,9 +343,11 @@ pub struct MinutesRequest {
     pub summary: String,
     #[serde(default)]
     #[validate(length(max = 100), nested)]
+    #[schema(max_items = 100)]
     pub advisor_opinions: Vec<AdvisorOpinionEntry>,
     #[serde(default)]
     #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
     pub department_opinions: Vec<DepartmentOpinionEntry>,
 }
 
@@ -387,4 +399,12 @@ impl MinutesRequest {
             written_by: written_by.to_owned(),
         })
     }
+}
+
+fn ids_at_most(ids: &[String]) -> Result<(), validator::ValidationError> {
+    crate::http::text::items_at_most::<{ crate::http::text::ID_MAX }>(ids)
+}
+
+fn org_ids_at_most(ids: &[String]) -> Result<(), validator::ValidationError> {
+    crate::http::text::items_at_most::<{ crate::http::text::ORG_ID_MAX }>(ids)
 }
