@@ -3,8 +3,8 @@
 
 use guwen_tests::{
     AdvisorSpec, advisor_view, allowed_actions, appointed_advisor, assign, audit_actions,
-    create_meeting, create_task, created_id, decide_assessment, dismiss, grade_preliminarily,
-    on_roster, put_attendance, spawn_app, start_assessment, this_year, today,
+    create_meeting, create_task, created_id, decide_assessment, decided_assessment, dismiss,
+    grade_preliminarily, on_roster, put_attendance, spawn_app, start_assessment, this_year, today,
 };
 use serde_json::json;
 
@@ -492,6 +492,37 @@ async fn art_14_16_incompetent_gives_no_subsidy_band() {
     start_assessment(&app, &id, year + 1)
         .await
         .assert_problem(409, "invalid_assessment_year");
+}
+
+/// Art. 12.3, 16: a final `incompetent` grade is inactivity evidence: it appears in the
+/// advisor's evidence and carries an `inactive` dismissal proposal.
+#[tokio::test]
+async fn art_12_3_16_an_incompetent_grade_is_evidence_of_inactivity() {
+    let app = spawn_app().await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let proposal = json!({"ground": "inactive", "evidence": "考核不称职"});
+    let path = format!("/api/v1/advisors/{id}/dismissal-proposals");
+    app.hrss()
+        .post(&path, &proposal)
+        .await
+        .assert_problem(409, "evidence_required");
+    let aid = decided_assessment(&app, &id, "incompetent").await;
+    let evidence = app
+        .hrss()
+        .get(&format!("/api/v1/advisors/{id}/inactivity"))
+        .await
+        .json();
+    assert_eq!(evidence["incompetent_grades"], 1, "{evidence}");
+    assert!(
+        evidence["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "incompetent_grade" && i["object_id"] == aid.as_str())
+    );
+    let res = app.hrss().post(&path, &proposal).await;
+    res.assert_status(201);
+    assert_eq!(res.json()["inactivity_evidence"]["incompetent_grades"], 1);
 }
 
 /// DOMAIN.md §6: other systems pull the roster incrementally and cheaply; a dismissal shows.

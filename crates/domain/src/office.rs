@@ -302,6 +302,8 @@ pub enum InactivityKind {
     OverdueDelivery,
     /// Still not delivered after the deadline.
     Undelivered,
+    /// A final annual grade of `incompetent` (考核不称职, Art. 16).
+    IncompetentGrade,
 }
 
 /// One item of inactivity evidence.
@@ -326,6 +328,8 @@ pub struct InactivityEvidence {
     pub unexcused_absences: u32,
     pub overdue_deliveries: u32,
     pub undelivered: u32,
+    /// Final `incompetent` grades decided in the period (Art. 16).
+    pub incompetent_grades: u32,
     pub items: Vec<InactivityItem>,
 }
 
@@ -351,6 +355,24 @@ pub struct AssignmentRecord {
     pub timeliness: Option<Timeliness>,
 }
 
+/// An annual assessment of the advisor decided in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentRecord {
+    pub assessment_id: String,
+    pub year: i32,
+    /// The day of the government's decision (China Standard Time).
+    pub decided_on: NaiveDate,
+    pub final_grade: Grade,
+}
+
+/// What the evidence of a period is computed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InactivityFacts {
+    pub meetings: Vec<MeetingRecord>,
+    pub assignments: Vec<AssignmentRecord>,
+    pub assessments: Vec<AssessmentRecord>,
+}
+
 /// Art. 12.3 (不按期提供书面意见): what an assignment shows of inactivity on `today`: a
 /// deliverable handed in late, or one still missing after its deadline.
 pub fn assignment_inactivity(a: &AssignmentRecord, today_cst: NaiveDate) -> Option<InactivityKind> {
@@ -365,14 +387,19 @@ pub fn assignment_inactivity(a: &AssignmentRecord, today_cst: NaiveDate) -> Opti
 
 /// Art. 12.3 (不积极履行顾问职责): the evidence of inactivity in a period, item by item and
 /// by date: every unexcused absence from a government meeting (无正当理由不参加顾问会议, see
-/// [`is_unexcused_absence`]) and every overdue or undelivered deliverable.
+/// [`is_unexcused_absence`]), every overdue or undelivered deliverable, and (Art. 12.3, 16)
+/// every final annual grade of `incompetent` (考核不称职) decided in the period.
 pub fn inactivity_evidence(
     advisor_id: &str,
     (from, to): (NaiveDate, NaiveDate),
     today_cst: NaiveDate,
-    meetings: Vec<MeetingRecord>,
-    assignments: Vec<AssignmentRecord>,
+    facts: InactivityFacts,
 ) -> InactivityEvidence {
+    let InactivityFacts {
+        meetings,
+        assignments,
+        assessments,
+    } = facts;
     let absences = meetings.into_iter().filter(|m| {
         m.attendance
             .is_some_and(|att| is_unexcused_absence(m.organizer, att))
@@ -395,6 +422,16 @@ pub fn inactivity_evidence(
             });
         }
     }
+    for a in assessments {
+        if a.final_grade == Grade::Incompetent {
+            items.push(InactivityItem {
+                kind: InactivityKind::IncompetentGrade,
+                object_id: a.assessment_id,
+                title: format!("{} annual assessment: incompetent (不称职)", a.year),
+                date: a.decided_on,
+            });
+        }
+    }
     items.sort_by(|a, b| {
         a.date
             .cmp(&b.date)
@@ -410,6 +447,7 @@ pub fn inactivity_evidence(
         unexcused_absences: count(InactivityKind::UnexcusedAbsence),
         overdue_deliveries: count(InactivityKind::OverdueDelivery),
         undelivered: count(InactivityKind::Undelivered),
+        incompetent_grades: count(InactivityKind::IncompetentGrade),
         items,
     }
 }
@@ -715,7 +753,8 @@ mod tests {
     }
 
     #[test]
-    fn art_12_3_inactivity_is_unexcused_absence_and_late_or_missing_deliverables() {
+    fn art_12_3_16_inactivity_is_unexcused_absence_late_or_missing_deliverables_or_an_incompetent_grade()
+     {
         let today = d(2026, 6, 10);
         let meeting = |id: &str, organizer, attendance| MeetingRecord {
             meeting_id: id.into(),
@@ -735,41 +774,64 @@ mod tests {
             "a-1",
             (d(2025, 6, 10), today),
             today,
-            vec![
-                meeting(
-                    "m-gov",
-                    MeetingOrganizer::Government,
-                    Some(Attendance::Absent),
-                ),
-                meeting(
-                    "m-dept",
-                    MeetingOrganizer::Department,
-                    Some(Attendance::Absent),
-                ),
-                meeting(
-                    "m-excused",
-                    MeetingOrganizer::Government,
-                    Some(Attendance::Excused),
-                ),
-                meeting("m-open", MeetingOrganizer::Government, None),
-            ],
-            vec![
-                assignment(
-                    "t-late",
-                    d(2026, 4, 1),
-                    AssignmentState::Delivered,
-                    Some(Timeliness::Overdue),
-                ),
-                assignment(
-                    "t-ok",
-                    d(2026, 4, 2),
-                    AssignmentState::Delivered,
-                    Some(Timeliness::OnTime),
-                ),
-                assignment("t-missing", d(2026, 6, 9), AssignmentState::Active, None),
-                assignment("t-due", d(2026, 6, 10), AssignmentState::Active, None),
-                assignment("t-released", d(2026, 1, 1), AssignmentState::Released, None),
-            ],
+            InactivityFacts {
+                meetings: vec![
+                    meeting(
+                        "m-gov",
+                        MeetingOrganizer::Government,
+                        Some(Attendance::Absent),
+                    ),
+                    meeting(
+                        "m-dept",
+                        MeetingOrganizer::Department,
+                        Some(Attendance::Absent),
+                    ),
+                    meeting(
+                        "m-excused",
+                        MeetingOrganizer::Government,
+                        Some(Attendance::Excused),
+                    ),
+                    meeting("m-open", MeetingOrganizer::Government, None),
+                ],
+                assignments: vec![
+                    assignment(
+                        "t-late",
+                        d(2026, 4, 1),
+                        AssignmentState::Delivered,
+                        Some(Timeliness::Overdue),
+                    ),
+                    assignment(
+                        "t-ok",
+                        d(2026, 4, 2),
+                        AssignmentState::Delivered,
+                        Some(Timeliness::OnTime),
+                    ),
+                    assignment("t-missing", d(2026, 6, 9), AssignmentState::Active, None),
+                    assignment("t-due", d(2026, 6, 10), AssignmentState::Active, None),
+                    assignment("t-released", d(2026, 1, 1), AssignmentState::Released, None),
+                ],
+                assessments: vec![
+                    AssessmentRecord {
+                        assessment_id: "as-2025".into(),
+                        year: 2025,
+                        decided_on: d(2026, 1, 20),
+                        final_grade: Grade::Incompetent,
+                    },
+                    AssessmentRecord {
+                        assessment_id: "as-2024".into(),
+                        year: 2024,
+                        decided_on: d(2025, 12, 20),
+                        final_grade: Grade::Competent,
+                    },
+                ],
+            },
+        );
+        assert_eq!(evidence.incompetent_grades, 1);
+        assert!(
+            evidence
+                .items
+                .iter()
+                .any(|i| i.kind == InactivityKind::IncompetentGrade && i.object_id == "as-2025")
         );
         assert_eq!(
             (
@@ -784,7 +846,7 @@ mod tests {
             .iter()
             .map(|i| i.object_id.as_str())
             .collect();
-        assert_eq!(ids, ["t-late", "m-gov", "t-missing"], "by date");
+        assert_eq!(ids, ["as-2025", "t-late", "m-gov", "t-missing"], "by date");
     }
 
     #[test]

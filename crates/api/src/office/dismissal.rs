@@ -56,15 +56,8 @@ async fn propose_dismissal(
         target,
         async |tx, ctx, a, status| {
             let evidence = if body.ground == DismissalGround::Inactive {
-                let (meetings, assignments) =
-                    store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
-                Some(office::inactivity_evidence(
-                    &a.id,
-                    period,
-                    today,
-                    meetings,
-                    assignments,
-                ))
+                let facts = store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
+                Some(office::inactivity_evidence(&a.id, period, today, facts))
             } else {
                 None
             };
