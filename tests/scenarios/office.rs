@@ -3,8 +3,9 @@
 
 use guwen_tests::{
     AdvisorSpec, advisor_view, allowed_actions, appointed_advisor, assign, audit_actions,
-    create_meeting, create_task, created_id, decide_assessment, decided_assessment, dismiss,
-    grade_preliminarily, on_roster, put_attendance, spawn_app, start_assessment, this_year, today,
+    audit_events, create_meeting, create_task, created_id, decide_assessment, decided_assessment,
+    dismiss, grade_preliminarily, on_roster, put_attendance, spawn_app, start_assessment,
+    this_year, today,
 };
 use serde_json::json;
 
@@ -475,6 +476,38 @@ async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decisi
         .await;
     own.assert_status(200);
     assert_eq!(own.json()["final_grade"], "competent");
+}
+
+/// Art. 16 (会同服务单位): HRSS grades preliminarily only once every service unit of the
+/// year has spoken, or with an audited note that a unit did not respond.
+#[tokio::test]
+async fn art_16_the_preliminary_grade_waits_for_the_service_units() {
+    let app = spawn_app().await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let dept = app.department("transport");
+    let task = create_task(&dept, &json!({"kind": "consultation", "title": "咨询", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"})).await;
+    assign(&app, &task, &id).await;
+    let aid = created_id(&start_assessment(&app, &id, this_year(&app)).await);
+    let res = grade_preliminarily(&app, &aid, "competent", "初评").await;
+    res.assert_problem(409, "service_unit_opinions_missing");
+    assert!(res.json()["detail"].as_str().unwrap().contains("transport"));
+    let path = format!("/api/v1/assessments/{aid}/preliminary");
+    app.hrss()
+        .post(
+            &path,
+            &json!({"grade": "competent", "comment": "初评", "non_responding_units": [{"org_id": "transport", "note": "11月1日书面征求意见，逾期未复"}]}),
+        )
+        .await
+        .assert_status(200);
+    let events = audit_events(&app, Some(&aid), None).await;
+    let preliminary = events
+        .iter()
+        .find(|e| e["action"] == "assessment_preliminary")
+        .unwrap();
+    assert_eq!(
+        preliminary["details"]["non_responding_units"][0]["org_id"],
+        "transport"
+    );
 }
 
 #[tokio::test]

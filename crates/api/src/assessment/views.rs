@@ -115,6 +115,57 @@ pub struct GradeRequest {
     pub comment: String,
 }
 
+/// A service unit that did not give its opinion by HRSS's deadline, and HRSS's note of it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct NonRespondingUnit {
+    /// The department (service unit).
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub org_id: String,
+    /// What HRSS did and when the unit was asked (kept in the audit trail).
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    pub note: String,
+}
+
+/// HRSS's preliminary grade (Art. 16, 考核初评意见): the grade, its comment, and the service
+/// units that did not respond, each with a note; every other service unit of the year must
+/// have given its opinion (`service_unit_opinions_missing`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct PreliminaryRequest {
+    pub grade: Grade,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    pub comment: String,
+    #[serde(default)]
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
+    pub non_responding_units: Vec<NonRespondingUnit>,
+}
+
+impl PreliminaryRequest {
+    /// The grade and comment.
+    pub fn grade(&self) -> GradeRequest {
+        GradeRequest {
+            grade: self.grade,
+            comment: self.comment.clone(),
+        }
+    }
+
+    /// The units excused and their notes, trimmed and not blank.
+    pub fn non_responding(&self) -> Result<Vec<(String, String)>, ApiError> {
+        self.non_responding_units
+            .iter()
+            .map(|u| {
+                Ok((
+                    required_text("non_responding_units.org_id", &u.org_id, 100)?,
+                    required_text("non_responding_units.note", &u.note, 2000)?,
+                ))
+            })
+            .collect()
+    }
+}
+
 impl GradeRequest {
     /// The comment, trimmed and not blank.
     pub fn checked_comment(&self) -> Result<String, ApiError> {
