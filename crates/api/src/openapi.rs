@@ -366,6 +366,7 @@ fn is_empty_requirement(req: &utoipa::openapi::security::SecurityRequirement) ->
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use std::collections::{BTreeSet, HashMap};
 
