@@ -30,6 +30,7 @@ pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(platform::meta::configure)
+            .configure(crate::me::configure)
             .configure(pipeline::configure)
             .configure(office::configure)
             .configure(crate::assessment::configure)
