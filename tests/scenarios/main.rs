@@ -8,6 +8,7 @@ mod auth;
 mod errors;
 mod funds;
 mod funds_replicas;
+mod integration;
 mod office;
 mod pipeline;
 mod pipeline_guarantees;

@@ -567,7 +567,7 @@ async fn the_roster_feed_marks_dismissals_and_answers_conditional_requests() {
     feed.assert_status(200);
     assert_eq!(feed.json()["items"][0]["status"], "active");
     let etag = feed.header("etag").unwrap();
-    let as_of = feed.json()["as_of"].as_str().unwrap().to_owned();
+    let as_of = feed.json()["generated_at"].as_str().unwrap().to_owned();
     let unchanged = app
         .integration()
         .send(
@@ -609,8 +609,8 @@ async fn the_roster_feed_marks_dismissals_and_answers_conditional_requests() {
         )
         .await;
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
-    assert!(csv.text.starts_with("id,name,employer,title,field,status"));
-    assert!(csv.text.contains(",dismissed,"));
+    assert!(csv.text.starts_with("\u{feff}顾问编号 (id),姓名 (name),"));
+    assert!(csv.text.contains(",已解聘,dismissed,否,"));
     app.department("transport")
         .get("/api/v1/roster")
         .await

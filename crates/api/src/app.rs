@@ -3,8 +3,13 @@
 use guwen_domain::ProblemCode;
 use std::{net::TcpListener, sync::Arc, time::Duration};
 
+use actix_cors::Cors;
 use actix_web::{
-    App, HttpRequest, HttpResponse, dev::Server, http::header, middleware::from_fn, web,
+    App, HttpRequest, HttpResponse,
+    dev::Server,
+    http::header,
+    middleware::{Condition, from_fn},
+    web,
 };
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, service_config::ServiceConfig};
@@ -30,6 +35,7 @@ pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(platform::meta::configure)
+            .configure(crate::me::configure)
             .configure(pipeline::configure)
             .configure(office::configure)
             .configure(crate::assessment::configure)
@@ -130,6 +136,7 @@ impl Application {
         let access_table = web::Data::from(state.access.clone());
         let verifier = web::Data::new(state.verifier.clone());
         let metrics = web::Data::from(state.metrics.clone());
+        let cors_origins = config.cors_origins.clone();
         let server = actix_web::HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -148,6 +155,10 @@ impl Application {
                 .default_service(web::to(fallback))
                 .wrap(from_fn(access::enforce))
                 .wrap(from_fn(middleware::metrics))
+                .wrap(Condition::new(
+                    !cors_origins.is_empty(),
+                    cors(&cors_origins),
+                ))
                 .wrap(from_fn(middleware::problem_safety_net))
                 .wrap(from_fn(middleware::request_id))
         })
@@ -179,6 +190,36 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// CORS for the configured origins (`GUWEN_CORS_ORIGINS`): preflights are answered before
+/// any token is asked for; a page from another origin gets no CORS headers, so its browser
+/// refuses it (other clients are not blocked: CORS protects browsers, the token protects the
+/// API). Installed only when origins are configured.
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            middleware::REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            middleware::REQUEST_ID,
+            header::HeaderName::from_static("idempotent-replayed"),
+            header::HeaderName::from_static("guwen-as-of"),
+            header::HeaderName::from_static("guwen-next-cursor"),
+        ])
+        .max_age(3600)
+        .block_on_origin_mismatch(false);
+    origins
+        .iter()
+        .fold(cors, |cors, origin| cors.allowed_origin(origin))
 }
 
 async fn docs_redirect() -> HttpResponse {

@@ -43,6 +43,9 @@ pub struct Config {
     /// `excellent=3000000-5000000,competent=1500000-3000000,basically_competent=500000-1500000`
     /// (the default); `incompetent` gives none (Art. 14, 16).
     pub subsidy_bands: guwen_domain::office::SubsidyBands,
+    /// `GUWEN_CORS_ORIGINS`: the browser origins (`https://host[:port]`, comma-separated) whose
+    /// pages may call the API; none by default, and then no CORS headers at all.
+    pub cors_origins: Vec<String>,
 }
 
 /// A configuration that cannot be used.
@@ -125,6 +128,13 @@ impl Config {
                     })?
                 }
                 None => guwen_domain::office::SubsidyBands::default(),
+            },
+            cors_origins: match lookup("GUWEN_CORS_ORIGINS") {
+                Some(list) => cors_origins(&list).map_err(|reason| ConfigError::Invalid {
+                    name: "GUWEN_CORS_ORIGINS",
+                    reason,
+                })?,
+                None => Vec::new(),
             },
             trust_proxy: lookup("GUWEN_TRUST_PROXY")
                 .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
@@ -215,6 +225,32 @@ fn read_dev_secret(path: &Path) -> Option<String> {
         .filter(|s| s.len() >= 32)
 }
 
+/// Parses `GUWEN_CORS_ORIGINS`: comma-separated origins, each a scheme (`http` or `https`),
+/// a host and an optional port, with nothing after (a browser's `Origin` never has a path).
+fn cors_origins(list: &str) -> Result<Vec<String>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let url = url::Url::parse(origin).map_err(|e| format!("`{origin}`: {e}"))?;
+            let bare = matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some()
+                && url.path() == "/"
+                && !origin.ends_with('/')
+                && url.query().is_none()
+                && url.fragment().is_none()
+                && url.username().is_empty();
+            if bare {
+                Ok(origin.to_owned())
+            } else {
+                Err(format!(
+                    "`{origin}` is not an origin like https://portal.example.gov.cn or http://localhost:5173"
+                ))
+            }
+        })
+        .collect()
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
@@ -259,6 +295,39 @@ mod tests {
             (c.jwt_issuer.as_str(), c.jwt_audience.as_str()),
             ("guwen", "guwen-api")
         );
+    }
+
+    #[test]
+    fn cors_origins_are_bare_origins_and_none_by_default() {
+        let base = Path::new("/srv/guwen");
+        let none = config(&[], base).map_err(|e| e.to_string());
+        assert_eq!(none.map(|c| c.cors_origins), Ok(Vec::new()));
+        let two = config(
+            &[(
+                "GUWEN_CORS_ORIGINS",
+                "https://portal.example.gov.cn, http://localhost:5173",
+            )],
+            base,
+        )
+        .map_err(|e| e.to_string());
+        assert_eq!(
+            two.map(|c| c.cors_origins),
+            Ok(vec![
+                "https://portal.example.gov.cn".to_owned(),
+                "http://localhost:5173".to_owned()
+            ])
+        );
+        for bad in [
+            "*",
+            "portal.example.gov.cn",
+            "https://x.cn/app",
+            "ftp://x.cn",
+        ] {
+            assert!(
+                config(&[("GUWEN_CORS_ORIGINS", bad)], base).is_err(),
+                "{bad} accepted"
+            );
+        }
     }
 
     #[test]

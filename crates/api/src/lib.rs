@@ -10,6 +10,7 @@ pub mod config;
 pub mod fields;
 pub mod funds;
 pub mod http;
+pub mod me;
 pub mod office;
 pub mod openapi;
 pub mod pipeline;

@@ -33,6 +33,7 @@ use crate::{
     tags(
         (name = "platform", description = "Health, readiness and metrics"),
         (name = "meta", description = "Enumerations with English and zh-CN labels"),
+        (name = "me", description = "The caller: identity, roles, an advisor's own record and what awaits them"),
         (name = "fields", description = "Fields of expertise and their lead departments (Art. 4.1)"),
         (name = "candidates", description = "Nomination, vetting and appointment of candidates (Art. 4, 5)"),
         (name = "recommendation lists", description = "Recommendation lists, the executive meeting's decision and the report to the party committee (Art. 4.3, 4.4)"),

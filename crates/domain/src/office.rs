@@ -135,6 +135,69 @@ pub fn is_in_office(status: AdvisorStatus) -> bool {
     IN_OFFICE.contains(&status)
 }
 
+/// The dates of one term as the history keeps it (Art. 3): renewals add terms, none is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermDates {
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+impl TermDates {
+    /// Whether the term runs on `day` (both ends included).
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.starts_on <= day && day <= self.ends_on
+    }
+}
+
+/// One step of a dismissal or resignation that moved the advisor's stored status (Art. 12,
+/// 13), dated in China Standard Time: proposed, requested, decided (approved or rejected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusChange {
+    pub on: NaiveDate,
+    pub to: AdvisorStatus,
+}
+
+/// Where an advisor stood on one day: the status shown that day, the term then in force and
+/// whether they were in office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub status: AdvisorStatus,
+    /// Index into the terms given: the term running that day; when none ran, the last one
+    /// begun by then (an ended term), or the first (not yet begun); `None` without terms.
+    pub term: Option<usize>,
+    pub in_office: bool,
+}
+
+/// Art. 3, 12, 13: where an advisor stood at the end of `day` (China Standard Time), from the
+/// record alone, so any past date answers the same on every replica:
+///
+/// - the status is the one the last step taken on or before `day` left (`changes`, oldest
+///   first), `active` before any; a dismissal or resignation takes effect on the day the
+///   government decides it;
+/// - the term is the one running that day; when none ran, the last one begun (the advisor then
+///   shows as `expired`, Art. 3, unless they had already left), or the first if none had begun;
+/// - in office means a term ran that day and the status was one of [`IN_OFFICE`].
+pub fn standing_on(terms: &[TermDates], changes: &[StatusChange], day: NaiveDate) -> Standing {
+    let stored = changes
+        .iter()
+        .take_while(|c| c.on <= day)
+        .last()
+        .map_or(AdvisorStatus::Active, |c| c.to);
+    let running = terms.iter().position(|t| t.covers(day));
+    let term = running
+        .or_else(|| terms.iter().rposition(|t| t.starts_on <= day))
+        .or_else(|| (!terms.is_empty()).then_some(0));
+    let status = match term {
+        Some(i) => effective_status(stored, terms[i].ends_on, day),
+        None => stored,
+    };
+    Standing {
+        status,
+        term,
+        in_office: running.is_some() && is_in_office(status),
+    }
+}
+
 /// The steps legal from a shown status (Art. 3, 12, 13, 16).
 pub fn office_allowed_from(status: AdvisorStatus) -> &'static [OfficeAction] {
     match status {
@@ -677,6 +740,97 @@ mod tests {
             Err(v) => v.code.as_str(),
             Ok(v) => panic!("expected a refusal, got {v:?}"),
         }
+    }
+
+    fn term(from: NaiveDate, to: NaiveDate) -> TermDates {
+        TermDates {
+            starts_on: from,
+            ends_on: to,
+        }
+    }
+
+    fn change(on: NaiveDate, to: AdvisorStatus) -> StatusChange {
+        StatusChange { on, to }
+    }
+
+    #[test]
+    fn art_3_standing_on_a_past_day_takes_the_term_then_in_force() {
+        let terms = [
+            term(d(2026, 1, 1), d(2026, 12, 31)),
+            term(d(2027, 1, 1), d(2028, 12, 31)),
+        ];
+        let on = |day| standing_on(&terms, &[], day);
+        assert_eq!(
+            on(d(2026, 6, 1)),
+            Standing {
+                status: AdvisorStatus::Active,
+                term: Some(0),
+                in_office: true
+            }
+        );
+        assert_eq!(on(d(2027, 1, 1)).term, Some(1));
+        // Before the first term begins: on record, not yet in office.
+        let before = on(d(2025, 12, 31));
+        assert_eq!((before.term, before.in_office), (Some(0), false));
+        // After the last term: expired, with the term that ended.
+        let after = on(d(2029, 1, 1));
+        assert_eq!(
+            (after.status, after.term, after.in_office),
+            (AdvisorStatus::Expired, Some(1), false)
+        );
+    }
+
+    #[test]
+    fn art_3_a_gap_between_terms_shows_as_expired() {
+        let terms = [
+            term(d(2026, 1, 1), d(2026, 12, 31)),
+            term(d(2027, 3, 1), d(2028, 2, 29)),
+        ];
+        let gap = standing_on(&terms, &[], d(2027, 2, 1));
+        assert_eq!(
+            (gap.status, gap.term, gap.in_office),
+            (AdvisorStatus::Expired, Some(0), false)
+        );
+        assert!(standing_on(&terms, &[], d(2027, 3, 1)).in_office);
+    }
+
+    #[test]
+    fn art_12_a_dismissal_ends_office_on_the_day_the_government_decides() {
+        let terms = [term(d(2026, 1, 1), d(2027, 12, 31))];
+        let changes = [
+            change(d(2026, 5, 10), AdvisorStatus::DismissalProposed),
+            change(d(2026, 6, 1), AdvisorStatus::Dismissed),
+        ];
+        let on = |day| standing_on(&terms, &changes, day);
+        assert_eq!(on(d(2026, 5, 9)).status, AdvisorStatus::Active);
+        let proposed = on(d(2026, 5, 31));
+        assert_eq!(proposed.status, AdvisorStatus::DismissalProposed);
+        assert!(proposed.in_office, "in office until the government decides");
+        let dismissed = on(d(2026, 6, 1));
+        assert_eq!(
+            (dismissed.status, dismissed.term, dismissed.in_office),
+            (AdvisorStatus::Dismissed, Some(0), false)
+        );
+        // Leaving is final: after the term's end the advisor still shows as dismissed.
+        assert_eq!(on(d(2028, 1, 1)).status, AdvisorStatus::Dismissed);
+    }
+
+    #[test]
+    fn art_13_a_rejected_resignation_leaves_the_advisor_active_again() {
+        let terms = [term(d(2026, 1, 1), d(2027, 12, 31))];
+        let changes = [
+            change(d(2026, 3, 1), AdvisorStatus::ResignationRequested),
+            change(d(2026, 3, 5), AdvisorStatus::ResignationProposed),
+            change(d(2026, 3, 5), AdvisorStatus::Active),
+        ];
+        let on = |day| standing_on(&terms, &changes, day);
+        assert_eq!(
+            on(d(2026, 3, 2)).status,
+            AdvisorStatus::ResignationRequested
+        );
+        // Two steps on one day: the day ends with the later one.
+        assert_eq!(on(d(2026, 3, 5)).status, AdvisorStatus::Active);
+        assert!(on(d(2026, 3, 5)).in_office);
     }
 
     #[test]

@@ -183,6 +183,8 @@ pub struct AssessmentFilter {
     #[serde(default, deserialize_with = "crate::http::text::query_year")]
     #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
+    /// Only assessments in this state.
+    pub state: Option<AssessmentState>,
 }
 
 impl AssessmentFilter {
@@ -191,6 +193,7 @@ impl AssessmentFilter {
         Filter {
             advisor_id: self.advisor_id.clone(),
             year: self.year,
+            state: self.state,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! problem safety net). Nothing here imports the application state or a chapter.
 
 pub mod access;
+pub mod conditional;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

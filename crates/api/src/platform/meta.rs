@@ -7,6 +7,7 @@ use guwen_domain::{
     EnumCatalog, ProblemCode,
     appointment::{ObjectionResolution, ObjectionStatus},
     audit::AuditAction,
+    awaiting::Awaiting,
     funds::{ExpenseAction, ExpenseCategory, ExpenseState, SubsidyState},
     nomination::{
         Attestation, CandidateAction, CandidateState, NominationChannel, ReviewAspect, Verdict,
@@ -81,6 +82,7 @@ pub fn catalog() -> Vec<EnumCatalog> {
         EnumCatalog::of::<ExpenseAction>(),
         EnumCatalog::of::<SubsidyState>(),
         EnumCatalog::of::<ProblemCode>(),
+        EnumCatalog::of::<Awaiting>(),
     ]
 }
 

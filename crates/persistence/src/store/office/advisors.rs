@@ -1,12 +1,12 @@
-//! Reading advisors: by scope, by shown status, with their terms, and the roster feed.
+//! Reading advisors: by scope, by shown status, in office on a day, with their terms.
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::NaiveDate;
 use guwen_domain::office::{self, AdvisorStatus, IN_OFFICE, ProposalState};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect, QueryTrait,
     sea_query::{Expr, SimpleExpr},
 };
 
@@ -97,6 +97,20 @@ pub async fn with_terms_in_force<C: ConnectionTrait>(
 /// the domain's definition; every chapter's store asks this one.
 pub fn stored_in_office() -> SimpleExpr {
     advisor::Column::Status.is_in(IN_OFFICE)
+}
+
+/// Art. 3: a term of the advisor's history runs on `day`. Renewals add terms, and a renewal
+/// ahead of expiry starts the day after the current term ends, so the advisor's current term
+/// columns (the newest term) are not enough: the history is asked.
+pub(super) fn term_running_on(day: NaiveDate) -> SimpleExpr {
+    advisor::Column::Id.in_subquery(
+        advisor_term::Entity::find()
+            .select_only()
+            .column(advisor_term::Column::AdvisorId)
+            .filter(advisor_term::Column::StartsOn.lte(day))
+            .filter(advisor_term::Column::EndsOn.gte(day))
+            .into_query(),
+    )
 }
 
 /// Art. 3, 4.6: in office on `today`: a stored status in office and a term running that day
@@ -203,33 +217,4 @@ pub async fn pending_renewals<C: ConnectionTrait>(
         .into_iter()
         .map(|r| r.advisor_id)
         .collect())
-}
-
-/// The roster feed: every advisor, oldest change first; with `since`, only those changed at
-/// or after it, and those whose term ended since (their shown status changed without a write).
-pub async fn roster<C: ConnectionTrait>(
-    db: &C,
-    since: Option<DateTime<Utc>>,
-    today: NaiveDate,
-) -> Result<Vec<Advisor>, DbErr> {
-    let mut query = advisor::Entity::find();
-    if let Some(since) = since {
-        let since_day = guwen_domain::time::cst_date(since);
-        query = query.filter(
-            Condition::any()
-                .add(advisor::Column::UpdatedAt.gte(since))
-                .add(
-                    Condition::all()
-                        .add(stored_in_office())
-                        .add(advisor::Column::OfficeEndsOn.gte(since_day - Days::new(1)))
-                        .add(advisor::Column::OfficeEndsOn.lt(today)),
-                ),
-        );
-    }
-    let rows = query
-        .order_by_asc(advisor::Column::UpdatedAt)
-        .order_by_asc(advisor::Column::Id)
-        .all(db)
-        .await?;
-    with_terms_in_force(db, rows, today).await
 }
