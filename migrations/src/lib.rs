@@ -9,6 +9,7 @@ mod m0002_appointment;
 mod m0003_work;
 mod m0004_office;
 mod m0005_funds;
+mod m0006_feed;
 pub use m0001_foundation::GENESIS_HASH;
 
 /// Every migration, in order.
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_work::Migration),
             Box::new(m0004_office::Migration),
             Box::new(m0005_funds::Migration),
+            Box::new(m0006_feed::Migration),
         ]
     }
 }

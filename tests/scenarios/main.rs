@@ -5,6 +5,7 @@
 mod audit;
 mod auth;
 mod errors;
+mod feed;
 mod funds;
 mod funds_replicas;
 mod office;

@@ -35,7 +35,8 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::funds::configure)
             .configure(pipeline::configure_public)
             .configure(work::configure)
-            .configure(audit::configure),
+            .configure(audit::configure)
+            .configure(crate::feed::configure),
     );
     cfg.configure(platform::health::configure);
 }

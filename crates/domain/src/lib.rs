@@ -7,6 +7,7 @@
 pub mod appointment;
 pub mod assessment;
 pub mod audit;
+pub mod feed;
 pub mod funds;
 pub mod labels;
 pub mod nomination;

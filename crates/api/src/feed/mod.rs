@@ -1,0 +1,18 @@
+//! Other systems and front-ends (DOMAIN.md §6): the gap-free, commit-ordered change feed
+//! (`GET /api/v1/events`).
+//!
+//! The feed is the audit trail read in sequence order through the public mapping of actions to
+//! event types ([`guwen_domain::feed`]); [`policy`] decides what each reader sees.
+
+mod events;
+pub mod policy;
+pub mod read;
+pub mod views;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub use events::parse_types;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(events::list_events);
+}

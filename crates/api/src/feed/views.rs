@@ -1,0 +1,177 @@
+//! What the change feed and the webhook subscriptions show.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use guwen_domain::{feed::EventType, office::AdvisorStatus, work::Confidentiality};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// One event of the change feed (also the body of a webhook delivery).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FeedEventView {
+    /// The event's place in the feed: commit-ordered, from 1, without gaps across all events
+    /// (a reader sees the subset it may read). Pass the last one seen as `after` to resume.
+    #[schema(example = 42)]
+    pub sequence: i64,
+    /// The event's id (UUIDv7); the `webhook-id` of its deliveries.
+    pub id: String,
+    /// What happened.
+    #[serde(rename = "type")]
+    pub event_type: EventType,
+    /// When it was recorded, in China Standard Time.
+    pub occurred_at: DateTime<FixedOffset>,
+    /// The object it happened to.
+    pub object: ObjectRef,
+    /// The facts of the event the reader may see (see the types' descriptions).
+    pub data: EventData,
+}
+
+/// The object an event happened to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ObjectRef {
+    /// `advisor`, `notice`, `task`, `assignment`, `meeting`, `expense`, `subsidy` or
+    /// `assessment`.
+    #[serde(rename = "type")]
+    #[schema(example = "advisor")]
+    pub kind: String,
+    pub id: String,
+}
+
+/// The facts of an event. Which members are present depends on the type and on the reader:
+/// `advisor.*` and `term.*` carry `advisor`; `notice.*` carry `notice`; `task.*` carry `task`
+/// (and `advisor_id` when assigned or delivered); `meeting.*` carry `meeting`; `expense.*`,
+/// `subsidy.*` and `assessment.*` carry theirs. A reader who may only know that a work item
+/// exists gets its id alone.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct EventData {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advisor: Option<AdvisorFacts>,
+    /// The advisor the event concerns (assigned, delivering).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advisor_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<NoticeFacts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskFacts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting: Option<MeetingFacts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expense: Option<MoneyFacts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subsidy: Option<MoneyFacts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<AssessmentFacts>,
+}
+
+/// An advisor as the public roster shows them, with the status this event left them in.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AdvisorFacts {
+    pub id: String,
+    pub name: String,
+    pub employer: String,
+    pub title: String,
+    /// Field of expertise (code).
+    pub field: String,
+    pub status: AdvisorStatus,
+    pub term_starts_on: Option<NaiveDate>,
+    pub term_ends_on: Option<NaiveDate>,
+}
+
+/// A public notice (Art. 4.5).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NoticeFacts {
+    pub id: String,
+    /// Day 1 of the window.
+    pub starts_on: Option<NaiveDate>,
+    /// Day 7, the last day of the window.
+    pub ends_on: Option<NaiveDate>,
+    /// The candidate put on notice (`notice.published`: one event per candidate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<NoticeCandidate>,
+}
+
+/// A candidate on public notice: the public fields only.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NoticeCandidate {
+    pub name: String,
+    pub employer: String,
+    pub title: String,
+    pub field: String,
+    pub proposed_term_years: Option<i64>,
+}
+
+/// A task (Art. 6, 7.1); only `id` for a reader who may only know it exists.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TaskFacts {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidentiality: Option<Confidentiality>,
+}
+
+/// A meeting (Art. 8, 11); only `id` for a reader who may only know it exists.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingFacts {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held_at: Option<DateTime<FixedOffset>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidentiality: Option<Confidentiality>,
+    /// The advisors invited (`meeting.invited`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invited_advisor_ids: Vec<String>,
+}
+
+/// An expense or a work subsidy (Art. 14), in fen.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MoneyFacts {
+    pub id: String,
+    pub advisor_id: Option<String>,
+    /// Expense category (expenses only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    pub amount_fen: Option<i64>,
+    pub fiscal_year: Option<i64>,
+}
+
+/// A decided annual assessment (Art. 16).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssessmentFacts {
+    pub id: String,
+    pub advisor_id: String,
+    pub year: i32,
+    pub grade: Option<String>,
+}
+
+/// A page of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedPage {
+    /// The events after `after` the caller may read, oldest first.
+    pub items: Vec<FeedEventView>,
+    /// Pass as `after` to continue: the sequence number up to which the feed was read for this
+    /// caller (at least the last item's; past events the caller may not read).
+    #[schema(example = 42)]
+    pub next_after: i64,
+}
+
+/// Where to read the feed from and what to wait for.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// Read events after this sequence number (default 0: from the start).
+    #[param(minimum = 0, example = 0)]
+    pub after: Option<i64>,
+    /// How many events to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200, example = 50)]
+    pub limit: Option<u32>,
+    /// Only these event types, comma-separated (e.g. `advisor.appointed,term.expired`).
+    pub types: Option<String>,
+    /// Long polling: when nothing is after `after`, wait up to this many seconds (0 to 30,
+    /// default 0) for a commit and answer as soon as there is something.
+    #[param(minimum = 0, maximum = 30, example = 25)]
+    pub wait: Option<u32>,
+}
