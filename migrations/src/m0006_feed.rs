@@ -22,12 +22,7 @@ impl MigrationTrait for Migration {
                     .col(string_len("object_id", 36))
                     .col(date("on_date"))
                     .col(big_integer("seq"))
-                    .primary_key(
-                        Index::create()
-                            .col("kind")
-                            .col("object_id")
-                            .col("on_date"),
-                    )
+                    .primary_key(Index::create().col("kind").col("object_id").col("on_date"))
                     .to_owned(),
             )
             .await?;

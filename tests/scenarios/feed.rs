@@ -65,7 +65,10 @@ async fn art_7_1_each_role_reads_the_events_it_may_see() {
     let (a, b, internal, secret) = world(&app).await;
 
     let all = read_all(&app.auditor(), "").await;
-    let seqs: Vec<i64> = all.iter().map(|e| e["sequence"].as_i64().unwrap()).collect();
+    let seqs: Vec<i64> = all
+        .iter()
+        .map(|e| e["sequence"].as_i64().unwrap())
+        .collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
     let t = types(&all);
     for expected in [
@@ -76,7 +79,10 @@ async fn art_7_1_each_role_reads_the_events_it_may_see() {
         "expense.submitted",
         "expense.approved",
     ] {
-        assert!(t.contains(&expected.to_owned()), "{expected} missing: {t:?}");
+        assert!(
+            t.contains(&expected.to_owned()),
+            "{expected} missing: {t:?}"
+        );
     }
     // The vetting of candidates is not in the feed.
     assert!(t.iter().all(|t| !t.starts_with("candidate.")));
@@ -98,7 +104,10 @@ async fn art_7_1_each_role_reads_the_events_it_may_see() {
         .collect();
     assert_eq!(created.len(), 1, "{created:?}");
     assert_eq!(created[0]["object"]["id"], internal.as_str());
-    assert_eq!(created[0]["data"]["task"], serde_json::json!({"id": internal}));
+    assert_eq!(
+        created[0]["data"]["task"],
+        serde_json::json!({"id": internal})
+    );
     assert!(!integration.iter().any(|e| e.to_string().contains(&secret)));
     assert!(
         types(&integration)
@@ -217,5 +226,76 @@ async fn a_long_poll_answers_soon_after_a_commit_and_empty_at_its_timeout() {
     let items = res.json()["items"].as_array().cloned().unwrap();
     assert_eq!(types(&items), ["task.created"]);
     let lag = answered.saturating_duration_since(committed);
-    assert!(lag < Duration::from_secs(1), "answered {lag:?} after the commit");
+    assert!(
+        lag < Duration::from_secs(1),
+        "answered {lag:?} after the commit"
+    );
+}
+
+/// Art. 3, 4.5: the calendar job records a notice window's end and a term's end once each, on
+/// the day they happen, however often it runs at the same time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_3_a_term_that_ends_appears_once_as_term_expired() {
+    use guwen_api::feed::calendar::record_due_changes;
+    let app = spawn_app().await;
+    let a = appointed_advisor(&app, AdvisorSpec::named("丙顾问")).await;
+    // The notice (9 days back) is over already; the term (2 years from today) is not.
+    let (x, y) = tokio::join!(
+        record_due_changes(&app.state),
+        record_due_changes(&app.state)
+    );
+    assert_eq!(x.unwrap() + y.unwrap(), 1);
+    let integration = app.integration();
+    let ended = read_all(&integration, "&types=notice.ended").await;
+    assert_eq!(ended.len(), 1);
+    assert!(ended[0]["data"]["notice"]["ends_on"].is_string());
+    assert!(
+        read_all(&integration, "&types=term.expired")
+            .await
+            .is_empty()
+    );
+
+    app.advance_days(2 * 366);
+    let (x, y) = tokio::join!(
+        record_due_changes(&app.state),
+        record_due_changes(&app.state)
+    );
+    assert_eq!(x.unwrap() + y.unwrap(), 1);
+    assert_eq!(record_due_changes(&app.state).await.unwrap(), 0);
+    let expired = read_all(&integration, "&types=term.expired").await;
+    assert_eq!(expired.len(), 1, "{expired:?}");
+    assert_eq!(expired[0]["object"]["id"], a.as_str());
+    assert_eq!(expired[0]["data"]["advisor"]["status"], "expired");
+    assert_eq!(expired[0]["data"]["advisor"]["name"], "丙顾问");
+    guwen_tests::assert_chain_valid(&app).await;
+}
+
+/// The calendar job is safe on every replica: two `guwen serve` processes started together on
+/// one database both run it at start, and the term that ended yesterday is recorded once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_running_the_calendar_job_record_term_expired_once() {
+    use guwen_tests::{audit_count_where, replicas::start_replica, today};
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let a = appointed_advisor(&app, AdvisorSpec::named("丁顾问")).await;
+    let ended = today(&app) - chrono::Days::new(1);
+    let started = today(&app) - chrono::Days::new(731);
+    app.db()
+        .execute_unprepared(&format!(
+            "UPDATE advisors SET term_starts_on = '{started}', term_ends_on = '{ended}' WHERE id = '{a}'"
+        ))
+        .await
+        .unwrap();
+    let (r1, r2) = tokio::join!(start_replica(&app, 0), start_replica(&app, 1));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while audit_count_where(&app, Some(&a), "term_expired").await == 0 && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Both have run their start-up pass by now (they are ready and a second is ample).
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(audit_count_where(&app, Some(&a), "term_expired").await, 1);
+    assert_eq!(audit_count_where(&app, None, "notice_ended").await, 1);
+    drop((r1, r2));
+    guwen_tests::assert_chain_valid(&app).await;
 }

@@ -115,6 +115,9 @@ impl Application {
             config: Arc::new(config.clone()),
             clock: Clock::default(),
         };
+        if config.background_jobs {
+            crate::feed::spawn_background_jobs(&state);
+        }
         let listener = TcpListener::bind(config.bind_addr).map_err(|e| StartError::Bind {
             addr: config.bind_addr.to_string(),
             cause: e.to_string(),

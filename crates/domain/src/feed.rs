@@ -229,7 +229,10 @@ mod tests {
     #[test]
     fn art_7_1_work_items_and_art_14_money_are_not_public() {
         assert_eq!(EventType::TaskAssigned.sensitivity(), Sensitivity::Work);
-        assert_eq!(EventType::ExpenseApproved.sensitivity(), Sensitivity::Personal);
+        assert_eq!(
+            EventType::ExpenseApproved.sensitivity(),
+            Sensitivity::Personal
+        );
         assert_eq!(EventType::TermExpired.sensitivity(), Sensitivity::Public);
     }
 

@@ -4,6 +4,7 @@
 //! The feed is the audit trail read in sequence order through the public mapping of actions to
 //! event types ([`guwen_domain::feed`]); [`policy`] decides what each reader sees.
 
+pub mod calendar;
 mod events;
 pub mod policy;
 pub mod read;
@@ -12,6 +13,14 @@ pub mod views;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub use events::parse_types;
+
+/// Starts the calendar job and the webhook deliveries of this replica.
+pub fn spawn_background_jobs(state: &crate::state::AppState) {
+    calendar::spawn(
+        state.clone(),
+        std::time::Duration::from_secs(state.config.calendar_interval_secs),
+    );
+}
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(events::list_events);

@@ -131,7 +131,10 @@ mod tests {
         assert_eq!(detail(&integration, &internal), Some(Detail::Existence));
         assert_eq!(detail(&integration, &secret), None);
         assert_eq!(
-            detail(&integration, &facts(EventType::AdvisorAppointed, None, &none)),
+            detail(
+                &integration,
+                &facts(EventType::AdvisorAppointed, None, &none)
+            ),
             Some(Detail::Full)
         );
     }
@@ -189,7 +192,10 @@ mod tests {
             &none,
         );
         assert_eq!(
-            detail(&reader(&[Role::Integration, Role::Auditor], None), &internal),
+            detail(
+                &reader(&[Role::Integration, Role::Auditor], None),
+                &internal
+            ),
             Some(Detail::Full)
         );
         assert_eq!(

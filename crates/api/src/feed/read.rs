@@ -156,7 +156,10 @@ fn advisor_of(t: EventType, e: &AuditEvent, d: &Value) -> String {
     }
 }
 
-async fn load<C: ConnectionTrait>(db: &C, events: &[(EventType, AuditEvent)]) -> Result<Rows, DbErr> {
+async fn load<C: ConnectionTrait>(
+    db: &C,
+    events: &[(EventType, AuditEvent)],
+) -> Result<Rows, DbErr> {
     use EventType as T;
     let mut ids: HashMap<&str, BTreeSet<String>> = HashMap::new();
     for (t, e) in events {
@@ -177,7 +180,12 @@ async fn load<C: ConnectionTrait>(db: &C, events: &[(EventType, AuditEvent)]) ->
         };
         ids.entry(kind).or_default().insert(id);
     }
-    let mut take = |kind: &str| ids.remove(kind).unwrap_or_default().into_iter().collect::<Vec<_>>();
+    let mut take = |kind: &str| {
+        ids.remove(kind)
+            .unwrap_or_default()
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
     let mut rows = Rows {
         advisors: store::advisors(db, take("advisor")).await?,
         candidates: store::candidates(db, take("candidate")).await?,
@@ -201,10 +209,7 @@ async fn drafts<C: ConnectionTrait>(db: &C, events: Vec<AuditEvent>) -> Result<V
         })
         .collect();
     let rows = load(db, &typed).await?;
-    Ok(typed
-        .into_iter()
-        .map(|(t, e)| draft(&rows, t, e))
-        .collect())
+    Ok(typed.into_iter().map(|(t, e)| draft(&rows, t, e)).collect())
 }
 
 fn object(kind: &str, id: impl Into<String>) -> ObjectRef {
@@ -284,7 +289,10 @@ fn draft(rows: &Rows, t: EventType, e: AuditEvent) -> Draft {
             } else {
                 e.object_id.clone()
             };
-            let candidate = rows.candidates.get(&e.object_id).filter(|_| t == T::NoticePublished);
+            let candidate = rows
+                .candidates
+                .get(&e.object_id)
+                .filter(|_| t == T::NoticePublished);
             draft.full.notice = Some(NoticeFacts {
                 id: notice_id.clone(),
                 starts_on: date(&d, "starts_on"),
@@ -328,7 +336,11 @@ fn draft(rows: &Rows, t: EventType, e: AuditEvent) -> Draft {
             let invited: Vec<String> = if t == T::MeetingInvited {
                 d.get("invited")
                     .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_owned))
+                            .collect()
+                    })
                     .unwrap_or_default()
             } else {
                 Vec::new()

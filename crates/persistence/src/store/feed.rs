@@ -230,13 +230,10 @@ pub async fn record_calendar_change<C: ConnectionTrait>(
     (kind, object_id, on_date): (&str, &str, NaiveDate),
     event: NewEvent,
 ) -> Result<bool, DbErr> {
-    let existing = calendar_change::Entity::find_by_id((
-        kind.to_owned(),
-        object_id.to_owned(),
-        on_date,
-    ))
-    .one(tx)
-    .await?;
+    let existing =
+        calendar_change::Entity::find_by_id((kind.to_owned(), object_id.to_owned(), on_date))
+            .one(tx)
+            .await?;
     if existing.is_some() {
         return Ok(false);
     }
