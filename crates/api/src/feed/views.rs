@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use guwen_domain::{feed::EventType, office::AdvisorStatus, work::Confidentiality};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
 
 /// One event of the change feed (also the body of a webhook delivery).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -174,4 +175,114 @@ pub struct FeedQuery {
     /// default 0) for a commit and answer as soon as there is something.
     #[param(minimum = 0, maximum = 30, example = 25)]
     pub wait: Option<u32>,
+}
+
+/// Whose view of each event a subscription delivers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ViewAs {
+    /// What the `integration` role reads (default): public-level events, internal work's
+    /// existence.
+    #[default]
+    Integration,
+    /// What `hrss` reads: every event.
+    Hrss,
+}
+
+impl ViewAs {
+    pub fn code(self) -> &'static str {
+        match self {
+            ViewAs::Integration => "integration",
+            ViewAs::Hrss => "hrss",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Self {
+        if code == "hrss" {
+            ViewAs::Hrss
+        } else {
+            ViewAs::Integration
+        }
+    }
+}
+
+/// A new webhook subscription.
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
+pub struct NewSubscriptionRequest {
+    /// Where deliveries are POSTed: `https://` on a public address (`GUWEN_WEBHOOK_ALLOW_PRIVATE`
+    /// also allows `http://` and private addresses).
+    #[schema(example = "https://hr-system.example.gov.cn/hooks/guwen")]
+    #[validate(length(min = 1, max = 2000))]
+    pub url: String,
+    /// The event types to deliver; none or empty for every type.
+    #[serde(default)]
+    pub event_types: Vec<EventType>,
+    /// The signing secret, `whsec_` + base64 of 24 to 64 bytes; generated when omitted (and
+    /// shown only in this response).
+    #[serde(default, skip_serializing)]
+    pub secret: Option<String>,
+    /// Whose view of each event is delivered (default `integration`).
+    #[serde(default)]
+    pub view_as: ViewAs,
+    /// Deliver the events after this sequence number; default: the end of the feed now (only
+    /// new events). `0` delivers every event from the start.
+    #[validate(range(min = 0))]
+    pub after: Option<i64>,
+}
+
+/// Delivery state of a subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscriptionState {
+    /// Delivering; nothing failing.
+    Active,
+    /// The next event failed and is being retried with backoff.
+    Retrying,
+    /// Retries ran out (`GUWEN_WEBHOOK_RETRY_WINDOW_SECS`, 24 hours by default): nothing is
+    /// delivered until a replay.
+    Failed,
+}
+
+/// A webhook subscription and its delivery state.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubscriptionView {
+    pub id: String,
+    pub url: String,
+    /// Delivered types (empty: every type).
+    pub event_types: Vec<EventType>,
+    pub view_as: ViewAs,
+    pub state: SubscriptionState,
+    /// Every event up to this sequence number was delivered (or is not for this subscription).
+    pub delivered_through: i64,
+    /// Deliveries acknowledged with 2xx.
+    pub delivered: i64,
+    /// Failed attempts at the next event.
+    pub attempts: i32,
+    /// When the next attempt is due, while retrying.
+    pub next_attempt_at: Option<DateTime<FixedOffset>>,
+    /// Since when the next event fails.
+    pub failing_since: Option<DateTime<FixedOffset>>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    pub last_delivered_at: Option<DateTime<FixedOffset>>,
+    pub created_by: String,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// A subscription just created, with its signing secret (shown this once).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreatedSubscriptionView {
+    #[serde(flatten)]
+    pub subscription: SubscriptionView,
+    /// The signing secret (`whsec_…`): verify `webhook-signature` with it.
+    pub secret: String,
+}
+
+/// Where a replay starts.
+#[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
+pub struct ReplayRequest {
+    /// Deliver again every event from this sequence number on (at least 1).
+    #[schema(example = 1)]
+    #[validate(range(min = 1))]
+    pub from: i64,
 }
