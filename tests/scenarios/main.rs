@@ -13,4 +13,5 @@ mod pipeline;
 mod pipeline_guarantees;
 mod pipeline_rules;
 mod platform;
+mod webhooks;
 mod work;

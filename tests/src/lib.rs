@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod fixtures;
+pub mod receiver;
 pub mod replicas;
 
 pub use audit::*;

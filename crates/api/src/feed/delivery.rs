@@ -154,6 +154,21 @@ async fn run(
         .await?;
         let caught_up = page.items.is_empty();
         for item in page.items {
+            if item.sequence - 1 > cursor {
+                // The events between are not for this subscription: pass over them first, so
+                // `delivered_through` is exact while this one is retried.
+                let lease = Lease {
+                    id: &sub.id,
+                    token,
+                    cursor,
+                };
+                let now = now_ms();
+                let to = item.sequence - 1;
+                if !store::advance(&state.db, &lease, to, false, now, now + lease_ms).await? {
+                    return Ok(());
+                }
+                cursor = to;
+            }
             let lease = Lease {
                 id: &sub.id,
                 token,
