@@ -1,7 +1,8 @@
 //! What the change feed and the webhook subscriptions show.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use guwen_domain::{feed::EventType, office::AdvisorStatus, work::Confidentiality};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use guwen_domain::{feed::EventType, office::AdvisorStatus, time::to_cst, work::Confidentiality};
+use guwen_persistence::store::webhooks::{self as store, Subscription};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -267,6 +268,41 @@ pub struct SubscriptionView {
     pub last_delivered_at: Option<DateTime<FixedOffset>>,
     pub created_by: String,
     pub created_at: DateTime<FixedOffset>,
+}
+
+fn at(ms: i64) -> Option<DateTime<chrono::FixedOffset>> {
+    DateTime::<Utc>::from_timestamp_millis(ms).map(to_cst)
+}
+
+impl From<&Subscription> for SubscriptionView {
+    fn from(s: &Subscription) -> Self {
+        let state = if s.state == store::FAILED {
+            SubscriptionState::Failed
+        } else if s.attempts > 0 {
+            SubscriptionState::Retrying
+        } else {
+            SubscriptionState::Active
+        };
+        Self {
+            id: s.id.clone(),
+            url: s.url.clone(),
+            event_types: super::events::parse_types("event_types", Some(&s.event_types))
+                .unwrap_or_default(),
+            view_as: ViewAs::from_code(&s.view_as),
+            state,
+            delivered_through: s.cursor,
+            delivered: s.delivered,
+            attempts: s.attempts,
+            next_attempt_at: (s.attempts > 0 && s.state != store::FAILED)
+                .then(|| at(s.next_attempt_ms))
+                .flatten(),
+            failing_since: s.failing_since_ms.and_then(at),
+            last_error: s.last_error.clone(),
+            last_delivered_at: s.last_delivered_ms.and_then(at),
+            created_by: s.created_by.clone(),
+            created_at: to_cst(s.created_at),
+        }
+    }
 }
 
 /// A subscription just created, with its signing secret (shown this once).

@@ -2,8 +2,7 @@
 //! Standard Webhooks, at least once and in sequence order per subscription.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use chrono::{DateTime, Utc};
-use guwen_domain::{Labelled, audit::AuditAction, time::to_cst};
+use guwen_domain::{Labelled, audit::AuditAction};
 use guwen_persistence::store::{
     Event, feed as feed_store, new_id,
     webhooks::{self as store, Subscription},
@@ -11,49 +10,11 @@ use guwen_persistence::store::{
 
 use super::{
     signing, target,
-    views::{
-        CreatedSubscriptionView, NewSubscriptionRequest, ReplayRequest, SubscriptionState,
-        SubscriptionView, ViewAs,
-    },
+    views::{CreatedSubscriptionView, NewSubscriptionRequest, ReplayRequest, SubscriptionView},
 };
 use crate::prelude::*;
 
 const KIND: &str = "webhook subscription";
-
-fn at(ms: i64) -> Option<DateTime<chrono::FixedOffset>> {
-    DateTime::<Utc>::from_timestamp_millis(ms).map(to_cst)
-}
-
-impl From<&Subscription> for SubscriptionView {
-    fn from(s: &Subscription) -> Self {
-        let state = if s.state == store::FAILED {
-            SubscriptionState::Failed
-        } else if s.attempts > 0 {
-            SubscriptionState::Retrying
-        } else {
-            SubscriptionState::Active
-        };
-        Self {
-            id: s.id.clone(),
-            url: s.url.clone(),
-            event_types: super::parse_types("event_types", Some(&s.event_types))
-                .unwrap_or_default(),
-            view_as: ViewAs::from_code(&s.view_as),
-            state,
-            delivered_through: s.cursor,
-            delivered: s.delivered,
-            attempts: s.attempts,
-            next_attempt_at: (s.attempts > 0 && s.state != store::FAILED)
-                .then(|| at(s.next_attempt_ms))
-                .flatten(),
-            failing_since: s.failing_since_ms.and_then(at),
-            last_error: s.last_error.clone(),
-            last_delivered_at: s.last_delivered_ms.and_then(at),
-            created_by: s.created_by.clone(),
-            created_at: to_cst(s.created_at),
-        }
-    }
-}
 
 /// Subscribe to events
 ///
