@@ -391,3 +391,54 @@ async fn subscriptions_check_their_target_and_secret() {
     let actions = guwen_tests::audit_actions(&app, &id).await;
     assert_eq!(actions, ["webhook_subscribed", "webhook_unsubscribed"]);
 }
+
+/// A subscription delivers its types only, as its `view_as` role reads them: as `integration`,
+/// an internal task's creation with nothing but its id, and neither a work-secret task nor an
+/// expense (Art. 7.1, 14).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_subscription_delivers_its_types_as_its_role_reads_them() {
+    use guwen_tests::{AdvisorSpec, appointed_advisor, set_budget, submit_expense};
+    let app = app_allowing_private(true).await;
+    let advisor = appointed_advisor(&app, AdvisorSpec::named("戊顾问")).await;
+    let receiver = Receiver::start(Mode::Ack).await;
+    let res = app
+        .hrss()
+        .post(
+            "/api/v1/webhook-subscriptions",
+            &json!({"url": receiver.url, "event_types": ["task.created", "expense.submitted"]}),
+        )
+        .await;
+    res.assert_status(201);
+    let secret = res.json()["secret"].as_str().unwrap().to_owned();
+    let gov = app.government();
+    let secret_task = task_body(&app, "logistics", "work_secret", 10);
+    gov.post("/api/v1/tasks", &secret_task)
+        .await
+        .assert_status(201);
+    set_budget(&app, 1_000_000).await;
+    submit_expense(&app, &advisor, "daily_work", 10_000).await;
+    let internal = gov
+        .post(
+            "/api/v1/tasks",
+            &task_body(&app, "logistics", "internal", 10),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let last = head(&app).await;
+    assert!(
+        receiver
+            .wait_for_all(&[last], Duration::from_secs(10))
+            .await,
+        "{:?}",
+        receiver.sequences()
+    );
+    let deliveries = receiver.deliveries();
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    let body: Value = serde_json::from_str(&deliveries[0].body).unwrap();
+    assert_eq!(body["type"], "task.created");
+    assert_eq!(body["data"], json!({"task": {"id": internal}}));
+    assert!(deliveries[0].verifies(&secret));
+}
