@@ -10,6 +10,7 @@ mod m0003_work;
 mod m0004_office;
 mod m0005_funds;
 mod m0006_office_continuity;
+mod m0007_feed;
 pub use m0001_foundation::GENESIS_HASH;
 
 /// Every migration, in order.
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_office::Migration),
             Box::new(m0005_funds::Migration),
             Box::new(m0006_office_continuity::Migration),
+            Box::new(m0007_feed::Migration),
         ]
     }
 }

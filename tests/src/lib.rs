@@ -7,6 +7,8 @@
 
 pub mod audit;
 pub mod fixtures;
+pub mod receiver;
+pub mod replicas;
 
 pub use audit::*;
 pub use fixtures::{
@@ -47,6 +49,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     let mut config = Config::from_lookup(|_| None, dir).expect("default config");
     config.bind_addr = "127.0.0.1:0".parse().expect("addr");
     config.jwt_secret = Some(TEST_SECRET.as_bytes().to_vec());
+    // Tests run the calendar job and deliveries themselves, or ask for them.
+    config.background_jobs = false;
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             config.database_url = url;

@@ -42,7 +42,8 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::funds::configure)
             .configure(pipeline::configure_public)
             .configure(work::configure)
-            .configure(audit::configure),
+            .configure(audit::configure)
+            .configure(crate::feed::configure),
     );
     cfg.configure(platform::health::configure);
 }
@@ -127,6 +128,9 @@ impl Application {
             config: Arc::new(config.clone()),
             clock: Clock::default(),
         };
+        if config.background_jobs {
+            crate::feed::spawn_background_jobs(&state);
+        }
         let listener = TcpListener::bind(config.bind_addr).map_err(|e| StartError::Bind {
             addr: config.bind_addr.to_string(),
             cause: e.to_string(),

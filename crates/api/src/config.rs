@@ -46,6 +46,47 @@ pub struct Config {
     /// `GUWEN_CORS_ORIGINS`: the browser origins (`https://host[:port]`, comma-separated) whose
     /// pages may call the API; none by default, and then no CORS headers at all.
     pub cors_origins: Vec<String>,
+    /// `GUWEN_BACKGROUND_JOBS`: run the calendar job and the webhook deliveries in this process
+    /// (`0` turns them off); default on. Every replica runs them: they share their state
+    /// through the database.
+    pub background_jobs: bool,
+    /// `GUWEN_CALENDAR_INTERVAL_SECS`: how often the calendar job looks for terms and notice
+    /// windows that ended; default 60.
+    pub calendar_interval_secs: u64,
+    /// Webhook delivery settings.
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are delivered (`GUWEN_WEBHOOK_*`).
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// `GUWEN_WEBHOOK_ALLOW_PRIVATE`: allow `http://` targets and loopback, private and
+    /// link-local addresses (tests, on-premise receivers); default off.
+    pub allow_private: bool,
+    /// `GUWEN_WEBHOOK_RETRY_WINDOW_SECS`: how long an event is retried before the subscription
+    /// is marked `failed`; default 86,400 (24 hours).
+    pub retry_window_secs: u64,
+    /// `GUWEN_WEBHOOK_BACKOFF_MS`: the first retry's delay; it doubles with every attempt (with
+    /// jitter) up to an hour; default 5,000.
+    pub backoff_base_ms: u64,
+    /// `GUWEN_WEBHOOK_TIMEOUT_SECS`: connect-and-answer timeout of one delivery; default 10.
+    pub timeout_secs: u64,
+    /// `GUWEN_WEBHOOK_LEASE_SECS`: how long a replica holds a subscription while delivering; a
+    /// replica that dies loses it after this long and another takes over; default 60 (at
+    /// least twice the timeout).
+    pub lease_secs: u64,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            allow_private: false,
+            retry_window_secs: 86_400,
+            backoff_base_ms: 5_000,
+            timeout_secs: 10,
+            lease_secs: 60,
+        }
+    }
 }
 
 /// A configuration that cannot be used.
@@ -138,6 +179,30 @@ impl Config {
             },
             trust_proxy: lookup("GUWEN_TRUST_PROXY")
                 .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+            background_jobs: !lookup("GUWEN_BACKGROUND_JOBS")
+                .is_some_and(|v| matches!(v.trim(), "0" | "false" | "no" | "off")),
+            calendar_interval_secs: u64::from(number("GUWEN_CALENDAR_INTERVAL_SECS", 60)?).max(1),
+            webhooks: {
+                let d = WebhookConfig::default();
+                let timeout_secs =
+                    u64::from(number("GUWEN_WEBHOOK_TIMEOUT_SECS", d.timeout_secs as u32)?).max(1);
+                WebhookConfig {
+                    allow_private: lookup("GUWEN_WEBHOOK_ALLOW_PRIVATE")
+                        .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+                    retry_window_secs: u64::from(number(
+                        "GUWEN_WEBHOOK_RETRY_WINDOW_SECS",
+                        d.retry_window_secs as u32,
+                    )?),
+                    backoff_base_ms: u64::from(number(
+                        "GUWEN_WEBHOOK_BACKOFF_MS",
+                        d.backoff_base_ms as u32,
+                    )?)
+                    .max(1),
+                    timeout_secs,
+                    lease_secs: u64::from(number("GUWEN_WEBHOOK_LEASE_SECS", d.lease_secs as u32)?)
+                        .max(2 * timeout_secs),
+                }
+            },
             database_url,
             embedded_database,
             bind_addr,

@@ -47,6 +47,8 @@ use crate::{
         (name = "funds", description = "Budgets under the 500,000 CNY cap, expense claims with the Finance Bureau's review, and work subsidies (Art. 14). Money is integer fen."),
         (name = "public", description = "What anyone can read or file without a token (Art. 4.5, 4.6)"),
         (name = "audit", description = "The tamper-evident audit trail (DOMAIN.md §6)"),
+        (name = "events", description = "The gap-free, commit-ordered change feed for other systems and front-ends (DOMAIN.md §6)"),
+        (name = "webhooks", description = "Signed webhook deliveries of the change feed (Standard Webhooks, at least once, in order)"),
     )
 )]
 pub struct ApiDoc;

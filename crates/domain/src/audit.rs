@@ -61,5 +61,10 @@ crate::labelled_enum! {
         SubsidyRejected = ("subsidy_rejected", "Special subsidy not approved", "未批准特殊贡献补贴"),
         SubsidyPaid = ("subsidy_paid", "Work subsidy paid", "发放工作补贴"),
         FieldConfigured = ("field_configured", "Field and lead department configured", "设置领域及牵头部门"),
+        TermExpired = ("term_expired", "Term ended (recorded by the daily job)", "聘期届满"),
+        NoticeEnded = ("notice_ended", "Public notice window ended (recorded by the daily job)", "公示期满"),
+        WebhookSubscribed = ("webhook_subscribed", "Webhook subscription created", "创建事件推送订阅"),
+        WebhookUnsubscribed = ("webhook_unsubscribed", "Webhook subscription deleted", "删除事件推送订阅"),
+        WebhookReplayed = ("webhook_replayed", "Webhook deliveries replayed from a sequence number", "重新推送事件"),
     }
 }

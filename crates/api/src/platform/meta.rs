@@ -51,6 +51,7 @@ pub fn catalog() -> Vec<EnumCatalog> {
     vec![
         EnumCatalog::of::<Role>(),
         EnumCatalog::of::<AuditAction>(),
+        EnumCatalog::of::<guwen_domain::feed::EventType>(),
         EnumCatalog::of::<NominationChannel>(),
         EnumCatalog::of::<CandidateState>(),
         EnumCatalog::of::<CandidateAction>(),

@@ -19,9 +19,11 @@ use crate::audit::{self, Context, NewEvent, truncate_to_micros};
 
 pub mod assessment;
 pub mod awaiting;
+pub mod feed;
 pub mod funds;
 pub mod office;
 pub mod pipeline;
+pub mod webhooks;
 pub mod work;
 
 /// Anything queries run on: the pool or a transaction.
