@@ -73,11 +73,18 @@ async fn list_events(
     }
 }
 
+/// The largest sequence number a client may name (the largest integer a JSON number carries
+/// exactly).
+const MAX_SEQUENCE: i64 = 9_007_199_254_740_991;
+
 /// The validated query: 422 for values out of range or unknown types.
 fn parse(q: &FeedQuery) -> Result<(FeedRequest, u32), ApiError> {
     let after = q.after.unwrap_or(0);
-    if after < 0 {
-        return Err(ApiError::invalid_field("after", "must be 0 or more"));
+    if !(0..=MAX_SEQUENCE).contains(&after) {
+        return Err(ApiError::invalid_field(
+            "after",
+            format!("must be between 0 and {MAX_SEQUENCE}"),
+        ));
     }
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
@@ -106,6 +113,12 @@ fn parse(q: &FeedQuery) -> Result<(FeedRequest, u32), ApiError> {
 
 /// Event type codes, comma-separated (none: every type).
 pub fn parse_types(field: &str, text: Option<&str>) -> Result<Vec<EventType>, ApiError> {
+    if text.is_some_and(|t| t.chars().count() > 2000) {
+        return Err(ApiError::invalid_field(
+            field,
+            "must be at most 2000 characters",
+        ));
+    }
     let mut types = Vec::new();
     for code in text.unwrap_or_default().split(',').map(str::trim) {
         if code.is_empty() {

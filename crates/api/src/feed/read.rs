@@ -23,8 +23,8 @@ use serde_json::Value;
 use super::{
     policy::{self, Detail, Facts, Reader},
     views::{
-        AdvisorFacts, AssessmentFacts, EventData, FeedEventView, FeedPage, MeetingFacts,
-        MoneyFacts, NoticeCandidate, NoticeFacts, ObjectRef, TaskFacts,
+        AdvisorFacts, AssessmentOutcome, EventData, FeedEventView, FeedPage, MeetingFacts,
+        MoneyFacts, NoticeFacts, NoticedCandidate, ObjectRef, TaskFacts,
     },
 };
 
@@ -299,7 +299,7 @@ fn draft(rows: &Rows, t: EventType, e: AuditEvent) -> Draft {
                 id: notice_id.clone(),
                 starts_on: date(&d, "starts_on"),
                 ends_on: date(&d, "ends_on"),
-                candidate: candidate.map(|c| NoticeCandidate {
+                candidate: candidate.map(|c| NoticedCandidate {
                     name: c.name.clone(),
                     employer: c.employer.clone(),
                     title: c.title.clone(),
@@ -396,7 +396,7 @@ fn draft(rows: &Rows, t: EventType, e: AuditEvent) -> Draft {
         }
         T::AssessmentDecided => {
             if let Some(a) = rows.assessments.get(&e.object_id) {
-                draft.full.assessment = Some(AssessmentFacts {
+                draft.full.assessment = Some(AssessmentOutcome {
                     id: a.id.clone(),
                     advisor_id: a.advisor_id.clone(),
                     year: a.year,

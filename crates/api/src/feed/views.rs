@@ -61,7 +61,7 @@ pub struct EventData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subsidy: Option<MoneyFacts>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub assessment: Option<AssessmentFacts>,
+    pub assessment: Option<AssessmentOutcome>,
 }
 
 /// An advisor as the public roster shows them, with the status this event left them in.
@@ -88,12 +88,12 @@ pub struct NoticeFacts {
     pub ends_on: Option<NaiveDate>,
     /// The candidate put on notice (`notice.published`: one event per candidate).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub candidate: Option<NoticeCandidate>,
+    pub candidate: Option<NoticedCandidate>,
 }
 
 /// A candidate on public notice: the public fields only.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct NoticeCandidate {
+pub struct NoticedCandidate {
     pub name: String,
     pub employer: String,
     pub title: String,
@@ -142,7 +142,7 @@ pub struct MoneyFacts {
 
 /// A decided annual assessment (Art. 16).
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AssessmentFacts {
+pub struct AssessmentOutcome {
     pub id: String,
     pub advisor_id: String,
     pub year: i32,
@@ -165,12 +165,13 @@ pub struct FeedPage {
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// Read events after this sequence number (default 0: from the start).
-    #[param(minimum = 0, example = 0)]
+    #[param(minimum = 0, maximum = 9007199254740991.0, example = 0)]
     pub after: Option<i64>,
     /// How many events to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<u32>,
     /// Only these event types, comma-separated (e.g. `advisor.appointed,term.expired`).
+    #[param(max_length = 2000)]
     pub types: Option<String>,
     /// Long polling: when nothing is after `after`, wait up to this many seconds (0 to 30,
     /// default 0) for a commit and answer as soon as there is something.
@@ -212,11 +213,17 @@ impl ViewAs {
 pub struct NewSubscriptionRequest {
     /// Where deliveries are POSTed: `https://` on a public address (`GUWEN_WEBHOOK_ALLOW_PRIVATE`
     /// also allows `http://` and private addresses).
-    #[schema(example = "https://hr-system.example.gov.cn/hooks/guwen")]
+    #[schema(
+        example = "https://hr-system.example.gov.cn/hooks/guwen",
+        min_length = 1,
+        max_length = 2000
+    )]
     #[validate(length(min = 1, max = 2000))]
     pub url: String,
     /// The event types to deliver; none or empty for every type.
     #[serde(default)]
+    #[schema(max_items = 64)]
+    #[validate(length(max = 64))]
     pub event_types: Vec<EventType>,
     /// The signing secret, `whsec_` + base64 of 24 to 64 bytes; generated when omitted (and
     /// shown only in this response).
@@ -227,7 +234,8 @@ pub struct NewSubscriptionRequest {
     pub view_as: ViewAs,
     /// Deliver the events after this sequence number; default: the end of the feed now (only
     /// new events). `0` delivers every event from the start.
-    #[validate(range(min = 0))]
+    #[schema(minimum = 0, maximum = 9007199254740991.0)]
+    #[validate(range(min = 0, max = 9_007_199_254_740_991_i64))]
     pub after: Option<i64>,
 }
 
@@ -318,7 +326,7 @@ pub struct CreatedSubscriptionView {
 #[derive(Debug, Serialize, Deserialize, ToSchema, Validate)]
 pub struct ReplayRequest {
     /// Deliver again every event from this sequence number on (at least 1).
-    #[schema(example = 1)]
-    #[validate(range(min = 1))]
+    #[schema(example = 1, minimum = 1, maximum = 9007199254740991.0)]
+    #[validate(range(min = 1, max = 9_007_199_254_740_991_i64))]
     pub from: i64,
 }
