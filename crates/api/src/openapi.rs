@@ -140,6 +140,7 @@ const PROBLEMS: &[(&str, &str, &str)] = &[
 /// items' named schema.
 pub fn publish(spec: &utoipa::openapi::OpenApi) -> Value {
     let mut doc = serde_json::to_value(spec).unwrap_or_default();
+    labelled_enum_values(&mut doc);
     reference_page_items(&mut doc);
     publish_problem_codes(&mut doc);
     doc
@@ -206,6 +207,31 @@ pub fn finalize(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi 
         }
     }
     spec
+}
+
+/// The values of every labelled enum are its codes (`advisor.appointed`), which the schema
+/// derive does not always see through the declaring macro: they are set from the catalogue.
+fn labelled_enum_values(doc: &mut Value) {
+    for e in crate::platform::meta::catalog() {
+        let name: String = e
+            .name
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect();
+        if let Some(values) = doc.pointer_mut(&format!("/components/schemas/{name}/enum")) {
+            *values = json!(
+                e.values
+                    .iter()
+                    .map(|(code, _, _)| *code)
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
 }
 
 /// `Page_X` inlines `X` for its items (utoipa expands generic arguments): refer to the named
@@ -427,6 +453,60 @@ mod tests {
         }
     }
 
+    /// utoipa names a schema after its type and silently lets a later type of the same name
+    /// replace an earlier one: every type that derives `ToSchema` has a name of its own.
+    #[test]
+    fn schema_names_are_unique_across_the_crates() {
+        fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    rust_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        rust_files(&root.join("api/src"), &mut files);
+        rust_files(&root.join("domain/src"), &mut files);
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let mut derives_schema = false;
+            for line in text.lines().map(str::trim_start) {
+                if line.starts_with("#[") {
+                    derives_schema |= line.contains("ToSchema") && line.contains("derive");
+                    continue;
+                }
+                if line.starts_with("///") || line.is_empty() {
+                    continue;
+                }
+                if derives_schema
+                    && let Some(rest) = line
+                        .strip_prefix("pub struct ")
+                        .or_else(|| line.strip_prefix("pub enum "))
+                {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let here = file.display().to_string();
+                    if let Some(other) = seen.insert(name.clone(), here.clone()) {
+                        panic!("two schemas named {name}: {other} and {here}");
+                    }
+                }
+                derives_schema = false;
+            }
+        }
+        assert!(
+            seen.contains_key("Problem") && seen.len() > 50,
+            "{}",
+            seen.len()
+        );
+    }
+
     #[test]
     fn every_ref_resolves() {
         let doc = openapi_document();
@@ -472,6 +552,14 @@ mod tests {
             doc["components"]["schemas"]["Problem"]["properties"]["code"]["$ref"],
             "#/components/schemas/ProblemCode"
         );
+        // Every labelled enum's schema lists its codes, dots and all.
+        let events: Vec<&str> = doc["components"]["schemas"]["EventType"]["enum"]
+            .as_array()
+            .expect("EventType is a string enum")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(events.contains(&"advisor.appointed"), "{events:?}");
     }
 
     /// Every code an operation lists is in the catalogue and is answered with the status of

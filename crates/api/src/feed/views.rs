@@ -171,7 +171,7 @@ pub struct FeedQuery {
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<u32>,
     /// Only these event types, comma-separated (e.g. `advisor.appointed,term.expired`).
-    #[param(max_length = 2000)]
+    #[param(value_type = Option<Vec<EventType>>, style = Form, explode = false, max_items = 64)]
     pub types: Option<String>,
     /// Long polling: when nothing is after `after`, wait up to this many seconds (0 to 30,
     /// default 0) for a commit and answer as soon as there is something.
