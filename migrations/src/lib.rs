@@ -9,9 +9,11 @@ mod m0002_appointment;
 mod m0003_work;
 mod m0004_office;
 mod m0005_funds;
-mod m0006_token_revocations;
-mod m0007_audit_append_only;
-mod m0008_audit_signatures;
+mod m0006_office_continuity;
+mod m0007_feed;
+mod m0008_token_revocations;
+mod m0009_audit_append_only;
+mod m0010_audit_signatures;
 pub use m0001_foundation::GENESIS_HASH;
 
 /// Every migration, in order.
@@ -26,9 +28,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_work::Migration),
             Box::new(m0004_office::Migration),
             Box::new(m0005_funds::Migration),
-            Box::new(m0006_token_revocations::Migration),
-            Box::new(m0007_audit_append_only::Migration),
-            Box::new(m0008_audit_signatures::Migration),
+            Box::new(m0006_office_continuity::Migration),
+            Box::new(m0007_feed::Migration),
+            Box::new(m0008_token_revocations::Migration),
+            Box::new(m0009_audit_append_only::Migration),
+            Box::new(m0010_audit_signatures::Migration),
         ]
     }
 }

@@ -3,8 +3,9 @@
 
 use guwen_tests::{
     AdvisorSpec, advisor_view, allowed_actions, appointed_advisor, assign, audit_actions,
-    create_meeting, create_task, created_id, decide_assessment, dismiss, grade_preliminarily,
-    on_roster, put_attendance, spawn_app, start_assessment, this_year, today,
+    audit_events, create_meeting, create_task, created_id, decide_assessment, decided_assessment,
+    dismiss, grade_preliminarily, on_roster, put_attendance, spawn_app, start_assessment,
+    this_year, today,
 };
 use serde_json::json;
 
@@ -273,6 +274,146 @@ async fn art_3_an_ended_term_is_expired_everywhere_and_renewal_adds_a_term() {
     assert!(on_roster(&app, &id).await);
 }
 
+/// Art. 3: renewing before the current term ends is the normal practice: the current term
+/// runs to its end, the next follows without a gap, and the advisor stays in office (on the
+/// roster, assignable) throughout, with both terms in the history.
+#[tokio::test]
+async fn art_3_a_renewal_ahead_of_expiry_keeps_the_current_term_and_the_advisor_in_office() {
+    let app = spawn_app().await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let first = advisor_view(&app, &id).await;
+    let (first_start, first_end) = (
+        first["term_starts_on"].as_str().unwrap().to_owned(),
+        first["term_ends_on"].as_str().unwrap().to_owned(),
+    );
+    // A year in, the government renews for 3 years.
+    app.advance_days(365);
+    let proposal = app
+        .hrss()
+        .post(
+            &format!("/api/v1/advisors/{id}/renewal-proposals"),
+            &json!({"years": 3, "agreement_ref": "续聘协议", "certificate_no": "EL-AHEAD-2"}),
+        )
+        .await;
+    proposal.assert_status(201);
+    let pid = created_id(&proposal);
+    app.government()
+        .post(
+            &format!("/api/v1/renewal-proposals/{pid}/decision"),
+            &json!({"approved": true, "reason": "表现优秀"}),
+        )
+        .await
+        .assert_status(200);
+    let a = advisor_view(&app, &id).await;
+    assert_eq!(a["status"], "active");
+    assert_eq!(
+        a["term_starts_on"],
+        first_start.as_str(),
+        "the current term is kept"
+    );
+    assert_eq!(a["term_ends_on"], first_end.as_str());
+    assert_eq!(a["term_years"], 2);
+    let terms = a["terms"].as_array().unwrap();
+    assert_eq!(terms.len(), 2);
+    let next_start = chrono::NaiveDate::parse_from_str(&first_end, "%Y-%m-%d")
+        .unwrap()
+        .succ_opt()
+        .unwrap()
+        .to_string();
+    assert_eq!(terms[1]["starts_on"], next_start.as_str(), "no gap");
+    assert_eq!(terms[1]["certificate_no"], "EL-AHEAD-2");
+    assert!(on_roster(&app, &id).await);
+    let dept = app.department("transport");
+    let body = json!({"kind": "consultation", "title": "咨询", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"});
+    let task = create_task(&dept, &body).await;
+    assign(&app, &task, &id).await;
+    // Past the first term's end the advisor is still in office, now in the second term.
+    app.advance_days(400);
+    let a = advisor_view(&app, &id).await;
+    assert_eq!(a["status"], "active");
+    assert_eq!(a["term_starts_on"], next_start.as_str());
+    assert_eq!(a["term_years"], 3);
+    assert_eq!(a["certificate_no"], "EL-AHEAD-2");
+    assert!(on_roster(&app, &id).await);
+    let task = create_task(&dept, &json!({"kind": "consultation", "title": "咨询二", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"})).await;
+    assign(&app, &task, &id).await;
+    // And expired once the second term is over.
+    app.advance_days(3 * 366);
+    assert_eq!(advisor_view(&app, &id).await["status"], "expired");
+    assert!(!on_roster(&app, &id).await);
+}
+
+/// Art. 12, 13: an advisor who has left office no longer acts as one, whatever their token
+/// says; leaving releases their open assignments (HRSS can assign the task again) and
+/// withdraws their invitations to meetings not yet held, each recorded in the trail.
+#[tokio::test]
+async fn art_12_13_an_advisor_out_of_office_no_longer_acts_and_leaves_their_work() {
+    let app = spawn_app().await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let other = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
+    let dept = app.department("transport");
+    let body = json!({"kind": "consultation", "title": "咨询", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"});
+    let task = create_task(&dept, &body).await;
+    let assignment = assign(&app, &task, &id).await;
+    let meeting = create_meeting(
+        &app.government(),
+        &json!({"title": "下月专题会", "agenda": "通道", "held_at": "2099-01-10T09:00:00+08:00", "invited_advisor_ids": [id, other]}),
+    )
+    .await;
+    dismiss(&app, &id, "other", "违反保密规定").await;
+
+    let opinion = json!({"channel": "email", "subject": "意见", "content": "建议"});
+    app.advisor(&id)
+        .post("/api/v1/opinions", &opinion)
+        .await
+        .assert_problem(409, "advisor_not_in_office");
+    app.advisor("no-such-advisor")
+        .post("/api/v1/opinions", &opinion)
+        .await
+        .assert_problem(403, "forbidden");
+    let t = app
+        .hrss()
+        .get(&format!("/api/v1/tasks/{task}"))
+        .await
+        .json();
+    assert_eq!(t["state"], "open", "{t}");
+    assert!(
+        audit_actions(&app, &assignment)
+            .await
+            .contains(&"assignment_released".to_owned())
+    );
+    assign(&app, &task, &other).await;
+    let m = app
+        .government()
+        .get(&format!("/api/v1/meetings/{meeting}"))
+        .await
+        .json();
+    let invitations = m["invitations"].as_array().unwrap();
+    let withdrawn = invitations
+        .iter()
+        .find(|i| i["advisor_id"] == id.as_str())
+        .unwrap();
+    assert!(withdrawn["withdrawn_at"].is_string(), "{m}");
+    let kept = invitations
+        .iter()
+        .find(|i| i["advisor_id"] == other.as_str())
+        .unwrap();
+    assert!(kept.get("withdrawn_at").is_none());
+    assert!(
+        audit_actions(&app, &meeting)
+            .await
+            .contains(&"invitation_withdrawn".to_owned())
+    );
+    // The remaining invitee's attendance completes the record; the withdrawn one is not asked.
+    put_attendance(
+        &app.government(),
+        &meeting,
+        json!([{"advisor_id": id, "attendance": "absent"}]),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+}
+
 #[tokio::test]
 async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decision() {
     let app = spawn_app().await;
@@ -337,6 +478,38 @@ async fn art_16_one_assessment_a_year_with_service_units_and_a_government_decisi
     assert_eq!(own.json()["final_grade"], "competent");
 }
 
+/// Art. 16 (会同服务单位): HRSS grades preliminarily only once every service unit of the
+/// year has spoken, or with an audited note that a unit did not respond.
+#[tokio::test]
+async fn art_16_the_preliminary_grade_waits_for_the_service_units() {
+    let app = spawn_app().await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let dept = app.department("transport");
+    let task = create_task(&dept, &json!({"kind": "consultation", "title": "咨询", "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"})).await;
+    assign(&app, &task, &id).await;
+    let aid = created_id(&start_assessment(&app, &id, this_year(&app)).await);
+    let res = grade_preliminarily(&app, &aid, "competent", "初评").await;
+    res.assert_problem(409, "service_unit_opinions_missing");
+    assert!(res.json()["detail"].as_str().unwrap().contains("transport"));
+    let path = format!("/api/v1/assessments/{aid}/preliminary");
+    app.hrss()
+        .post(
+            &path,
+            &json!({"grade": "competent", "comment": "初评", "non_responding_units": [{"org_id": "transport", "note": "11月1日书面征求意见，逾期未复"}]}),
+        )
+        .await
+        .assert_status(200);
+    let events = audit_events(&app, Some(&aid), None).await;
+    let preliminary = events
+        .iter()
+        .find(|e| e["action"] == "assessment_preliminary")
+        .unwrap();
+    assert_eq!(
+        preliminary["details"]["non_responding_units"][0]["org_id"],
+        "transport"
+    );
+}
+
 #[tokio::test]
 async fn art_14_16_incompetent_gives_no_subsidy_band() {
     let app = spawn_app().await;
@@ -354,6 +527,37 @@ async fn art_14_16_incompetent_gives_no_subsidy_band() {
         .assert_problem(409, "invalid_assessment_year");
 }
 
+/// Art. 12.3, 16: a final `incompetent` grade is inactivity evidence: it appears in the
+/// advisor's evidence and carries an `inactive` dismissal proposal.
+#[tokio::test]
+async fn art_12_3_16_an_incompetent_grade_is_evidence_of_inactivity() {
+    let app = spawn_app().await;
+    let id = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let proposal = json!({"ground": "inactive", "evidence": "考核不称职"});
+    let path = format!("/api/v1/advisors/{id}/dismissal-proposals");
+    app.hrss()
+        .post(&path, &proposal)
+        .await
+        .assert_problem(409, "evidence_required");
+    let aid = decided_assessment(&app, &id, "incompetent").await;
+    let evidence = app
+        .hrss()
+        .get(&format!("/api/v1/advisors/{id}/inactivity"))
+        .await
+        .json();
+    assert_eq!(evidence["incompetent_grades"], 1, "{evidence}");
+    assert!(
+        evidence["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "incompetent_grade" && i["object_id"] == aid.as_str())
+    );
+    let res = app.hrss().post(&path, &proposal).await;
+    res.assert_status(201);
+    assert_eq!(res.json()["inactivity_evidence"]["incompetent_grades"], 1);
+}
+
 /// DOMAIN.md §6: other systems pull the roster incrementally and cheaply; a dismissal shows.
 #[tokio::test]
 async fn the_roster_feed_marks_dismissals_and_answers_conditional_requests() {
@@ -363,7 +567,7 @@ async fn the_roster_feed_marks_dismissals_and_answers_conditional_requests() {
     feed.assert_status(200);
     assert_eq!(feed.json()["items"][0]["status"], "active");
     let etag = feed.header("etag").unwrap();
-    let as_of = feed.json()["as_of"].as_str().unwrap().to_owned();
+    let as_of = feed.json()["generated_at"].as_str().unwrap().to_owned();
     let unchanged = app
         .integration()
         .send(
@@ -405,8 +609,8 @@ async fn the_roster_feed_marks_dismissals_and_answers_conditional_requests() {
         )
         .await;
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
-    assert!(csv.text.starts_with("id,name,employer,title,field,status"));
-    assert!(csv.text.contains(",dismissed,"));
+    assert!(csv.text.starts_with("\u{feff}顾问编号 (id),姓名 (name),"));
+    assert!(csv.text.contains(",已解聘,dismissed,否,"));
     app.department("transport")
         .get("/api/v1/roster")
         .await

@@ -4,8 +4,9 @@
 use guwen_tests::{
     LEAD_ORG, advisor_count, allowed_actions, appoint, approved, audit_count, audit_events,
     candidate, candidate_actions, check_background, file_objection, in_notice, lead, nominate,
-    nominate_by, nomination, notice_body, objections_of, pre_review, publish, report,
-    resolve_objection, self_nomination, spawn_app, spawn_app_with, state_of, today, withdraw,
+    nominate_by, nomination, notice_body, notice_passed, objections_of, pre_review, publish,
+    report, resolve_objection, self_nomination, spawn_app, spawn_app_with, state_of, today,
+    withdraw,
 };
 use serde_json::{Value, json};
 
@@ -98,6 +99,27 @@ async fn art_5_5_age_70_on_the_appointment_date_is_refused_without_exception() {
         .await
         .assert_problem(409, "ineligible_age");
     assert_eq!(state_of(&app, &id).await, "notice_passed");
+}
+
+/// Art. 5.5: an appointment certain to fail is not offered: a candidate who will be 70 on
+/// the earliest start, without an approved exception, carries the age flag and no `appoint`;
+/// one with the exception is offered it.
+#[tokio::test]
+async fn art_5_5_appoint_is_not_offered_to_a_candidate_over_the_age_limit() {
+    let app = spawn_app().await;
+    let (old, _) = notice_passed(&app, 70, None).await;
+    let c = candidate(&app, &old).await;
+    assert_eq!(c["state"], "notice_passed");
+    assert!(c["age_limit_reached_at"].as_u64().unwrap() >= 70, "{c}");
+    assert!(!allowed_actions(&c).contains(&"appoint".to_owned()), "{c}");
+    let (excepted, _) = notice_passed(&app, 72, Some("国家级领军人才")).await;
+    let c = candidate(&app, &excepted).await;
+    assert!(c["age_limit_reached_at"].is_u64());
+    assert!(allowed_actions(&c).contains(&"appoint".to_owned()), "{c}");
+    let (young, _) = notice_passed(&app, 50, None).await;
+    let c = candidate(&app, &young).await;
+    assert!(c.get("age_limit_reached_at").is_none());
+    assert!(allowed_actions(&c).contains(&"appoint".to_owned()), "{c}");
 }
 
 #[tokio::test]

@@ -3,8 +3,8 @@
 
 use guwen_domain::role::Role;
 use guwen_tests::{
-    AdvisorSpec, Client, appointed_advisor, assign, create_task, post_assignment, put_attendance,
-    spawn_app, task_body, today,
+    AdvisorSpec, Client, appointed_advisor, assign, create_meeting, create_task, post_assignment,
+    put_attendance, spawn_app, task_body, today,
 };
 use serde_json::json;
 
@@ -390,6 +390,57 @@ async fn art_11_minutes_need_every_opinion_and_are_immutable_once_final() {
     )
     .await
     .assert_problem(409, "minutes_finalized");
+}
+
+/// Art. 11, 12.3: finalising locks the attendance, so every invitee's attendance must be
+/// recorded first; otherwise an absence could never count as evidence.
+#[tokio::test]
+async fn art_11_12_3_minutes_are_not_final_while_an_invitee_has_no_attendance() {
+    let app = spawn_app().await;
+    let a1 = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let a2 = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
+    let gov = app.government();
+    let id = create_meeting(
+        &gov,
+        &json!({"title": "口岸专题会", "agenda": "通道", "held_at": "2026-11-20T09:00:00+08:00", "invited_advisor_ids": [a1, a2]}),
+    )
+    .await;
+    put_attendance(
+        &gov,
+        &id,
+        json!([{"advisor_id": a1, "attendance": "attended"}]),
+    )
+    .await
+    .assert_status(200);
+    gov.put(
+        &format!("/api/v1/meetings/{id}/minutes"),
+        &json!({"summary": "讨论", "advisor_opinions": [{"advisor_id": a1, "opinion": "支持"}]}),
+    )
+    .await
+    .assert_status(200);
+    let finalize = format!("/api/v1/meetings/{id}/minutes/finalization");
+    let res = gov.send(reqwest::Method::POST, &finalize, None, &[]).await;
+    res.assert_problem(409, "minutes_incomplete");
+    assert!(res.json()["detail"].as_str().unwrap().contains(a2.as_str()));
+    put_attendance(
+        &gov,
+        &id,
+        json!([{"advisor_id": a2, "attendance": "absent"}]),
+    )
+    .await
+    .assert_status(200);
+    gov.send(reqwest::Method::POST, &finalize, None, &[])
+        .await
+        .assert_status(200);
+    let evidence = app
+        .hrss()
+        .get(&format!("/api/v1/advisors/{a2}/inactivity"))
+        .await
+        .json();
+    assert!(
+        evidence.to_string().contains("unexcused_absence"),
+        "{evidence}"
+    );
 }
 
 #[tokio::test]

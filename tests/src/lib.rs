@@ -7,10 +7,13 @@
 
 pub mod audit;
 pub mod fixtures;
+pub mod receiver;
+pub mod replicas;
 
 pub use audit::*;
 pub use fixtures::{
-    allowed_actions, created_id, funds::*, id_of, office::*, pipeline::*, this_year, today, work::*,
+    allowed_actions, created_id, funds::*, id_of, integration::*, office::*, pipeline::*,
+    this_year, today, work::*,
 };
 
 use std::path::PathBuf;
@@ -51,6 +54,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     config.bind_addr = "127.0.0.1:0".parse().expect("addr");
     config.jwt_secret = Some(TEST_SECRET.as_bytes().to_vec());
     config.audit_key = Some(test_audit_seed());
+    // Tests run the calendar job and deliveries themselves, or ask for them.
+    config.background_jobs = false;
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             config.database_url = url;
@@ -128,6 +133,9 @@ pub async fn create_schema(url: &str) -> String {
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as sent (a spreadsheet, or text with its byte order mark).
+    pub bytes: Vec<u8>,
+    /// The body as UTF-8 text (lossy).
     pub text: String,
 }
 
@@ -219,6 +227,11 @@ impl Client {
         self.send(Method::GET, path, None, &[]).await
     }
 
+    /// A GET with extra headers (`Accept`, `If-None-Match`, `Origin`, …).
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        self.send(Method::GET, path, None, headers).await
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
         self.send(Method::POST, path, Some(body), &[]).await
     }
@@ -256,10 +269,14 @@ impl Client {
 /// Sends a request and reads its response whole.
 async fn read(req: reqwest::RequestBuilder) -> TestResponse {
     let res = req.send().await.expect("request sent");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
     TestResponse {
-        status: res.status(),
-        headers: res.headers().clone(),
-        text: res.text().await.unwrap_or_default(),
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
     }
 }
 

@@ -3,8 +3,13 @@
 use guwen_domain::ProblemCode;
 use std::{net::TcpListener, sync::Arc, time::Duration};
 
+use actix_cors::Cors;
 use actix_web::{
-    App, HttpRequest, HttpResponse, dev::Server, http::header, middleware::from_fn, web,
+    App, HttpRequest, HttpResponse,
+    dev::Server,
+    http::header,
+    middleware::{Condition, from_fn},
+    web,
 };
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, service_config::ServiceConfig};
@@ -30,6 +35,7 @@ pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(platform::meta::configure)
+            .configure(crate::me::configure)
             .configure(pipeline::configure)
             .configure(office::configure)
             .configure(crate::assessment::configure)
@@ -37,6 +43,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(pipeline::configure_public)
             .configure(work::configure)
             .configure(audit::configure)
+            .configure(crate::feed::configure)
             .configure(tokens::configure),
     );
     cfg.configure(platform::health::configure);
@@ -49,7 +56,7 @@ pub fn openapi_spec() -> utoipa::openapi::OpenApi {
         .openapi(openapi::ApiDoc::openapi())
         .configure(register)
         .split_for_parts();
-    openapi::finalize(spec)
+    crate::spec_params::declare(openapi::finalize(spec))
 }
 
 /// The document as served and committed (see [`openapi::publish`]).
@@ -137,6 +144,9 @@ impl Application {
             config: Arc::new(config.clone()),
             clock: Clock::default(),
         };
+        if config.background_jobs {
+            crate::feed::spawn_background_jobs(&state);
+        }
         let listener = TcpListener::bind(config.bind_addr).map_err(|e| StartError::Bind {
             addr: config.bind_addr.to_string(),
             cause: e.to_string(),
@@ -147,6 +157,7 @@ impl Application {
         let verifier = web::Data::new(state.verifier.clone());
         let revocations = web::Data::from(state.revocations.clone());
         let metrics = web::Data::from(state.metrics.clone());
+        let cors_origins = config.cors_origins.clone();
         let docs = config.docs;
         let server = actix_web::HttpServer::new(move || {
             let (app, _) = App::new()
@@ -174,6 +185,10 @@ impl Application {
                 .wrap(from_fn(pipeline::throttle::limit_public_reads))
                 .wrap(from_fn(access::enforce))
                 .wrap(from_fn(middleware::metrics))
+                .wrap(Condition::new(
+                    !cors_origins.is_empty(),
+                    cors(&cors_origins),
+                ))
                 .wrap(from_fn(middleware::problem_safety_net))
                 .wrap(from_fn(middleware::head_as_get))
                 .wrap(from_fn(middleware::request_limits))
@@ -208,6 +223,36 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// CORS for the configured origins (`GUWEN_CORS_ORIGINS`): preflights are answered before
+/// any token is asked for; a page from another origin gets no CORS headers, so its browser
+/// refuses it (other clients are not blocked: CORS protects browsers, the token protects the
+/// API). Installed only when origins are configured.
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            middleware::REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            middleware::REQUEST_ID,
+            header::HeaderName::from_static("idempotent-replayed"),
+            header::HeaderName::from_static("guwen-as-of"),
+            header::HeaderName::from_static("guwen-next-cursor"),
+        ])
+        .max_age(3600)
+        .block_on_origin_mismatch(false);
+    origins
+        .iter()
+        .fold(cors, |cors, origin| cors.allowed_origin(origin))
 }
 
 async fn docs_redirect() -> HttpResponse {

@@ -1,4 +1,4 @@
-//! The `guwen` command line: `serve`, `migrate`, `openapi`, `token`.
+//! The `guwen` command line: `serve`, `migrate`, `openapi`, `token`, `healthcheck`.
 
 use std::path::PathBuf;
 
@@ -53,6 +53,13 @@ pub enum Command {
         #[arg(long, default_value_t = 3600)]
         ttl: i64,
     },
+    /// Check that a running server is ready (GET /readyz): exit 0 if it is, 1 otherwise.
+    Healthcheck {
+        /// The server's base URL; default: http:// and BIND_ADDR (an unspecified address such
+        /// as 0.0.0.0 is asked on loopback).
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -89,13 +96,13 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             advisor_id,
             ttl,
         } => {
-            let mut config = Config::from_env().map_err(|e| e.to_string())?;
-            config.ensure_dev_secret().map_err(|e| e.to_string())?;
-            let Some(secret) = config.jwt_secret.clone() else {
+            let config = Config::from_env().map_err(|e| e.to_string())?;
+            if config.jwt_secret.is_none() && config.has_configured_keys() {
                 return Err(
                     "no JWT_SECRET is configured: `guwen token` mints HS256 tokens only".into(),
                 );
-            };
+            }
+            let secret = config.signing_secret().map_err(|e| e.to_string())?;
             let max = config.max_ttl_for(&roles);
             if !(1..=max).contains(&ttl) {
                 return Err(format!(
@@ -134,7 +141,61 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("{token}");
             Ok(())
         }
+        Command::Healthcheck { url } => healthcheck(url).await,
     }
+}
+
+/// GET /readyz on the server: Ok when it answers 2xx within 5 s.
+async fn healthcheck(url: Option<String>) -> Result<(), String> {
+    let base = match url {
+        Some(u) => u.trim_end_matches('/').to_owned(),
+        None => {
+            let config = Config::from_env().map_err(|e| e.to_string())?;
+            let mut addr = config.bind_addr;
+            if addr.ip().is_unspecified() {
+                addr.set_ip(match addr {
+                    std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                    std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+                });
+            }
+            format!("http://{addr}")
+        }
+    };
+    let target = format!("{base}/readyz");
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let response = client
+        .get(&target)
+        .send()
+        .await
+        .map_err(|e| format!("{target}: {e}"))?;
+    let status = response.status();
+    if status.is_success() {
+        println!("ready: {target} answered {status}");
+        Ok(())
+    } else {
+        Err(format!("not ready: {target} answered {status}"))
+    }
+}
+
+/// How to run this binary again, as the start-up message shows it: through cargo when it is a
+/// build under a `target/` directory (not on PATH after `cargo run`), else its own path.
+fn self_command() -> String {
+    let Ok(exe) = std::env::current_exe() else {
+        return "guwen".into();
+    };
+    let in_cargo_target = exe
+        .parent()
+        .and_then(|profile| profile.parent())
+        .and_then(|target| target.file_name())
+        .is_some_and(|name| name == "target")
+        || std::env::var_os("CARGO").is_some();
+    if in_cargo_target {
+        return "cargo run -q --bin guwen --".into();
+    }
+    exe.display().to_string()
 }
 
 async fn serve() -> Result<(), String> {
@@ -156,9 +217,20 @@ async fn serve() -> Result<(), String> {
             "  Development tokens are signed with the secret in {}.",
             path.display()
         );
-        println!("  Mint one:  guwen token --role hrss --sub alice");
+        let guwen = self_command();
+        // `token` reads the secret from the data dir: name it unless it is the default.
+        let env = match std::env::var_os("GUWEN_DATA_DIR") {
+            Some(_) => format!(
+                "GUWEN_DATA_DIR={} ",
+                std::path::absolute(&config.data_dir)
+                    .unwrap_or_else(|_| config.data_dir.clone())
+                    .display()
+            ),
+            None => String::new(),
+        };
+        println!("  Mint one (from this directory):  {env}{guwen} token --role hrss --sub alice");
         println!(
-            "  Then:      curl -H \"Authorization: Bearer $(guwen token --role auditor --sub audra)\" {base}/api/v1/audit-events"
+            "  Then:      curl -H \"Authorization: Bearer $({env}{guwen} token --role auditor --sub audra)\" {base}/api/v1/audit-events"
         );
     }
     if let Some(path) = &config.dev_audit_key_file {

@@ -62,6 +62,50 @@ pub struct Config {
     /// `excellent=3000000-5000000,competent=1500000-3000000,basically_competent=500000-1500000`
     /// (the default); `incompetent` gives none (Art. 14, 16).
     pub subsidy_bands: guwen_domain::office::SubsidyBands,
+    /// `GUWEN_CORS_ORIGINS`: the browser origins (`https://host[:port]`, comma-separated) whose
+    /// pages may call the API; none by default, and then no CORS headers at all.
+    pub cors_origins: Vec<String>,
+    /// `GUWEN_BACKGROUND_JOBS`: run the calendar job and the webhook deliveries in this process
+    /// (`0` turns them off); default on. Every replica runs them: they share their state
+    /// through the database.
+    pub background_jobs: bool,
+    /// `GUWEN_CALENDAR_INTERVAL_SECS`: how often the calendar job looks for terms and notice
+    /// windows that ended; default 60.
+    pub calendar_interval_secs: u64,
+    /// Webhook delivery settings.
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are delivered (`GUWEN_WEBHOOK_*`).
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// `GUWEN_WEBHOOK_ALLOW_PRIVATE`: allow `http://` targets and loopback, private and
+    /// link-local addresses (tests, on-premise receivers); default off.
+    pub allow_private: bool,
+    /// `GUWEN_WEBHOOK_RETRY_WINDOW_SECS`: how long an event is retried before the subscription
+    /// is marked `failed`; default 86,400 (24 hours).
+    pub retry_window_secs: u64,
+    /// `GUWEN_WEBHOOK_BACKOFF_MS`: the first retry's delay; it doubles with every attempt (with
+    /// jitter) up to an hour; default 5,000.
+    pub backoff_base_ms: u64,
+    /// `GUWEN_WEBHOOK_TIMEOUT_SECS`: connect-and-answer timeout of one delivery; default 10.
+    pub timeout_secs: u64,
+    /// `GUWEN_WEBHOOK_LEASE_SECS`: how long a replica holds a subscription while delivering; a
+    /// replica that dies loses it after this long and another takes over; default 60 (at
+    /// least twice the timeout).
+    pub lease_secs: u64,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        Self {
+            allow_private: false,
+            retry_window_secs: 86_400,
+            backoff_base_ms: 5_000,
+            timeout_secs: 10,
+            lease_secs: 60,
+        }
+    }
 }
 
 /// A configuration that cannot be used.
@@ -87,6 +131,10 @@ pub enum ConfigError {
         min: usize,
         addr: SocketAddr,
     },
+    #[error(
+        "no JWT_SECRET is set and there is no development secret at {path}: `guwen token` signs with the secret `guwen serve` created in its data directory. Run it from the directory where the server runs, or set GUWEN_DATA_DIR to the server's data directory (or JWT_SECRET to the server's secret)"
+    )]
+    NoDevSecret { path: String },
 }
 
 /// The longest lifetime either token maximum may be set to: a year.
@@ -217,6 +265,37 @@ impl Config {
                 }
                 nets
             },
+            cors_origins: match lookup("GUWEN_CORS_ORIGINS") {
+                Some(list) => cors_origins(&list).map_err(|reason| ConfigError::Invalid {
+                    name: "GUWEN_CORS_ORIGINS",
+                    reason,
+                })?,
+                None => Vec::new(),
+            },
+            background_jobs: !lookup("GUWEN_BACKGROUND_JOBS")
+                .is_some_and(|v| matches!(v.trim(), "0" | "false" | "no" | "off")),
+            calendar_interval_secs: u64::from(number("GUWEN_CALENDAR_INTERVAL_SECS", 60)?).max(1),
+            webhooks: {
+                let d = WebhookConfig::default();
+                let timeout_secs =
+                    u64::from(number("GUWEN_WEBHOOK_TIMEOUT_SECS", d.timeout_secs as u32)?).max(1);
+                WebhookConfig {
+                    allow_private: lookup("GUWEN_WEBHOOK_ALLOW_PRIVATE")
+                        .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
+                    retry_window_secs: u64::from(number(
+                        "GUWEN_WEBHOOK_RETRY_WINDOW_SECS",
+                        d.retry_window_secs as u32,
+                    )?),
+                    backoff_base_ms: u64::from(number(
+                        "GUWEN_WEBHOOK_BACKOFF_MS",
+                        d.backoff_base_ms as u32,
+                    )?)
+                    .max(1),
+                    timeout_secs,
+                    lease_secs: u64::from(number("GUWEN_WEBHOOK_LEASE_SECS", d.lease_secs as u32)?)
+                        .max(2 * timeout_secs),
+                }
+            },
             database_url,
             embedded_database,
             bind_addr,
@@ -310,17 +389,16 @@ impl Config {
             return Err(ConfigError::NoKeysOffLoopback(self.bind_addr));
         }
         self.ensure_data_dir()?;
-        let path = self.data_dir.join("dev-jwt-secret");
-        let err = |e: std::io::Error| ConfigError::DataDir {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        };
-        let secret = match std::fs::read_to_string(&path) {
-            Ok(s) if s.trim().len() >= 32 => s.trim().to_owned(),
-            _ => {
+        let path = self.dev_secret_path();
+        let secret = match read_dev_secret(&path) {
+            Some(s) => s,
+            None => {
                 let bytes: [u8; 32] = rand::random();
                 let s = hex::encode(bytes);
-                write_private(&path, &s).map_err(err)?;
+                write_private(&path, &s).map_err(|e| ConfigError::DataDir {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
                 s
             }
         };
@@ -328,6 +406,63 @@ impl Config {
         self.dev_secret_file = Some(path);
         Ok(())
     }
+
+    /// For `guwen token`: `JWT_SECRET`, or else the development secret that `guwen serve`
+    /// created under the data dir. Never creates one: a token signed with a new secret would
+    /// be refused by the running server.
+    pub fn signing_secret(&self) -> Result<Vec<u8>, ConfigError> {
+        if let Some(secret) = &self.jwt_secret {
+            return Ok(secret.clone());
+        }
+        let path = self.dev_secret_path();
+        read_dev_secret(&path)
+            .map(String::into_bytes)
+            .ok_or_else(|| ConfigError::NoDevSecret {
+                path: std::path::absolute(&path)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string(),
+            })
+    }
+
+    /// Where the generated development secret lives.
+    pub fn dev_secret_path(&self) -> PathBuf {
+        self.data_dir.join("dev-jwt-secret")
+    }
+}
+
+/// The development secret in `path`, if there is a usable one (32 characters or more).
+fn read_dev_secret(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| s.len() >= 32)
+}
+
+/// Parses `GUWEN_CORS_ORIGINS`: comma-separated origins, each a scheme (`http` or `https`),
+/// a host and an optional port, with nothing after (a browser's `Origin` never has a path).
+fn cors_origins(list: &str) -> Result<Vec<String>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let url = url::Url::parse(origin).map_err(|e| format!("`{origin}`: {e}"))?;
+            let bare = matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some()
+                && url.path() == "/"
+                && !origin.ends_with('/')
+                && url.query().is_none()
+                && url.fragment().is_none()
+                && url.username().is_empty();
+            if bare {
+                Ok(origin.to_owned())
+            } else {
+                Err(format!(
+                    "`{origin}` is not an origin like https://portal.example.gov.cn or http://localhost:5173"
+                ))
+            }
+        })
+        .collect()
 }
 
 /// An audit key seed: 64 hex digits.
@@ -438,6 +573,39 @@ mod tests {
             assert!(
                 config(&[("GUWEN_TOKEN_MAX_TTL_SECS", bad)], &dir).is_err(),
                 "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn cors_origins_are_bare_origins_and_none_by_default() {
+        let base = Path::new("/srv/guwen");
+        let none = config(&[], base).map_err(|e| e.to_string());
+        assert_eq!(none.map(|c| c.cors_origins), Ok(Vec::new()));
+        let two = config(
+            &[(
+                "GUWEN_CORS_ORIGINS",
+                "https://portal.example.gov.cn, http://localhost:5173",
+            )],
+            base,
+        )
+        .map_err(|e| e.to_string());
+        assert_eq!(
+            two.map(|c| c.cors_origins),
+            Ok(vec![
+                "https://portal.example.gov.cn".to_owned(),
+                "http://localhost:5173".to_owned()
+            ])
+        );
+        for bad in [
+            "*",
+            "portal.example.gov.cn",
+            "https://x.cn/app",
+            "ftp://x.cn",
+        ] {
+            assert!(
+                config(&[("GUWEN_CORS_ORIGINS", bad)], base).is_err(),
+                "{bad} accepted"
             );
         }
     }

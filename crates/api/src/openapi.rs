@@ -33,6 +33,7 @@ use crate::{
     tags(
         (name = "platform", description = "Health, readiness and metrics"),
         (name = "meta", description = "Enumerations with English and zh-CN labels"),
+        (name = "me", description = "The caller: identity, roles, an advisor's own record and what awaits them"),
         (name = "fields", description = "Fields of expertise and their lead departments (Art. 4.1)"),
         (name = "candidates", description = "Nomination, vetting and appointment of candidates (Art. 4, 5)"),
         (name = "recommendation lists", description = "Recommendation lists, the executive meeting's decision and the report to the party committee (Art. 4.3, 4.4)"),
@@ -46,6 +47,8 @@ use crate::{
         (name = "funds", description = "Budgets under the 500,000 CNY cap, expense claims with the Finance Bureau's review, and work subsidies (Art. 14). Money is integer fen."),
         (name = "public", description = "What anyone can read or file without a token (Art. 4.5, 4.6)"),
         (name = "audit", description = "The tamper-evident audit trail (DOMAIN.md §6)"),
+        (name = "events", description = "The gap-free, commit-ordered change feed for other systems and front-ends (DOMAIN.md §6)"),
+        (name = "webhooks", description = "Signed webhook deliveries of the change feed (Standard Webhooks, at least once, in order)"),
         (name = "tokens", description = "Revoking access tokens: one by its `jti`, or every token of a subject issued until then"),
     )
 )]
@@ -63,7 +66,7 @@ impl Modify for SecurityAddon {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "A JWT with `sub`, `roles`, `iss`, `aud`, `exp` (and `org_id` for departments, `advisor_id` for advisors). The scopes of a requirement are the roles allowed.",
+                        "A JWT with `sub`, `roles`, `iss`, `aud`, `exp` (and `org_id` for departments, `advisor_id` for advisors). The scopes of a requirement are the roles allowed. Verification follows the JWT best current practices of RFC8725: the algorithm is fixed by the key (HS256 for the shared secret, RS256 or ES256 for a configured public key, never `none`), and `iss`, `aud`, `exp` and `iat` are required and checked.",
                     ))
                     .build(),
             ),
@@ -138,6 +141,7 @@ const PROBLEMS: &[(&str, &str, &str)] = &[
 /// items' named schema.
 pub fn publish(spec: &utoipa::openapi::OpenApi) -> Value {
     let mut doc = serde_json::to_value(spec).unwrap_or_default();
+    labelled_enum_values(&mut doc);
     reference_page_items(&mut doc);
     publish_problem_codes(&mut doc);
     doc
@@ -204,6 +208,31 @@ pub fn finalize(mut spec: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi 
         }
     }
     spec
+}
+
+/// The values of every labelled enum are its codes (`advisor.appointed`), which the schema
+/// derive does not always see through the declaring macro: they are set from the catalogue.
+fn labelled_enum_values(doc: &mut Value) {
+    for e in crate::platform::meta::catalog() {
+        let name: String = e
+            .name
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect();
+        if let Some(values) = doc.pointer_mut(&format!("/components/schemas/{name}/enum")) {
+            *values = json!(
+                e.values
+                    .iter()
+                    .map(|(code, _, _)| *code)
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
 }
 
 /// `Page_X` inlines `X` for its items (utoipa expands generic arguments): refer to the named
@@ -318,12 +347,18 @@ fn publish_problem_codes(doc: &mut Value) {
             };
             let mut rewritten = responses.clone();
             for (status, response) in &responses {
-                let Some(reference) = response["$ref"].as_str() else {
-                    continue;
-                };
-                let name = reference.rsplit('/').next().unwrap_or_default();
-                let Some(base) = generic.get(name) else {
-                    continue;
+                // A problem response: a reference to a generic one, or declared by the
+                // operation itself with the problem media type.
+                let base = match response["$ref"].as_str() {
+                    Some(reference) => {
+                        let name = reference.rsplit('/').next().unwrap_or_default();
+                        let Some(base) = generic.get(name) else {
+                            continue;
+                        };
+                        base
+                    }
+                    None if response["content"].get(PROBLEM_JSON).is_some() => response,
+                    None => continue,
                 };
                 let mut codes = generic_codes(status, op);
                 codes.extend(
@@ -361,7 +396,7 @@ fn is_empty_requirement(req: &utoipa::openapi::security::SecurityRequirement) ->
 }
 
 #[cfg(test)]
-#[allow(clippy::expect_used)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use std::collections::{BTreeSet, HashMap};
 
@@ -419,6 +454,60 @@ mod tests {
         }
     }
 
+    /// utoipa names a schema after its type and silently lets a later type of the same name
+    /// replace an earlier one: every type that derives `ToSchema` has a name of its own.
+    #[test]
+    fn schema_names_are_unique_across_the_crates() {
+        fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    rust_files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        rust_files(&root.join("api/src"), &mut files);
+        rust_files(&root.join("domain/src"), &mut files);
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let mut derives_schema = false;
+            for line in text.lines().map(str::trim_start) {
+                if line.starts_with("#[") {
+                    derives_schema |= line.contains("ToSchema") && line.contains("derive");
+                    continue;
+                }
+                if line.starts_with("///") || line.is_empty() {
+                    continue;
+                }
+                if derives_schema
+                    && let Some(rest) = line
+                        .strip_prefix("pub struct ")
+                        .or_else(|| line.strip_prefix("pub enum "))
+                {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let here = file.display().to_string();
+                    if let Some(other) = seen.insert(name.clone(), here.clone()) {
+                        panic!("two schemas named {name}: {other} and {here}");
+                    }
+                }
+                derives_schema = false;
+            }
+        }
+        assert!(
+            seen.contains_key("Problem") && seen.len() > 50,
+            "{}",
+            seen.len()
+        );
+    }
+
     #[test]
     fn every_ref_resolves() {
         let doc = openapi_document();
@@ -464,6 +553,14 @@ mod tests {
             doc["components"]["schemas"]["Problem"]["properties"]["code"]["$ref"],
             "#/components/schemas/ProblemCode"
         );
+        // Every labelled enum's schema lists its codes, dots and all.
+        let events: Vec<&str> = doc["components"]["schemas"]["EventType"]["enum"]
+            .as_array()
+            .expect("EventType is a string enum")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(events.contains(&"advisor.appointed"), "{events:?}");
     }
 
     /// Every code an operation lists is in the catalogue and is answered with the status of

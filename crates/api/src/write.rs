@@ -186,3 +186,37 @@ where
     })
     .await
 }
+
+/// [`write`] for a change no request asked for (the daily calendar job): `work` runs in one
+/// writing transaction, as `actor`, at the service clock's now; committed when it answers
+/// `Ok(true)`, rolled back otherwise (nothing to record).
+pub async fn write_scheduled<F>(state: &AppState, actor: &str, work: F) -> Result<bool, ApiError>
+where
+    F: AsyncFnOnce(&Tx, &Context) -> Result<bool, ApiError>,
+{
+    let ctx = Context {
+        actor: Actor {
+            sub: actor.to_owned(),
+            roles: Vec::new(),
+            org_id: None,
+        },
+        request_id: None,
+        now: state.clock.now(),
+        signer: Some(state.audit_signer.clone()),
+    };
+    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
+    match work(&tx, &ctx).await {
+        Ok(true) => {
+            tx.commit().await?;
+            Ok(true)
+        }
+        Ok(false) => {
+            tx.rollback().await?;
+            Ok(false)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e)
+        }
+    }
+}

@@ -57,6 +57,129 @@ fn token_mints_a_jwt_and_refuses_an_unknown_role() {
     assert!(!out.status.success());
 }
 
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("guwen-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// `guwen token` run where no server created a secret refuses, says where it looked, and
+/// creates nothing (a token signed with a new secret would be refused by the server).
+#[test]
+fn token_without_the_servers_secret_refuses_and_names_where_it_looked() {
+    let dir = temp_dir("no-secret");
+    let out = guwen()
+        .args(["token", "--role", "hrss", "--sub", "alice"])
+        .current_dir(&dir)
+        .env_remove("JWT_SECRET")
+        .env_remove("GUWEN_DATA_DIR")
+        .output()
+        .expect("run guwen token");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let looked = dir.join("data").join("dev-jwt-secret");
+    assert!(stderr.contains(&looked.display().to_string()), "{stderr}");
+    assert!(stderr.contains("GUWEN_DATA_DIR"), "{stderr}");
+    assert!(
+        !dir.join("data").exists(),
+        "token must not create a data dir"
+    );
+}
+
+/// `guwen token` signs with the secret in the server's data dir (`GUWEN_DATA_DIR`), from any
+/// directory.
+#[test]
+fn token_signs_with_the_secret_in_the_servers_data_dir() {
+    let dir = temp_dir("data-dir");
+    let secret = "0123456789abcdef0123456789abcdef0123456789abcdef";
+    std::fs::write(dir.join("dev-jwt-secret"), secret).expect("write secret");
+    let out = guwen()
+        .args(["token", "--role", "auditor", "--sub", "audra"])
+        .current_dir(std::env::temp_dir())
+        .env_remove("JWT_SECRET")
+        .env("GUWEN_DATA_DIR", &dir)
+        .output()
+        .expect("run guwen token");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+    validation.set_audience(&["guwen-api"]);
+    let decoded = jsonwebtoken::decode::<serde_json::Value>(
+        &token,
+        &jsonwebtoken::DecodingKey::from_secret(secret.as_bytes()),
+        &validation,
+    )
+    .expect("signed with the data dir's secret");
+    assert_eq!(decoded.claims["sub"], "audra");
+}
+
+/// `guwen healthcheck` exits 0 against a ready server and 1 when nothing answers; the
+/// start-up message names a token command that works from where the server runs.
+#[test]
+fn healthcheck_tells_a_ready_server_from_none() {
+    use std::io::{BufRead, BufReader};
+    let dir = temp_dir("healthcheck");
+    let mut server = guwen()
+        .arg("serve")
+        .current_dir(&dir)
+        .env_remove("JWT_SECRET")
+        .env_remove("GUWEN_DATA_DIR")
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(dir.join("serve.log")).expect("log file"))
+        .spawn()
+        .expect("start guwen serve");
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let first = lines.next().expect("a line").expect("utf-8");
+    let base = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the base URL")
+        .to_owned();
+    let banner: Vec<String> = lines.take(4).map_while(Result::ok).collect();
+    // Under load the first answer may take a while: a container engine retries too.
+    let mut ok = guwen()
+        .args(["healthcheck", "--url", &base])
+        .output()
+        .expect("run guwen healthcheck");
+    for _ in 0..60 {
+        if ok.status.success() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        ok = guwen()
+            .args(["healthcheck", "--url", &base])
+            .output()
+            .expect("run guwen healthcheck");
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        ok.status.success(),
+        "{}\nserver log:\n{}",
+        String::from_utf8_lossy(&ok.stderr),
+        std::fs::read_to_string(dir.join("serve.log")).unwrap_or_default()
+    );
+    // A test binary runs from target/: the message shows the cargo form.
+    assert!(
+        banner
+            .iter()
+            .any(|l| l.contains("cargo run -q --bin guwen -- token --role hrss")),
+        "{banner:?}"
+    );
+
+    let down = guwen()
+        .args(["healthcheck", "--url", &base])
+        .output()
+        .expect("run guwen healthcheck");
+    assert_eq!(down.status.code(), Some(1));
+}
+
 /// `guwen token --ttl` is capped by the same maximum the server enforces: 12 h for people
 /// (`GUWEN_TOKEN_MAX_TTL_SECS`), 7 days for a service account whose only role is
 /// `integration` (`GUWEN_SERVICE_TOKEN_MAX_TTL_SECS`); a subject the server would refuse is

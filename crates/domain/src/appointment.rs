@@ -355,6 +355,19 @@ pub fn check_age(
     }
 }
 
+/// Art. 5.5: the candidate's age on the earliest day a term could start (the day the public
+/// notice closes, or `today_cst` if later; today when no notice is on record yet), when that
+/// age is 70 or more: the age problem, known from the preliminary review onward.
+pub fn age_on_earliest_start(
+    birth_date: NaiveDate,
+    notice: Option<&NoticeWindow>,
+    today_cst: NaiveDate,
+) -> Option<u32> {
+    let earliest = notice.map_or(today_cst, |n| n.closes_on().max(today_cst));
+    let age = age_on(birth_date, earliest);
+    (age >= MAX_AGE_EXCLUSIVE).then_some(age)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cap (Art. 4.1) and certificate (Art. 4.6)
 // ---------------------------------------------------------------------------------------------
@@ -506,6 +519,27 @@ pub fn check_appointment(
     )?;
     check_cap(facts.active_advisors, facts.cap)?;
     Ok(term)
+}
+
+/// Art. 4.5, 4.6, 5.5: the refusal an appointment would meet on `today_cst` whatever the
+/// request says (earliest possible start, shortest term): the notice still open, an objection
+/// unresolved, the age limit without an approved exception. `None` when only the request
+/// itself (its term, its certificate) or the cap at that moment can still refuse it. Used so
+/// that an action certain to fail is not offered.
+pub fn appointment_refusal(
+    facts: &AppointmentFacts,
+    today_cst: NaiveDate,
+) -> Option<RuleViolation> {
+    let earliest = facts
+        .notice
+        .as_ref()
+        .map_or(today_cst, |n| n.closes_on().max(today_cst));
+    let uncapped = AppointmentFacts {
+        active_advisors: 0,
+        cap: u32::MAX,
+        ..facts.clone()
+    };
+    check_appointment(&uncapped, earliest, 1, today_cst).err()
 }
 
 #[cfg(test)]

@@ -69,6 +69,34 @@ pub fn check_service_unit(facts: &AssessmentFacts, org_id: &str) -> RuleResult<(
     }
 }
 
+/// Art. 16 (市人力资源和社会保障局会同服务单位组织考核): HRSS grades preliminarily only
+/// once every service unit of the year has given its opinion, or HRSS has recorded, unit by
+/// unit, that it did not respond (`excused`, with a note kept in the audit trail). Refused
+/// with `service_unit_opinions_missing`, naming the units still unheard.
+pub fn check_service_units_heard(
+    facts: &AssessmentFacts,
+    heard: &[String],
+    excused: &[String],
+) -> RuleResult<()> {
+    let unheard: Vec<&str> = facts
+        .service_units
+        .iter()
+        .filter(|u| !heard.contains(u) && !excused.contains(u))
+        .map(String::as_str)
+        .collect();
+    if unheard.is_empty() {
+        return Ok(());
+    }
+    Err(RuleViolation::new(
+        ProblemCode::ServiceUnitOpinionsMissing,
+        "Art. 16",
+        format!(
+            "the preliminary grade needs the opinion of every service unit of the year, or a note that it did not respond; not heard: {}",
+            unheard.join(", ")
+        ),
+    ))
+}
+
 /// Art. 16 (报市政府确定): once the government has decided, the service units' opinions are
 /// closed (`invalid_transition`).
 pub fn check_open_for_opinions(state: AssessmentState) -> RuleResult<()> {
@@ -92,6 +120,28 @@ mod tests {
             Err(v) => v.code.as_str(),
             Ok(v) => panic!("expected a refusal, got {v:?}"),
         }
+    }
+
+    #[test]
+    fn art_16_the_preliminary_grade_waits_for_every_service_unit_or_a_note() {
+        let facts = AssessmentFacts {
+            service_units: vec!["org-port".into(), "org-trade".into()],
+            ..AssessmentFacts::default()
+        };
+        let heard = vec!["org-port".to_owned()];
+        let Err(v) = check_service_units_heard(&facts, &heard, &[]) else {
+            panic!("refused")
+        };
+        assert_eq!(v.code, "service_unit_opinions_missing");
+        assert!(v.message.contains("org-trade") && !v.message.contains("org-port"));
+        assert_eq!(
+            check_service_units_heard(&facts, &heard, &["org-trade".to_owned()]),
+            Ok(())
+        );
+        assert_eq!(
+            check_service_units_heard(&AssessmentFacts::default(), &[], &[]),
+            Ok(())
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@
 pub mod appointment;
 pub mod assessment;
 pub mod audit;
+pub mod awaiting;
+pub mod feed;
 pub mod funds;
 pub mod labels;
 pub mod nomination;

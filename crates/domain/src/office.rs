@@ -135,6 +135,69 @@ pub fn is_in_office(status: AdvisorStatus) -> bool {
     IN_OFFICE.contains(&status)
 }
 
+/// The dates of one term as the history keeps it (Art. 3): renewals add terms, none is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermDates {
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+impl TermDates {
+    /// Whether the term runs on `day` (both ends included).
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.starts_on <= day && day <= self.ends_on
+    }
+}
+
+/// One step of a dismissal or resignation that moved the advisor's stored status (Art. 12,
+/// 13), dated in China Standard Time: proposed, requested, decided (approved or rejected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusChange {
+    pub on: NaiveDate,
+    pub to: AdvisorStatus,
+}
+
+/// Where an advisor stood on one day: the status shown that day, the term then in force and
+/// whether they were in office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub status: AdvisorStatus,
+    /// Index into the terms given: the term running that day; when none ran, the last one
+    /// begun by then (an ended term), or the first (not yet begun); `None` without terms.
+    pub term: Option<usize>,
+    pub in_office: bool,
+}
+
+/// Art. 3, 12, 13: where an advisor stood at the end of `day` (China Standard Time), from the
+/// record alone, so any past date answers the same on every replica:
+///
+/// - the status is the one the last step taken on or before `day` left (`changes`, oldest
+///   first), `active` before any; a dismissal or resignation takes effect on the day the
+///   government decides it;
+/// - the term is the one running that day; when none ran, the last one begun (the advisor then
+///   shows as `expired`, Art. 3, unless they had already left), or the first if none had begun;
+/// - in office means a term ran that day and the status was one of [`IN_OFFICE`].
+pub fn standing_on(terms: &[TermDates], changes: &[StatusChange], day: NaiveDate) -> Standing {
+    let stored = changes
+        .iter()
+        .take_while(|c| c.on <= day)
+        .last()
+        .map_or(AdvisorStatus::Active, |c| c.to);
+    let running = terms.iter().position(|t| t.covers(day));
+    let term = running
+        .or_else(|| terms.iter().rposition(|t| t.starts_on <= day))
+        .or_else(|| (!terms.is_empty()).then_some(0));
+    let status = match term {
+        Some(i) => effective_status(stored, terms[i].ends_on, day),
+        None => stored,
+    };
+    Standing {
+        status,
+        term,
+        in_office: running.is_some() && is_in_office(status),
+    }
+}
+
 /// The steps legal from a shown status (Art. 3, 12, 13, 16).
 pub fn office_allowed_from(status: AdvisorStatus) -> &'static [OfficeAction] {
     match status {
@@ -302,6 +365,8 @@ pub enum InactivityKind {
     OverdueDelivery,
     /// Still not delivered after the deadline.
     Undelivered,
+    /// A final annual grade of `incompetent` (考核不称职, Art. 16).
+    IncompetentGrade,
 }
 
 /// One item of inactivity evidence.
@@ -326,6 +391,8 @@ pub struct InactivityEvidence {
     pub unexcused_absences: u32,
     pub overdue_deliveries: u32,
     pub undelivered: u32,
+    /// Final `incompetent` grades decided in the period (Art. 16).
+    pub incompetent_grades: u32,
     pub items: Vec<InactivityItem>,
 }
 
@@ -351,6 +418,24 @@ pub struct AssignmentRecord {
     pub timeliness: Option<Timeliness>,
 }
 
+/// An annual assessment of the advisor decided in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentRecord {
+    pub assessment_id: String,
+    pub year: i32,
+    /// The day of the government's decision (China Standard Time).
+    pub decided_on: NaiveDate,
+    pub final_grade: Grade,
+}
+
+/// What the evidence of a period is computed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InactivityFacts {
+    pub meetings: Vec<MeetingRecord>,
+    pub assignments: Vec<AssignmentRecord>,
+    pub assessments: Vec<AssessmentRecord>,
+}
+
 /// Art. 12.3 (不按期提供书面意见): what an assignment shows of inactivity on `today`: a
 /// deliverable handed in late, or one still missing after its deadline.
 pub fn assignment_inactivity(a: &AssignmentRecord, today_cst: NaiveDate) -> Option<InactivityKind> {
@@ -365,14 +450,19 @@ pub fn assignment_inactivity(a: &AssignmentRecord, today_cst: NaiveDate) -> Opti
 
 /// Art. 12.3 (不积极履行顾问职责): the evidence of inactivity in a period, item by item and
 /// by date: every unexcused absence from a government meeting (无正当理由不参加顾问会议, see
-/// [`is_unexcused_absence`]) and every overdue or undelivered deliverable.
+/// [`is_unexcused_absence`]), every overdue or undelivered deliverable, and (Art. 12.3, 16)
+/// every final annual grade of `incompetent` (考核不称职) decided in the period.
 pub fn inactivity_evidence(
     advisor_id: &str,
     (from, to): (NaiveDate, NaiveDate),
     today_cst: NaiveDate,
-    meetings: Vec<MeetingRecord>,
-    assignments: Vec<AssignmentRecord>,
+    facts: InactivityFacts,
 ) -> InactivityEvidence {
+    let InactivityFacts {
+        meetings,
+        assignments,
+        assessments,
+    } = facts;
     let absences = meetings.into_iter().filter(|m| {
         m.attendance
             .is_some_and(|att| is_unexcused_absence(m.organizer, att))
@@ -395,6 +485,16 @@ pub fn inactivity_evidence(
             });
         }
     }
+    for a in assessments {
+        if a.final_grade == Grade::Incompetent {
+            items.push(InactivityItem {
+                kind: InactivityKind::IncompetentGrade,
+                object_id: a.assessment_id,
+                title: format!("{} annual assessment: incompetent (不称职)", a.year),
+                date: a.decided_on,
+            });
+        }
+    }
     items.sort_by(|a, b| {
         a.date
             .cmp(&b.date)
@@ -410,6 +510,7 @@ pub fn inactivity_evidence(
         unexcused_absences: count(InactivityKind::UnexcusedAbsence),
         overdue_deliveries: count(InactivityKind::OverdueDelivery),
         undelivered: count(InactivityKind::Undelivered),
+        incompetent_grades: count(InactivityKind::IncompetentGrade),
         items,
     }
 }
@@ -561,8 +662,7 @@ pub fn check_advisor_in_office(
     term_ends_on: NaiveDate,
     today_cst: NaiveDate,
 ) -> RuleResult<()> {
-    let status = effective_status(stored, term_ends_on, today_cst);
-    if !is_in_office(status) || term_starts_on > today_cst {
+    if !in_office_on(stored, term_starts_on, term_ends_on, today_cst) {
         return Err(RuleViolation::new(
             ProblemCode::AdvisorNotInOffice,
             "Art. 11",
@@ -572,9 +672,64 @@ pub fn check_advisor_in_office(
     Ok(())
 }
 
+/// Art. 12, 13: only an advisor in office acts as one: files opinions, delivers, reports
+/// inability, asks to recuse, claims expenses. A dismissed, resigned or expired advisor (or
+/// one whose term has not started) is refused with `advisor_not_in_office`, whatever their
+/// token says: the status of record decides.
+pub fn check_acting_advisor(
+    stored: AdvisorStatus,
+    term_starts_on: NaiveDate,
+    office_ends_on: NaiveDate,
+    today_cst: NaiveDate,
+) -> RuleResult<()> {
+    if !in_office_on(stored, term_starts_on, office_ends_on, today_cst) {
+        let status = effective_status(stored, office_ends_on, today_cst);
+        return Err(RuleViolation::new(
+            ProblemCode::AdvisorNotInOffice,
+            "Art. 12",
+            format!(
+                "the advisor is `{status}`, not in office, and can no longer act as an advisor"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// In office on `today_cst`: the shown status is one in office and the term has started.
+fn in_office_on(
+    stored: AdvisorStatus,
+    term_starts_on: NaiveDate,
+    office_ends_on: NaiveDate,
+    today_cst: NaiveDate,
+) -> bool {
+    is_in_office(effective_status(stored, office_ends_on, today_cst)) && term_starts_on <= today_cst
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn art_12_13_only_an_advisor_in_office_acts_as_one() {
+        let (start, end) = (d(2026, 1, 1), d(2027, 12, 31));
+        let today = d(2026, 6, 1);
+        assert_eq!(
+            check_acting_advisor(AdvisorStatus::Active, start, end, today),
+            Ok(())
+        );
+        for stored in [AdvisorStatus::Dismissed, AdvisorStatus::Resigned] {
+            let Err(v) = check_acting_advisor(stored, start, end, today) else {
+                panic!("refused")
+            };
+            assert_eq!(v.code, "advisor_not_in_office");
+            assert!(v.message.contains(&stored.to_string()), "{}", v.message);
+        }
+        let Err(v) = check_acting_advisor(AdvisorStatus::Active, start, end, d(2028, 1, 1)) else {
+            panic!("refused")
+        };
+        assert!(v.message.contains("expired"), "{}", v.message);
+        assert!(check_acting_advisor(AdvisorStatus::Active, start, end, d(2025, 12, 31)).is_err());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
@@ -585,6 +740,97 @@ mod tests {
             Err(v) => v.code.as_str(),
             Ok(v) => panic!("expected a refusal, got {v:?}"),
         }
+    }
+
+    fn term(from: NaiveDate, to: NaiveDate) -> TermDates {
+        TermDates {
+            starts_on: from,
+            ends_on: to,
+        }
+    }
+
+    fn change(on: NaiveDate, to: AdvisorStatus) -> StatusChange {
+        StatusChange { on, to }
+    }
+
+    #[test]
+    fn art_3_standing_on_a_past_day_takes_the_term_then_in_force() {
+        let terms = [
+            term(d(2026, 1, 1), d(2026, 12, 31)),
+            term(d(2027, 1, 1), d(2028, 12, 31)),
+        ];
+        let on = |day| standing_on(&terms, &[], day);
+        assert_eq!(
+            on(d(2026, 6, 1)),
+            Standing {
+                status: AdvisorStatus::Active,
+                term: Some(0),
+                in_office: true
+            }
+        );
+        assert_eq!(on(d(2027, 1, 1)).term, Some(1));
+        // Before the first term begins: on record, not yet in office.
+        let before = on(d(2025, 12, 31));
+        assert_eq!((before.term, before.in_office), (Some(0), false));
+        // After the last term: expired, with the term that ended.
+        let after = on(d(2029, 1, 1));
+        assert_eq!(
+            (after.status, after.term, after.in_office),
+            (AdvisorStatus::Expired, Some(1), false)
+        );
+    }
+
+    #[test]
+    fn art_3_a_gap_between_terms_shows_as_expired() {
+        let terms = [
+            term(d(2026, 1, 1), d(2026, 12, 31)),
+            term(d(2027, 3, 1), d(2028, 2, 29)),
+        ];
+        let gap = standing_on(&terms, &[], d(2027, 2, 1));
+        assert_eq!(
+            (gap.status, gap.term, gap.in_office),
+            (AdvisorStatus::Expired, Some(0), false)
+        );
+        assert!(standing_on(&terms, &[], d(2027, 3, 1)).in_office);
+    }
+
+    #[test]
+    fn art_12_a_dismissal_ends_office_on_the_day_the_government_decides() {
+        let terms = [term(d(2026, 1, 1), d(2027, 12, 31))];
+        let changes = [
+            change(d(2026, 5, 10), AdvisorStatus::DismissalProposed),
+            change(d(2026, 6, 1), AdvisorStatus::Dismissed),
+        ];
+        let on = |day| standing_on(&terms, &changes, day);
+        assert_eq!(on(d(2026, 5, 9)).status, AdvisorStatus::Active);
+        let proposed = on(d(2026, 5, 31));
+        assert_eq!(proposed.status, AdvisorStatus::DismissalProposed);
+        assert!(proposed.in_office, "in office until the government decides");
+        let dismissed = on(d(2026, 6, 1));
+        assert_eq!(
+            (dismissed.status, dismissed.term, dismissed.in_office),
+            (AdvisorStatus::Dismissed, Some(0), false)
+        );
+        // Leaving is final: after the term's end the advisor still shows as dismissed.
+        assert_eq!(on(d(2028, 1, 1)).status, AdvisorStatus::Dismissed);
+    }
+
+    #[test]
+    fn art_13_a_rejected_resignation_leaves_the_advisor_active_again() {
+        let terms = [term(d(2026, 1, 1), d(2027, 12, 31))];
+        let changes = [
+            change(d(2026, 3, 1), AdvisorStatus::ResignationRequested),
+            change(d(2026, 3, 5), AdvisorStatus::ResignationProposed),
+            change(d(2026, 3, 5), AdvisorStatus::Active),
+        ];
+        let on = |day| standing_on(&terms, &changes, day);
+        assert_eq!(
+            on(d(2026, 3, 2)).status,
+            AdvisorStatus::ResignationRequested
+        );
+        // Two steps on one day: the day ends with the later one.
+        assert_eq!(on(d(2026, 3, 5)).status, AdvisorStatus::Active);
+        assert!(on(d(2026, 3, 5)).in_office);
     }
 
     #[test]
@@ -665,7 +911,8 @@ mod tests {
     }
 
     #[test]
-    fn art_12_3_inactivity_is_unexcused_absence_and_late_or_missing_deliverables() {
+    fn art_12_3_16_inactivity_is_unexcused_absence_late_or_missing_deliverables_or_an_incompetent_grade()
+     {
         let today = d(2026, 6, 10);
         let meeting = |id: &str, organizer, attendance| MeetingRecord {
             meeting_id: id.into(),
@@ -685,41 +932,64 @@ mod tests {
             "a-1",
             (d(2025, 6, 10), today),
             today,
-            vec![
-                meeting(
-                    "m-gov",
-                    MeetingOrganizer::Government,
-                    Some(Attendance::Absent),
-                ),
-                meeting(
-                    "m-dept",
-                    MeetingOrganizer::Department,
-                    Some(Attendance::Absent),
-                ),
-                meeting(
-                    "m-excused",
-                    MeetingOrganizer::Government,
-                    Some(Attendance::Excused),
-                ),
-                meeting("m-open", MeetingOrganizer::Government, None),
-            ],
-            vec![
-                assignment(
-                    "t-late",
-                    d(2026, 4, 1),
-                    AssignmentState::Delivered,
-                    Some(Timeliness::Overdue),
-                ),
-                assignment(
-                    "t-ok",
-                    d(2026, 4, 2),
-                    AssignmentState::Delivered,
-                    Some(Timeliness::OnTime),
-                ),
-                assignment("t-missing", d(2026, 6, 9), AssignmentState::Active, None),
-                assignment("t-due", d(2026, 6, 10), AssignmentState::Active, None),
-                assignment("t-released", d(2026, 1, 1), AssignmentState::Released, None),
-            ],
+            InactivityFacts {
+                meetings: vec![
+                    meeting(
+                        "m-gov",
+                        MeetingOrganizer::Government,
+                        Some(Attendance::Absent),
+                    ),
+                    meeting(
+                        "m-dept",
+                        MeetingOrganizer::Department,
+                        Some(Attendance::Absent),
+                    ),
+                    meeting(
+                        "m-excused",
+                        MeetingOrganizer::Government,
+                        Some(Attendance::Excused),
+                    ),
+                    meeting("m-open", MeetingOrganizer::Government, None),
+                ],
+                assignments: vec![
+                    assignment(
+                        "t-late",
+                        d(2026, 4, 1),
+                        AssignmentState::Delivered,
+                        Some(Timeliness::Overdue),
+                    ),
+                    assignment(
+                        "t-ok",
+                        d(2026, 4, 2),
+                        AssignmentState::Delivered,
+                        Some(Timeliness::OnTime),
+                    ),
+                    assignment("t-missing", d(2026, 6, 9), AssignmentState::Active, None),
+                    assignment("t-due", d(2026, 6, 10), AssignmentState::Active, None),
+                    assignment("t-released", d(2026, 1, 1), AssignmentState::Released, None),
+                ],
+                assessments: vec![
+                    AssessmentRecord {
+                        assessment_id: "as-2025".into(),
+                        year: 2025,
+                        decided_on: d(2026, 1, 20),
+                        final_grade: Grade::Incompetent,
+                    },
+                    AssessmentRecord {
+                        assessment_id: "as-2024".into(),
+                        year: 2024,
+                        decided_on: d(2025, 12, 20),
+                        final_grade: Grade::Competent,
+                    },
+                ],
+            },
+        );
+        assert_eq!(evidence.incompetent_grades, 1);
+        assert!(
+            evidence
+                .items
+                .iter()
+                .any(|i| i.kind == InactivityKind::IncompetentGrade && i.object_id == "as-2025")
         );
         assert_eq!(
             (
@@ -734,7 +1004,7 @@ mod tests {
             .iter()
             .map(|i| i.object_id.as_str())
             .collect();
-        assert_eq!(ids, ["t-late", "m-gov", "t-missing"], "by date");
+        assert_eq!(ids, ["as-2025", "t-late", "m-gov", "t-missing"], "by date");
     }
 
     #[test]

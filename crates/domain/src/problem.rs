@@ -106,6 +106,7 @@ crate::labelled_enum! {
         AssessmentNotFinal = ("assessment_not_final", "Assessment not final", "考核尚未确定"),
         InvalidAssessmentYear = ("invalid_assessment_year", "Invalid assessment year", "考核年度无效"),
         NotAServiceUnit = ("not_a_service_unit", "Not a service unit of the advisor", "非该顾问服务单位"),
+        ServiceUnitOpinionsMissing = ("service_unit_opinions_missing", "Service units not heard (Art. 16)", "尚未听取服务单位意见"),
         // The server.
         InternalError = ("internal_error", "Internal error", "服务器内部错误"),
     }

@@ -24,6 +24,18 @@ pub fn to_cst(at: DateTime<Utc>) -> DateTime<FixedOffset> {
     at.with_timezone(&cst())
 }
 
+/// The first instant of the calendar day `day` in China Standard Time.
+pub fn cst_day_start(day: NaiveDate) -> DateTime<Utc> {
+    let offset = chrono::TimeDelta::seconds(i64::from(CST.local_minus_utc()));
+    (day.and_time(chrono::NaiveTime::MIN) - offset).and_utc()
+}
+
+/// The first instant after the calendar day `day` in China Standard Time: what happened
+/// before it happened on or before `day`.
+pub fn cst_day_end(day: NaiveDate) -> DateTime<Utc> {
+    cst_day_start(day.succ_opt().unwrap_or(day))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +52,13 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default()
         );
         assert_eq!(to_cst(at).to_rfc3339(), "2026-03-02T00:30:00+08:00");
+    }
+
+    #[test]
+    fn a_day_in_china_ends_at_16_utc() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap_or_default();
+        assert_eq!(cst_day_start(day).to_rfc3339(), "2026-02-28T16:00:00+00:00");
+        assert_eq!(cst_day_end(day).to_rfc3339(), "2026-03-01T16:00:00+00:00");
+        assert_eq!(cst_date(cst_day_end(day)), day.succ_opt().unwrap_or(day));
     }
 }

@@ -524,6 +524,8 @@ pub fn is_unexcused_absence(organizer: MeetingOrganizer, att: Attendance) -> boo
 /// What the minutes of a meeting record, for the completeness check of Art. 11.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MinutesCompleteness<'a> {
+    /// Invited advisors whose attendance was never recorded.
+    pub unrecorded_attendance: &'a [String],
     /// Advisors who attended the meeting.
     pub attending_advisors: &'a [String],
     /// Advisor ids with an opinion recorded in the minutes.
@@ -535,18 +537,30 @@ pub struct MinutesCompleteness<'a> {
 }
 
 /// Art. 11: the minutes must record the opinions of the attending advisors and the participating
-/// departments (载明与会顾问和参会部门意见) before they are finalised.
+/// departments (载明与会顾问和参会部门意见) before they are finalised; Art. 11 and 12.3: and the
+/// attendance of every invited advisor (attended, excused or absent), since finalising locks
+/// it and an unrecorded absence could then never count as evidence.
 ///
-/// Refused with `minutes_incomplete`, naming every attending advisor and every participating
-/// department without an opinion (each once, in the order given). Opinions of people who are
-/// not on the attendance lists (e.g. a written opinion sent in advance) are allowed.
+/// Refused with `minutes_incomplete`, naming every invitee without attendance, and every
+/// attending advisor and participating department without an opinion (each once, in the order
+/// given). Opinions of people who are not on the attendance lists (e.g. a written opinion sent
+/// in advance) are allowed.
 pub fn check_minutes_complete(c: &MinutesCompleteness) -> RuleResult<()> {
     let missing_advisors = missing(c.attending_advisors, c.advisor_opinions);
     let missing_departments = missing(c.participating_departments, c.department_opinions);
-    if missing_advisors.is_empty() && missing_departments.is_empty() {
+    if c.unrecorded_attendance.is_empty()
+        && missing_advisors.is_empty()
+        && missing_departments.is_empty()
+    {
         return Ok(());
     }
     let mut parts = Vec::new();
+    if !c.unrecorded_attendance.is_empty() {
+        parts.push(format!(
+            "attendance of advisors {}",
+            c.unrecorded_attendance.join(", ")
+        ));
+    }
     if !missing_advisors.is_empty() {
         parts.push(format!("advisors {}", missing_advisors.join(", ")));
     }
@@ -557,7 +571,7 @@ pub fn check_minutes_complete(c: &MinutesCompleteness) -> RuleResult<()> {
         ProblemCode::MinutesIncomplete,
         "Art. 11",
         format!(
-            "the minutes must record the opinion of every attending advisor and participating department; missing: {}",
+            "the minutes must record the attendance of every invited advisor and the opinion of every attending advisor and participating department; missing: {}",
             parts.join("; ")
         ),
     ))
@@ -1212,6 +1226,7 @@ mod tests {
         let advisors = ids(&["adv-1", "adv-2"]);
         let departments = ids(&["dept-port"]);
         let c = MinutesCompleteness {
+            unrecorded_attendance: &[],
             attending_advisors: &advisors,
             advisor_opinions: &ids(&["adv-2", "adv-1", "adv-9"]),
             participating_departments: &departments,
@@ -1220,6 +1235,7 @@ mod tests {
         assert_eq!(check_minutes_complete(&c), Ok(()));
         let empty: Vec<String> = Vec::new();
         let none = MinutesCompleteness {
+            unrecorded_attendance: &[],
             attending_advisors: &empty,
             advisor_opinions: &empty,
             participating_departments: &empty,
@@ -1231,6 +1247,7 @@ mod tests {
     #[test]
     fn art_11_minutes_missing_an_advisor_opinion_are_incomplete() {
         let c = MinutesCompleteness {
+            unrecorded_attendance: &[],
             attending_advisors: &ids(&["adv-1", "adv-2", "adv-2"]),
             advisor_opinions: &ids(&["adv-1"]),
             participating_departments: &ids(&["dept-port"]),
@@ -1246,8 +1263,29 @@ mod tests {
     }
 
     #[test]
+    fn art_11_12_3_minutes_with_an_unrecorded_attendance_are_incomplete() {
+        let advisors = ids(&["adv-1"]);
+        let c = MinutesCompleteness {
+            unrecorded_attendance: &ids(&["adv-7"]),
+            attending_advisors: &advisors,
+            advisor_opinions: &advisors,
+            participating_departments: &[],
+            department_opinions: &[],
+        };
+        let v = violation(check_minutes_complete(&c));
+        assert_eq!(v.code, "minutes_incomplete");
+        assert!(
+            v.message.contains("attendance of advisors adv-7"),
+            "{}",
+            v.message
+        );
+        assert!(!v.message.contains("adv-1"));
+    }
+
+    #[test]
     fn art_11_minutes_missing_a_department_opinion_are_incomplete() {
         let c = MinutesCompleteness {
+            unrecorded_attendance: &[],
             attending_advisors: &ids(&["adv-1"]),
             advisor_opinions: &ids(&[]),
             participating_departments: &ids(&["dept-port", "dept-finance"]),

@@ -252,6 +252,17 @@ pub async fn append<C: ConnectionTrait>(
     Ok(model)
 }
 
+/// The change sequence: the number of the last event in the chain. Every change appends its
+/// event in its own transaction, under the head's row lock, so this number grows with every
+/// committed change and with nothing else: a reader that saw the same number saw the same data
+/// (read it before the data it validates, and a change in between only makes it look older).
+pub async fn change_sequence<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+    Ok(audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .map_or(0, |head| head.seq))
+}
+
 /// Filters for listing the trail.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

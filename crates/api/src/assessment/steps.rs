@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use guwen_domain::{
     Labelled,
-    assessment::{check_open_for_opinions, check_service_unit},
+    assessment::{check_open_for_opinions, check_service_unit, check_service_units_heard},
     audit::AuditAction,
     office::{self, AssessmentState},
 };
@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::{
     assessments::with_opinions,
     policy,
-    views::{AssessmentView, GradeRequest, OpinionRequest},
+    views::{AssessmentView, GradeRequest, OpinionRequest, PreliminaryRequest},
 };
 use crate::prelude::*;
 
@@ -84,13 +84,31 @@ async fn grade(
     req: &HttpRequest,
     caller: &Caller,
     id: &str,
-    body: &GradeRequest,
-    to: AssessmentState,
+    (body, request): (&GradeRequest, &impl Serialize),
+    (to, non_responding): (AssessmentState, Option<Vec<(String, String)>>),
 ) -> Result<HttpResponse, ApiError> {
     let comment = body.checked_comment()?;
     let ctx = audit_context(req, state);
-    step(state, req, caller, id, body, async |tx, a| {
+    step(state, req, caller, id, request, async |tx, a| {
         office::assessment_transition(a.state, to)?;
+        let mut details = serde_json::json!({ "grade": body.grade.code() });
+        if let Some(excused) = &non_responding {
+            // Art. 16: the service units of the year are heard first, or noted as silent.
+            let facts = assessment::facts_of(&a).map_err(ApiError::internal)?;
+            let heard: Vec<String> = assessment::opinions(tx, &a.id)
+                .await?
+                .into_iter()
+                .map(|o| o.org_id)
+                .collect();
+            let excused_ids: Vec<String> = excused.iter().map(|(o, _)| o.clone()).collect();
+            check_service_units_heard(&facts, &heard, &excused_ids)?;
+            if !excused.is_empty() {
+                details["non_responding_units"] = excused
+                    .iter()
+                    .map(|(org_id, note)| serde_json::json!({ "org_id": org_id, "note": note }))
+                    .collect();
+            }
+        }
         let action = if to == AssessmentState::Decided {
             AuditAction::AssessmentDecided
         } else {
@@ -98,7 +116,7 @@ async fn grade(
         };
         let event = Event::new(action, "assessment", &a.id)
             .reason(Some(comment.clone()))
-            .details(serde_json::json!({ "grade": body.grade.code() }));
+            .details(details);
         assessment::grade(tx, &ctx, &a, to, body.grade, comment, event).await?;
         Ok(())
     })
@@ -108,12 +126,14 @@ async fn grade(
 /// Record the preliminary grade
 ///
 /// HRSS's preliminary grade and comment (Art. 16, 考核初评意见); may be revised until decided.
+/// Every service unit of the year has given its opinion first, or is listed in
+/// `non_responding_units` with HRSS's note (`service_unit_opinions_missing`).
 #[utoipa::path(
     operation_id = "recordPreliminaryAssessment",
     tag = "assessments",
     security(("bearer" = ["hrss"])),
     params(("id" = String, Path, description = "Assessment id")),
-    request_body = GradeRequest,
+    request_body = PreliminaryRequest,
     responses((status = 200, description = "The assessment", body = AssessmentView))
 )]
 #[post("/assessments/{id}/preliminary")]
@@ -122,17 +142,11 @@ pub(super) async fn preliminary(
     req: HttpRequest,
     caller: Caller,
     id: web::Path<String>,
-    body: ApiJson<GradeRequest>,
+    body: ApiJson<PreliminaryRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    grade(
-        &state,
-        &req,
-        &caller,
-        &id,
-        &body,
-        AssessmentState::Preliminary,
-    )
-    .await
+    let non_responding = body.non_responding()?;
+    let to = (AssessmentState::Preliminary, Some(non_responding));
+    grade(&state, &req, &caller, &id, (&body.grade(), &body.0), to).await
 }
 
 /// Decide the final grade
@@ -154,5 +168,6 @@ pub(super) async fn decide(
     id: web::Path<String>,
     body: ApiJson<GradeRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    grade(&state, &req, &caller, &id, &body, AssessmentState::Decided).await
+    let to = (AssessmentState::Decided, None);
+    grade(&state, &req, &caller, &id, (&body, &body.0), to).await
 }

@@ -82,8 +82,11 @@ pub fn assessment_view(
 /// Opening an assessment.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct CreateAssessmentRequest {
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub advisor_id: String,
-    #[schema(example = 2026)]
+    #[validate(range(min = crate::http::text::YEAR_MIN, max = crate::http::text::YEAR_MAX))]
+    #[schema(example = 2026, minimum = 2000, maximum = 2100)]
     pub year: i32,
 }
 
@@ -112,6 +115,57 @@ pub struct GradeRequest {
     pub comment: String,
 }
 
+/// A service unit that did not give its opinion by HRSS's deadline, and HRSS's note of it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct NonRespondingUnit {
+    /// The department (service unit).
+    #[validate(length(min = 1, max = 100))]
+    #[schema(min_length = 1, max_length = 100)]
+    pub org_id: String,
+    /// What HRSS did and when the unit was asked (kept in the audit trail).
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    pub note: String,
+}
+
+/// HRSS's preliminary grade (Art. 16, 考核初评意见): the grade, its comment, and the service
+/// units that did not respond, each with a note; every other service unit of the year must
+/// have given its opinion (`service_unit_opinions_missing`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct PreliminaryRequest {
+    pub grade: Grade,
+    #[validate(length(min = 1, max = 10000))]
+    #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
+    pub comment: String,
+    #[serde(default)]
+    #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
+    pub non_responding_units: Vec<NonRespondingUnit>,
+}
+
+impl PreliminaryRequest {
+    /// The grade and comment.
+    pub fn grade(&self) -> GradeRequest {
+        GradeRequest {
+            grade: self.grade,
+            comment: self.comment.clone(),
+        }
+    }
+
+    /// The units excused and their notes, trimmed and not blank.
+    pub fn non_responding(&self) -> Result<Vec<(String, String)>, ApiError> {
+        self.non_responding_units
+            .iter()
+            .map(|u| {
+                Ok((
+                    required_text("non_responding_units.org_id", &u.org_id, 100)?,
+                    required_text("non_responding_units.note", &u.note, 2000)?,
+                ))
+            })
+            .collect()
+    }
+}
+
 impl GradeRequest {
     /// The comment, trimmed and not blank.
     pub fn checked_comment(&self) -> Result<String, ApiError> {
@@ -123,8 +177,14 @@ impl GradeRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AssessmentFilter {
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub advisor_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::query_year")]
+    #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
+    /// Only assessments in this state.
+    pub state: Option<AssessmentState>,
 }
 
 impl AssessmentFilter {
@@ -133,6 +193,7 @@ impl AssessmentFilter {
         Filter {
             advisor_id: self.advisor_id.clone(),
             year: self.year,
+            state: self.state,
         }
     }
 }

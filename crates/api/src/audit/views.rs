@@ -99,12 +99,20 @@ pub enum SortOrder {
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// Only this action.
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 200>")]
+    #[param(max_length = 200)]
     pub action: Option<String>,
     /// Only this kind of object (`candidate`, `advisor`, …).
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 200>")]
+    #[param(max_length = 200)]
     pub object_type: Option<String>,
     /// Only this object.
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 200>")]
+    #[param(max_length = 200)]
     pub object_id: Option<String>,
     /// Only this actor (token subject).
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 200>")]
+    #[param(max_length = 200)]
     pub actor_sub: Option<String>,
     /// Only events at or after this instant (RFC 3339).
     pub from: Option<DateTime<FixedOffset>>,

@@ -53,10 +53,22 @@ pub(super) async fn create_expense(
     let advisor_id = policy::claimant(&caller, body.advisor_id.as_deref())?;
     let new = body.to_new(advisor_id, state.clock.today())?;
     let ctx = audit_context(&req, &state);
+    let by_advisor = caller.advisor_id() == Some(new.advisor_id.as_str());
     write_as(&state, &req, &caller, &key, &body.0, async |tx| {
-        let (first_day, last_day) = expenses::service_window(tx, &new.advisor_id)
-            .await?
-            .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
+        // Art. 12, 13, 14: the advisor of record decides, not the token: a token naming no
+        // advisor claims nothing (403), and what was incurred outside the advisor's service,
+        // as recorded (a dismissal, a resignation, the end of the last term), is refused. A
+        // former advisor may still claim what they incurred in office.
+        let window = expenses::service_window(tx, &new.advisor_id).await?;
+        let (first_day, last_day) = match window {
+            Some(w) => w,
+            None if by_advisor => {
+                return Err(ApiError::forbidden(
+                    "the token's advisor_id names no advisor of record",
+                ));
+            }
+            None => return Err(ApiError::invalid_field("advisor_id", "no such advisor")),
+        };
         funds::check_incurred_in_office(new.incurred_on, first_day, last_day)?;
         if let Some(t) = &new.task_id
             && !expenses::task_exists(tx, t).await?

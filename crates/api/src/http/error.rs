@@ -300,7 +300,8 @@ pub fn status_of(code: ProblemCode) -> StatusCode {
         | P::AssessmentExists
         | P::AssessmentNotFinal
         | P::InvalidAssessmentYear
-        | P::NotAServiceUnit => StatusCode::CONFLICT,
+        | P::NotAServiceUnit
+        | P::ServiceUnitOpinionsMissing => StatusCode::CONFLICT,
     }
 }
 

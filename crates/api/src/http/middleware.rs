@@ -225,7 +225,16 @@ pub async fn problem_safety_net(
     if (status.is_client_error() || status.is_server_error()) && !is_problem {
         let (req, old) = res.into_parts();
         let mut problem = ApiError::for_status(status);
-        for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+        // What the error said besides its body, and the CORS headers that let a browser page
+        // read it.
+        for name in [
+            header::ALLOW,
+            header::RETRY_AFTER,
+            header::WWW_AUTHENTICATE,
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            header::VARY,
+        ] {
             if let Some(value) = old.headers().get(&name).and_then(|v| v.to_str().ok()) {
                 problem = problem.with_header(name.clone(), value.to_owned());
             }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod client_addr;
+pub mod conditional;
 pub mod error;
 pub mod extract;
 pub mod idempotency;

@@ -21,6 +21,7 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 200, example = 50)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
+    #[param(max_length = 512)]
     pub cursor: Option<String>,
 }
 

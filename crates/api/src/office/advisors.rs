@@ -30,6 +30,14 @@ pub fn present(
         terms,
         pending_renewal,
     } = record;
+    // Art. 3: the term in force today, which may follow the stored one (renewed ahead).
+    let advisor = match terms
+        .iter()
+        .find(|t| t.starts_on <= today && today <= t.ends_on)
+    {
+        Some(t) => advisor.with_term(t),
+        None => advisor,
+    };
     view(
         state,
         caller,
@@ -154,8 +162,9 @@ async fn get_advisor(
 
 /// Get an advisor's inactivity evidence
 ///
-/// The advisor's inactivity evidence (Art. 12.3): unexcused absences from government meetings
-/// and overdue or undelivered assignments in the period, item by item.
+/// The advisor's inactivity evidence (Art. 12.3): unexcused absences from government meetings,
+/// overdue or undelivered assignments and final `incompetent` annual grades (Art. 16) in the
+/// period, item by item.
 #[utoipa::path(
     operation_id = "getAdvisorInactivity",
     tag = "advisors",
@@ -174,8 +183,7 @@ async fn get_inactivity(
         .await?
         .ok_or_else(|| ApiError::not_found("advisor"))?;
     let period = p.days(today)?;
-    let (meetings, assignments) =
-        store::inactivity_facts(&state.db, &a.id, period.0, period.1).await?;
-    let evidence = office::inactivity_evidence(&a.id, period, today, meetings, assignments);
+    let facts = store::inactivity_facts(&state.db, &a.id, period.0, period.1).await?;
+    let evidence = office::inactivity_evidence(&a.id, period, today, facts);
     Ok(HttpResponse::Ok().json(evidence))
 }

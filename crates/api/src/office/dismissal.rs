@@ -18,7 +18,7 @@ use super::{
         DecisionBody, DismissalRequest, DismissalView, ProposalFilter, created, dismissal_view,
     },
 };
-use crate::prelude::*;
+use crate::{prelude::*, work::progress::release_on_leaving};
 
 /// Propose to dismiss an advisor
 ///
@@ -58,15 +58,8 @@ async fn propose_dismissal(
         target,
         async |tx, ctx, a, status| {
             let evidence = if body.ground == DismissalGround::Inactive {
-                let (meetings, assignments) =
-                    store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
-                Some(office::inactivity_evidence(
-                    &a.id,
-                    period,
-                    today,
-                    meetings,
-                    assignments,
-                ))
+                let facts = store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
+                Some(office::inactivity_evidence(&a.id, period, today, facts))
             } else {
                 None
             };
@@ -133,6 +126,9 @@ async fn decide_dismissal(
             .reason(Some(decision.1.clone()))
             .details(serde_json::json!({ "proposal_id": d.id }));
         let saved = store::decide_dismissal(tx, &ctx, &d, decision, to, event).await?;
+        if body.approved {
+            release_on_leaving(tx, &ctx, &d.advisor_id, "the advisor was dismissed").await?;
+        }
         Ok(Created::ok(dismissal_view(saved)?))
     })
     .await

@@ -8,6 +8,7 @@ pub mod policy;
 mod renewal;
 mod resignation;
 mod roster;
+pub mod standing;
 mod steps;
 pub mod views;
 

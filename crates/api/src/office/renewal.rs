@@ -53,7 +53,7 @@ async fn propose_renewal(
         &*body,
         target,
         async |tx, ctx, a, status| {
-            office::renewal_term(a.term_ends_on, today, body.years)?;
+            office::renewal_term(a.office_ends_on, today, body.years)?;
             let pending = store::pending_renewals(tx, vec![a.id.clone()]).await?;
             office::check_no_pending_renewal(!pending.is_empty())?;
             let new = NewRenewal {
@@ -113,13 +113,13 @@ async fn decide_renewal(
         let (a, status) =
             advisor_for(tx, &r.advisor_id, today, OfficeAction::ProposeRenewal).await?;
         let years = u32::try_from(r.years).unwrap_or(0);
-        let term = office::renewal_term(a.term_ends_on, today, years)?;
+        let term = office::renewal_term(a.office_ends_on, today, years)?;
         let event = Event::new(AuditAction::AdvisorRenewed, "advisor", &a.id)
             .before(status)
             .after(AdvisorStatus::Active)
             .reason(Some(reason.clone()))
             .details(serde_json::json!({ "proposal_id": r.id, "term_starts_on": term.starts_on, "term_ends_on": term.ends_on, "years": r.years }));
-        let saved = store::approve_renewal(tx, &ctx, &r, (reason, term), a.status, event)
+        let saved = store::approve_renewal(tx, &ctx, &r, (reason, term), (a.status, a.office_ends_on), event)
             .await
             .map_err(ApiError::on_duplicate(|| {
                 certificate_already_issued(&r.certificate_no)

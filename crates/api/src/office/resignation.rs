@@ -19,7 +19,7 @@ use super::{
         ResignationView, created,
     },
 };
-use crate::prelude::*;
+use crate::{prelude::*, work::progress::release_on_leaving};
 
 /// Request to resign
 ///
@@ -149,6 +149,9 @@ async fn decide_resignation(
             .reason(Some(decision.reason.clone()))
             .details(serde_json::json!({ "resignation_id": r.id, "certificate_recovered": body.certificate_recovered }));
         let saved = store::decide_resignation(tx, &ctx, &r, decision, to, event).await?;
+        if to == AdvisorStatus::Resigned {
+            release_on_leaving(tx, &ctx, &r.advisor_id, "the advisor resigned").await?;
+        }
         Ok(Created::ok(ResignationView::from(saved)))
     })
     .await

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use guwen_domain::{
-    appointment::{self, AppointmentFacts, NoticeWindow},
+    appointment::{self, AppointmentFacts},
     audit::AuditAction,
     nomination::CandidateState,
 };
@@ -11,10 +11,7 @@ use guwen_persistence::store::{
     pipeline::{self as store, NewAdvisor},
 };
 
-use super::{
-    candidates::read_visible,
-    views::{AppointmentRequest, age_exception, reported},
-};
+use super::{candidates::read_visible, policy, views::AppointmentRequest};
 use crate::office::{
     advisors::load_view,
     views::{AdvisorView, certificate_already_issued},
@@ -60,17 +57,9 @@ pub(super) async fn appoint(
         store::lock_appointments(tx).await?;
         let active = store::advisors_counting_towards_cap(tx, today).await?;
         let facts = AppointmentFacts {
-            state: c.state,
-            notice: s
-                .notice
-                .as_ref()
-                .map(|n| NoticeWindow::from_start(n.starts_on)),
-            open_objections: u32::try_from(s.open_objections).unwrap_or(u32::MAX),
-            party_committee_reported: reported(s),
-            birth_date: c.birth_date,
-            age_exception: age_exception(c),
             active_advisors: u32::try_from(active).unwrap_or(u32::MAX),
             cap: state.config.advisor_cap,
+            ..policy::appointment_facts(c, s)
         };
         let term = appointment::check_appointment(&facts, body.starts_on, body.term_years, today)?;
         let advisor_id = new_id();

@@ -38,7 +38,10 @@ const MAX_DAYS_AHEAD: u64 = 90;
     security(("bearer" = ["hrss"])),
     request_body = CreateNoticeRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
-    responses((status = 201, description = "The published notice (public fields)", body = PublicNotice, headers(("Location" = String, description = "The public notice's URL"))))
+    responses(
+        (status = 201, description = "The published notice (public fields)", body = PublicNotice, headers(("Location" = String, description = "The public notice's URL"))),
+        (status = 404, description = "A listed candidate does not exist (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/notices")]
 pub(super) async fn create_notice(

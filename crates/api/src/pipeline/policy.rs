@@ -3,7 +3,9 @@
 //! is written here: a department sees and acts on its own candidates only.
 
 use actix_web::http::Method;
+use chrono::NaiveDate;
 use guwen_domain::{
+    appointment::{self, AppointmentFacts, NoticeWindow},
     nomination::{self, CandidateAction, CandidateState, ListState, NominationChannel},
     role::Role,
 };
@@ -11,7 +13,7 @@ use guwen_persistence::store::pipeline::{
     Candidate, CandidateScope, RecommendationList, Surroundings,
 };
 
-use super::views::{AllowedAction, ListAction, NominationRequest, reported};
+use super::views::{AllowedAction, ListAction, NominationRequest, age_exception, reported};
 use crate::http::access::AccessTable;
 use crate::prelude::*;
 
@@ -122,19 +124,54 @@ fn href(c: &Candidate, s: &Surroundings, action: CandidateAction) -> String {
     }
 }
 
+/// What the appointment gate knows of a candidate before the request (the count towards the
+/// cap is the appointment's own, under its lock).
+pub fn appointment_facts(c: &Candidate, s: &Surroundings) -> AppointmentFacts {
+    AppointmentFacts {
+        state: c.state,
+        notice: s
+            .notice
+            .as_ref()
+            .map(|n| NoticeWindow::from_start(n.starts_on)),
+        open_objections: u32::try_from(s.open_objections).unwrap_or(u32::MAX),
+        party_committee_reported: reported(s),
+        birth_date: c.birth_date,
+        age_exception: age_exception(c),
+        active_advisors: 0,
+        cap: u32::MAX,
+    }
+}
+
+/// Art. 4.5, 4.6, 5.5: whether a rule already knowable on `today` refuses the action
+/// whatever the request says (an appointment of a candidate who will be 70 without an
+/// approved exception, whose notice is still open or has an open objection).
+fn refused_anyway(
+    c: &Candidate,
+    s: &Surroundings,
+    action: CandidateAction,
+    today: NaiveDate,
+) -> bool {
+    match action {
+        CandidateAction::Appoint => {
+            appointment::appointment_refusal(&appointment_facts(c, s), today).is_some()
+        }
+        _ => false,
+    }
+}
+
 /// The actions this caller may take now on a candidate shown as `shown`, each with its
-/// article.
+/// article; an action a rule already refuses on `today` is not offered.
 pub fn allowed_actions(
     access: &AccessTable,
     caller: &Caller,
     c: &Candidate,
     s: &Surroundings,
-    shown: CandidateState,
+    (shown, today): (CandidateState, NaiveDate),
 ) -> Vec<AllowedAction> {
     nomination::allowed_from(shown)
         .iter()
         .copied()
-        .filter(|a| may_act(access, caller, c, s, *a))
+        .filter(|a| may_act(access, caller, c, s, *a) && !refused_anyway(c, s, *a, today))
         .map(|action| AllowedAction {
             action,
             article: nomination::article_of(action).to_owned(),

@@ -43,9 +43,9 @@ pub fn candidate_among(
         c,
         s,
         fields,
-        shown,
+        (shown, today),
         policy::sees_everything(caller),
-        policy::allowed_actions(access, caller, c, s, shown),
+        policy::allowed_actions(access, caller, c, s, (shown, today)),
     )
 }
 

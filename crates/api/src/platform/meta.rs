@@ -7,6 +7,7 @@ use guwen_domain::{
     EnumCatalog, ProblemCode,
     appointment::{ObjectionResolution, ObjectionStatus},
     audit::AuditAction,
+    awaiting::Awaiting,
     funds::{ExpenseAction, ExpenseCategory, ExpenseState, SubsidyState},
     nomination::{
         Attestation, CandidateAction, CandidateState, NominationChannel, ReviewAspect, Verdict,
@@ -51,6 +52,7 @@ pub fn catalog() -> Vec<EnumCatalog> {
     vec![
         EnumCatalog::of::<Role>(),
         EnumCatalog::of::<AuditAction>(),
+        EnumCatalog::of::<guwen_domain::feed::EventType>(),
         EnumCatalog::of::<NominationChannel>(),
         EnumCatalog::of::<CandidateState>(),
         EnumCatalog::of::<CandidateAction>(),
@@ -83,6 +85,7 @@ pub fn catalog() -> Vec<EnumCatalog> {
         EnumCatalog::of::<SubsidyState>(),
         EnumCatalog::of::<RevocationKind>(),
         EnumCatalog::of::<ProblemCode>(),
+        EnumCatalog::of::<Awaiting>(),
     ]
 }
 

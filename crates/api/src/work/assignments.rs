@@ -19,11 +19,11 @@ use super::{
     progress::refresh_task_state,
     views::{AssignRequest, AssignmentView, InabilityRequest, MatchList, MatchView},
 };
-use crate::prelude::*;
 use crate::{
     fields::{field_ref, fields_by_code},
     write,
 };
+use crate::{office::standing::acting_advisor, prelude::*};
 
 /// Rank advisors for a task
 ///
@@ -114,7 +114,7 @@ pub async fn assign(
         let a = work_store::advisor_standing(tx, &body.advisor_id)
             .await?
             .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
-        office::check_advisor_in_office(a.status, a.term_starts_on, a.term_ends_on, today)?;
+        office::check_advisor_in_office(a.status, a.term_starts_on, a.office_ends_on, today)?;
         let recused =
             work_store::recused_from_requester(tx, t.requester_role, t.requester_org_id.as_deref())
                 .await?;
@@ -175,6 +175,7 @@ pub async fn report_inability(
     let reason = required_text("reason", &body.reason, 2000)?;
     write_change(&state, &req, &caller, &body.0, async |tx| {
         let a = own_assignment(tx, &caller, &id).await?;
+        acting_advisor(tx, &caller, today).await?;
         let t = work_store::task_by_id(tx, &a.task_id)
             .await?
             .ok_or_else(|| ApiError::internal("assignment without task"))?;

@@ -219,9 +219,16 @@ pub async fn finalize_minutes(
                 .filter(|i| i.attendance == Some(work::Attendance::Attended))
                 .map(|i| i.advisor_id.clone())
                 .collect();
+            let unrecorded: Vec<String> = records
+                .invitations
+                .iter()
+                .filter(|i| i.attendance.is_none() && i.withdrawn_at.is_none())
+                .map(|i| i.advisor_id.clone())
+                .collect();
             let with_advisor_opinion: Vec<String> = advisor_opinions.into_keys().collect();
             let with_department_opinion: Vec<String> = department_opinions.into_keys().collect();
             work::check_minutes_complete(&work::MinutesCompleteness {
+                unrecorded_attendance: &unrecorded,
                 attending_advisors: &attending,
                 advisor_opinions: &with_advisor_opinion,
                 participating_departments: &records.departments,

@@ -11,7 +11,7 @@ mod meetings;
 mod minutes;
 mod opinions;
 pub mod policy;
-mod progress;
+pub mod progress;
 mod recusals;
 mod tasks;
 pub mod views;

@@ -14,8 +14,8 @@ use super::{
     progress::refresh_task_state,
     views::{CreateOpinionRequest, OpinionFilter, OpinionView, confidentiality_or_internal},
 };
-use crate::prelude::*;
 use crate::write;
+use crate::{office::standing::acting_advisor, prelude::*};
 
 /// Submit an opinion
 ///
@@ -29,7 +29,10 @@ use crate::write;
     security(("bearer" = ["advisor"])),
     request_body = CreateOpinionRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
-    responses((status = 201, description = "The opinion", body = OpinionView, headers(("Location" = String, description = "The opinion's URL"))))
+    responses(
+        (status = 201, description = "The opinion", body = OpinionView, headers(("Location" = String, description = "The opinion's URL"))),
+        (status = 404, description = "No such assignment, or not one the caller may see (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/opinions")]
 pub async fn create_opinion(
@@ -49,6 +52,7 @@ pub async fn create_opinion(
     let content = required_text("content", &body.content, 50000)?;
     let scope = caller.idempotency_scope();
     write::write(&state, &req, &scope, &key, &body, async |tx| {
+        acting_advisor(tx, &caller, today).await?;
         let delivery = match &body.assignment_id {
             Some(aid) => {
                 let a = work_store::own_assignment(tx, me, aid)

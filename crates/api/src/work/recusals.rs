@@ -16,8 +16,8 @@ use super::{
     progress::refresh_task_state,
     views::{RecusalDecisionRequest, RecusalFilter, RecusalRequestBody, RecusalView},
 };
-use crate::prelude::*;
 use crate::write;
+use crate::{office::standing::acting_advisor, prelude::*};
 
 /// Request recusal from a task
 ///
@@ -42,10 +42,12 @@ pub async fn request_recusal(
     body: ApiJson<RecusalRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = write::audit_context(&req, &state);
+    let today = state.clock.today();
     let conflict = required_text("conflict", &body.conflict, 2000)?;
     let scope = caller.idempotency_scope();
     write::write(&state, &req, &scope, &key, &body.0, async |tx| {
         let a = own_assignment(tx, &caller, &id).await?;
+        acting_advisor(tx, &caller, today).await?;
         let pending = work_store::recusal_pending(tx, &a.id).await?;
         work::check_recusal_request(a.state, pending)?;
         let rid = store::new_id();

@@ -22,6 +22,9 @@ pub struct Model {
     pub term_starts_on: Date,
     pub term_ends_on: Date,
     pub term_years: i32,
+    /// Art. 3: the last day of the last approved term: the end of the advisor's continuous
+    /// run of terms (later than `term_ends_on` once renewed ahead of expiry).
+    pub office_ends_on: Date,
     pub appointed_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -12,6 +12,8 @@ pub struct Model {
     pub attendance: Option<Attendance>,
     pub excuse_reason: Option<String>,
     pub recorded_at: Option<DateTimeUtc>,
+    /// When the invitation was withdrawn because the advisor left office (Art. 12, 13).
+    pub withdrawn_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -67,6 +67,7 @@ pub async fn find<C: ConnectionTrait>(
 pub struct Filter {
     pub advisor_id: Option<String>,
     pub year: Option<i32>,
+    pub state: Option<AssessmentState>,
 }
 
 impl ListFilter for Filter {
@@ -79,6 +80,7 @@ impl ListFilter for Filter {
                     .map(|a| assessment::Column::AdvisorId.eq(a)),
             )
             .add_option(self.year.map(|y| assessment::Column::Year.eq(y)))
+            .add_option(self.state.map(|s| assessment::Column::State.eq(s)))
     }
 }
 

@@ -10,18 +10,21 @@
 use guwen_domain::{Labelled, audit::AuditAction};
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
-    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, UpdateMany, Value,
-    sea_query::Expr,
+    PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, UpdateMany,
+    Value, sea_query::Expr,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::audit::{self, Context, NewEvent, truncate_to_micros};
 
 pub mod assessment;
+pub mod awaiting;
+pub mod feed;
 pub mod funds;
 pub mod office;
 pub mod pipeline;
 pub mod tokens;
+pub mod webhooks;
 pub mod work;
 
 /// Anything queries run on: the pool or a transaction.
@@ -323,6 +326,23 @@ pub async fn page_in_scope<F: ListFilter, C: ConnectionTrait>(
         .filter(scope.readable())
         .filter(filter.condition());
     page_of(db, query, F::Entity::id_column(), page, F::Entity::id_of).await
+}
+
+/// How many rows `scope` lets a caller read and `filter` keeps: the length of the list
+/// [`page_in_scope`] pages through.
+pub async fn count_in_scope<F: ListFilter, C: ConnectionTrait>(
+    db: &C,
+    scope: &impl Scope<F::Entity>,
+    filter: &F,
+) -> Result<u64, DbErr>
+where
+    <F::Entity as EntityTrait>::Model: Sync,
+{
+    F::Entity::find()
+        .filter(scope.readable())
+        .filter(filter.condition())
+        .count(db)
+        .await
 }
 
 /// One page of `query` ordered by the unique key `column` (a text id, or a year), after the

@@ -121,13 +121,14 @@ pub struct SubBudgetInput {
 /// categories.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct SetBudgetRequest {
-    /// At most 50,000,000 fen (500,000 CNY, Art. 14).
+    /// At most 50,000,000 fen (500,000 CNY, Art. 14); more is refused (409 `annual_cap_exceeded`).
     #[validate(range(min = 1))]
-    #[schema(example = 50000000, minimum = 1)]
+    #[schema(example = 50000000, minimum = 1, maximum = 50000000)]
     pub total_fen: i64,
     /// The complete set of sub-budgets: a category left out loses its sub-budget, `[]` removes
     /// them all. Omitted, the year's sub-budgets stay as they are.
     #[validate(nested, length(max = 20))]
+    #[schema(max_items = 20)]
     pub sub_budgets: Option<Vec<SubBudgetInput>>,
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]

@@ -111,6 +111,8 @@ pub fn expense_view(e: Expense) -> Result<ExpenseView, ApiError> {
 pub struct CreateExpenseRequest {
     /// Whose expense: an advisor's token claims for itself (omit it or give its own id);
     /// HRSS names the advisor.
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub advisor_id: Option<String>,
     pub category: ExpenseCategory,
     /// The amount claimed; for transport exactly the sum of the receipts (实报实销).
@@ -125,10 +127,15 @@ pub struct CreateExpenseRequest {
     /// Receipts; required for transport.
     #[serde(default)]
     #[validate(nested, length(max = 100))]
+    #[schema(max_items = 100)]
     pub receipts: Vec<Receipt>,
     /// The task the expense served, if any.
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub task_id: Option<String>,
     /// The meeting the expense served, if any.
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub meeting_id: Option<String>,
 }
 
@@ -226,7 +233,11 @@ impl PaymentRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExpenseFilter {
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub advisor_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::query_year")]
+    #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
     pub category: Option<ExpenseCategory>,
     pub state: Option<ExpenseState>,

@@ -158,7 +158,11 @@ impl SubsidyDecisionRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SubsidyFilter {
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub advisor_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::query_year")]
+    #[param(value_type = Option<i32>, minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     pub state: Option<SubsidyState>,
 }

@@ -118,6 +118,8 @@ pub struct AdvisorFilter {
     /// Only this status.
     pub status: Option<AdvisorStatus>,
     /// Only this field.
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 60>")]
+    #[param(max_length = 60)]
     pub field: Option<String>,
 }
 

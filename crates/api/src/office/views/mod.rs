@@ -5,6 +5,7 @@ use crate::prelude::*;
 mod advisors;
 mod proposals;
 mod roster;
+pub mod roster_sheet;
 
 pub use advisors::{AdvisorFilter, AdvisorView, OfficeActionLink, Period, TermView, advisor_view};
 pub use proposals::{
@@ -12,7 +13,7 @@ pub use proposals::{
     ResignationDecisionBody, ResignationProposalBody, ResignationRequest, ResignationView,
     dismissal_view,
 };
-pub use roster::{RosterFeed, RosterQuery, RosterRecord, roster_csv};
+pub use roster::{ROSTER_KIND, RosterCursor, RosterPage, RosterQuery, RosterRecord};
 
 /// 201 with the new proposal or request: they have no URL of their own, so no `Location`.
 pub fn created<T>(body: T) -> Created<T> {

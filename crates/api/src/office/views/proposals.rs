@@ -19,8 +19,12 @@ use crate::prelude::*;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProposalFilter {
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub advisor_id: Option<String>,
     /// `pending`, `approved` or `rejected` (for resignations: `requested`, `proposed`, `approved`, `rejected`).
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 40>")]
+    #[param(max_length = 40)]
     pub state: Option<String>,
 }
 
@@ -248,13 +252,15 @@ impl From<Renewal> for RenewalView {
 /// HRSS's renewal proposal.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct RenewalRequest {
-    /// 1 to 3 whole years (Art. 3).
+    /// 1 to 3 whole years (Art. 3); another length is refused (409).
+    #[schema(minimum = 1, maximum = 3)]
     pub years: u32,
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub agreement_ref: String,
     /// The new certificate number (trimmed and upper-cased).
-    #[schema(pattern = r"^\s*[A-Za-z0-9/-]{3,40}\s*$")]
+    #[validate(length(max = 100))]
+    #[schema(max_length = 100, pattern = r"^\s*[A-Za-z0-9/-]{3,40}\s*$")]
     pub certificate_no: String,
 }
 

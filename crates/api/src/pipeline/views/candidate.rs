@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use guwen_domain::{
-    appointment::{AgeException, NoticeWindow},
+    appointment::{self, AgeException, NoticeWindow},
     nomination::{
         self, Attestation, CandidateAction, CandidateState, NominationChannel, ReviewAspect,
         Verdict,
@@ -40,7 +40,7 @@ pub struct Contact {
     #[schema(example = "13800000000", max_length = 40)]
     pub phone: Option<String>,
     #[validate(email, length(max = 200))]
-    #[schema(example = "expert@example.org")]
+    #[schema(example = "expert@example.org", max_length = 200)]
     pub email: Option<String>,
     /// Resident identity card number.
     #[validate(length(max = 40))]
@@ -155,6 +155,11 @@ pub struct CandidateView {
     pub closing_reason: Option<String>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
+    /// Art. 5.5: the candidate's age on the earliest day a term could start, when it is 70 or
+    /// more: an appointment then needs the government's approved exception (see
+    /// `age_exception`). Absent when the age is no obstacle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_limit_reached_at: Option<u32>,
     /// What this caller may do now.
     pub allowed_actions: Vec<AllowedAction>,
 }
@@ -201,7 +206,7 @@ pub fn candidate_view(
     c: &Candidate,
     s: &Surroundings,
     fields: &HashMap<String, Field>,
-    shown: CandidateState,
+    (shown, today): (CandidateState, NaiveDate),
     sees_background: bool,
     allowed_actions: Vec<AllowedAction>,
 ) -> Result<CandidateView, ApiError> {
@@ -277,6 +282,14 @@ pub fn candidate_view(
         closing_reason: c.closing_reason.clone(),
         created_at: to_cst(c.created_at),
         updated_at: to_cst(c.updated_at),
+        age_limit_reached_at: appointment::age_on_earliest_start(
+            c.birth_date,
+            s.notice
+                .as_ref()
+                .map(|n| NoticeWindow::from_start(n.starts_on))
+                .as_ref(),
+            today,
+        ),
         allowed_actions,
     })
 }

@@ -136,8 +136,8 @@ pub struct CreateListRequest {
     )]
     pub title: String,
     /// Candidates whose background check has passed (Art. 4.3).
-    #[validate(length(min = 1, max = 50))]
-    #[schema(min_items = 1, max_items = 50)]
+    #[validate(length(min = 1, max = 50), custom(function = "ids_at_most"))]
+    #[schema(schema_with = crate::http::text::string_list_schema::<1, 50, 36>)]
     pub candidate_ids: Vec<String>,
 }
 
@@ -151,6 +151,8 @@ pub struct ListFilter {
 /// The meeting's decision on one candidate.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct CandidateDecision {
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub candidate_id: String,
     pub approved: bool,
     /// Required when not approved: the reason.
@@ -178,6 +180,7 @@ pub struct DecisionRequest {
     pub meeting_date: NaiveDate,
     /// One decision for every candidate still `submitted` on the list.
     #[validate(length(min = 1, max = 50), nested)]
+    #[schema(min_items = 1, max_items = 50)]
     pub decisions: Vec<CandidateDecision>,
 }
 
@@ -192,4 +195,8 @@ pub struct PartyCommitteeReportRequest {
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub note: Option<String>,
+}
+
+fn ids_at_most(ids: &[String]) -> Result<(), validator::ValidationError> {
+    crate::http::text::items_at_most::<{ crate::http::text::ID_LEN }>(ids)
 }

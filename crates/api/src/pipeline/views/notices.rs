@@ -18,9 +18,15 @@ use crate::fields::{FieldRef, field_ref};
 /// One candidate to put on notice.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct NoticeCandidate {
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub candidate_id: String,
     /// The proposed term, 1 to 3 years (Art. 3), published with the notice.
-    #[validate(range(min = 1, max = 3))]
+    #[validate(range(
+        min = guwen_domain::appointment::MIN_TERM_YEARS,
+        max = guwen_domain::appointment::MAX_TERM_YEARS
+    ))]
+    #[schema(minimum = 1, maximum = 3)]
     pub proposed_term_years: u32,
 }
 
@@ -40,6 +46,7 @@ pub struct CreateNoticeRequest {
     /// report to the party committee; at most 90 days ahead.
     pub starts_on: NaiveDate,
     #[validate(length(min = 1, max = 50), nested)]
+    #[schema(min_items = 1, max_items = 50)]
     pub candidates: Vec<NoticeCandidate>,
 }
 
@@ -163,7 +170,11 @@ impl ObjectionView {
 #[into_params(parameter_in = Query)]
 pub struct ObjectionFilter {
     pub status: Option<ObjectionStatus>,
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub notice_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub candidate_id: Option<String>,
 }
 

@@ -19,6 +19,8 @@ use crate::prelude::*;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct ObjectionRequest {
     /// The candidate objected to (from the notice).
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub candidate_id: String,
     /// The objection and its grounds.
     #[validate(length(min = 10, max = 5000))]
@@ -106,7 +108,7 @@ impl RosterEntry {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct SelfNominationRequest {
     /// Field code (see `GET /api/v1/fields`); the nomination goes to its lead department.
-    #[schema(example = "logistics")]
+    #[schema(example = "logistics", max_length = 60)]
     pub field: String,
     #[validate(length(min = 1, max = 100))]
     #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
@@ -120,6 +122,7 @@ pub struct SelfNominationRequest {
     pub birth_date: NaiveDate,
     /// Years of professional work or research (at least 5, Art. 5.2).
     #[validate(range(max = 80))]
+    #[schema(minimum = 0, maximum = 80)]
     pub experience_years: u32,
     #[validate(length(min = 1, max = 5000))]
     #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]

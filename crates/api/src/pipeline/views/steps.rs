@@ -33,7 +33,7 @@ pub struct NominationRequest {
     /// through `POST /api/v1/public/self-nominations`).
     pub channel: NominationChannel,
     /// Field code (see `GET /api/v1/fields`); its lead department does the preliminary review.
-    #[schema(example = "port_trade")]
+    #[schema(example = "port_trade", max_length = 60)]
     pub field: String,
     #[validate(length(min = 1, max = 100))]
     #[schema(example = "王建国", min_length = 1, max_length = 100, pattern = r"\S")]
@@ -53,6 +53,7 @@ pub struct NominationRequest {
     pub birth_date: NaiveDate,
     /// Years of professional work or research (Art. 5.2 requires at least 5).
     #[validate(range(max = 80))]
+    #[schema(minimum = 0, maximum = 80)]
     pub experience_years: u32,
     /// Achievements, influence and expertise (Art. 5.2, 5.3).
     #[validate(length(min = 1, max = 5000))]
@@ -157,12 +158,18 @@ pub struct CandidateFilter {
     /// whose window is over).
     pub state: Option<CandidateState>,
     /// Only this field.
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 60>")]
+    #[param(max_length = 60)]
     pub field: Option<String>,
     /// Only this channel.
     pub channel: Option<NominationChannel>,
     /// Only candidates on this recommendation list.
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub list_id: Option<String>,
     /// Only candidates on this notice.
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub notice_id: Option<String>,
 }
 
@@ -187,9 +194,12 @@ impl CandidateFilter {
 pub struct PreliminaryReviewRequest {
     /// A verdict and a note on each of education, career, competence and ethics (Art. 4.1).
     #[validate(length(min = 1, max = 8), nested)]
+    #[schema(min_items = 1, max_items = 8)]
     pub aspects: Vec<AspectReviewBody>,
     /// The attestations of Art. 5.1, 5.3 and 5.4 (all three needed to pass).
     #[serde(default)]
+    #[validate(length(max = 10))]
+    #[schema(max_items = 10)]
     pub attestations: Vec<Attestation>,
     /// An overall note.
     #[validate(length(max = 2000))]
@@ -247,8 +257,8 @@ pub struct BackgroundCheckRequest {
     pub findings: String,
     /// The departments consulted (会同有关部门).
     #[serde(default)]
-    #[validate(length(max = 20))]
-    #[schema(max_items = 20)]
+    #[validate(length(max = 20), custom(function = "consulted_at_most"))]
+    #[schema(schema_with = crate::http::text::string_list_schema::<0, 20, 200>)]
     pub consulted: Vec<String>,
 }
 
@@ -285,7 +295,8 @@ pub struct WithdrawalRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AppointmentRequest {
     /// Whole years, 1 to 3 (Art. 3).
-    #[schema(example = 2)]
+    /// Whole years, 1 to 3 (Art. 3); another length is refused (409).
+    #[schema(example = 2, minimum = 1, maximum = 3)]
     pub term_years: u32,
     /// First day of the term (China Standard Time); the end date is derived.
     pub starts_on: NaiveDate,
@@ -299,7 +310,12 @@ pub struct AppointmentRequest {
     )]
     pub agreement_ref: String,
     /// Certificate number (聘书编号), unique; trimmed and upper-cased.
-    #[schema(example = "EL-GW-2026-003", pattern = r"^\s*[A-Za-z0-9/-]{3,40}\s*$")]
+    #[validate(length(max = 100))]
+    #[schema(
+        example = "EL-GW-2026-003",
+        max_length = 100,
+        pattern = r"^\s*[A-Za-z0-9/-]{3,40}\s*$"
+    )]
     pub certificate_no: String,
 }
 
@@ -311,4 +327,8 @@ impl AppointmentRequest {
             .map_err(|v| ApiError::invalid_field("certificate_no", v.message))?;
         Ok((agreement_ref, certificate_no))
     }
+}
+
+fn consulted_at_most(names: &[String]) -> Result<(), validator::ValidationError> {
+    crate::http::text::items_at_most::<200>(names)
 }

@@ -27,6 +27,9 @@ pub struct InvitationView {
     pub excuse_reason: Option<String>,
     /// True when the absence is unexcused at a government meeting (evidence under Art. 12.3).
     pub unexcused_absence: bool,
+    /// When the invitation was withdrawn because the advisor left office (Art. 12, 13).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<DateTime<FixedOffset>>,
 }
 
 impl InvitationView {
@@ -40,6 +43,7 @@ impl InvitationView {
             unexcused_absence: i
                 .attendance
                 .is_some_and(|a| work::is_unexcused_absence(organizer, a)),
+            withdrawn_at: i.withdrawn_at.map(to_cst),
         }
     }
 }
@@ -47,6 +51,8 @@ impl InvitationView {
 /// One opinion in the minutes.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AdvisorOpinionEntry {
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub advisor_id: String,
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
@@ -56,6 +62,8 @@ pub struct AdvisorOpinionEntry {
 /// One department's opinion in the minutes.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct DepartmentOpinionEntry {
+    #[validate(length(max = crate::http::text::ORG_ID_LEN))]
+    #[schema(max_length = 100)]
     pub org_id: String,
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000, pattern = r"\S")]
@@ -179,17 +187,20 @@ pub struct CreateMeetingRequest {
     #[schema(max_length = 200)]
     pub location: Option<String>,
     /// `internal` (default), `work_secret` or `commercial_secret` (Art. 7.1).
+    #[schema(max_length = 40)]
     pub confidentiality: Option<String>,
     /// The advisors invited (in office).
-    #[validate(length(min = 1, max = 100))]
-    #[schema(min_items = 1, max_items = 100)]
+    #[validate(length(min = 1, max = 100), custom(function = "ids_at_most"))]
+    #[schema(schema_with = crate::http::text::string_list_schema::<1, 100, 36>)]
     pub invited_advisor_ids: Vec<String>,
     /// The departments taking part, whose opinions the minutes must record (Art. 11).
     #[serde(default)]
-    #[validate(length(max = 50))]
-    #[schema(max_items = 50)]
+    #[validate(length(max = 50), custom(function = "org_ids_at_most"))]
+    #[schema(schema_with = crate::http::text::string_list_schema::<0, 50, 100>)]
     pub participating_org_ids: Vec<String>,
     /// The task the meeting serves.
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub task_id: Option<String>,
 }
 
@@ -280,6 +291,8 @@ pub struct MeetingFilter {
 /// One advisor's attendance.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AttendanceEntry {
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub advisor_id: String,
     pub attendance: Attendance,
     /// Required for `excused`.
@@ -292,6 +305,7 @@ pub struct AttendanceEntry {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
 pub struct AttendanceRequest {
     #[validate(length(min = 1, max = 100), nested)]
+    #[schema(min_items = 1, max_items = 100)]
     pub entries: Vec<AttendanceEntry>,
 }
 
@@ -302,10 +316,16 @@ impl AttendanceRequest {
         let mut out = Vec::with_capacity(self.entries.len());
         for (i, e) in self.entries.iter().enumerate() {
             identifier(&format!("entries[{i}].advisor_id"), &e.advisor_id, ID_MAX)?;
-            if !invited.iter().any(|i| i.advisor_id == e.advisor_id) {
+            if !invited
+                .iter()
+                .any(|i| i.advisor_id == e.advisor_id && i.withdrawn_at.is_none())
+            {
                 return Err(ApiError::invalid_field(
                     "entries",
-                    format!("advisor {} is not invited to this meeting", e.advisor_id),
+                    format!(
+                        "advisor {} is not invited to this meeting (or the invitation was withdrawn)",
+                        e.advisor_id
+                    ),
                 ));
             }
             let reason = optional_text(
@@ -332,9 +352,11 @@ pub struct MinutesRequest {
     pub summary: String,
     #[serde(default)]
     #[validate(length(max = 100), nested)]
+    #[schema(max_items = 100)]
     pub advisor_opinions: Vec<AdvisorOpinionEntry>,
     #[serde(default)]
     #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
     pub department_opinions: Vec<DepartmentOpinionEntry>,
 }
 
@@ -400,4 +422,12 @@ impl MinutesRequest {
             written_by: written_by.to_owned(),
         })
     }
+}
+
+fn ids_at_most(ids: &[String]) -> Result<(), validator::ValidationError> {
+    crate::http::text::items_at_most::<{ crate::http::text::ID_LEN }>(ids)
+}
+
+fn org_ids_at_most(ids: &[String]) -> Result<(), validator::ValidationError> {
+    crate::http::text::items_at_most::<{ crate::http::text::ORG_ID_LEN }>(ids)
 }

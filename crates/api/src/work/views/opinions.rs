@@ -63,8 +63,11 @@ pub struct CreateOpinionRequest {
     #[schema(min_length = 1, max_length = 50000, pattern = r"\S")]
     pub content: String,
     /// The assignment this opinion delivers (omit for an unsolicited opinion).
+    #[validate(length(max = crate::http::text::ID_LEN))]
+    #[schema(max_length = 36)]
     pub assignment_id: Option<String>,
     /// `internal` (default), `work_secret` or `commercial_secret`; never a state secret (Art. 7.1).
+    #[schema(max_length = 40)]
     pub confidentiality: Option<String>,
 }
 
@@ -72,7 +75,11 @@ pub struct CreateOpinionRequest {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OpinionFilter {
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub advisor_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub task_id: Option<String>,
     pub channel: Option<OpinionChannel>,
 }

@@ -56,6 +56,8 @@ pub struct RecusalRequestBody {
 #[into_params(parameter_in = Query)]
 pub struct RecusalFilter {
     pub state: Option<RecusalState>,
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 36>")]
+    #[param(max_length = 36)]
     pub task_id: Option<String>,
 }
 

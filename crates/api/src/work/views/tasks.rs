@@ -143,14 +143,14 @@ pub struct CreateTaskRequest {
     #[schema(min_length = 1, max_length = 10000, pattern = r"\S")]
     pub description: String,
     /// Field code (see `GET /api/v1/fields`).
-    #[schema(example = "logistics")]
+    #[schema(example = "logistics", max_length = 60)]
     pub field: String,
     /// Last day for delivery (China Standard Time), today or later.
     pub deadline: NaiveDate,
     /// `internal`, `work_secret` or `commercial_secret` (Art. 7.1). State secrets are not
     /// allowed in this system: `state_secret` and the like are refused with
     /// `state_secret_not_allowed`.
-    #[schema(example = "internal")]
+    #[schema(example = "internal", max_length = 40)]
     pub confidentiality: String,
     /// A major issue (重大问题): opinions on it must be written (Art. 9).
     #[serde(default)]
@@ -234,6 +234,8 @@ impl TaskDraft {
 pub struct TaskFilter {
     pub state: Option<TaskState>,
     pub kind: Option<TaskKind>,
+    #[serde(default, deserialize_with = "crate::http::text::query_text::<_, 60>")]
+    #[param(max_length = 60)]
     pub field: Option<String>,
 }
 

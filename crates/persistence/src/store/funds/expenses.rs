@@ -123,7 +123,7 @@ pub async fn service_window<C: ConnectionTrait>(
     };
     let last_day = left_at
         .map(cst_date)
-        .map_or(adv.term_ends_on, |left| left.min(adv.term_ends_on));
+        .map_or(adv.office_ends_on, |left| left.min(adv.office_ends_on));
     Ok(Some((first_day, last_day)))
 }
 

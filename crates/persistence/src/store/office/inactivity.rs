@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use guwen_domain::{
-    office::{AssignmentRecord, MeetingRecord},
+    office::{AssessmentRecord, AssessmentState, AssignmentRecord, InactivityFacts, MeetingRecord},
     time::{cst, cst_date},
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use crate::entity::{assignment, meeting, meeting_invitation, task};
+use crate::entity::{assessment, assignment, meeting, meeting_invitation, task};
 
 /// The start of a CST day as an instant.
 fn day_start(d: NaiveDate) -> DateTime<Utc> {
@@ -21,13 +21,14 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// The meetings held from `from` to `to` (CST dates, inclusive) the advisor was invited to,
-/// and the advisor's assignments whose task deadline falls in that period.
+/// the advisor's assignments whose task deadline falls in that period, and the advisor's
+/// annual assessments decided in it.
 pub async fn inactivity_facts<C: ConnectionTrait>(
     db: &C,
     advisor_id: &str,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<(Vec<MeetingRecord>, Vec<AssignmentRecord>), DbErr> {
+) -> Result<InactivityFacts, DbErr> {
     let invitations: HashMap<String, meeting_invitation::Model> =
         meeting_invitation::Entity::find()
             .filter(meeting_invitation::Column::AdvisorId.eq(advisor_id))
@@ -83,5 +84,26 @@ pub async fn inactivity_facts<C: ConnectionTrait>(
             })
             .collect();
     }
-    Ok((meetings, assignments))
+    let assessments = assessment::Entity::find()
+        .filter(assessment::Column::AdvisorId.eq(advisor_id))
+        .filter(assessment::Column::State.eq(AssessmentState::Decided))
+        .filter(assessment::Column::DecidedAt.gte(day_start(from)))
+        .filter(assessment::Column::DecidedAt.lt(day_start(to + Days::new(1))))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|a| {
+            Some(AssessmentRecord {
+                final_grade: a.final_grade?,
+                decided_on: cst_date(a.decided_at?),
+                assessment_id: a.id,
+                year: a.year,
+            })
+        })
+        .collect();
+    Ok(InactivityFacts {
+        meetings,
+        assignments,
+        assessments,
+    })
 }

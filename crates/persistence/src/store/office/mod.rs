@@ -5,10 +5,11 @@
 mod advisors;
 mod inactivity;
 mod proposals;
+mod roster;
 
 pub use advisors::{
     AdvisorRecord, AdvisorScope, advisor, advisor_record, advisors, in_office_on, pending_renewals,
-    roster, stored_in_office,
+    stored_in_office, with_terms_in_force,
 };
 pub use inactivity::inactivity_facts;
 pub use proposals::{
@@ -16,6 +17,7 @@ pub use proposals::{
     decide_dismissal, decide_resignation, find, proposals, propose_dismissal, propose_renewal,
     propose_resignation, reject_renewal, request_resignation,
 };
+pub use roster::{RosterEntry, RosterFilter, roster_page};
 
 pub use crate::entity::{
     advisor::Model as Advisor,

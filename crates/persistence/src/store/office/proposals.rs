@@ -5,6 +5,7 @@
 //! (by, at, reason). Each step is one compare-and-set on the proposal, one on the advisor when
 //! it moves, and the step's one audit event (recorded on the advisor, as the trail shows it).
 
+use chrono::NaiveDate;
 use guwen_domain::{
     appointment::Term as NewTerm,
     office::{AdvisorStatus, DismissalGround, InactivityEvidence, ProposalState, ResignationState},
@@ -400,14 +401,15 @@ pub async fn propose_renewal<C: ConnectionTrait>(
 }
 
 /// The government approves a pending renewal: the new `term` is added to the history (a
-/// certificate number already issued is [`StoreError::Duplicate`]) and becomes the advisor's
-/// current one; the advisor (stored as `advisor_from`) is active again.
+/// certificate number already issued is [`StoreError::Duplicate`]); it becomes the advisor's
+/// current one after a gap, or extends the office (`office_ends_on`, the advisor's before) when
+/// it follows the current term; the advisor (stored as `advisor_from`) is active again.
 pub async fn approve_renewal<C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
     r: &Renewal,
     (reason, term): (String, NewTerm),
-    advisor_from: AdvisorStatus,
+    (advisor_from, advisor_office_ends_on): (AdvisorStatus, NaiveDate),
     event: Event,
 ) -> Result<Renewal, StoreError> {
     let decision = renewal_proposal::Entity::decision(ctx, reason);
@@ -436,18 +438,30 @@ pub async fn approve_renewal<C: ConnectionTrait>(
     })
     .exec_without_returning(tx)
     .await?;
-    let advisor = Move {
-        advisor_id: r.advisor_id.clone(),
-        from: advisor_from,
-        to: AdvisorStatus::Active,
-        changes: advisor::ActiveModel {
+    // Art. 3: a term that follows the current one without a gap leaves the current term in
+    // force until it ends (the history holds the next); after a gap the new term is current.
+    let follows = term.starts_on == advisor_office_ends_on.succ_opt().unwrap_or(term.starts_on);
+    let changes = if follows {
+        advisor::ActiveModel {
+            office_ends_on: Set(term.ends_on),
+            ..Default::default()
+        }
+    } else {
+        advisor::ActiveModel {
             term_starts_on: Set(term.starts_on),
             term_ends_on: Set(term.ends_on),
             term_years: Set(r.years),
             agreement_ref: Set(r.agreement_ref.clone()),
             certificate_no: Set(r.certificate_no.clone()),
+            office_ends_on: Set(term.ends_on),
             ..Default::default()
-        },
+        }
+    };
+    let advisor = Move {
+        advisor_id: r.advisor_id.clone(),
+        from: advisor_from,
+        to: AdvisorStatus::Active,
+        changes,
     };
     record(tx, ctx, Some(advisor), event).await?;
     reload::<renewal_proposal::Entity, C>(tx, &r.id).await

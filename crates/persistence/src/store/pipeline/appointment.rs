@@ -14,7 +14,7 @@ use crate::{
     guard,
     store::{
         Event, PageOf, PageRequest, StoreError, new_id,
-        office::{in_office_on, stored_in_office},
+        office::{in_office_on, stored_in_office, with_terms_in_force},
         page_of,
     },
 };
@@ -24,7 +24,7 @@ pub async fn lock_appointments<C: ConnectionTrait>(tx: &C) -> Result<(), DbErr> 
     guard::lock(tx, "advisor_appointment").await
 }
 
-/// What the cap counts (Art. 4.1): every advisor in office whose term has not ended on
+/// What the cap counts (Art. 4.1): every advisor in office whose office has not ended on
 /// `today`, including terms that start later.
 pub async fn advisors_counting_towards_cap<C: ConnectionTrait>(
     db: &C,
@@ -32,7 +32,7 @@ pub async fn advisors_counting_towards_cap<C: ConnectionTrait>(
 ) -> Result<u64, DbErr> {
     advisor::Entity::find()
         .filter(stored_in_office())
-        .filter(advisor::Column::TermEndsOn.gte(today))
+        .filter(advisor::Column::OfficeEndsOn.gte(today))
         .count(db)
         .await
 }
@@ -86,6 +86,7 @@ pub async fn appoint<C: ConnectionTrait>(
         term_starts_on: Set(a.term.starts_on),
         term_ends_on: Set(a.term.ends_on),
         term_years: Set(years),
+        office_ends_on: Set(a.term.ends_on),
         appointed_at: Set(now),
         updated_at: Set(now),
     })
@@ -113,12 +114,14 @@ pub async fn roster_page<C: ConnectionTrait>(
     today: NaiveDate,
     page: PageRequest<String>,
 ) -> Result<PageOf<Advisor, String>, DbErr> {
-    page_of(
+    let mut page = page_of(
         db,
         advisor::Entity::find().filter(in_office_on(today)),
         advisor::Column::Id,
         page,
         |a| a.id.clone(),
     )
-    .await
+    .await?;
+    page.rows = with_terms_in_force(db, page.rows, today).await?;
+    Ok(page)
 }

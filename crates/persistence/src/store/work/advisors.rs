@@ -24,7 +24,8 @@ pub struct AdvisorStanding {
     pub field_code: String,
     pub status: AdvisorStatus,
     pub term_starts_on: NaiveDate,
-    pub term_ends_on: NaiveDate,
+    /// The last day of the last approved term (Art. 3).
+    pub office_ends_on: NaiveDate,
 }
 
 /// One advisor's standing, if the advisor exists.

@@ -159,6 +159,19 @@ pub async fn release_assignment<C: ConnectionTrait>(
     .await
 }
 
+/// The active assignments of one advisor: what leaving office releases (Art. 12, 13).
+pub async fn active_assignments_of<C: ConnectionTrait>(
+    db: &C,
+    advisor_id: &str,
+) -> Result<Vec<Assignment>, DbErr> {
+    assignment::Entity::find()
+        .filter(assignment::Column::AdvisorId.eq(advisor_id))
+        .filter(assignment::Column::State.eq(AssignmentState::Active))
+        .order_by_asc(assignment::Column::Id)
+        .all(db)
+        .await
+}
+
 /// Takes an active advisor off the task after a granted recusal (Art. 10).
 pub async fn recuse_assignment<C: ConnectionTrait>(
     tx: &C,

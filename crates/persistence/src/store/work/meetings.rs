@@ -207,6 +207,7 @@ pub async fn insert_meeting<C: ConnectionTrait>(
             attendance: Set(None),
             excuse_reason: Set(None),
             recorded_at: Set(None),
+            withdrawn_at: Set(None),
         })
         .exec_without_returning(tx)
         .await?;
@@ -353,6 +354,51 @@ pub async fn finalize_minutes<C: ConnectionTrait>(
         ..Default::default()
     });
     update_draft_minutes(tx, meeting_id, update).await?;
+    append(tx, ctx, event).await?;
+    Ok(())
+}
+
+/// Invitations of `advisor_id` to meetings not yet held at `now`, whose attendance is not
+/// recorded and that are not withdrawn: what leaving office withdraws (Art. 12, 13).
+pub async fn pending_invitations_of<C: ConnectionTrait>(
+    db: &C,
+    advisor_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Invitation>, DbErr> {
+    let upcoming = meeting::Entity::find()
+        .select_only()
+        .column(meeting::Column::Id)
+        .filter(meeting::Column::HeldAt.gt(now))
+        .into_query();
+    meeting_invitation::Entity::find()
+        .filter(meeting_invitation::Column::AdvisorId.eq(advisor_id))
+        .filter(meeting_invitation::Column::Attendance.is_null())
+        .filter(meeting_invitation::Column::WithdrawnAt.is_null())
+        .filter(meeting_invitation::Column::MeetingId.in_subquery(upcoming))
+        .order_by_asc(meeting_invitation::Column::MeetingId)
+        .all(db)
+        .await
+}
+
+/// Withdraws one pending invitation, with its event; one withdrawn or recorded meanwhile is
+/// [`StoreError::Stale`].
+pub async fn withdraw_invitation<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    meeting_id: &str,
+    advisor_id: &str,
+    event: Event,
+) -> Result<(), StoreError> {
+    let update = meeting_invitation::Entity::update_many()
+        .col_expr(
+            meeting_invitation::Column::WithdrawnAt,
+            Expr::value(truncate_to_micros(ctx.now)),
+        )
+        .filter(meeting_invitation::Column::MeetingId.eq(meeting_id))
+        .filter(meeting_invitation::Column::AdvisorId.eq(advisor_id))
+        .filter(meeting_invitation::Column::Attendance.is_null())
+        .filter(meeting_invitation::Column::WithdrawnAt.is_null());
+    compare_and_set(tx, update, "invitation", || "pending".to_owned()).await?;
     append(tx, ctx, event).await?;
     Ok(())
 }
