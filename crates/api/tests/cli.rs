@@ -141,7 +141,9 @@ fn healthcheck_tells_a_ready_server_from_none() {
         .find(|w| w.starts_with("http://"))
         .expect("the base URL")
         .to_owned();
-    let banner: Vec<String> = lines.take(4).map_while(Result::ok).collect();
+    let banner: Vec<String> = lines.by_ref().take(4).map_while(Result::ok).collect();
+    // Keep reading what the server prints, so that it never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
     // Under load the first answer may take a while: a container engine retries too.
     let mut ok = guwen()
         .args(["healthcheck", "--url", &base])
