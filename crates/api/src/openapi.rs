@@ -74,14 +74,6 @@ impl Modify for SecurityAddon {
     }
 }
 
-/// The 429 response, for operations that are rate limited.
-#[derive(utoipa::ToResponse)]
-#[response(
-    description = "Rate limited; see Retry-After (problem+json)",
-    content_type = "application/problem+json"
-)]
-pub struct TooManyRequests(#[allow(dead_code)] Problem);
-
 /// The problem responses added to operations, by status.
 const PROBLEMS: &[(&str, &str, &str)] = &[
     (

@@ -3,13 +3,12 @@
 use std::time::Duration;
 
 use actix_web::{HttpResponse, get, web};
-use guwen_domain::feed::EventType;
 use guwen_persistence::store::feed as store;
 
 use super::{
     policy::Reader,
     read::{FeedRequest, read},
-    views::{FeedPage, FeedQuery},
+    views::{FeedPage, FeedQuery, parse_types},
 };
 use crate::http::pagination::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::prelude::*;
@@ -109,30 +108,4 @@ fn parse(q: &FeedQuery) -> Result<(FeedRequest, u32), ApiError> {
         },
         wait,
     ))
-}
-
-/// Event type codes, comma-separated (none: every type).
-pub fn parse_types(field: &str, text: Option<&str>) -> Result<Vec<EventType>, ApiError> {
-    if text.is_some_and(|t| t.chars().count() > 2000) {
-        return Err(ApiError::invalid_field(
-            field,
-            "must be at most 2000 characters",
-        ));
-    }
-    let mut types = Vec::new();
-    for code in text.unwrap_or_default().split(',').map(str::trim) {
-        if code.is_empty() {
-            continue;
-        }
-        let t: EventType = code.parse().map_err(|_| {
-            ApiError::invalid_field(
-                field,
-                format!("`{code}` is not an event type (see `event_type` in /api/v1/meta/enums)"),
-            )
-        })?;
-        if !types.contains(&t) {
-            types.push(t);
-        }
-    }
-    Ok(types)
 }

@@ -17,7 +17,7 @@ mod webhooks;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use events::parse_types;
+pub use views::parse_types;
 
 /// Starts the calendar job and the webhook deliveries of this replica.
 pub fn spawn_background_jobs(state: &crate::state::AppState) {

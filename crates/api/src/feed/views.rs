@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::http::error::ApiError;
+
 /// One event of the change feed (also the body of a webhook delivery).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FeedEventView {
@@ -294,8 +296,7 @@ impl From<&Subscription> for SubscriptionView {
         Self {
             id: s.id.clone(),
             url: s.url.clone(),
-            event_types: super::events::parse_types("event_types", Some(&s.event_types))
-                .unwrap_or_default(),
+            event_types: parse_types("event_types", Some(&s.event_types)).unwrap_or_default(),
             view_as: ViewAs::from_code(&s.view_as),
             state,
             delivered_through: s.cursor,
@@ -329,4 +330,30 @@ pub struct ReplayRequest {
     #[schema(example = 1, minimum = 1, maximum = 9007199254740991.0)]
     #[validate(range(min = 1, max = 9_007_199_254_740_991_i64))]
     pub from: i64,
+}
+
+/// Event type codes, comma-separated (none: every type).
+pub fn parse_types(field: &str, text: Option<&str>) -> Result<Vec<EventType>, ApiError> {
+    if text.is_some_and(|t| t.chars().count() > 2000) {
+        return Err(ApiError::invalid_field(
+            field,
+            "must be at most 2000 characters",
+        ));
+    }
+    let mut types = Vec::new();
+    for code in text.unwrap_or_default().split(',').map(str::trim) {
+        if code.is_empty() {
+            continue;
+        }
+        let t: EventType = code.parse().map_err(|_| {
+            ApiError::invalid_field(
+                field,
+                format!("`{code}` is not an event type (see `event_type` in /api/v1/meta/enums)"),
+            )
+        })?;
+        if !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    Ok(types)
 }

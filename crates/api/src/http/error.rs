@@ -56,6 +56,14 @@ pub struct Problem {
     pub remaining_fen: Option<i64>,
 }
 
+/// The 429 response, for operations that are rate limited.
+#[derive(utoipa::ToResponse)]
+#[response(
+    description = "Rate limited; see Retry-After (problem+json)",
+    content_type = "application/problem+json"
+)]
+pub struct TooManyRequests(#[allow(dead_code)] Problem);
+
 /// The error every handler returns.
 #[derive(Debug, Clone)]
 pub struct ApiError {

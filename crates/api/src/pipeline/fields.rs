@@ -16,7 +16,7 @@ use crate::prelude::*;
     security(()),
     responses(
         (status = 200, description = "All fields", body = FieldList),
-        (status = 429, response = crate::openapi::TooManyRequests),
+        (status = 429, response = crate::http::error::TooManyRequests),
     )
 )]
 #[get("/fields")]

@@ -34,7 +34,7 @@ use crate::prelude::*;
     params(PageParams),
     responses(
         (status = 200, description = "A page of notices", body = Page<PublicNotice>),
-        (status = 429, response = crate::openapi::TooManyRequests),
+        (status = 429, response = crate::http::error::TooManyRequests),
     )
 )]
 #[get("/public/notices")]
@@ -77,7 +77,7 @@ pub(super) async fn list_notices(
     params(("id" = String, Path, description = "Notice id")),
     responses(
         (status = 200, description = "The notice", body = PublicNotice),
-        (status = 429, response = crate::openapi::TooManyRequests),
+        (status = 429, response = crate::http::error::TooManyRequests),
     )
 )]
 #[get("/public/notices/{id}")]
@@ -115,7 +115,7 @@ pub(super) async fn get_notice(
     request_body = ObjectionRequest,
     responses(
         (status = 201, description = "Filed", body = ObjectionReceipt),
-        (status = 429, response = crate::openapi::TooManyRequests),
+        (status = 429, response = crate::http::error::TooManyRequests),
     )
 )]
 #[post("/public/notices/{id}/objections")]
@@ -178,7 +178,7 @@ pub(super) async fn file_objection(
     params(PageParams),
     responses(
         (status = 200, description = "A page of advisors in office", body = Page<RosterEntry>),
-        (status = 429, response = crate::openapi::TooManyRequests),
+        (status = 429, response = crate::http::error::TooManyRequests),
     )
 )]
 #[get("/public/roster")]
@@ -208,7 +208,7 @@ pub(super) async fn roster(
     request_body = SelfNominationRequest,
     responses(
         (status = 201, description = "Received", body = SelfNominationReceipt),
-        (status = 429, response = crate::openapi::TooManyRequests),
+        (status = 429, response = crate::http::error::TooManyRequests),
     )
 )]
 #[post("/public/self-nominations")]

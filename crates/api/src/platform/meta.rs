@@ -99,7 +99,7 @@ pub fn catalog() -> Vec<EnumCatalog> {
     security(()),
     responses(
         (status = 200, description = "Every enum", body = EnumCatalogView),
-        (status = 429, response = crate::openapi::TooManyRequests),
+        (status = 429, response = crate::http::error::TooManyRequests),
     )
 )]
 #[get("/meta/enums")]
