@@ -101,6 +101,9 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         state,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Idle connections are dropped before the server's 5 s keep-alive closes them, so a
+            // request never goes out on a connection the server is closing.
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .build()
             .expect("client"),
         config,
