@@ -17,6 +17,7 @@ mod pipeline_guarantees;
 mod pipeline_rules;
 mod platform;
 mod proxies;
+mod reads;
 mod text_policy;
 mod tokens;
 mod webhooks;

@@ -270,8 +270,21 @@ impl Client {
 }
 
 /// Sends a request and reads its response whole.
+///
+/// An idempotent request (`GET`, `HEAD`, `PUT`, `DELETE`) is sent again once when the
+/// connection it went out on was closed before an answer began, as HTTP clients do with a
+/// pooled connection the server closed at the same moment (RFC 9110 §9.2.2).
 async fn read(req: reqwest::RequestBuilder) -> TestResponse {
-    let res = req.send().await.expect("request sent");
+    let idempotent = req
+        .try_clone()
+        .and_then(|r| r.build().ok())
+        .is_some_and(|r| matches!(r.method().as_str(), "GET" | "HEAD" | "PUT" | "DELETE"));
+    let retry = if idempotent { req.try_clone() } else { None };
+    let res = match (req.send().await, retry) {
+        (Ok(res), _) => res,
+        (Err(e), Some(again)) if e.is_request() => again.send().await.expect("request sent"),
+        (Err(e), _) => panic!("request sent: {e:?}"),
+    };
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.bytes().await.map(|b| b.to_vec()).unwrap_or_default();

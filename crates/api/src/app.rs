@@ -101,7 +101,8 @@ impl Application {
         if config.embedded_database {
             config.ensure_data_dir()?;
         }
-        let db = guwen_persistence::connect(&config.database_url, schema).await?;
+        let mut db = guwen_persistence::connect(&config.database_url, schema).await?;
+        let statements = guwen_persistence::db::count_statements(&mut db);
         guwen_persistence::migrate(&db).await?;
         let verifier = Verifier::new(AuthConfig {
             hs256_secret: config.jwt_secret.clone(),
@@ -134,6 +135,13 @@ impl Application {
             Arc::downgrade(&revocations),
             tokens::REFRESH_EVERY,
         );
+        let changes = Arc::new(crate::changes::ChangeWatch::default());
+        changes.refresh(&db).await;
+        crate::changes::spawn_poll(
+            db.clone(),
+            Arc::downgrade(&changes),
+            Duration::from_millis(config.change_poll_ms),
+        );
         let state = AppState {
             db,
             verifier,
@@ -141,9 +149,19 @@ impl Application {
             audit_signer: guwen_persistence::audit::AuditSigner::from_seed(&audit_seed),
             access: Arc::new(access),
             metrics: Arc::new(Metrics::default()),
+            changes,
+            views: Arc::default(),
+            public_reads: Arc::default(),
+            writers: Arc::default(),
+            statements,
             config: Arc::new(config.clone()),
             clock: Clock::default(),
         };
+        crate::pipeline::throttle::spawn_read_sync(
+            &state,
+            Arc::downgrade(&state.public_reads),
+            crate::pipeline::throttle::READS_SYNC_EVERY,
+        );
         if config.background_jobs {
             crate::feed::spawn_background_jobs(&state);
         }
@@ -181,6 +199,7 @@ impl Application {
                     }
                 })
                 .default_service(web::to(fallback))
+                .wrap(from_fn(crate::changes::cache::serve))
                 .wrap(from_fn(input::check_path_and_query))
                 .wrap(from_fn(pipeline::throttle::limit_public_reads))
                 .wrap(from_fn(access::enforce))

@@ -72,6 +72,9 @@ pub struct Config {
     /// `GUWEN_CALENDAR_INTERVAL_SECS`: how often the calendar job looks for terms and notice
     /// windows that ended; default 60.
     pub calendar_interval_secs: u64,
+    /// `GUWEN_CHANGE_POLL_MS`: how often a replica reads the change sequence, which bounds how
+    /// long another replica's change takes to reach its cached answers and `ETag`s; default 200.
+    pub change_poll_ms: u64,
     /// Webhook delivery settings.
     pub webhooks: WebhookConfig,
 }
@@ -275,6 +278,7 @@ impl Config {
             background_jobs: !lookup("GUWEN_BACKGROUND_JOBS")
                 .is_some_and(|v| matches!(v.trim(), "0" | "false" | "no" | "off")),
             calendar_interval_secs: u64::from(number("GUWEN_CALENDAR_INTERVAL_SECS", 60)?).max(1),
+            change_poll_ms: u64::from(number("GUWEN_CHANGE_POLL_MS", 200)?).clamp(10, 1000),
             webhooks: {
                 let d = WebhookConfig::default();
                 let timeout_secs =

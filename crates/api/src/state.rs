@@ -11,6 +11,7 @@ use guwen_persistence::{Db, audit::AuditSigner};
 
 use crate::{
     auth::{Revocations, Verifier},
+    changes::{ChangeWatch, cache::ViewCache},
     config::Config,
     http::{access::AccessTable, middleware::Metrics},
 };
@@ -25,6 +26,18 @@ pub struct AppState {
     pub audit_signer: AuditSigner,
     pub access: Arc<AccessTable>,
     pub metrics: Arc<Metrics>,
+    /// The latest change sequence this replica has seen.
+    pub changes: Arc<ChangeWatch>,
+    /// This replica's cache of `GET` answers.
+    pub views: Arc<ViewCache>,
+    /// This replica's writers queue here, in arrival order, before they open their
+    /// transaction: a waiting writer holds no database connection (readers keep the pool),
+    /// and on SQLite the one writer never meets another of this process at the file lock.
+    pub writers: Arc<tokio::sync::Mutex<()>>,
+    /// The statements this replica has sent to the database.
+    pub statements: guwen_persistence::db::StatementCounter,
+    /// The public reads counted here since the last sync with the shared count.
+    pub public_reads: Arc<crate::pipeline::throttle::PublicReads>,
     pub config: Arc<Config>,
     pub clock: Clock,
 }

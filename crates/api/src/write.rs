@@ -62,6 +62,7 @@ where
     F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
 {
     let fingerprint = fingerprint(http, request);
+    let _turn = state.writers.lock().await;
     let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     if let Some(k) = &key.0
         && let Some(stored) = idempotency::find(&tx, scope, k).await?
@@ -105,6 +106,8 @@ where
         }
     }
     tx.commit().await?;
+    // This replica's later reads (and its cache) see the change at once.
+    state.changes.refresh(&state.db).await;
     let mut response = HttpResponse::build(created.status);
     response.content_type("application/json");
     if let Some(location) = &created.location {
@@ -204,10 +207,12 @@ where
         now: state.clock.now(),
         signer: Some(state.audit_signer.clone()),
     };
+    let _turn = state.writers.lock().await;
     let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     match work(&tx, &ctx).await {
         Ok(true) => {
             tx.commit().await?;
+            state.changes.refresh(&state.db).await;
             Ok(true)
         }
         Ok(false) => {

@@ -1,6 +1,12 @@
 //! Connecting to SQLite (embedded default) or PostgreSQL (production).
 
-use std::time::Duration;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use guwen_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
@@ -36,6 +42,31 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a request may wait for a pooled connection under load before failing.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The number of statements a pool has sent (on its connections and in its transactions):
+/// published in `/metrics`, and read by the tests that bound the queries of a page.
+#[derive(Debug, Clone, Default)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    /// Statements sent so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Starts counting the statements `db` sends.
+pub fn count_statements(db: &mut Db) -> StatementCounter {
+    let counter = StatementCounter::default();
+    let inner = counter.0.clone();
+    db.set_metric_callback(move |_| {
+        inner.fetch_add(1, Ordering::Relaxed);
+    });
+    counter
+}
+
+/// Connections to an SQLite file: one writer at a time, the others reading alongside.
+pub const SQLITE_CONNECTIONS: u32 = 4;
+
 /// A description of a database URL that is safe to print: scheme, host, port, database and
 /// user, never the password.
 pub fn describe_url(url: &str) -> Result<(Backend, String), DbSetupError> {
@@ -64,6 +95,36 @@ pub fn describe_url(url: &str) -> Result<(Backend, String), DbSetupError> {
     }
 }
 
+/// Whether `url` names a PostgreSQL server on this machine (a loopback address, `localhost`
+/// or a Unix socket) and no `sslmode`. Such a connection never leaves the machine, so it is
+/// made without TLS, which on loopback only costs throughput (a third of it on cheap reads).
+/// Every other URL keeps its own `sslmode` (`prefer` when it names none): production names
+/// `sslmode=verify-full` (or `require`) in `DATABASE_URL`.
+pub fn loopback_without_sslmode(url: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    if parsed.query_pairs().any(|(k, _)| k == "sslmode") {
+        return false;
+    }
+    let socket = parsed
+        .query_pairs()
+        .any(|(k, v)| k == "host" && v.starts_with('/'));
+    match parsed.host() {
+        None => true,
+        // A `postgres:` URL's host is opaque to the URL parser: an address is read here.
+        Some(url::Host::Domain(name)) => {
+            name == "localhost"
+                || socket
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+    }
+}
+
 /// Opens a pool. `schema` selects a PostgreSQL schema (tests give each test its own).
 pub async fn connect(url: &str, schema: Option<&str>) -> Result<Db, DbSetupError> {
     let (backend, target) = describe_url(url)?;
@@ -74,9 +135,14 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Db, DbSetupError
         .sqlx_logging(false);
     match backend {
         Backend::Sqlite => {
-            // One connection: SQLite serialises writers anyway, and one connection cannot
-            // deadlock itself upgrading a read transaction to a write.
-            options.max_connections(1).min_connections(1);
+            // WAL: readers on their own connections read while a writer writes. Writers
+            // begin with a write (see `audit::begin_write`), so none holds a read snapshot it
+            // would have to upgrade; a process's writers queue before they begin (the API's
+            // write turn), and other processes' wait on the file lock (`busy_timeout`). An
+            // in-memory database is one per connection, so it keeps one.
+            let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+            let connections = if in_memory { 1 } else { SQLITE_CONNECTIONS };
+            options.max_connections(connections).min_connections(1);
             options.map_sqlx_sqlite_opts(|o| {
                 o.create_if_missing(true)
                     .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
@@ -86,6 +152,11 @@ pub async fn connect(url: &str, schema: Option<&str>) -> Result<Db, DbSetupError
         }
         Backend::Postgres => {
             options.max_connections(16).min_connections(1);
+            if loopback_without_sslmode(url) {
+                options.map_sqlx_postgres_opts(|o| {
+                    o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable)
+                });
+            }
             if let Some(schema) = schema {
                 options.set_schema_search_path(schema.to_owned());
             }
@@ -203,6 +274,24 @@ pub fn is_unstorable_value(err: &DbErr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_loopback_server_without_sslmode_goes_without_tls() {
+        for url in [
+            "postgres://guwen:guwen@127.0.0.1:5432/guwen",
+            "postgres://guwen@localhost/guwen",
+            "postgres://[::1]:5432/guwen",
+        ] {
+            assert!(loopback_without_sslmode(url), "{url}");
+        }
+        for url in [
+            "postgres://guwen:guwen@127.0.0.1:5432/guwen?sslmode=require",
+            "postgres://guwen:guwen@db.example:5432/guwen",
+            "postgres://guwen:guwen@10.0.0.5/guwen",
+        ] {
+            assert!(!loopback_without_sslmode(url), "{url}");
+        }
+    }
 
     #[test]
     fn description_never_contains_the_password() {

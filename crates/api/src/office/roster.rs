@@ -15,13 +15,10 @@ use futures_util::{
     stream::{self, Stream},
 };
 use guwen_domain::time::to_cst;
-use guwen_persistence::{
-    audit::change_sequence,
-    store::{
-        Direction, PageOf, PageRequest,
-        office::{self as store, RosterEntry, RosterFilter},
-        pipeline::Field,
-    },
+use guwen_persistence::store::{
+    Direction, PageOf, PageRequest,
+    office::{self as store, RosterEntry, RosterFilter},
+    pipeline::Field,
 };
 
 use super::views::{
@@ -100,7 +97,7 @@ async fn roster(
 
     // The validator, before any row: read the sequence first, so that a change committed
     // while the rows are read can only make the answer look older than it is.
-    let seq = change_sequence(&state.db).await?;
+    let seq = state.changes.current();
     let validator = Validator::of(&(
         ROSTER_KIND,
         seq,

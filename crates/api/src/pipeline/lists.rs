@@ -138,10 +138,7 @@ pub(super) async fn list_lists(
     let request = page.request(KIND, Direction::NewestFirst)?;
     let rows = store::lists_page(&state.db, filter.state, request).await?;
     let today = state.clock.today();
-    let mut reads = Vec::with_capacity(rows.rows.len());
-    for l in rows.rows {
-        reads.push(store::read_list(&state.db, l).await?);
-    }
+    let reads = store::read_lists(&state.db, rows.rows).await?;
     let rows = PageOf {
         rows: reads,
         next: rows.next,

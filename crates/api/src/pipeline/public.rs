@@ -46,16 +46,11 @@ pub(super) async fn list_notices(
     let request = page.request(KIND, Direction::NewestFirst)?;
     let rows = store::notices_page(&state.db, request).await?;
     let today = state.clock.today();
-    let mut items = Vec::with_capacity(rows.rows.len());
-    for n in rows.rows {
-        let read = store::read_notice(&state.db, n).await?;
-        items.push(public_notice(
-            &read.notice,
-            read.candidates,
-            &read.fields,
-            today,
-        ));
-    }
+    let items = store::read_notices(&state.db, rows.rows)
+        .await?
+        .into_iter()
+        .map(|read| public_notice(&read.notice, read.candidates, &read.fields, today))
+        .collect();
     let page = Page::of(
         KIND,
         PageOf {

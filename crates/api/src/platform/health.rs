@@ -62,7 +62,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 
 /// Prometheus metrics
 ///
-/// Prometheus metrics of this replica: requests by route and status, latency histogram. With
+/// Prometheus metrics of this replica: requests by route and status, latency histogram, statements sent to the database. With
 /// `GUWEN_METRICS_TOKEN` set, only a request carrying `Authorization: Bearer <that token>` is
 /// answered.
 #[utoipa::path(
@@ -93,7 +93,12 @@ async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRes
     }
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render()))
+        .body(format!(
+            "{}# HELP guwen_db_statements_total Statements sent to the database by this replica.\n\
+             # TYPE guwen_db_statements_total counter\nguwen_db_statements_total {}\n",
+            state.metrics.render(),
+            state.statements.get()
+        )))
 }
 
 /// Compares two secrets in time independent of where they differ.

@@ -10,7 +10,7 @@ use guwen_domain::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, Select, sea_query::Expr,
+    QueryFilter, Select, sea_query::Expr,
 };
 
 use super::{Candidate, Field, Notice, RecommendationList, fields_by_code};
@@ -139,18 +139,6 @@ pub async fn candidate<C: ConnectionTrait>(db: &C, id: &str) -> Result<Option<Ca
     candidate::Entity::find_by_id(id.to_owned()).one(db).await
 }
 
-/// The candidates on a recommendation list, oldest first.
-pub async fn candidates_on_list<C: ConnectionTrait>(
-    db: &C,
-    list_id: &str,
-) -> Result<Vec<Candidate>, DbErr> {
-    candidate::Entity::find()
-        .filter(candidate::Column::ListId.eq(list_id))
-        .order_by_asc(candidate::Column::Id)
-        .all(db)
-        .await
-}
-
 /// The candidates of a list still awaiting the executive meeting's decision.
 pub async fn submitted_on_list<C: ConnectionTrait>(
     db: &C,
@@ -159,18 +147,6 @@ pub async fn submitted_on_list<C: ConnectionTrait>(
     candidate::Entity::find()
         .filter(candidate::Column::ListId.eq(list_id))
         .filter(candidate::Column::State.eq(CandidateState::Submitted))
-        .all(db)
-        .await
-}
-
-/// The candidates on a public notice, oldest first.
-pub async fn candidates_on_notice<C: ConnectionTrait>(
-    db: &C,
-    notice_id: &str,
-) -> Result<Vec<Candidate>, DbErr> {
-    candidate::Entity::find()
-        .filter(candidate::Column::NoticeId.eq(notice_id))
-        .order_by_asc(candidate::Column::Id)
         .all(db)
         .await
 }

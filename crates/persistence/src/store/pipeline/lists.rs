@@ -5,18 +5,18 @@ use chrono::NaiveDate;
 use guwen_domain::nomination::{CandidateState, ListState};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    sea_query::Expr,
+    QueryOrder, sea_query::Expr,
 };
 
 use std::collections::HashMap;
 
 use super::{
-    Candidate, CandidateStep, Field, RecommendationList, Surroundings, candidates_on_list,
-    fields_by_code, move_candidate, surroundings,
+    Candidate, CandidateStep, Field, RecommendationList, Surroundings, fields_by_code,
+    move_candidate, surroundings,
 };
 use crate::{
     audit::{Context, truncate_to_micros},
-    entity::recommendation_list,
+    entity::{candidate, recommendation_list},
     store::{
         Event, PageOf, PageRequest, StoreError, append, compare_and_set, page_of, update_if_state,
     },
@@ -122,20 +122,42 @@ pub async fn read_list<C: ConnectionTrait>(
     db: &C,
     list: RecommendationList,
 ) -> Result<ListRead, DbErr> {
-    let rows = candidates_on_list(db, &list.id).await?;
+    let mut reads = read_lists(db, vec![list]).await?;
+    reads
+        .pop()
+        .ok_or_else(|| DbErr::RecordNotFound("recommendation_list".into()))
+}
+
+/// What the views of `lists` need, in three statements whatever their number.
+pub async fn read_lists<C: ConnectionTrait>(
+    db: &C,
+    lists: Vec<RecommendationList>,
+) -> Result<Vec<ListRead>, DbErr> {
+    if lists.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = lists.iter().map(|l| l.id.clone()).collect();
+    let rows = candidate::Entity::find()
+        .filter(candidate::Column::ListId.is_in(ids))
+        .order_by_asc(candidate::Column::Id)
+        .all(db)
+        .await?;
     let mut around = surroundings(db, &rows).await?;
-    let members = rows
+    let fields = fields_by_code(db).await?;
+    let mut members: HashMap<String, Vec<(Candidate, Surroundings)>> = HashMap::new();
+    for c in rows {
+        let s = around.remove(&c.id).unwrap_or_default();
+        let list_id = c.list_id.clone().unwrap_or_default();
+        members.entry(list_id).or_default().push((c, s));
+    }
+    Ok(lists
         .into_iter()
-        .map(|c| {
-            let s = around.remove(&c.id).unwrap_or_default();
-            (c, s)
+        .map(|list| ListRead {
+            members: members.remove(&list.id).unwrap_or_default(),
+            fields: fields.clone(),
+            list,
         })
-        .collect();
-    Ok(ListRead {
-        list,
-        members,
-        fields: fields_by_code(db).await?,
-    })
+        .collect())
 }
 
 /// The executive meeting that decided a list.

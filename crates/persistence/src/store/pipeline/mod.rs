@@ -14,18 +14,18 @@ pub use appointment::{
 };
 pub use candidates::{
     CandidateFilter, CandidateRead, CandidateScope, CandidateStep, NewCandidate, Surroundings,
-    candidate, candidate_in_scope, candidate_names, candidates_on_list, candidates_on_notice,
-    candidates_page, insert_candidate, move_candidate, read_candidate, submitted_on_list,
-    surroundings,
+    candidate, candidate_in_scope, candidate_names, candidates_page, insert_candidate,
+    move_candidate, read_candidate, submitted_on_list, surroundings,
 };
 pub use fields::{FieldNames, field, fields, fields_by_code, put_field};
 pub use lists::{
     ListDecision, ListRead, Move, NewList, PartyCommitteeReport, decide_list, list, lists_page,
-    read_list, report_list, submit_list,
+    read_list, read_lists, report_list, submit_list,
 };
 pub use notices::{
     NewNotice, NewObjection, NoticeRead, ObjectionFilter, Resolution, file_objection, notice,
-    notices_page, objection, objections_page, publish_notice, read_notice, resolve_objection,
+    notices_page, objection, objections_page, publish_notice, read_notice, read_notices,
+    resolve_objection,
 };
 
 pub use crate::entity::advisor::Model as Advisor;

@@ -2,14 +2,16 @@
 
 use chrono::Utc;
 use guwen_domain::appointment::{NoticeWindow, ObjectionStatus};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use std::collections::HashMap;
 
-use super::{Candidate, Field, Move, Notice, Objection, candidates_on_notice, fields_by_code};
+use super::{Candidate, Field, Move, Notice, Objection, fields_by_code};
 use crate::{
     audit::{Context, truncate_to_micros},
-    entity::{notice, objection},
+    entity::{candidate, notice, objection},
     store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
 };
 
@@ -73,11 +75,42 @@ pub struct NoticeRead {
 
 /// What the public view of `notice` needs.
 pub async fn read_notice<C: ConnectionTrait>(db: &C, notice: Notice) -> Result<NoticeRead, DbErr> {
-    Ok(NoticeRead {
-        candidates: candidates_on_notice(db, &notice.id).await?,
-        fields: fields_by_code(db).await?,
-        notice,
-    })
+    let mut reads = read_notices(db, vec![notice]).await?;
+    reads
+        .pop()
+        .ok_or_else(|| DbErr::RecordNotFound("notice".into()))
+}
+
+/// What the public views of `notices` need, in two statements whatever their number.
+pub async fn read_notices<C: ConnectionTrait>(
+    db: &C,
+    notices: Vec<Notice>,
+) -> Result<Vec<NoticeRead>, DbErr> {
+    if notices.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = notices.iter().map(|n| n.id.clone()).collect();
+    let mut listed: HashMap<String, Vec<Candidate>> = HashMap::new();
+    for c in candidate::Entity::find()
+        .filter(candidate::Column::NoticeId.is_in(ids))
+        .order_by_asc(candidate::Column::Id)
+        .all(db)
+        .await?
+    {
+        listed
+            .entry(c.notice_id.clone().unwrap_or_default())
+            .or_default()
+            .push(c);
+    }
+    let fields = fields_by_code(db).await?;
+    Ok(notices
+        .into_iter()
+        .map(|notice| NoticeRead {
+            candidates: listed.remove(&notice.id).unwrap_or_default(),
+            fields: fields.clone(),
+            notice,
+        })
+        .collect())
 }
 
 /// Filters of the objection list.

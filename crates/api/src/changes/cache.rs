@@ -1,0 +1,270 @@
+//! Each replica's cache of `GET` answers, valid for one change sequence and one second.
+//!
+//! An answer of the API is determined by the data (which the change sequence versions), the
+//! clock (views compute "today", deadlines and ages from it), the request's target, its
+//! `Accept` and its caller. The cache keeps the bytes of `200` answers under the target,
+//! `Accept` and `Authorization` (a token is its caller), in a generation named by the change
+//! sequence this replica has seen and the current second: when either moves, the generation
+//! is dropped whole. So a cached answer is never older than one second or than the last
+//! change this replica knows of (its own writes are known at once, another replica's within
+//! `GUWEN_CHANGE_POLL_MS`), and an answer given to one token is never given to another.
+//!
+//! Authentication, authorization and rate limits run before the cache on every request.
+//! Answers that are not data at rest are not cached: the audit trail and its verification
+//! (which must see a database administrator's edit at once), answers marked
+//! [`Uncacheable`] (a read that is itself recorded), streamed answers and anything but `200`.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    body::{BodySize, BoxBody, MessageBody, to_bytes},
+    dev::{ServiceRequest, ServiceResponse},
+    http::{
+        Method, StatusCode,
+        header::{self, HeaderName, HeaderValue},
+    },
+    middleware::Next,
+    web,
+};
+
+use crate::{http::error::ApiError, state::AppState};
+
+/// The most bytes of answers a replica keeps.
+pub const MAX_BYTES: usize = 16 << 20;
+/// The largest answer kept.
+pub const MAX_ENTRY_BYTES: usize = 1 << 20;
+
+/// Marks a response that must not be served from the cache (set it in the response's
+/// extensions): a read that records itself in the audit trail, for instance.
+#[derive(Debug, Clone, Copy)]
+pub struct Uncacheable;
+
+/// One answer as sent.
+#[derive(Debug)]
+struct Stored {
+    status: StatusCode,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: web::Bytes,
+}
+
+impl Stored {
+    /// The answer to `req`: `304` when its `If-None-Match` names the answer's `ETag`.
+    fn answer(&self, req: &HttpRequest) -> HttpResponse {
+        let etag = self
+            .headers
+            .iter()
+            .find(|(name, _)| name == header::ETAG)
+            .and_then(|(_, value)| value.to_str().ok());
+        if let Some(etag) = etag
+            && if_none_match_names(req, etag)
+        {
+            let mut res = HttpResponse::NotModified();
+            for (name, value) in &self.headers {
+                if name != header::CONTENT_TYPE && name != header::CONTENT_DISPOSITION {
+                    res.append_header((name.clone(), value.clone()));
+                }
+            }
+            return res.finish();
+        }
+        let mut res = HttpResponse::build(self.status);
+        for (name, value) in &self.headers {
+            res.append_header((name.clone(), value.clone()));
+        }
+        res.body(self.body.clone())
+    }
+}
+
+/// Whether the request's `If-None-Match` names `etag` (weak comparison) or is `*`.
+fn if_none_match_names(req: &HttpRequest, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let ours = opaque(etag);
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
+}
+
+/// The change sequence and the second a generation of answers belongs to.
+type Generation = (i64, i64);
+
+#[derive(Debug, Default)]
+struct Entries {
+    generation: Generation,
+    bytes: usize,
+    answers: HashMap<String, Arc<Stored>>,
+}
+
+/// The cache (one per replica).
+#[derive(Debug, Default)]
+pub struct ViewCache {
+    entries: Mutex<Entries>,
+}
+
+impl ViewCache {
+    fn get(&self, generation: Generation, key: &str) -> Option<Arc<Stored>> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.generation != generation {
+            *entries = Entries {
+                generation,
+                ..Entries::default()
+            };
+            return None;
+        }
+        entries.answers.get(key).cloned()
+    }
+
+    fn put(&self, generation: Generation, key: String, stored: Stored) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let size = stored.body.len() + key.len();
+        if entries.generation != generation || entries.bytes + size > MAX_BYTES {
+            return;
+        }
+        entries.bytes += size;
+        entries.answers.insert(key, Arc::new(stored));
+    }
+
+    /// How many answers the current generation holds.
+    pub fn len(&self) -> usize {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .answers
+            .len()
+    }
+
+    /// Whether the current generation holds no answer.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Whether answers to this request may come from the cache.
+fn cacheable(req: &ServiceRequest) -> bool {
+    req.method() == Method::GET
+        && req.path().starts_with("/api/")
+        && !req.path().starts_with("/api/v1/audit-events")
+}
+
+/// What selects an answer besides the generation: the target, `Accept` and the token.
+fn key_of(req: &ServiceRequest) -> String {
+    let header = |name: HeaderName| {
+        req.headers()
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .unwrap_or_default()
+    };
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
+    format!(
+        "{target}\n{}\n{}",
+        header(header::ACCEPT),
+        header(header::AUTHORIZATION)
+    )
+}
+
+/// The middleware (innermost: after authentication, authorization and limits).
+pub async fn serve(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .filter(|_| cacheable(&req));
+    let Some(state) = state else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    // The generation is read before the data: a change committed while the handler reads
+    // lands in a later generation, so this answer can only be filed as older than it is.
+    let generation = (state.changes.current(), state.clock.now().timestamp());
+    let key = key_of(&req);
+    if let Some(stored) = state.views.get(generation, &key) {
+        let res = stored.answer(req.request());
+        return Ok(req.into_response(res));
+    }
+    let res = next.call(req).await?;
+    let keep = res.status() == StatusCode::OK
+        && res.response().extensions().get::<Uncacheable>().is_none()
+        && matches!(res.response().body().size(), BodySize::Sized(n) if n as usize <= MAX_ENTRY_BYTES);
+    if !keep {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (http_req, response) = res.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = to_bytes(body)
+        .await
+        .map_err(|_| ApiError::internal("could not read an answer to cache"))?;
+    let stored = Stored {
+        status: head.status(),
+        headers: head
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect(),
+        body: bytes.clone(),
+    };
+    state.views.put(generation, key, stored);
+    Ok(ServiceResponse::new(
+        http_req,
+        head.set_body(BoxBody::new(bytes)),
+    ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn stored(body: &'static str) -> Stored {
+        Stored {
+            status: StatusCode::OK,
+            headers: vec![(header::ETAG, HeaderValue::from_static("W/\"abc\""))],
+            body: web::Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn a_generation_keeps_its_answers_and_the_next_drops_them() {
+        let cache = ViewCache::default();
+        assert!(cache.get((1, 10), "k").is_none());
+        cache.put((1, 10), "k".into(), stored("one"));
+        assert_eq!(cache.get((1, 10), "k").unwrap().body, "one");
+        assert!(cache.get((1, 10), "other").is_none());
+        // A later second or a later change: a new generation, empty.
+        assert!(cache.get((1, 11), "k").is_none());
+        assert!(cache.get((2, 11), "k").is_none());
+        // An answer read in an older generation is not filed into the new one.
+        cache.put((1, 11), "k".into(), stored("stale"));
+        assert!(cache.get((2, 11), "k").is_none());
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_budget() {
+        let cache = ViewCache::default();
+        assert!(cache.get((1, 1), "k").is_none());
+        let big: &'static str = Box::leak("x".repeat(MAX_BYTES / 2).into_boxed_str());
+        cache.put((1, 1), "a".into(), stored(big));
+        cache.put((1, 1), "b".into(), stored(big));
+        assert_eq!(cache.len(), 1);
+    }
+
+    #[test]
+    fn a_matching_if_none_match_is_answered_not_modified() {
+        let req = actix_web::test::TestRequest::default()
+            .insert_header((header::IF_NONE_MATCH, "W/\"abc\""))
+            .to_http_request();
+        assert_eq!(stored("x").answer(&req).status(), StatusCode::NOT_MODIFIED);
+        let req = actix_web::test::TestRequest::default().to_http_request();
+        assert_eq!(stored("x").answer(&req).status(), StatusCode::OK);
+    }
+}
