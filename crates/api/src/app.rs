@@ -212,6 +212,9 @@ impl Application {
                 .wrap(from_fn(middleware::head_as_get))
                 .wrap(from_fn(middleware::request_limits))
                 .wrap(from_fn(middleware::response_headers))
+                // Answers are compressed (gzip, brotli, zstd) for a client that asks with
+                // `Accept-Encoding`: a roster of 20,000 is 6.7 MB of JSON, 1 MB gzipped.
+                .wrap(actix_web::middleware::Compress::default())
                 .wrap(from_fn(middleware::request_id))
         })
         .listen(listener)

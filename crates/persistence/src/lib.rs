@@ -11,3 +11,5 @@ pub mod store;
 
 pub use db::{Backend, Db, DbSetupError, connect, migrate};
 pub use sea_orm;
+/// What a caller names to be generic over a pool or a transaction, and the error both give.
+pub use sea_orm::{ConnectionTrait, DbErr};

@@ -11,8 +11,9 @@
 //!
 //! Authentication, authorization and rate limits run before the cache on every request.
 //! Answers that are not data at rest are not cached: the audit trail and its verification
-//! (which must see a database administrator's edit at once), answers marked
-//! [`Uncacheable`] (a read that is itself recorded), streamed answers and anything but `200`.
+//! (which must see a database administrator's edit at once), answers during which a change
+//! was seen (a read that records itself in the audit trail is one), answers marked
+//! [`Uncacheable`], streamed answers and anything but `200`.
 
 use std::{
     collections::HashMap,
@@ -193,7 +194,11 @@ pub async fn serve(
         return Ok(req.into_response(res));
     }
     let res = next.call(req).await?;
-    let keep = res.status() == StatusCode::OK
+    // An answer during which this replica saw a change is not kept: it may be older or newer
+    // than the generation, and a read that records itself (a change) is never answered twice
+    // from memory.
+    let keep = state.changes.current() == generation.0
+        && res.status() == StatusCode::OK
         && res.response().extensions().get::<Uncacheable>().is_none()
         && matches!(res.response().body().size(), BodySize::Sized(n) if n as usize <= MAX_ENTRY_BYTES);
     if !keep {

@@ -79,7 +79,7 @@ async fn tick(
     client: &reqwest::Client,
     cfg: &WebhookConfig,
     running: &Arc<Mutex<HashSet<String>>>,
-) -> Result<(), guwen_persistence::sea_orm::DbErr> {
+) -> Result<(), guwen_persistence::DbErr> {
     let mine = busy(running);
     if mine.len() >= PARALLEL {
         return Ok(());
@@ -124,7 +124,7 @@ async fn run(
     cfg: &WebhookConfig,
     sub: Subscription,
     token: &str,
-) -> Result<(), guwen_persistence::sea_orm::DbErr> {
+) -> Result<(), guwen_persistence::DbErr> {
     let role = match ViewAs::from_code(&sub.view_as) {
         ViewAs::Hrss => Role::Hrss,
         ViewAs::Integration => Role::Integration,

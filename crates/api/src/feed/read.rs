@@ -13,9 +13,9 @@ use guwen_domain::{
     work::Confidentiality,
 };
 use guwen_persistence::{
+    ConnectionTrait, DbErr,
     audit::AuditEvent,
     entity::{advisor, task},
-    sea_orm::{ConnectionTrait, DbErr},
     store::feed as store,
 };
 use serde_json::Value;

@@ -4,7 +4,7 @@
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode, http::header};
 use guwen_domain::{Labelled, ProblemCode, rule::RuleViolation};
-use guwen_persistence::{sea_orm::DbErr, store::StoreError};
+use guwen_persistence::{DbErr, store::StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -12,8 +12,7 @@ use std::{sync::Weak, time::Duration};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use guwen_domain::audit::AuditAction;
 use guwen_persistence::{
-    Db,
-    sea_orm::DbErr,
+    Db, DbErr,
     store::{
         Direction, Event, new_id,
         tokens::{self as store, NewRevocation},
