@@ -14,6 +14,7 @@ pub mod http;
 pub mod me;
 pub mod office;
 pub mod openapi;
+pub mod participation;
 pub mod pipeline;
 pub mod platform;
 pub mod prelude;
