@@ -433,6 +433,7 @@ async fn public_responses_carry_public_fields_only() {
             "employer",
             "field",
             "name",
+            "outcome",
             "proposed_term_years",
             "title"
         ]
