@@ -132,7 +132,7 @@ async fn art_5_5_an_exception_approved_by_the_executive_meeting_allows_appointme
         true
     );
     app.advance_days(7);
-    appoint(&app, &id, 1, "EL-GW-72-1").await.assert_status(201);
+    appoint(&app, &id, 2, "EL-GW-72-1").await.assert_status(201);
 }
 
 #[tokio::test]
@@ -257,7 +257,13 @@ async fn art_3_a_term_of_0_or_4_years_is_refused() {
             .await
             .assert_problem(409, "term_out_of_range");
     }
-    let res = appoint(&app, &id, 3, "EL-GW-9").await;
+    // The notice proposed 2 years: 3 need a recorded reason (Art. 4.5–4.6).
+    let mut body = guwen_tests::appointment(&app, 3, "EL-GW-9");
+    body["term_change_reason"] = json!("市政府常务会议决定聘期三年");
+    let res = app
+        .hrss()
+        .post(&format!("/api/v1/candidates/{id}/appointment"), &body)
+        .await;
     res.assert_status(201);
     let start = today(&app);
     let expected_end = start
@@ -299,7 +305,7 @@ async fn art_4_withdrawal_from_any_state_before_appointment() {
         .assert_problem(409, "invalid_transition");
     let (appointed, _) = in_notice(&app, 50, None).await;
     app.advance_days(7);
-    appoint(&app, &appointed, 1, "EL-GW-W")
+    appoint(&app, &appointed, 2, "EL-GW-W")
         .await
         .assert_status(201);
     withdraw(&hrss, &appointed)
@@ -427,6 +433,7 @@ async fn public_responses_carry_public_fields_only() {
             "employer",
             "field",
             "name",
+            "outcome",
             "proposed_term_years",
             "title"
         ]

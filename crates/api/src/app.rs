@@ -44,7 +44,8 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(work::configure)
             .configure(audit::configure)
             .configure(crate::feed::configure)
-            .configure(tokens::configure),
+            .configure(tokens::configure)
+            .configure(crate::participation::configure),
     );
     cfg.configure(platform::health::configure);
 }

@@ -15,6 +15,7 @@ pub mod http;
 pub mod me;
 pub mod office;
 pub mod openapi;
+pub mod participation;
 pub mod pipeline;
 pub mod platform;
 pub mod prelude;

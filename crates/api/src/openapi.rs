@@ -50,6 +50,7 @@ use crate::{
         (name = "events", description = "The gap-free, commit-ordered change feed for other systems and front-ends (DOMAIN.md §6)"),
         (name = "webhooks", description = "Signed webhook deliveries of the change feed (Standard Webhooks, at least once, in order)"),
         (name = "tokens", description = "Revoking access tokens: one by its `jti`, or every token of a subject issued until then"),
+        (name = "consultations", description = "Consultation rounds hearing the advisors on the advisor work, and HRSS's follow-up (Art. 15)"),
     )
 )]
 pub struct ApiDoc;

@@ -542,6 +542,143 @@ pub fn appointment_refusal(
     check_appointment(&uncapped, earliest, 1, today_cst).err()
 }
 
+// ---------------------------------------------------------------------------------------------
+// An age exception after the executive meeting (Art. 5.5)
+// ---------------------------------------------------------------------------------------------
+
+crate::labelled_enum! {
+    /// Art. 5.5 (特殊情况可适当放宽): where an exception to the age limit stands. One approved
+    /// with the executive meeting's decision is `approved` from the start; one requested by
+    /// HRSS later is `requested` until the government decides it.
+    pub enum AgeExceptionStatus("age_exception_status") {
+        Requested = ("requested", "Requested by HRSS, awaiting the government", "已申请，待市政府审定"),
+        Approved = ("approved", "Approved by the government", "市政府已批准"),
+        Refused = ("refused", "Refused by the government", "市政府未批准"),
+    }
+}
+
+/// Art. 5.5: HRSS may ask the government for an exception to the age limit after the
+/// executive meeting (the candidate `approved`, `in_notice` or `notice_passed`) without
+/// withdrawing and nominating again, when the age problem is flagged (`age_flag`: the age on
+/// the earliest possible term start, 70 or more; see [`age_on_earliest_start`]).
+///
+/// Refused with `invalid_transition` from another state or when an exception is already
+/// approved, `age_exception_not_needed` when the candidate is under 70 on the earliest start,
+/// and `age_exception_pending` while a request awaits the government. A refused exception may
+/// be requested again (with a new reason).
+pub fn check_age_exception_request(
+    state: CandidateState,
+    age_flag: Option<u32>,
+    status: Option<AgeExceptionStatus>,
+) -> RuleResult<()> {
+    check_allowed(state, CandidateAction::RequestAgeException)?;
+    match status {
+        Some(AgeExceptionStatus::Approved) => {
+            return Err(RuleViolation::new(
+                ProblemCode::InvalidTransition,
+                "Art. 5.5",
+                "an exception to the age limit is already approved for this candidate",
+            ));
+        }
+        Some(AgeExceptionStatus::Requested) => {
+            return Err(RuleViolation::new(
+                ProblemCode::AgeExceptionPending,
+                "Art. 5.5",
+                "an exception to the age limit is already awaiting the government's decision",
+            ));
+        }
+        Some(AgeExceptionStatus::Refused) | None => {}
+    }
+    if age_flag.is_none() {
+        return Err(RuleViolation::new(
+            ProblemCode::AgeExceptionNotNeeded,
+            "Art. 5.5",
+            format!(
+                "the candidate is under {MAX_AGE_EXCLUSIVE} on the earliest day a term could start; no exception is needed"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Art. 5.5: the government decides an exception HRSS requested after the executive meeting;
+/// only a `requested` one, while the candidate is still `approved`, `in_notice` or
+/// `notice_passed` (`invalid_transition` otherwise).
+pub fn check_age_exception_decision(
+    state: CandidateState,
+    status: Option<AgeExceptionStatus>,
+) -> RuleResult<()> {
+    check_allowed(state, CandidateAction::DecideAgeException)?;
+    if status != Some(AgeExceptionStatus::Requested) {
+        return Err(RuleViolation::new(
+            ProblemCode::InvalidTransition,
+            "Art. 5.5",
+            "no exception to the age limit is awaiting the government's decision",
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The term against the notice (Art. 4.5, 4.6)
+// ---------------------------------------------------------------------------------------------
+
+/// Art. 4.5–4.6 (公示……聘任……明确聘期): the public was told the proposed term with the notice.
+///
+/// Design decision (the regulation does not say the notice carries a term; DOMAIN.md puts the
+/// proposed term on it): the appointment may set another term only with a recorded reason,
+/// which is kept in the appointment's audit event. Refused
+/// with `term_differs_from_notice` when the term differs and no non-blank reason is given.
+/// Returns whether the term differs. A notice without a proposed term (none recorded) binds
+/// nothing.
+pub fn check_term_against_notice(
+    proposed_years: Option<u32>,
+    term_years: u32,
+    reason: Option<&str>,
+) -> RuleResult<bool> {
+    let Some(proposed) = proposed_years else {
+        return Ok(false);
+    };
+    if proposed == term_years {
+        return Ok(false);
+    }
+    if reason.is_none_or(crate::text::is_blank) {
+        return Err(RuleViolation::new(
+            ProblemCode::TermDiffersFromNotice,
+            "Art. 4.5",
+            format!(
+                "the public notice proposed a term of {proposed} year(s); a term of {term_years} year(s) needs `term_change_reason`"
+            ),
+        ));
+    }
+    Ok(true)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outcomes on the public notice (Art. 4.5, 4.6)
+// ---------------------------------------------------------------------------------------------
+
+crate::labelled_enum! {
+    /// Art. 4.5–4.6 (公示……并向社会公开): what the public notice shows of each listed candidate
+    /// once the procedure has moved on. Never the reason of a rejection or withdrawal.
+    pub enum NoticeOutcome("notice_outcome") {
+        Pending = ("pending", "Not yet decided", "待定"),
+        Appointed = ("appointed", "Appointed", "已聘任"),
+        NotAppointed = ("not_appointed", "Not appointed", "未聘任"),
+    }
+}
+
+/// Art. 4.5–4.6: the public outcome of a candidate listed on a notice: `appointed`,
+/// `not_appointed` (rejected after an objection, withdrawn, or otherwise ended without
+/// appointment), `pending` while the procedure runs.
+pub fn notice_outcome(state: CandidateState) -> NoticeOutcome {
+    match state {
+        CandidateState::Appointed => NoticeOutcome::Appointed,
+        CandidateState::Rejected | CandidateState::Withdrawn => NoticeOutcome::NotAppointed,
+        _ => NoticeOutcome::Pending,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1143,5 +1280,100 @@ mod tests {
             "notice_window_open"
         );
         assert!(check_appointment(&facts(), notice_closes, 1, d(2026, 4, 1)).is_ok());
+    }
+
+    // --- Art. 5.5 exception after the executive meeting --------------------------------------
+
+    #[test]
+    fn art_5_5_an_exception_is_requested_when_the_age_is_flagged_after_the_meeting() {
+        use AgeExceptionStatus as X;
+        use CandidateState as S;
+        for s in [S::Approved, S::InNotice, S::NoticePassed] {
+            assert_eq!(check_age_exception_request(s, Some(70), None), Ok(()));
+            assert_eq!(
+                check_age_exception_request(s, Some(71), Some(X::Refused)),
+                Ok(())
+            );
+        }
+        assert_eq!(
+            code_of(check_age_exception_request(S::InNotice, None, None)),
+            "age_exception_not_needed"
+        );
+        assert_eq!(
+            code_of(check_age_exception_request(
+                S::InNotice,
+                Some(70),
+                Some(X::Requested)
+            )),
+            "age_exception_pending"
+        );
+        assert_eq!(
+            code_of(check_age_exception_request(
+                S::InNotice,
+                Some(70),
+                Some(X::Approved)
+            )),
+            "invalid_transition"
+        );
+        for s in [S::Nominated, S::Submitted, S::Appointed, S::Withdrawn] {
+            assert_eq!(
+                code_of(check_age_exception_request(s, Some(70), None)),
+                "invalid_transition"
+            );
+        }
+    }
+
+    #[test]
+    fn art_5_5_only_a_requested_exception_is_decided() {
+        use AgeExceptionStatus as X;
+        use CandidateState as S;
+        assert_eq!(
+            check_age_exception_decision(S::NoticePassed, Some(X::Requested)),
+            Ok(())
+        );
+        for status in [None, Some(X::Approved), Some(X::Refused)] {
+            assert_eq!(
+                code_of(check_age_exception_decision(S::InNotice, status)),
+                "invalid_transition"
+            );
+        }
+        assert_eq!(
+            code_of(check_age_exception_decision(
+                S::Appointed,
+                Some(X::Requested)
+            )),
+            "invalid_transition"
+        );
+    }
+
+    // --- Art. 4.5-4.6 term against the notice -------------------------------------------------
+
+    #[test]
+    fn art_4_5_a_term_differing_from_the_notice_needs_a_reason() {
+        assert_eq!(check_term_against_notice(Some(2), 2, None), Ok(false));
+        assert_eq!(check_term_against_notice(None, 3, None), Ok(false));
+        assert_eq!(
+            code_of(check_term_against_notice(Some(2), 3, None)),
+            "term_differs_from_notice"
+        );
+        assert_eq!(
+            code_of(check_term_against_notice(Some(2), 1, Some("  "))),
+            "term_differs_from_notice"
+        );
+        assert_eq!(
+            check_term_against_notice(Some(2), 1, Some("本人申请缩短聘期")),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn art_4_5_the_notice_shows_appointed_or_not_appointed_never_why() {
+        use CandidateState as S;
+        assert_eq!(notice_outcome(S::Appointed), NoticeOutcome::Appointed);
+        assert_eq!(notice_outcome(S::Rejected), NoticeOutcome::NotAppointed);
+        assert_eq!(notice_outcome(S::Withdrawn), NoticeOutcome::NotAppointed);
+        for s in [S::InNotice, S::NoticePassed] {
+            assert_eq!(notice_outcome(s), NoticeOutcome::Pending);
+        }
     }
 }

@@ -68,5 +68,13 @@ crate::labelled_enum! {
         WebhookReplayed = ("webhook_replayed", "Webhook deliveries replayed from a sequence number", "重新推送事件"),
         TokenRevoked = ("token_revoked", "Access token revoked", "撤销访问令牌"),
         TokenRevocationLifted = ("token_revocation_lifted", "Token revocation lifted", "解除令牌撤销"),
+        AgeExceptionRequested = ("age_exception_requested", "Exception to the age limit requested", "申请放宽年龄条件"),
+        AgeExceptionDecided = ("age_exception_decided", "Exception to the age limit decided", "审定放宽年龄条件"),
+        InvitationAnswered = ("invitation_answered", "Invitation answered by the advisor", "顾问答复会议邀请"),
+        ExcuseDecided = ("excuse_decided", "Excuse from a government meeting decided", "决定是否准假"),
+        ConsultationOpened = ("consultation_opened", "Consultation round on the advisor work opened", "启动听取顾问意见建议"),
+        ConsultationAnswered = ("consultation_answered", "Advisor's views given in a consultation round", "顾问提出意见建议"),
+        ConsultationFollowedUp = ("consultation_followed_up", "Follow-up of a consultation round recorded", "登记意见建议办理情况"),
+        InterestDeclared = ("interest_declared", "Interest declared by the advisor", "申报利益关系"),
     }
 }

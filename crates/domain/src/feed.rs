@@ -69,7 +69,12 @@ pub enum Sensitivity {
 ///   grades) and of funds (the Finance Bureau's review, a special subsidy's proposal): drafts
 ///   and personal or confidential material; the outcome has its own type;
 /// - configuration (fields, budgets, webhook subscriptions, token revocations) and temporary experts, who are
-///   not advisors.
+///   not advisors;
+/// - an age exception requested or decided for a candidate: vetting of a person not yet an
+///   advisor;
+/// - answers to invitations and excuse decisions, consultation rounds and their answers, and
+///   declarations of interest: personal or internal material read in the app by those entitled
+///   (Art. 7, 8, 15), never pushed to other systems.
 pub fn event_type(action: AuditAction) -> Option<EventType> {
     use AuditAction as A;
     use EventType as E;
@@ -136,7 +141,15 @@ pub fn event_type(action: AuditAction) -> Option<EventType> {
         | A::WebhookUnsubscribed
         | A::WebhookReplayed
         | A::TokenRevoked
-        | A::TokenRevocationLifted => return None,
+        | A::TokenRevocationLifted
+        | A::AgeExceptionRequested
+        | A::AgeExceptionDecided
+        | A::InvitationAnswered
+        | A::ExcuseDecided
+        | A::ConsultationOpened
+        | A::ConsultationAnswered
+        | A::ConsultationFollowedUp
+        | A::InterestDeclared => return None,
     })
 }
 

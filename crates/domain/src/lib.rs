@@ -13,6 +13,7 @@ pub mod funds;
 pub mod labels;
 pub mod nomination;
 pub mod office;
+pub mod participation;
 pub mod problem;
 pub mod role;
 pub mod rule;

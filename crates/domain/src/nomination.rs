@@ -67,6 +67,8 @@ crate::labelled_enum! {
         ResolveObjection = ("resolve_objection", "Resolve an objection", "处理异议"),
         Appoint = ("appoint", "Appoint", "聘任"),
         Withdraw = ("withdraw", "Withdraw", "撤回"),
+        RequestAgeException = ("request_age_exception", "Request an exception to the age limit", "申请放宽年龄条件"),
+        DecideAgeException = ("decide_age_exception", "Decide on an exception to the age limit", "审定放宽年龄条件"),
     }
 }
 
@@ -262,9 +264,25 @@ pub fn allowed_from(state: CandidateState) -> &'static [CandidateAction] {
         S::PreReviewed => &[A::BackgroundCheck, A::Withdraw],
         S::BackgroundChecked => &[A::Submit, A::Withdraw],
         S::Submitted => &[A::Decide, A::Withdraw],
-        S::Approved => &[A::ReportToPartyCommittee, A::PublishNotice, A::Withdraw],
-        S::InNotice => &[A::ResolveObjection, A::Withdraw],
-        S::NoticePassed => &[A::Appoint, A::Withdraw],
+        S::Approved => &[
+            A::ReportToPartyCommittee,
+            A::PublishNotice,
+            A::Withdraw,
+            A::RequestAgeException,
+            A::DecideAgeException,
+        ],
+        S::InNotice => &[
+            A::ResolveObjection,
+            A::Withdraw,
+            A::RequestAgeException,
+            A::DecideAgeException,
+        ],
+        S::NoticePassed => &[
+            A::Appoint,
+            A::Withdraw,
+            A::RequestAgeException,
+            A::DecideAgeException,
+        ],
         S::Appointed | S::Rejected | S::Withdrawn => &[],
     }
 }
@@ -284,6 +302,7 @@ pub fn article_of(action: CandidateAction) -> &'static str {
         CandidateAction::PublishNotice | CandidateAction::ResolveObjection => "Art. 4.5",
         CandidateAction::Appoint => "Art. 4.6",
         CandidateAction::Withdraw => "Art. 4",
+        CandidateAction::RequestAgeException | CandidateAction::DecideAgeException => "Art. 5.5",
     }
 }
 
@@ -333,6 +352,8 @@ pub fn transition(
         A::PublishNotice => S::InNotice,
         A::Appoint => S::Appointed,
         A::Withdraw => S::Withdrawn,
+        // Art. 5.5: the exception is recorded on the candidate; the state stays.
+        A::RequestAgeException | A::DecideAgeException => state,
     };
     Ok(next)
 }
@@ -604,6 +625,23 @@ mod tests {
     }
 
     #[test]
+    fn art_5_5_an_age_exception_is_requested_and_decided_after_the_executive_meeting_only() {
+        use CandidateAction as A;
+        use CandidateState as S;
+        for s in CandidateState::all() {
+            for a in [A::RequestAgeException, A::DecideAgeException] {
+                let after_meeting = matches!(s, S::Approved | S::InNotice | S::NoticePassed);
+                if after_meeting {
+                    // The state stays: the exception is recorded on the candidate.
+                    assert_eq!(transition(*s, a, true), Ok(*s), "{s} --{a}-->");
+                } else {
+                    assert_eq!(code_of(transition(*s, a, true)), "invalid_transition");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn art_4_6_appoint_is_not_legal_from_stored_in_notice() {
         assert_eq!(
             code_of(transition(
@@ -632,10 +670,14 @@ mod tests {
     }
 
     #[test]
-    fn art_4_every_action_cites_an_article_of_art_4() {
+    fn art_4_every_action_cites_an_article_of_art_4_or_5_5() {
         for a in CandidateAction::all() {
-            assert!(article_of(*a).starts_with("Art. 4"), "{a}");
+            assert!(
+                article_of(*a).starts_with("Art. 4") || article_of(*a) == "Art. 5.5",
+                "{a}"
+            );
         }
+        assert_eq!(article_of(CandidateAction::RequestAgeException), "Art. 5.5");
         assert_eq!(article_of(CandidateAction::PreliminaryReview), "Art. 4.1");
         assert_eq!(article_of(CandidateAction::BackgroundCheck), "Art. 4.2");
         assert_eq!(article_of(CandidateAction::Submit), "Art. 4.3");

@@ -109,6 +109,12 @@ crate::labelled_enum! {
         ServiceUnitOpinionsMissing = ("service_unit_opinions_missing", "Service units not heard (Art. 16)", "尚未听取服务单位意见"),
         // The server.
         InternalError = ("internal_error", "Internal error", "服务器内部错误"),
+        // Participation and the remaining rules (Art. 4.5, 4.6, 5.5, 7, 8, 15).
+        TermDiffersFromNotice = ("term_differs_from_notice", "Term differs from the public notice", "聘期与公示不一致"),
+        AgeExceptionNotNeeded = ("age_exception_not_needed", "No age exception needed (Art. 5)", "无需放宽年龄条件"),
+        AgeExceptionPending = ("age_exception_pending", "Age exception awaiting the government", "放宽年龄条件待市政府审定"),
+        InvitationAnswered = ("invitation_answered", "Invitation already answered", "邀请已答复"),
+        ConsultationClosed = ("consultation_closed", "Consultation round closed", "意见征集已截止"),
     }
 }
 

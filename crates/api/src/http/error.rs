@@ -309,7 +309,12 @@ pub fn status_of(code: ProblemCode) -> StatusCode {
         | P::AssessmentNotFinal
         | P::InvalidAssessmentYear
         | P::NotAServiceUnit
-        | P::ServiceUnitOpinionsMissing => StatusCode::CONFLICT,
+        | P::ServiceUnitOpinionsMissing
+        | P::TermDiffersFromNotice
+        | P::AgeExceptionNotNeeded
+        | P::AgeExceptionPending
+        | P::InvitationAnswered
+        | P::ConsultationClosed => StatusCode::CONFLICT,
     }
 }
 

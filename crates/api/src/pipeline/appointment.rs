@@ -25,8 +25,11 @@ use crate::prelude::*;
 /// (1–3 years), the age (under 70 unless an approved exception) and the cap (Art. 3, 4.1,
 /// 4.6, 5.5). Creates the advisor, who then appears on the public roster.
 ///
+/// A term other than the one proposed on the public notice needs `term_change_reason`, kept in
+/// the audit trail (Art. 4.5–4.6).
+///
 /// Refused with `term_out_of_range`, `ineligible_age`, `advisor_cap_reached`,
-/// `invalid_certificate_no`, `duplicate_certificate_no`.
+/// `invalid_certificate_no`, `duplicate_certificate_no`, `term_differs_from_notice`.
 #[utoipa::path(
     operation_id = "appointCandidate",
     tag = "candidates",
@@ -50,6 +53,7 @@ pub(super) async fn appoint(
     let ctx = audit_context(&req, &state);
     let today = state.clock.today();
     let (agreement_ref, certificate_no) = body.documents()?;
+    let term_change_reason = body.term_change_reason()?;
     write_as(&state, &req, &caller, &key, &body.0, async |tx| {
         let read = read_visible(tx, &caller, &id).await?;
         let (c, s) = (&read.candidate, &read.around);
@@ -62,6 +66,12 @@ pub(super) async fn appoint(
             ..policy::appointment_facts(c, s)
         };
         let term = appointment::check_appointment(&facts, body.starts_on, body.term_years, today)?;
+        let noticed_years = c.proposed_term_years.and_then(|y| u32::try_from(y).ok());
+        let differs = appointment::check_term_against_notice(
+            noticed_years,
+            term.years,
+            term_change_reason.as_deref(),
+        )?;
         let advisor_id = new_id();
         let event = Event::new(AuditAction::CandidateAppointed, "candidate", &c.id)
             .before(CandidateState::NoticePassed)
@@ -72,6 +82,8 @@ pub(super) async fn appoint(
                 "term_years": term.years,
                 "agreement_ref": agreement_ref,
                 "certificate_no": certificate_no,
+                "noticed_term_years": noticed_years,
+                "term_change_reason": if differs { term_change_reason.clone() } else { None },
             }));
         let advisor = NewAdvisor {
             id: advisor_id.clone(),

@@ -6,6 +6,7 @@
 //! (`guwen_persistence::store::pipeline`) holds every query, `policy` who sees and does what,
 //! `views` the request bodies and responses.
 
+mod age_exception;
 mod appointment;
 mod candidates;
 mod decision;
@@ -30,7 +31,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(vetting::record_preliminary_review)
         .service(vetting::record_background_check)
         .service(vetting::withdraw)
-        .service(appointment::appoint);
+        .service(appointment::appoint)
+        .service(age_exception::request_age_exception)
+        .service(age_exception::decide_age_exception);
     cfg.service(lists::create_list)
         .service(lists::list_lists)
         .service(lists::get_list)

@@ -52,6 +52,8 @@ fn endpoint(action: CandidateAction) -> &'static str {
         CandidateAction::ResolveObjection => "/api/v1/objections/{id}/resolution",
         CandidateAction::Appoint => "/api/v1/candidates/{id}/appointment",
         CandidateAction::Withdraw => "/api/v1/candidates/{id}/withdrawal",
+        CandidateAction::RequestAgeException => "/api/v1/candidates/{id}/age-exception-request",
+        CandidateAction::DecideAgeException => "/api/v1/candidates/{id}/age-exception-decision",
     }
 }
 
@@ -82,7 +84,9 @@ pub fn may_act(
         CandidateAction::BackgroundCheck
         | CandidateAction::Submit
         | CandidateAction::Decide
-        | CandidateAction::Appoint => true,
+        | CandidateAction::Appoint
+        | CandidateAction::RequestAgeException
+        | CandidateAction::DecideAgeException => true,
     }
 }
 
@@ -121,6 +125,12 @@ fn href(c: &Candidate, s: &Surroundings, action: CandidateAction) -> String {
         }
         CandidateAction::Appoint => format!("/api/v1/candidates/{}/appointment", c.id),
         CandidateAction::Withdraw => format!("/api/v1/candidates/{}/withdrawal", c.id),
+        CandidateAction::RequestAgeException => {
+            format!("/api/v1/candidates/{}/age-exception-request", c.id)
+        }
+        CandidateAction::DecideAgeException => {
+            format!("/api/v1/candidates/{}/age-exception-decision", c.id)
+        }
     }
 }
 
@@ -142,18 +152,31 @@ pub fn appointment_facts(c: &Candidate, s: &Surroundings) -> AppointmentFacts {
     }
 }
 
-/// Art. 4.5, 4.6, 5.5: whether a rule already knowable on `today` refuses the action
-/// whatever the request says (an appointment of a candidate who will be 70 without an
-/// approved exception, whose notice is still open or has an open objection).
-fn refused_anyway(
+/// Art. 4.4, 4.5, 4.6, 5.5: whether a rule already knowable on `today` refuses the action
+/// whatever the request says: an appointment of a candidate who will be 70 without an
+/// approved exception, whose notice is still open or has an open objection; a notice before
+/// the report to the party committee; an age exception nobody needs or already pending; a
+/// decision on an exception nobody requested.
+pub fn refused_anyway(
     c: &Candidate,
     s: &Surroundings,
     action: CandidateAction,
-    today: NaiveDate,
+    (shown, today): (CandidateState, NaiveDate),
 ) -> bool {
     match action {
         CandidateAction::Appoint => {
             appointment::appointment_refusal(&appointment_facts(c, s), today).is_some()
+        }
+        CandidateAction::RequestAgeException => {
+            let window = s
+                .notice
+                .as_ref()
+                .map(|n| NoticeWindow::from_start(n.starts_on));
+            let age = appointment::age_on_earliest_start(c.birth_date, window.as_ref(), today);
+            appointment::check_age_exception_request(shown, age, c.age_exception_status).is_err()
+        }
+        CandidateAction::DecideAgeException => {
+            appointment::check_age_exception_decision(shown, c.age_exception_status).is_err()
         }
         _ => false,
     }
@@ -171,7 +194,7 @@ pub fn allowed_actions(
     nomination::allowed_from(shown)
         .iter()
         .copied()
-        .filter(|a| may_act(access, caller, c, s, *a) && !refused_anyway(c, s, *a, today))
+        .filter(|a| may_act(access, caller, c, s, *a) && !refused_anyway(c, s, *a, (shown, today)))
         .map(|action| AllowedAction {
             action,
             article: nomination::article_of(action).to_owned(),

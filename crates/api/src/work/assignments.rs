@@ -7,12 +7,25 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use guwen_domain::{
     audit::AuditAction,
     office,
+    participation::{self, Interest},
+    time::cst_date,
     work::{self, AssignmentState, MatchCandidate, WorkAction},
 };
 use guwen_persistence::store::{
     self, Event,
+    participation::{self as participation_store, DeclaredInterest},
     work::{self as work_store, NewAssignment},
 };
+
+/// A declared interest as the matching rule reads it.
+fn declared_interest(i: &DeclaredInterest) -> Interest {
+    Interest {
+        kind: i.kind,
+        organisation: i.organisation.clone(),
+        starts_on: i.starts_on,
+        ends_on: i.ends_on,
+    }
+}
 
 use super::{
     policy,
@@ -29,6 +42,8 @@ use crate::{office::standing::acting_advisor, prelude::*};
 ///
 /// Advisors in office ranked for a task: field match first, then the lightest open workload;
 /// those already on the task or recused from the same requester's matters are left out (Art. 10, 11).
+/// An advisor whose declared interests in force today name the requesting unit or the task's
+/// counterpart is flagged with the reason in `interest_conflicts` (Art. 7(2)–(3)).
 #[utoipa::path(
     operation_id = "listMatchingAdvisors",
     tag = "tasks",
@@ -65,11 +80,43 @@ pub async fn matching_advisors(
         .collect();
     let by_id: HashMap<&str, _> = advisors.iter().map(|a| (a.id.as_str(), a)).collect();
     let fields = fields_by_code(db).await?;
+    let interests = participation_store::interests_by_advisor(
+        db,
+        candidates.iter().map(|c| c.advisor_id.clone()).collect(),
+    )
+    .await?;
+    let parties: Vec<&str> = [t.requester_org_id.as_deref(), t.counterpart.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    // In force on the day the task was requested or today.
+    let days = [cst_date(t.created_at), state.clock.today()];
+    let conflicts_of = |advisor_id: &str| -> Vec<String> {
+        let declared: Vec<Interest> = interests
+            .get(advisor_id)
+            .map(|list| list.iter().map(declared_interest).collect())
+            .unwrap_or_default();
+        let mut reasons = Vec::new();
+        for day in days {
+            for r in participation::conflicting_interests(&declared, &parties, day) {
+                if !reasons.contains(&r) {
+                    reasons.push(r);
+                }
+            }
+        }
+        reasons
+    };
     let items = work::rank_advisors(&t.field_code, &candidates)
         .into_iter()
         .filter_map(|r| {
             let a = by_id.get(r.advisor_id.as_str())?;
-            Some(MatchView::build(r, a, field_ref(&fields, &a.field_code)))
+            let conflicts = conflicts_of(&r.advisor_id);
+            Some(MatchView::build(
+                r,
+                a,
+                field_ref(&fields, &a.field_code),
+                conflicts,
+            ))
         })
         .collect();
     Ok(HttpResponse::Ok().json(MatchList {

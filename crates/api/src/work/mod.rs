@@ -7,6 +7,7 @@
 
 mod assignments;
 mod experts;
+mod invitations;
 mod meetings;
 mod minutes;
 mod opinions;
@@ -42,4 +43,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(minutes::put_minutes)
         .service(minutes::finalize_minutes);
     cfg.service(experts::engage).service(experts::list_experts);
+    cfg.service(invitations::answer_invitation)
+        .service(invitations::decide_excuse);
 }

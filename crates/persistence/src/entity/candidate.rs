@@ -1,4 +1,7 @@
-use guwen_domain::nomination::{CandidateState, NominationChannel};
+use guwen_domain::{
+    appointment::AgeExceptionStatus,
+    nomination::{CandidateState, NominationChannel},
+};
 use sea_orm::entity::prelude::*;
 
 /// A candidate in the appointment procedure (Art. 4, 5).
@@ -38,6 +41,8 @@ pub struct Model {
     pub decision_note: Option<String>,
     pub age_exception_reason: Option<String>,
     pub age_exception_approved: bool,
+    /// Art. 5.5: where the exception stands (requested after the executive meeting, approved, refused).
+    pub age_exception_status: Option<AgeExceptionStatus>,
     pub notice_id: Option<String>,
     pub proposed_term_years: Option<i32>,
     pub advisor_id: Option<String>,

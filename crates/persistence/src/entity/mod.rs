@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table.
 
 pub mod advisor;
+pub mod advisor_interest;
 pub mod advisor_term;
 pub mod assessment;
 pub mod assessment_opinion;
@@ -10,6 +11,8 @@ pub mod audit_head;
 pub mod budget;
 pub mod calendar_change;
 pub mod candidate;
+pub mod consultation;
+pub mod consultation_answer;
 pub mod dismissal_proposal;
 pub mod expense;
 pub mod expense_receipt;

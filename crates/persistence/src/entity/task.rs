@@ -21,6 +21,8 @@ pub struct Model {
     pub confidentiality: Confidentiality,
     pub major_issue: bool,
     pub requested_expertise: Option<String>,
+    /// The organisation the matter concerns besides the requester (Art. 7(2)–(3), 10).
+    pub counterpart: Option<String>,
     pub state: TaskState,
     pub version: i32,
     pub closing_note: Option<String>,

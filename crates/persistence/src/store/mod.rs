@@ -22,6 +22,7 @@ pub mod awaiting;
 pub mod feed;
 pub mod funds;
 pub mod office;
+pub mod participation;
 pub mod pipeline;
 pub mod tokens;
 pub mod webhooks;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use guwen_domain::{
-    appointment::{self, AgeException, NoticeWindow},
+    appointment::{self, AgeException, AgeExceptionStatus, NoticeWindow},
     nomination::{
         self, Attestation, CandidateAction, CandidateState, NominationChannel, ReviewAspect,
         Verdict,
@@ -160,6 +160,9 @@ pub struct CandidateView {
     /// `age_exception`). Absent when the age is no obstacle.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_limit_reached_at: Option<u32>,
+    /// Art. 5.5: where the exception to the age limit stands: approved with the executive
+    /// meeting's decision, or requested by HRSS afterwards and decided by the government.
+    pub age_exception_status: Option<AgeExceptionStatus>,
     /// What this caller may do now.
     pub allowed_actions: Vec<AllowedAction>,
 }
@@ -290,6 +293,7 @@ pub fn candidate_view(
                 .as_ref(),
             today,
         ),
+        age_exception_status: c.age_exception_status,
         allowed_actions,
     })
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use guwen_domain::{
-    appointment::{NoticeWindow, ObjectionResolution, ObjectionStatus},
+    appointment::{self, NoticeOutcome, NoticeWindow, ObjectionResolution, ObjectionStatus},
     time::to_cst,
 };
 use guwen_persistence::store::pipeline::{self as store, Candidate, Field, Notice, Objection};
@@ -73,6 +73,8 @@ pub struct PublicNoticeCandidate {
     pub field: FieldRef,
     /// The proposed term in years.
     pub proposed_term_years: Option<i32>,
+    /// Art. 4.5–4.6: `appointed`, `not_appointed` (never why) or `pending`.
+    pub outcome: NoticeOutcome,
 }
 
 /// A public notice (Art. 4.5): 7 calendar days in China Standard Time.
@@ -123,6 +125,7 @@ pub fn public_notice(
                 employer: c.employer,
                 title: c.title,
                 proposed_term_years: c.proposed_term_years,
+                outcome: appointment::notice_outcome(c.state),
             })
             .collect(),
     }

@@ -317,6 +317,11 @@ pub struct AppointmentRequest {
         pattern = r"^\s*[A-Za-z0-9/-]{3,40}\s*$"
     )]
     pub certificate_no: String,
+    /// Why the term differs from the one proposed on the public notice (Art. 4.5–4.6):
+    /// required then (`term_differs_from_notice` without it), kept in the audit trail.
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub term_change_reason: Option<String>,
 }
 
 impl AppointmentRequest {
@@ -327,6 +332,39 @@ impl AppointmentRequest {
             .map_err(|v| ApiError::invalid_field("certificate_no", v.message))?;
         Ok((agreement_ref, certificate_no))
     }
+
+    /// The reason for a term that differs from the notice, trimmed (422 when too long or
+    /// refused by the text policy).
+    pub fn term_change_reason(&self) -> Result<Option<String>, ApiError> {
+        optional_text(
+            "term_change_reason",
+            self.term_change_reason.as_deref(),
+            2000,
+        )
+    }
+}
+
+/// HRSS's request for an exception to the age limit after the executive meeting (Art. 5.5).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct AgeExceptionRequest {
+    /// The special circumstances (特殊情况) that justify relaxing the limit.
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
+    pub reason: String,
+}
+
+/// The government's decision on a requested age exception (Art. 5.5).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
+pub struct AgeExceptionDecisionRequest {
+    pub approved: bool,
+    /// The reference of the government's decision (e.g. the meeting or document).
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub decision_ref: String,
+    /// Required when refused.
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
 }
 
 fn consulted_at_most(names: &[String]) -> Result<(), validator::ValidationError> {

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use guwen_domain::{
+    participation::{ExcuseStatus, InvitationResponse},
     time::to_cst,
     work::{self, Attendance, Confidentiality, MeetingOrganizer},
 };
@@ -30,6 +31,15 @@ pub struct InvitationView {
     /// When the invitation was withdrawn because the advisor left office (Art. 12, 13).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub withdrawn_at: Option<DateTime<FixedOffset>>,
+    /// The advisor's answer (Art. 8): a department meeting may be declined; declining a
+    /// government meeting is an excuse request HRSS decides.
+    pub response: Option<InvitationResponse>,
+    pub response_reason: Option<String>,
+    pub responded_at: Option<DateTime<FixedOffset>>,
+    /// Where the excuse request stands (government meetings only).
+    pub excuse_status: Option<ExcuseStatus>,
+    /// HRSS's note on its decision.
+    pub excuse_note: Option<String>,
 }
 
 impl InvitationView {
@@ -44,6 +54,11 @@ impl InvitationView {
                 .attendance
                 .is_some_and(|a| work::is_unexcused_absence(organizer, a)),
             withdrawn_at: i.withdrawn_at.map(to_cst),
+            response: i.response,
+            response_reason: i.response_reason,
+            responded_at: i.responded_at.map(to_cst),
+            excuse_status: i.excuse_status,
+            excuse_note: i.excuse_note,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod confidentiality;
 mod experts;
+mod invitations;
 mod meetings;
 mod opinions;
 mod recusals;
@@ -9,6 +10,7 @@ mod tasks;
 
 pub use confidentiality::*;
 pub use experts::*;
+pub use invitations::*;
 pub use meetings::*;
 pub use opinions::*;
 pub use recusals::*;

@@ -86,6 +86,9 @@ pub struct TaskView {
     pub major_issue: bool,
     /// Expertise the requester asked for in advance (Art. 11).
     pub requested_expertise: Option<String>,
+    /// The organisation the matter concerns besides the requester (a company, a project
+    /// owner): matching flags advisors whose declared interests name it (Art. 7(2)–(3)).
+    pub counterpart: Option<String>,
     pub state: TaskState,
     pub closing_note: Option<String>,
     /// The assignments (an advisor sees only their own).
@@ -117,6 +120,7 @@ impl TaskView {
             confidentiality: t.confidentiality,
             major_issue: t.major_issue,
             requested_expertise: t.requested_expertise,
+            counterpart: t.counterpart,
             state: t.state,
             closing_note: t.closing_note,
             assignments,
@@ -159,6 +163,11 @@ pub struct CreateTaskRequest {
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub requested_expertise: Option<String>,
+    /// The organisation the matter concerns besides the requester (Art. 7(2)–(3)): matching
+    /// flags advisors whose declared interests name it.
+    #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
+    pub counterpart: Option<String>,
 }
 
 /// A task request whose values are checked, waiting for its id, requester and field.
@@ -171,6 +180,7 @@ pub struct TaskDraft {
     confidentiality: Confidentiality,
     major_issue: bool,
     requested_expertise: Option<String>,
+    counterpart: Option<String>,
 }
 
 impl CreateTaskRequest {
@@ -184,6 +194,7 @@ impl CreateTaskRequest {
             self.requested_expertise.as_deref(),
             2000,
         )?;
+        let counterpart = optional_line("counterpart", self.counterpart.as_deref(), 200)?;
         if self.deadline < today {
             return Err(ApiError::invalid_field(
                 "deadline",
@@ -198,6 +209,7 @@ impl CreateTaskRequest {
             confidentiality,
             major_issue: self.major_issue,
             requested_expertise,
+            counterpart,
         })
     }
 }
@@ -224,6 +236,7 @@ impl TaskDraft {
             confidentiality: self.confidentiality,
             major_issue: self.major_issue,
             requested_expertise: self.requested_expertise,
+            counterpart: self.counterpart,
         }
     }
 }
@@ -272,11 +285,19 @@ pub struct MatchView {
     pub open_assignments: u32,
     /// Why the advisor ranks here.
     pub reasons: Vec<String>,
+    /// Art. 7(2)–(3): declared interests in force on the task's day that name the requesting
+    /// unit or the task's counterpart, each with the reason; HRSS decides whether to assign.
+    pub interest_conflicts: Vec<String>,
 }
 
 impl MatchView {
     /// The view of one ranked advisor.
-    pub fn build(r: Ranked, a: &AdvisorStanding, field: FieldRef) -> Self {
+    pub fn build(
+        r: Ranked,
+        a: &AdvisorStanding,
+        field: FieldRef,
+        interest_conflicts: Vec<String>,
+    ) -> Self {
         Self {
             rank: r.rank,
             advisor_id: r.advisor_id,
@@ -287,6 +308,7 @@ impl MatchView {
             field_match: r.field_match,
             open_assignments: r.open_assignments,
             reasons: r.reasons,
+            interest_conflicts,
         }
     }
 }

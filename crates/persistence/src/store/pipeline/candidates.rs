@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use guwen_domain::{
-    appointment::ObjectionStatus,
+    appointment::{AgeExceptionStatus, ObjectionStatus},
     nomination::{CandidateState, NominationChannel},
 };
 use sea_orm::{
@@ -281,6 +281,7 @@ pub async fn insert_candidate<C: ConnectionTrait>(
         decision_note: Set(None),
         age_exception_reason: Set(None),
         age_exception_approved: Set(false),
+        age_exception_status: Set(None),
         notice_id: Set(None),
         proposed_term_years: Set(None),
         advisor_id: Set(None),
@@ -329,6 +330,11 @@ pub enum CandidateStep {
     Close { reason: String },
     /// Appointed as this advisor (Art. 4.6).
     Appoint { advisor_id: String },
+    /// HRSS asks the government for an exception to the age limit after the executive
+    /// meeting, with this reason (Art. 5.5).
+    RequestAgeException { reason: String },
+    /// The government approves or refuses the requested exception (Art. 5.5).
+    DecideAgeException { approved: bool },
 }
 
 impl CandidateStep {
@@ -374,6 +380,9 @@ impl CandidateStep {
                 decision_note: Set(note),
                 age_exception_reason: Set(age_exception_reason),
                 age_exception_approved: Set(age_exception_approved),
+                age_exception_status: Set(
+                    age_exception_approved.then_some(AgeExceptionStatus::Approved)
+                ),
                 closing_reason: Set(closing_reason),
                 ..Default::default()
             },
@@ -391,6 +400,21 @@ impl CandidateStep {
             },
             Self::Appoint { advisor_id } => candidate::ActiveModel {
                 advisor_id: Set(Some(advisor_id)),
+                ..Default::default()
+            },
+            Self::RequestAgeException { reason } => candidate::ActiveModel {
+                age_exception_reason: Set(Some(reason)),
+                age_exception_approved: Set(false),
+                age_exception_status: Set(Some(AgeExceptionStatus::Requested)),
+                ..Default::default()
+            },
+            Self::DecideAgeException { approved } => candidate::ActiveModel {
+                age_exception_approved: Set(approved),
+                age_exception_status: Set(Some(if approved {
+                    AgeExceptionStatus::Approved
+                } else {
+                    AgeExceptionStatus::Refused
+                })),
                 ..Default::default()
             },
         }

@@ -208,6 +208,13 @@ pub async fn insert_meeting<C: ConnectionTrait>(
             excuse_reason: Set(None),
             recorded_at: Set(None),
             withdrawn_at: Set(None),
+            response: Set(None),
+            response_reason: Set(None),
+            responded_at: Set(None),
+            excuse_status: Set(None),
+            excuse_note: Set(None),
+            excuse_decided_by: Set(None),
+            excuse_decided_at: Set(None),
         })
         .exec_without_returning(tx)
         .await?;

@@ -8,6 +8,7 @@
 mod advisors;
 mod assignments;
 mod experts;
+mod invitations;
 mod meetings;
 mod opinions;
 mod scope;
@@ -16,6 +17,7 @@ mod tasks;
 pub use advisors::*;
 pub use assignments::*;
 pub use experts::*;
+pub use invitations::*;
 pub use meetings::*;
 pub use opinions::*;
 pub use scope::*;

@@ -163,6 +163,8 @@ pub struct NewTask {
     pub confidentiality: Confidentiality,
     pub major_issue: bool,
     pub requested_expertise: Option<String>,
+    /// The organisation the matter concerns besides the requester (Art. 7(2)–(3)).
+    pub counterpart: Option<String>,
 }
 
 /// Inserts an `open` task with its event.
@@ -187,6 +189,7 @@ pub async fn insert_task<C: ConnectionTrait>(
         confidentiality: Set(new.confidentiality),
         major_issue: Set(new.major_issue),
         requested_expertise: Set(new.requested_expertise),
+        counterpart: Set(new.counterpart),
         state: Set(TaskState::Open),
         version: Set(1),
         closing_note: Set(None),
