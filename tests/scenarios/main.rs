@@ -21,3 +21,4 @@ mod text_policy;
 mod tokens;
 mod webhooks;
 mod work;
+mod audit_checkpoints;

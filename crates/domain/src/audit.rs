@@ -68,5 +68,7 @@ crate::labelled_enum! {
         WebhookReplayed = ("webhook_replayed", "Webhook deliveries replayed from a sequence number", "重新推送事件"),
         TokenRevoked = ("token_revoked", "Access token revoked", "撤销访问令牌"),
         TokenRevocationLifted = ("token_revocation_lifted", "Token revocation lifted", "解除令牌撤销"),
+        SensitiveDataRead = ("sensitive_data_read", "Sensitive data read (a background check, a secret task, a grade or an objector's contact)", "查阅敏感信息"),
+        AuditVerificationStarted = ("audit_verification_started", "Full re-verification of the audit trail started", "启动审计记录完整核验"),
     }
 }

@@ -69,7 +69,9 @@ pub enum Sensitivity {
 ///   grades) and of funds (the Finance Bureau's review, a special subsidy's proposal): drafts
 ///   and personal or confidential material; the outcome has its own type;
 /// - configuration (fields, budgets, webhook subscriptions, token revocations) and temporary experts, who are
-///   not advisors.
+///   not advisors;
+/// - the audit trail's own records: reads of sensitive data (who read a background check, a
+///   secret task, a grade or an objector's contact) and the auditors' verifications.
 pub fn event_type(action: AuditAction) -> Option<EventType> {
     use AuditAction as A;
     use EventType as E;
@@ -136,7 +138,9 @@ pub fn event_type(action: AuditAction) -> Option<EventType> {
         | A::WebhookUnsubscribed
         | A::WebhookReplayed
         | A::TokenRevoked
-        | A::TokenRevocationLifted => return None,
+        | A::TokenRevocationLifted
+        | A::SensitiveDataRead
+        | A::AuditVerificationStarted => return None,
     })
 }
 

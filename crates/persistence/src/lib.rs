@@ -3,6 +3,7 @@
 //! here: the domain crate decides, this crate stores.
 
 pub mod audit;
+pub mod checkpoint;
 pub mod db;
 pub mod entity;
 pub mod guard;
