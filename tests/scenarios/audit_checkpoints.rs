@@ -340,7 +340,7 @@ async fn a_full_re_verification_job_finds_what_incremental_verification_skips() 
     assert_eq!(done["first_broken"]["seq"], 3);
     assert_eq!(done["first_broken"]["problem"], "hash_mismatch");
     assert_eq!(done["verified"], 2);
-    assert_eq!(done["started_by"], "audra");
+    assert_eq!(done["started_by"], "auditor-user");
     // HRSS follows it too, and lists it.
     app.hrss().get(&location).await.assert_status(200);
     let list = app.auditor().get(path).await.json();

@@ -266,6 +266,6 @@ impl From<guwen_persistence::checkpoint::VerificationJob> for VerificationJobVie
 }
 
 /// The request starting a full re-verification (nothing to choose yet).
-#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationJobRequest {}
