@@ -570,3 +570,52 @@ async fn reading_sensitive_data_is_recorded_in_the_trail() {
 async fn read_records(app: &TestApp, object_id: &str) -> Vec<Value> {
     every_audit_event(app, Some(object_id), Some("sensitive_data_read")).await
 }
+
+/// A job whose replica died (its lease ran out part-way) is taken over and finished by another.
+#[tokio::test]
+async fn a_verification_job_whose_replica_died_is_taken_over() {
+    let app = spawn_app().await;
+    append_events(&app, 6).await;
+    let res = app
+        .auditor()
+        .post("/api/v1/audit-events/verification-jobs", &json!({}))
+        .await;
+    res.assert_status(201);
+    let location = res.header("location").unwrap();
+    finished_job(&app, &location).await;
+    // As a replica would have left it when killed after verifying 3 of the events: running,
+    // its lease run out.
+    let hash = hash_of(&app, 3).await;
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+    let past = if app.schema.is_some() {
+        "'2000-01-01T00:00:00Z'"
+    } else {
+        "'2000-01-01T00:00:00.000000Z'"
+    };
+    app.db()
+        .execute_unprepared(&format!(
+            "UPDATE audit_verification_jobs SET state = 'running', verified = 3, last_seq = 3, \
+             last_hash = '{hash}', finished_at = NULL, lease_until = {past} WHERE id = '{id}'"
+        ))
+        .await
+        .unwrap();
+    let job = app.auditor().get(&location).await.json();
+    assert_eq!((job["state"].clone(), job["verified"].clone()), (json!("running"), json!(3)));
+
+    let taken = guwen_api::audit::jobs::resume_abandoned(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(taken, 1);
+    let done = finished_job(&app, &location).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    assert_eq!(done["resumed"], 1);
+    // It went on from seq 3 to the end (the 6 events and its own start event).
+    assert_eq!(done["verified"], 7);
+    // A running job whose replica is alive (its lease not run out) is left alone.
+    assert_eq!(
+        guwen_api::audit::jobs::resume_abandoned(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+}
