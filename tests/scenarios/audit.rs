@@ -91,7 +91,10 @@ async fn the_database_refuses_to_change_or_remove_audit_events() {
     // Appending goes on (verification resumes after the 3 events it verified).
     append_events(&app, 1).await;
     let v = audit_verification(&app).await;
-    assert_eq!((v["from_seq"].clone(), v["checked"].clone()), (3.into(), 1.into()));
+    assert_eq!(
+        (v["from_seq"].clone(), v["checked"].clone()),
+        (3.into(), 1.into())
+    );
     assert_eq!(v["last_seq"], 4);
 }
 
@@ -101,7 +104,9 @@ async fn verification_finds_a_row_changed_behind_its_back() {
     append_events(&app, 5).await;
     // Checked without remembering it (a remembered point would let the next verification
     // resume after seq 5: see the full re-verification job in audit_checkpoints).
-    let v = guwen_persistence::audit::verify(app.db(), None).await.unwrap();
+    let v = guwen_persistence::audit::verify(app.db(), None)
+        .await
+        .unwrap();
     assert_eq!((v.first_broken, v.checked), (None, 5));
 
     as_database_administrator(

@@ -220,10 +220,7 @@ async fn a_forged_event_or_checkpoint_is_reported() {
 
 fn append_line(path: &Path, text: &str) {
     use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(path)
-        .unwrap();
+    let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
     file.write_all(text.as_bytes()).unwrap();
 }
 
@@ -253,11 +250,17 @@ async fn verification_resumes_from_the_last_verified_point() {
     let app = spawn_app().await;
     append_events(&app, 5).await;
     let v = audit_verification(&app).await;
-    assert_eq!((v["from_seq"].clone(), v["checked"].clone()), (json!(0), json!(5)));
+    assert_eq!(
+        (v["from_seq"].clone(), v["checked"].clone()),
+        (json!(0), json!(5))
+    );
     append_events(&app, 2).await;
     let v = audit_verification(&app).await;
     assert_eq!(v["valid"], true, "{v}");
-    assert_eq!((v["from_seq"].clone(), v["checked"].clone()), (json!(5), json!(2)));
+    assert_eq!(
+        (v["from_seq"].clone(), v["checked"].clone()),
+        (json!(5), json!(2))
+    );
     assert_eq!(v["last_seq"], 7);
 
     // The remembered point is signed: moving it without the key is reported (and the chain
@@ -317,7 +320,10 @@ async fn a_full_re_verification_job_finds_what_incremental_verification_skips() 
     )
     .await;
     let v = audit_verification(&app).await;
-    assert_eq!((v["valid"].clone(), v["checked"].clone()), (json!(true), json!(0)));
+    assert_eq!(
+        (v["valid"].clone(), v["checked"].clone()),
+        (json!(true), json!(0))
+    );
 
     // Only an auditor starts the full one.
     let path = "/api/v1/audit-events/verification-jobs";
@@ -478,7 +484,11 @@ async fn a_replica_killed_while_checkpointing_loses_nothing_acknowledged() {
     // checkpoint.
     let log = FileSink::read_path(&file).unwrap();
     assert!(!log.checkpoints.is_empty());
-    assert!(log.unreadable_lines.len() <= 3, "{:?}", log.unreadable_lines);
+    assert!(
+        log.unreadable_lines.len() <= 3,
+        "{:?}",
+        log.unreadable_lines
+    );
     let v = audit_verification(&app).await;
     assert_eq!(v["valid"], true, "{v}");
     assert!(v["checkpoints"]["compared"].as_u64().unwrap() >= 1, "{v}");
@@ -512,7 +522,10 @@ async fn reading_sensitive_data_is_recorded_in_the_trail() {
     assert_eq!(r["details"]["route"], "GET /api/v1/candidates/{id}");
     assert!(r["occurred_at"].as_str().is_some());
     // In a list too.
-    app.auditor().get("/api/v1/candidates").await.assert_status(200);
+    app.auditor()
+        .get("/api/v1/candidates")
+        .await
+        .assert_status(200);
     assert_eq!(read_records(&app, &id).await.len(), 2);
 
     // A secret task (Art. 7.1); an internal one is an ordinary read.
@@ -536,7 +549,10 @@ async fn reading_sensitive_data_is_recorded_in_the_trail() {
     res.assert_status(201);
     let objection = res.json()["id"].as_str().unwrap().to_owned();
     assert!(read_records(&app, &objection).await.is_empty());
-    app.hrss().get("/api/v1/objections").await.assert_status(200);
+    app.hrss()
+        .get("/api/v1/objections")
+        .await
+        .assert_status(200);
     let records = read_records(&app, &objection).await;
     assert_eq!(records.len(), 1);
     assert_eq!(records[0]["details"]["data"], "objector_contact");
@@ -555,7 +571,11 @@ async fn reading_sensitive_data_is_recorded_in_the_trail() {
     assert_eq!(records[before]["actor"]["roles"], json!(["auditor"]));
 
     // Never in the public feed, and the chain still verifies.
-    let feed = app.integration().get("/api/v1/events?limit=200").await.json();
+    let feed = app
+        .integration()
+        .get("/api/v1/events?limit=200")
+        .await
+        .json();
     assert!(
         feed["items"]
             .as_array()
@@ -600,7 +620,10 @@ async fn a_verification_job_whose_replica_died_is_taken_over() {
         .await
         .unwrap();
     let job = app.auditor().get(&location).await.json();
-    assert_eq!((job["state"].clone(), job["verified"].clone()), (json!("running"), json!(3)));
+    assert_eq!(
+        (job["state"].clone(), job["verified"].clone()),
+        (json!("running"), json!(3))
+    );
 
     let taken = guwen_api::audit::jobs::resume_abandoned(&app.state)
         .await

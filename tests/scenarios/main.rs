@@ -4,6 +4,7 @@
 
 mod articles;
 mod audit;
+mod audit_checkpoints;
 mod auth;
 mod errors;
 mod feed;
@@ -21,4 +22,3 @@ mod text_policy;
 mod tokens;
 mod webhooks;
 mod work;
-mod audit_checkpoints;

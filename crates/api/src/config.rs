@@ -308,8 +308,7 @@ impl Config {
             audit_checkpoints: lookup("GUWEN_AUDIT_CHECKPOINTS")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("audit-checkpoints.jsonl")),
-            audit_checkpoint_every: u64::from(number("GUWEN_AUDIT_CHECKPOINT_EVERY", 1000)?)
-                .max(1),
+            audit_checkpoint_every: u64::from(number("GUWEN_AUDIT_CHECKPOINT_EVERY", 1000)?).max(1),
             audit_checkpoint_secs: u64::from(number("GUWEN_AUDIT_CHECKPOINT_SECONDS", 5)?).max(1),
             database_url,
             embedded_database,

@@ -431,7 +431,9 @@ pub async fn verify_stretch<C: ConnectionTrait>(
                 (None, _) => None,
                 (Some(_), None) => Some((row.seq, Some(row.id.clone()), Break::Unsigned)),
                 (Some(key), Some(s)) if head_signature_holds(key, row.seq, &row.hash, s) => None,
-                (Some(_), Some(_)) => Some((row.seq, Some(row.id.clone()), Break::SignatureInvalid)),
+                (Some(_), Some(_)) => {
+                    Some((row.seq, Some(row.id.clone()), Break::SignatureInvalid))
+                }
             }
         };
         if broken.is_some() {

@@ -181,7 +181,9 @@ impl FileSink {
     pub fn read_path(path: &std::path::Path) -> Result<CheckpointLog, SinkError> {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(CheckpointLog::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(CheckpointLog::default());
+            }
             Err(e) => return Err(e),
         };
         Ok(parse_log(&bytes))
@@ -587,7 +589,10 @@ pub async fn record_progress<C: ConnectionTrait>(
             audit_verification_job::Column::LastHash,
             Expr::value(reached.hash.clone()),
         )
-        .col_expr(audit_verification_job::Column::Verified, Expr::value(verified))
+        .col_expr(
+            audit_verification_job::Column::Verified,
+            Expr::value(verified),
+        )
         .col_expr(
             audit_verification_job::Column::UpdatedAt,
             Expr::value(truncate_to_micros(now)),
@@ -629,13 +634,22 @@ pub async fn finish_job<C: ConnectionTrait>(
     let now = truncate_to_micros(now);
     audit_verification_job::Entity::update_many()
         .col_expr(audit_verification_job::Column::State, Expr::value(state))
-        .col_expr(audit_verification_job::Column::Total, Expr::value(outcome.total))
-        .col_expr(audit_verification_job::Column::BrokenSeq, Expr::value(broken_seq))
+        .col_expr(
+            audit_verification_job::Column::Total,
+            Expr::value(outcome.total),
+        )
+        .col_expr(
+            audit_verification_job::Column::BrokenSeq,
+            Expr::value(broken_seq),
+        )
         .col_expr(
             audit_verification_job::Column::BrokenEventId,
             Expr::value(broken_event_id),
         )
-        .col_expr(audit_verification_job::Column::Problem, Expr::value(problem))
+        .col_expr(
+            audit_verification_job::Column::Problem,
+            Expr::value(problem),
+        )
         .col_expr(audit_verification_job::Column::UpdatedAt, Expr::value(now))
         .col_expr(audit_verification_job::Column::FinishedAt, Expr::value(now))
         .col_expr(
@@ -673,10 +687,11 @@ mod tests {
         let sink = FileSink::new(dir.join("checkpoints.jsonl"));
         let signer = AuditSigner::from_seed(&[7; 32]);
         let first = signer.checkpoint(1, &"ab".repeat(32), Utc::now());
-        sink.append(&serde_json::to_string(&first).unwrap()).unwrap();
-        // A crash in the middle of the second write.
-        let second = serde_json::to_string(&signer.checkpoint(2, &"cd".repeat(32), Utc::now()))
+        sink.append(&serde_json::to_string(&first).unwrap())
             .unwrap();
+        // A crash in the middle of the second write.
+        let second =
+            serde_json::to_string(&signer.checkpoint(2, &"cd".repeat(32), Utc::now())).unwrap();
         let mut file = std::fs::OpenOptions::new()
             .append(true)
             .open(&sink.path)
@@ -687,7 +702,8 @@ mod tests {
         assert_eq!(log.checkpoints, vec![first.clone()]);
         assert_eq!(log.unreadable_lines, vec![2]);
         let third = signer.checkpoint(3, &"ef".repeat(32), Utc::now());
-        sink.append(&serde_json::to_string(&third).unwrap()).unwrap();
+        sink.append(&serde_json::to_string(&third).unwrap())
+            .unwrap();
         let log = FileSink::read_path(&sink.path).unwrap();
         assert_eq!(log.checkpoints, vec![first, third]);
         assert_eq!(log.unreadable_lines, vec![2]);

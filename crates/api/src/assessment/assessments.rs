@@ -108,7 +108,10 @@ pub(super) async fn list(
         items.push(with_opinions(&state, &state.db, a).await?);
     }
     let next_cursor = page.next.map(|id| encode_cursor(KIND, &id));
-    let graded = items.iter().filter(|a| shows_grade(a)).map(|a| a.id.clone());
+    let graded = items
+        .iter()
+        .filter(|a| shows_grade(a))
+        .map(|a| a.id.clone());
     record_sensitive_read(
         &state,
         &req,

@@ -152,12 +152,9 @@ pub fn spawn_run(state: AppState, id: String) {
 /// Takes over the jobs whose replica stopped, and runs them here.
 pub async fn resume_abandoned(state: &AppState) -> Result<usize, ApiError> {
     let now = state.clock.now();
-    let taken = checkpoint::claim_abandoned_jobs(
-        &state.db,
-        now,
-        now + Duration::seconds(LEASE_SECS),
-    )
-    .await?;
+    let taken =
+        checkpoint::claim_abandoned_jobs(&state.db, now, now + Duration::seconds(LEASE_SECS))
+            .await?;
     let n = taken.len();
     for id in taken {
         tracing::info!(job = %id, "taking over an audit verification job whose replica stopped");

@@ -46,9 +46,7 @@ pub async fn record_sensitive_read(
         return Ok(());
     }
     let ctx = audit_context(req, state);
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| req.path().to_owned());
+    let route = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
     let tx = audit::begin_write(&state.db).await?;
     for id in ids {
         let event = NewEvent {

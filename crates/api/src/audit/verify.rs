@@ -63,11 +63,7 @@ pub async fn incremental(state: &AppState) -> Result<VerificationView, ApiError>
     let remembered = checkpoint::verified(&state.db, &key).await?;
     let mut anchor_problem = None;
     let from = if !remembered.signature_holds {
-        anchor_problem = Some(link(
-            remembered.anchor.seq,
-            None,
-            "verified_state_invalid",
-        ));
+        anchor_problem = Some(link(remembered.anchor.seq, None, "verified_state_invalid"));
         Anchor::genesis()
     } else if remembered.anchor.seq > 0
         && audit::hash_at(&state.db, remembered.anchor.seq)
@@ -75,11 +71,7 @@ pub async fn incremental(state: &AppState) -> Result<VerificationView, ApiError>
             .as_deref()
             != Some(remembered.anchor.hash.as_str())
     {
-        anchor_problem = Some(link(
-            remembered.anchor.seq,
-            None,
-            "verified_point_mismatch",
-        ));
+        anchor_problem = Some(link(remembered.anchor.seq, None, "verified_point_mismatch"));
         Anchor::genesis()
     } else {
         remembered.anchor

@@ -19,8 +19,8 @@ use super::{
     policy, render,
     views::{CandidateFilter, CandidateView, Nomination, NominationRequest, check_birth_date},
 };
-use crate::fields::find_field;
 use crate::audit::{Sensitive, record_sensitive_read};
+use crate::fields::find_field;
 use crate::prelude::*;
 
 /// Stores a nomination by any channel with its event (Art. 4.1; Art. 5.2 checked first) and
