@@ -65,7 +65,8 @@ pub struct Config {
     /// `GUWEN_CORS_ORIGINS`: the browser origins (`https://host[:port]`, comma-separated) whose
     /// pages may call the API; none by default, and then no CORS headers at all.
     pub cors_origins: Vec<String>,
-    /// `GUWEN_BACKGROUND_JOBS`: run the calendar job and the webhook deliveries in this process
+    /// `GUWEN_BACKGROUND_JOBS`: run the calendar job, the webhook deliveries, the audit
+    /// checkpoints and the take-over of abandoned re-verification jobs in this process
     /// (`0` turns them off); default on. Every replica runs them: they share their state
     /// through the database.
     pub background_jobs: bool,
