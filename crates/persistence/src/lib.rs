@@ -9,6 +9,7 @@ pub mod entity;
 pub mod guard;
 pub mod idempotency;
 pub mod store;
+pub mod verification;
 
 pub use db::{Backend, Db, DbSetupError, connect, migrate};
 pub use sea_orm;

@@ -7,7 +7,8 @@ use chrono::Duration;
 use guwen_domain::{Labelled, audit::AuditAction};
 use guwen_persistence::{
     audit::{self, Anchor, NewEvent},
-    checkpoint::{self, JobOutcome},
+    checkpoint,
+    verification::{self, JobOutcome},
 };
 
 use super::{
@@ -50,7 +51,7 @@ async fn start_audit_verification_job(
     let response = write_as(&state, &req, &caller, &key, &body.0, async |tx| {
         let id = uuid::Uuid::now_v7().to_string();
         let lease = ctx.now + Duration::seconds(LEASE_SECS);
-        let job = checkpoint::create_job(tx, &id, caller.sub(), ctx.now, lease).await?;
+        let job = verification::create_job(tx, &id, caller.sub(), ctx.now, lease).await?;
         audit::append(
             tx,
             &ctx,
@@ -101,7 +102,7 @@ async fn get_audit_verification_job(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let job = checkpoint::job(&state.db, &id)
+    let job = verification::job(&state.db, &id)
         .await?
         .ok_or_else(|| ApiError::not_found(KIND))?;
     Ok(HttpResponse::Ok().json(VerificationJobView::from(job)))
@@ -124,7 +125,7 @@ async fn list_audit_verification_jobs(
 ) -> Result<HttpResponse, ApiError> {
     const LIST: &str = "audit_verification_jobs";
     let before = page.cursor::<String>(LIST)?;
-    let (rows, more) = checkpoint::jobs(&state.db, before.as_deref(), page.limit()?).await?;
+    let (rows, more) = verification::jobs(&state.db, before.as_deref(), page.limit()?).await?;
     let next_cursor = if more {
         rows.last()
             .map(|j| crate::http::pagination::encode_cursor(LIST, &j.id))
@@ -153,7 +154,7 @@ pub fn spawn_run(state: AppState, id: String) {
 pub async fn resume_abandoned(state: &AppState) -> Result<usize, ApiError> {
     let now = state.clock.now();
     let taken =
-        checkpoint::claim_abandoned_jobs(&state.db, now, now + Duration::seconds(LEASE_SECS))
+        verification::claim_abandoned_jobs(&state.db, now, now + Duration::seconds(LEASE_SECS))
             .await?;
     let n = taken.len();
     for id in taken {
@@ -165,10 +166,10 @@ pub async fn resume_abandoned(state: &AppState) -> Result<usize, ApiError> {
 
 /// Verifies from where the job got to, recording its progress every [`BATCH`] events.
 pub async fn run(state: &AppState, id: &str) -> Result<(), ApiError> {
-    let Some(job) = checkpoint::job(&state.db, id).await? else {
+    let Some(job) = verification::job(&state.db, id).await? else {
         return Ok(());
     };
-    if job.state != checkpoint::JOB_RUNNING {
+    if job.state != verification::JOB_RUNNING {
         return Ok(());
     }
     let key = state.audit_signer.verifying_key();
@@ -192,7 +193,7 @@ pub async fn run(state: &AppState, id: &str) -> Result<(), ApiError> {
             break None;
         }
         let now = state.clock.now();
-        let still_ours = checkpoint::record_progress(
+        let still_ours = verification::record_progress(
             &state.db,
             id,
             &at,
@@ -207,7 +208,7 @@ pub async fn run(state: &AppState, id: &str) -> Result<(), ApiError> {
         tokio::task::yield_now().await;
     };
     let now = state.clock.now();
-    checkpoint::record_progress(&state.db, id, &at, verified, now, now).await?;
+    verification::record_progress(&state.db, id, &at, verified, now, now).await?;
     // Incremental verifications resume from the last sound point: before a broken link, so
     // that they report it too; the end of the chain when it holds (also replacing a remembered
     // point changed without the key, which the job reports). After a checkpoint mismatch the
@@ -216,7 +217,7 @@ pub async fn run(state: &AppState, id: &str) -> Result<(), ApiError> {
         Some(b) => (Some(b), Some(false)),
         None => {
             let check = checkpoint::check_checkpoints(&state.db, &key, &log.checkpoints, 0).await?;
-            let remembered = checkpoint::verified(&state.db, &key).await?;
+            let remembered = verification::verified(&state.db, &key).await?;
             match checkpoint_link(&check) {
                 Some(l) => (Some((l.seq, l.event_id, l.problem)), None),
                 None if !remembered.signature_holds => (
@@ -232,10 +233,10 @@ pub async fn run(state: &AppState, id: &str) -> Result<(), ApiError> {
         }
     };
     if let Some(only_forward) = remember {
-        checkpoint::remember_verified(&state.db, &state.audit_signer, &at, now, only_forward)
+        verification::remember_verified(&state.db, &state.audit_signer, &at, now, only_forward)
             .await?;
     }
-    checkpoint::finish_job(
+    verification::finish_job(
         &state.db,
         id,
         JobOutcome {

@@ -5,6 +5,7 @@ use guwen_domain::time::to_cst;
 use guwen_persistence::{
     audit::{self, Anchor},
     checkpoint::{self, CheckpointCheck, CheckpointLog},
+    verification,
 };
 
 use super::views::{BrokenLink, CheckpointComparison, VerificationView};
@@ -60,7 +61,7 @@ pub fn checkpoint_link(check: &CheckpointCheck) -> Option<BrokenLink> {
 pub async fn incremental(state: &AppState) -> Result<VerificationView, ApiError> {
     let key = state.audit_signer.verifying_key();
     let log = published(state).await?;
-    let remembered = checkpoint::verified(&state.db, &key).await?;
+    let remembered = verification::verified(&state.db, &key).await?;
     let mut anchor_problem = None;
     let from = if !remembered.signature_holds {
         anchor_problem = Some(link(remembered.anchor.seq, None, "verified_state_invalid"));
@@ -88,7 +89,7 @@ pub async fn incremental(state: &AppState) -> Result<VerificationView, ApiError>
         .or_else(|| checkpoint_link(&check))
         .or(anchor_problem);
     if first_broken.is_none() {
-        checkpoint::remember_verified(
+        verification::remember_verified(
             &state.db,
             &state.audit_signer,
             &Anchor {

@@ -243,8 +243,8 @@ pub struct VerificationJobView {
     pub first_broken: Option<BrokenLink>,
 }
 
-impl From<guwen_persistence::checkpoint::VerificationJob> for VerificationJobView {
-    fn from(j: guwen_persistence::checkpoint::VerificationJob) -> Self {
+impl From<guwen_persistence::verification::VerificationJob> for VerificationJobView {
+    fn from(j: guwen_persistence::verification::VerificationJob) -> Self {
         Self {
             first_broken: j.problem.map(|problem| BrokenLink {
                 seq: j.broken_seq.unwrap_or_default(),
