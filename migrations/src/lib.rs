@@ -14,6 +14,7 @@ mod m0007_feed;
 mod m0008_token_revocations;
 mod m0009_audit_append_only;
 mod m0010_audit_signatures;
+mod m0011_audit_checkpoints;
 mod m0013_participation;
 pub use m0001_foundation::GENESIS_HASH;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_token_revocations::Migration),
             Box::new(m0009_audit_append_only::Migration),
             Box::new(m0010_audit_signatures::Migration),
+            Box::new(m0011_audit_checkpoints::Migration),
             Box::new(m0013_participation::Migration),
         ]
     }

@@ -4,6 +4,7 @@
 
 mod articles;
 mod audit;
+mod audit_checkpoints;
 mod auth;
 mod errors;
 mod feed;

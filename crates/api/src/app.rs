@@ -148,6 +148,9 @@ impl Application {
             verifier,
             revocations,
             audit_signer: guwen_persistence::audit::AuditSigner::from_seed(&audit_seed),
+            checkpoint_sink: Arc::new(guwen_persistence::checkpoint::FileSink::new(
+                config.audit_checkpoints.clone(),
+            )),
             access: Arc::new(access),
             metrics: Arc::new(Metrics::default()),
             changes,
@@ -165,6 +168,7 @@ impl Application {
         );
         if config.background_jobs {
             crate::feed::spawn_background_jobs(&state);
+            audit::checkpoints::spawn(state.clone());
         }
         let listener = TcpListener::bind(config.bind_addr).map_err(|e| StartError::Bind {
             addr: config.bind_addr.to_string(),

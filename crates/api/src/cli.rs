@@ -1,4 +1,4 @@
-//! The `guwen` command line: `serve`, `migrate`, `openapi`, `token`, `healthcheck`.
+//! The `guwen` command line: `serve`, `migrate`, `openapi`, `token`, `healthcheck`, `audit`.
 
 use std::path::PathBuf;
 
@@ -59,6 +59,28 @@ pub enum Command {
         /// as 0.0.0.0 is asked on loopback).
         #[arg(long)]
         url: Option<String>,
+    },
+    /// Work with the audit trail of DATABASE_URL.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify every event of the chain in DATABASE_URL (a live database or a restored dump):
+    /// hashes, links and signatures by the audit key; with --checkpoints, also that the chain
+    /// matches every checkpoint in FILE. Exit 0 when everything holds, 1 otherwise.
+    Verify {
+        /// A checkpoint file (JSON lines, as published to GUWEN_AUDIT_CHECKPOINTS or served at
+        /// GET /api/v1/audit-events/checkpoints) kept outside the database.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+        /// The audit key's public half (64 hex digits; the `signing_key` of the verification);
+        /// default: that of GUWEN_AUDIT_KEY, or of the development key under the data dir.
+        #[arg(long, value_name = "HEX")]
+        public_key: Option<String>,
     },
 }
 
@@ -142,6 +164,132 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Healthcheck { url } => healthcheck(url).await,
+        Command::Audit {
+            command:
+                AuditCommand::Verify {
+                    checkpoints,
+                    public_key,
+                },
+        } => audit_verify(checkpoints, public_key).await,
+    }
+}
+
+/// The public key an outside party verifies with: the one given, or that of the configured key.
+fn audit_public_key(
+    given: Option<String>,
+    config: &Config,
+) -> Result<guwen_persistence::audit::VerifyingKey, String> {
+    match given {
+        Some(hex_key) => {
+            let bytes = hex::decode(hex_key.trim())
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                .ok_or("--public-key must be 64 hex digits")?;
+            guwen_persistence::audit::VerifyingKey::from_bytes(&bytes)
+                .map_err(|e| format!("--public-key is not an Ed25519 public key: {e}"))
+        }
+        None => config
+            .existing_audit_key()
+            .map(|seed| guwen_persistence::audit::AuditSigner::from_seed(&seed).verifying_key())
+            .ok_or_else(|| {
+                "no audit key: pass its public half with --public-key (the signing_key of GET /api/v1/audit-events/verification), or set GUWEN_AUDIT_KEY".to_owned()
+            }),
+    }
+}
+
+/// `guwen audit verify`: the whole chain, then every checkpoint of the file.
+async fn audit_verify(
+    checkpoints: Option<PathBuf>,
+    public_key: Option<String>,
+) -> Result<(), String> {
+    use guwen_persistence::{audit, checkpoint};
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let key = audit_public_key(public_key, &config)?;
+    // Read the checkpoints before the chain: a live service only publishes committed heads.
+    let log = match &checkpoints {
+        Some(path) => Some(
+            checkpoint::FileSink::read_path(path)
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let db = guwen_persistence::connect(&config.database_url, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let v = audit::verify(&db, Some(&key))
+        .await
+        .map_err(|e| format!("cannot read the audit trail: {e}"))?;
+    println!(
+        "audit key {} ({})",
+        hex::encode(key.as_bytes()),
+        checkpoint::key_id(&key)
+    );
+    let mut failures = Vec::new();
+    match &v.first_broken {
+        None => println!(
+            "chain: {} events verified, head at seq {} ({})",
+            v.checked, v.last_seq, v.last_hash
+        ),
+        Some((seq, event, b)) => {
+            println!(
+                "chain: {} events verified up to seq {}, then broken",
+                v.checked, v.last_seq
+            );
+            failures.push(format!(
+                "the chain breaks at seq {seq}{}: {}",
+                event
+                    .as_deref()
+                    .map(|e| format!(" (event {e})"))
+                    .unwrap_or_default(),
+                b.code()
+            ));
+        }
+    }
+    if let (Some(path), Some(log)) = (&checkpoints, log) {
+        for line in &log.unreadable_lines {
+            println!(
+                "checkpoints: line {line} of {} is not a checkpoint (torn by a crash?): skipped",
+                path.display()
+            );
+        }
+        let check = checkpoint::check_checkpoints(&db, &key, &log.checkpoints, 0)
+            .await
+            .map_err(|e| format!("cannot read the audit trail: {e}"))?;
+        println!(
+            "checkpoints: {} read from {}, newest at seq {}",
+            check.checked,
+            path.display(),
+            check
+                .latest_seq
+                .map_or_else(|| "-".to_owned(), |s| s.to_string())
+        );
+        if log.checkpoints.is_empty() {
+            failures.push(format!("{} holds no checkpoint", path.display()));
+        }
+        if let Some((seq, problem)) = check.first_mismatch {
+            let why = match problem {
+                checkpoint::CheckpointBreak::BehindCheckpoint => format!(
+                    "the database's chain ends at seq {} before it: its newest events were removed or the head rolled back",
+                    v.last_seq
+                ),
+                checkpoint::CheckpointBreak::CheckpointMismatch => {
+                    "the event at that seq has another hash: the chain was rewritten".to_owned()
+                }
+                checkpoint::CheckpointBreak::CheckpointSignatureInvalid => {
+                    "the checkpoint is not signed by the audit key".to_owned()
+                }
+            };
+            failures.push(format!(
+                "checkpoint at seq {seq} does not match ({}): {why}",
+                problem.code()
+            ));
+        }
+    }
+    if failures.is_empty() {
+        println!("verified: the audit trail holds");
+        Ok(())
+    } else {
+        Err(format!("NOT VERIFIED: {}", failures.join("; ")))
     }
 }
 

@@ -65,7 +65,8 @@ pub struct Config {
     /// `GUWEN_CORS_ORIGINS`: the browser origins (`https://host[:port]`, comma-separated) whose
     /// pages may call the API; none by default, and then no CORS headers at all.
     pub cors_origins: Vec<String>,
-    /// `GUWEN_BACKGROUND_JOBS`: run the calendar job and the webhook deliveries in this process
+    /// `GUWEN_BACKGROUND_JOBS`: run the calendar job, the webhook deliveries, the audit
+    /// checkpoints and the take-over of abandoned re-verification jobs in this process
     /// (`0` turns them off); default on. Every replica runs them: they share their state
     /// through the database.
     pub background_jobs: bool,
@@ -77,6 +78,15 @@ pub struct Config {
     pub change_poll_ms: u64,
     /// Webhook delivery settings.
     pub webhooks: WebhookConfig,
+    /// Where the audit trail's signed checkpoints are published (`GUWEN_AUDIT_CHECKPOINTS`):
+    /// an append-only JSON-lines file; default `<data dir>/audit-checkpoints.jsonl`. Every
+    /// replica should name the same file (shared storage).
+    pub audit_checkpoints: PathBuf,
+    /// `GUWEN_AUDIT_CHECKPOINT_EVERY`: a checkpoint after this many new events; default 1000.
+    pub audit_checkpoint_every: u64,
+    /// `GUWEN_AUDIT_CHECKPOINT_SECONDS`: a checkpoint at least this often while the chain
+    /// grows; default 5.
+    pub audit_checkpoint_secs: u64,
 }
 
 /// How webhooks are delivered (`GUWEN_WEBHOOK_*`).
@@ -300,6 +310,11 @@ impl Config {
                         .max(2 * timeout_secs),
                 }
             },
+            audit_checkpoints: lookup("GUWEN_AUDIT_CHECKPOINTS")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("audit-checkpoints.jsonl")),
+            audit_checkpoint_every: u64::from(number("GUWEN_AUDIT_CHECKPOINT_EVERY", 1000)?).max(1),
+            audit_checkpoint_secs: u64::from(number("GUWEN_AUDIT_CHECKPOINT_SECONDS", 5)?).max(1),
             database_url,
             embedded_database,
             bind_addr,
@@ -317,6 +332,16 @@ impl Config {
     /// True when some verification key is configured.
     pub fn has_configured_keys(&self) -> bool {
         self.jwt_secret.is_some() || self.jwt_public_keys.is_some() || self.jwt_jwks_url.is_some()
+    }
+
+    /// The audit key's seed if there is one: the configured one, or the development key already
+    /// under the data dir (never created here).
+    pub fn existing_audit_key(&self) -> Option<[u8; 32]> {
+        self.audit_key.or_else(|| {
+            std::fs::read_to_string(self.data_dir.join("dev-audit-key"))
+                .ok()
+                .and_then(|s| parse_audit_key(&s).ok())
+        })
     }
 
     /// The audit key's seed: the configured one, or on loopback the development key under the

@@ -7,7 +7,7 @@ use std::sync::{
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
-use guwen_persistence::{Db, audit::AuditSigner};
+use guwen_persistence::{Db, audit::AuditSigner, checkpoint::CheckpointSink};
 
 use crate::{
     auth::{Revocations, Verifier},
@@ -24,6 +24,8 @@ pub struct AppState {
     pub revocations: Arc<Revocations>,
     /// The Ed25519 key that signs the audit chain's head (`GUWEN_AUDIT_KEY`).
     pub audit_signer: AuditSigner,
+    /// Where the audit chain's signed checkpoints are published (`GUWEN_AUDIT_CHECKPOINTS`).
+    pub checkpoint_sink: Arc<dyn CheckpointSink>,
     pub access: Arc<AccessTable>,
     pub metrics: Arc<Metrics>,
     /// The latest change sequence this replica has seen.

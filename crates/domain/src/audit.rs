@@ -76,5 +76,7 @@ crate::labelled_enum! {
         ConsultationAnswered = ("consultation_answered", "Advisor's views given in a consultation round", "顾问提出意见建议"),
         ConsultationFollowedUp = ("consultation_followed_up", "Follow-up of a consultation round recorded", "登记意见建议办理情况"),
         InterestDeclared = ("interest_declared", "Interest declared by the advisor", "申报利益关系"),
+        SensitiveDataRead = ("sensitive_data_read", "Sensitive data read (a background check, a secret task, a grade or an objector's contact)", "查阅敏感信息"),
+        AuditVerificationStarted = ("audit_verification_started", "Full re-verification of the audit trail started", "启动审计记录完整核验"),
     }
 }

@@ -75,6 +75,8 @@ pub enum Sensitivity {
 /// - answers to invitations and excuse decisions, consultation rounds and their answers, and
 ///   declarations of interest: personal or internal material read in the app by those entitled
 ///   (Art. 7, 8, 15), never pushed to other systems.
+/// - the audit trail's own records: reads of sensitive data (who read a background check, a
+///   secret task, a grade or an objector's contact) and the auditors' verifications.
 pub fn event_type(action: AuditAction) -> Option<EventType> {
     use AuditAction as A;
     use EventType as E;
@@ -149,7 +151,9 @@ pub fn event_type(action: AuditAction) -> Option<EventType> {
         | A::ConsultationOpened
         | A::ConsultationAnswered
         | A::ConsultationFollowedUp
-        | A::InterestDeclared => return None,
+        | A::InterestDeclared
+        | A::SensitiveDataRead
+        | A::AuditVerificationStarted => return None,
     })
 }
 

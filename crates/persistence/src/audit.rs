@@ -14,7 +14,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+pub use ed25519_dalek::VerifyingKey;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
@@ -88,6 +89,11 @@ impl AuditSigner {
         Self {
             key: Arc::new(SigningKey::from_bytes(seed)),
         }
+    }
+
+    /// The private key (for the signatures of this crate: heads, checkpoints, verified points).
+    pub(crate) fn signing_key(&self) -> &SigningKey {
+        &self.key
     }
 
     /// The public key that verifies this signer's heads.
@@ -365,69 +371,154 @@ pub struct Verification {
     pub signatures_checked: bool,
 }
 
+/// A verified point of the chain: the event `seq` with hash `hash` (`0` and the genesis hash
+/// before the first event). Verification resumes after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Anchor {
+    /// Before the first event.
+    pub fn genesis() -> Self {
+        Self {
+            seq: 0,
+            hash: guwen_migrations::GENESIS_HASH.to_owned(),
+        }
+    }
+}
+
+/// One stretch of a verification: how far it got and what it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stretch {
+    /// Events verified in this stretch.
+    pub checked: u64,
+    /// The last verified event (the anchor to resume from).
+    pub reached: Anchor,
+    /// The first broken link, if one was found.
+    pub broken: Option<(i64, Option<String>, Break)>,
+    /// Whether the stretch reached the last stored event (or a broken link).
+    pub done: bool,
+}
+
+/// Verifies at most `max` events after `from` (hash, link and, with `key`, signature of each).
+pub async fn verify_stretch<C: ConnectionTrait>(
+    db: &C,
+    key: Option<&VerifyingKey>,
+    from: &Anchor,
+    max: u64,
+) -> Result<Stretch, DbErr> {
+    let mut expected_prev = from.hash.clone();
+    let mut expected_seq = from.seq + 1;
+    let mut checked = 0u64;
+    let rows = audit_event::Entity::find()
+        .filter(audit_event::Column::Seq.gte(expected_seq))
+        .order_by_asc(audit_event::Column::Seq)
+        .limit(max)
+        .all(db)
+        .await?;
+    let done = (rows.len() as u64) < max;
+    for row in rows {
+        let broken = if row.seq != expected_seq {
+            Some((expected_seq, None, Break::SequenceGap))
+        } else if row.prev_hash != expected_prev {
+            Some((row.seq, Some(row.id.clone()), Break::PrevHashMismatch))
+        } else if chain_hash(&row.prev_hash, &row) != row.hash {
+            Some((row.seq, Some(row.id.clone()), Break::HashMismatch))
+        } else {
+            match (key, row.signature.as_deref()) {
+                (None, _) => None,
+                (Some(_), None) => Some((row.seq, Some(row.id.clone()), Break::Unsigned)),
+                (Some(key), Some(s)) if head_signature_holds(key, row.seq, &row.hash, s) => None,
+                (Some(_), Some(_)) => {
+                    Some((row.seq, Some(row.id.clone()), Break::SignatureInvalid))
+                }
+            }
+        };
+        if broken.is_some() {
+            return Ok(Stretch {
+                checked,
+                reached: Anchor {
+                    seq: expected_seq - 1,
+                    hash: expected_prev,
+                },
+                broken,
+                done: true,
+            });
+        }
+        checked += 1;
+        expected_prev = row.hash;
+        expected_seq += 1;
+    }
+    Ok(Stretch {
+        checked,
+        reached: Anchor {
+            seq: expected_seq - 1,
+            hash: expected_prev,
+        },
+        broken: None,
+        done,
+    })
+}
+
+/// Whether the head row names `reached`, the last stored event (else the newest events were
+/// removed, or the head rewritten).
+pub async fn head_matches<C: ConnectionTrait>(db: &C, reached: &Anchor) -> Result<bool, DbErr> {
+    let head = audit_head::Entity::find_by_id(1).one(db).await?;
+    Ok(head.is_some_and(|h| h.seq == reached.seq && h.last_hash == reached.hash))
+}
+
+/// The hash of the stored event `seq`, if there is one.
+pub async fn hash_at<C: ConnectionTrait>(db: &C, seq: i64) -> Result<Option<String>, DbErr> {
+    Ok(audit_event::Entity::find_by_id(seq)
+        .one(db)
+        .await?
+        .map(|e| e.hash))
+}
+
 /// Recomputes every hash from the first event on and names the first broken link; with `key`,
 /// every event must also carry its signature of the head at that event.
 pub async fn verify<C: ConnectionTrait>(
     db: &C,
     key: Option<&VerifyingKey>,
 ) -> Result<Verification, DbErr> {
+    verify_from(db, key, &Anchor::genesis()).await
+}
+
+/// [`verify`] of the events after `from` only (an earlier verification found the chain sound
+/// up to it).
+pub async fn verify_from<C: ConnectionTrait>(
+    db: &C,
+    key: Option<&VerifyingKey>,
+    from: &Anchor,
+) -> Result<Verification, DbErr> {
     const BATCH: u64 = 1000;
-    let mut expected_prev = guwen_migrations::GENESIS_HASH.to_owned();
-    let mut expected_seq = 1i64;
+    let mut at = from.clone();
     let mut checked = 0u64;
     loop {
-        let rows = audit_event::Entity::find()
-            .filter(audit_event::Column::Seq.gte(expected_seq))
-            .order_by_asc(audit_event::Column::Seq)
-            .limit(BATCH)
-            .all(db)
-            .await?;
-        let done = (rows.len() as u64) < BATCH;
-        for row in rows {
-            let broken = if row.seq != expected_seq {
-                Some((expected_seq, None, Break::SequenceGap))
-            } else if row.prev_hash != expected_prev {
-                Some((row.seq, Some(row.id.clone()), Break::PrevHashMismatch))
-            } else if chain_hash(&row.prev_hash, &row) != row.hash {
-                Some((row.seq, Some(row.id.clone()), Break::HashMismatch))
-            } else {
-                match (key, row.signature.as_deref()) {
-                    (None, _) => None,
-                    (Some(_), None) => Some((row.seq, Some(row.id.clone()), Break::Unsigned)),
-                    (Some(key), Some(s)) if head_signature_holds(key, row.seq, &row.hash, s) => {
-                        None
-                    }
-                    (Some(_), Some(_)) => {
-                        Some((row.seq, Some(row.id.clone()), Break::SignatureInvalid))
-                    }
-                }
-            };
-            if let Some(first_broken) = broken {
-                return Ok(Verification {
-                    checked,
-                    last_seq: expected_seq - 1,
-                    last_hash: expected_prev,
-                    first_broken: Some(first_broken),
-                    signatures_checked: key.is_some(),
-                });
-            }
-            checked += 1;
-            expected_prev = row.hash;
-            expected_seq += 1;
+        let stretch = verify_stretch(db, key, &at, BATCH).await?;
+        checked += stretch.checked;
+        at = stretch.reached;
+        if let Some(first_broken) = stretch.broken {
+            return Ok(Verification {
+                checked,
+                last_seq: at.seq,
+                last_hash: at.hash,
+                first_broken: Some(first_broken),
+                signatures_checked: key.is_some(),
+            });
         }
-        if done {
+        if stretch.done {
             break;
         }
     }
-    let head = audit_head::Entity::find_by_id(1).one(db).await?;
-    let head_ok = head
-        .map(|h| h.seq == expected_seq - 1 && h.last_hash == expected_prev)
-        .unwrap_or(false);
+    let head_ok = head_matches(db, &at).await?;
     Ok(Verification {
         checked,
-        last_seq: expected_seq - 1,
-        last_hash: expected_prev,
-        first_broken: (!head_ok).then_some((expected_seq, None, Break::HeadMismatch)),
+        last_seq: at.seq,
+        first_broken: (!head_ok).then_some((at.seq + 1, None, Break::HeadMismatch)),
+        last_hash: at.hash,
         signatures_checked: key.is_some(),
     })
 }

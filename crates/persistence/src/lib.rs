@@ -3,11 +3,13 @@
 //! here: the domain crate decides, this crate stores.
 
 pub mod audit;
+pub mod checkpoint;
 pub mod db;
 pub mod entity;
 pub mod guard;
 pub mod idempotency;
 pub mod store;
+pub mod verification;
 
 pub use db::{Backend, Db, DbSetupError, connect, migrate};
 pub use sea_orm;

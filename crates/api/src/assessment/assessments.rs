@@ -18,6 +18,7 @@ use super::{
     policy,
     views::{AssessmentFilter, AssessmentView, CreateAssessmentRequest, assessment_view},
 };
+use crate::audit::{Sensitive, record_sensitive_read};
 use crate::http::pagination::encode_cursor;
 use crate::prelude::*;
 
@@ -93,6 +94,7 @@ pub(super) async fn create_assessment(
 #[get("/assessments")]
 pub(super) async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     filter: web::Query<AssessmentFilter>,
     page: web::Query<PageParams>,
@@ -106,6 +108,18 @@ pub(super) async fn list(
         items.push(with_opinions(&state, &state.db, a).await?);
     }
     let next_cursor = page.next.map(|id| encode_cursor(KIND, &id));
+    let graded = items
+        .iter()
+        .filter(|a| shows_grade(a))
+        .map(|a| a.id.clone());
+    record_sensitive_read(
+        &state,
+        &req,
+        Sensitive::AssessmentGrade,
+        "assessment",
+        graded.collect(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
@@ -122,6 +136,7 @@ pub(super) async fn list(
 #[get("/assessments/{id}")]
 pub(super) async fn get_one(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -130,5 +145,25 @@ pub(super) async fn get_one(
         .await?
         .ok_or_else(|| ApiError::not_found("assessment"))?;
     let view = with_opinions(&state, &state.db, a).await?;
+    if shows_grade(&view) {
+        record_sensitive_read(
+            &state,
+            &req,
+            Sensitive::AssessmentGrade,
+            "assessment",
+            vec![view.id.clone()],
+        )
+        .await?;
+    }
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// Whether an assessment as shown carries a grade (suggested, preliminary or final): reading
+/// it is recorded in the audit trail.
+fn shows_grade(a: &AssessmentView) -> bool {
+    a.final_grade.is_some()
+        || a.preliminary_grade.is_some()
+        || a.service_unit_opinions
+            .iter()
+            .any(|o| o.suggested_grade.is_some())
 }

@@ -1,14 +1,21 @@
 //! The audit trail: `GET /api/v1/audit-events` and its verification (DOMAIN.md §6).
 
+pub mod checkpoints;
+pub mod jobs;
+pub mod reads;
+pub mod verify;
 mod views;
 
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
-use guwen_domain::time::to_cst;
 use guwen_persistence::audit;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use views::{ActorView, AuditEventView, AuditFilter, BrokenLink, SortOrder, VerificationView};
+pub use reads::{Sensitive, record_sensitive_read};
+pub use views::{
+    ActorView, AuditEventView, AuditFilter, BrokenLink, CheckpointComparison, CheckpointView,
+    SortOrder, VerificationJobView, VerificationView,
+};
 
 use crate::http::pagination::encode_cursor;
 use crate::prelude::*;
@@ -70,8 +77,11 @@ async fn list_audit_events(
 
 /// Verify the audit chain
 ///
-/// Recomputes the hash chain from the first event, checks every event's signature by the
-/// audit key, and names the first broken link.
+/// Verifies the events after the point the last verification found sound (every event the
+/// first time): each hash, link and signature by the audit key. Then compares the chain with
+/// the signed checkpoints published outside the database, so removing the newest events or
+/// rolling the head back to an older signed state is reported once a later checkpoint exists.
+/// Names the first broken link. For a full re-verification of every event, start a job.
 #[utoipa::path(
     operation_id = "verifyAuditChain",
     tag = "audit",
@@ -80,23 +90,14 @@ async fn list_audit_events(
 )]
 #[get("/audit-events/verification")]
 async fn verify_audit_chain(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let key = state.audit_signer.verifying_key();
-    let v = audit::verify(&state.db, Some(&key)).await?;
-    Ok(HttpResponse::Ok().json(VerificationView {
-        valid: v.first_broken.is_none(),
-        checked: v.checked,
-        last_seq: v.last_seq,
-        last_hash: v.last_hash,
-        first_broken: v.first_broken.map(|(seq, event_id, b)| BrokenLink {
-            seq,
-            event_id,
-            problem: b.code().to_owned(),
-        }),
-        signing_key: state.audit_signer.public_key_hex(),
-        verified_at: to_cst(state.clock.now()),
-    }))
+    Ok(HttpResponse::Ok().json(verify::incremental(&state).await?))
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_audit_events).service(verify_audit_chain);
+    cfg.service(list_audit_events)
+        .service(verify_audit_chain)
+        .service(checkpoints::list_audit_checkpoints)
+        .service(jobs::start_audit_verification_job)
+        .service(jobs::list_audit_verification_jobs)
+        .service(jobs::get_audit_verification_job);
 }

@@ -19,6 +19,7 @@ use super::{
     policy, render,
     views::{CandidateFilter, CandidateView, Nomination, NominationRequest, check_birth_date},
 };
+use crate::audit::{Sensitive, record_sensitive_read};
 use crate::fields::find_field;
 use crate::prelude::*;
 
@@ -121,6 +122,7 @@ pub(super) async fn create_candidate(
 #[get("/candidates")]
 pub(super) async fn list_candidates(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     filter: web::Query<CandidateFilter>,
     page: web::Query<PageParams>,
@@ -139,6 +141,7 @@ pub(super) async fn list_candidates(
     // `in_notice` and `notice_passed` share a stored state: tell them apart here.
     page.items
         .retain(|v| filter.state.is_none_or(|wanted| wanted == v.state));
+    record_background_reads(&state, &req, &page.items).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -155,6 +158,7 @@ pub(super) async fn list_candidates(
 #[get("/candidates/{id}")]
 pub(super) async fn get_candidate(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -162,5 +166,21 @@ pub(super) async fn get_candidate(
         .await?
         .ok_or_else(|| ApiError::not_found("candidate"))?;
     let view = render::candidate(&state.access, &caller, &read, state.clock.today())?;
+    record_background_reads(&state, &req, std::slice::from_ref(&view)).await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// Records in the audit trail the reads of candidates shown with their background check
+/// (Art. 4.2).
+async fn record_background_reads(
+    state: &AppState,
+    req: &HttpRequest,
+    shown: &[CandidateView],
+) -> Result<(), ApiError> {
+    let checked = shown
+        .iter()
+        .filter(|c| c.background_check.is_some())
+        .map(|c| c.id.clone())
+        .collect();
+    record_sensitive_read(state, req, Sensitive::BackgroundCheck, "candidate", checked).await
 }

@@ -20,6 +20,7 @@ use super::{
         public_notice, reported, shown_state,
     },
 };
+use crate::audit::{Sensitive, record_sensitive_read};
 use crate::prelude::*;
 
 /// How far ahead a notice may be scheduled.
@@ -156,6 +157,7 @@ pub(super) async fn create_notice(
 #[get("/objections")]
 pub(super) async fn list_objections(
     state: web::Data<AppState>,
+    req: HttpRequest,
     filter: web::Query<ObjectionFilter>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -168,6 +170,21 @@ pub(super) async fn list_objections(
         let name = names.get(&o.candidate_id).cloned().unwrap_or_default();
         Ok(ObjectionView::of(o, name))
     })?;
+    // The filer's contact (Art. 4.5) is personal data: its reads are recorded.
+    let with_contact = page
+        .items
+        .iter()
+        .filter(|o| o.contact.is_some() || o.contact_name.is_some())
+        .map(|o| o.id.clone())
+        .collect();
+    record_sensitive_read(
+        &state,
+        &req,
+        Sensitive::ObjectorContact,
+        "objection",
+        with_contact,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -16,6 +16,7 @@ use super::{
     policy,
     views::{AssignmentView, CreateTaskRequest, TaskFilter, TaskNoteRequest, TaskView},
 };
+use crate::audit::{Sensitive, record_sensitive_read};
 use crate::prelude::*;
 use crate::{
     fields::{field_ref, find_field},
@@ -127,6 +128,7 @@ pub async fn create_task(
 #[get("/tasks")]
 pub async fn list_tasks(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     filter: web::Query<TaskFilter>,
     page: web::Query<PageParams>,
@@ -143,6 +145,7 @@ pub async fn list_tasks(
         details,
         state.clock.today(),
     );
+    record_secret_reads(&state, &req, &rows).await?;
     let views = PageOf {
         rows,
         next: got.next,
@@ -163,6 +166,7 @@ pub async fn list_tasks(
 #[get("/tasks/{id}")]
 pub async fn get_task(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -170,7 +174,24 @@ pub async fn get_task(
         .await?
         .ok_or_else(|| ApiError::not_found("task"))?;
     let details = work_store::task_details(&state.db, std::slice::from_ref(&t)).await?;
-    Ok(HttpResponse::Ok().json(task_view(&state, &caller, t, details)?))
+    let view = task_view(&state, &caller, t, details)?;
+    record_secret_reads(&state, &req, std::slice::from_ref(&view)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Records in the audit trail the reads of tasks marked `work_secret` or `commercial_secret`
+/// (Art. 7.1).
+async fn record_secret_reads(
+    state: &AppState,
+    req: &HttpRequest,
+    shown: &[TaskView],
+) -> Result<(), ApiError> {
+    let secret = shown
+        .iter()
+        .filter(|t| t.confidentiality != guwen_domain::work::Confidentiality::Internal)
+        .map(|t| t.id.clone())
+        .collect();
+    record_sensitive_read(state, req, Sensitive::SecretTask, "task", secret).await
 }
 
 /// Closes or cancels a task (HRSS or the requester); whoever is still working on it is

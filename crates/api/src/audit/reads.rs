@@ -1,0 +1,69 @@
+//! Reads of sensitive data are recorded in the audit trail (Art. 7.1; PIPL): who read a
+//! background check, a secret task, a grade or an objector's contact, and when. Only those
+//! reads: ordinary reads stay cheap.
+
+use actix_web::HttpRequest;
+use guwen_domain::{Labelled, audit::AuditAction};
+use guwen_persistence::audit::{self, NewEvent};
+
+use crate::prelude::*;
+
+/// What sensitive data a read returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sensitive {
+    /// A candidate's background check (Art. 4.2).
+    BackgroundCheck,
+    /// A task marked `work_secret` or `commercial_secret` (Art. 7.1).
+    SecretTask,
+    /// An assessment's grades (Art. 16).
+    AssessmentGrade,
+    /// The contact an objector left (Art. 4.5).
+    ObjectorContact,
+}
+
+impl Sensitive {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sensitive::BackgroundCheck => "background_check",
+            Sensitive::SecretTask => "secret_task",
+            Sensitive::AssessmentGrade => "assessment_grade",
+            Sensitive::ObjectorContact => "objector_contact",
+        }
+    }
+}
+
+/// Records that the caller of `req` read `data` of each object in `ids` (of kind
+/// `object_type`): one `sensitive_data_read` event per object, in one writing transaction,
+/// before the answer goes out (no answer without its record). Nothing when `ids` is empty.
+pub async fn record_sensitive_read(
+    state: &AppState,
+    req: &HttpRequest,
+    data: Sensitive,
+    object_type: &str,
+    ids: Vec<String>,
+) -> Result<(), ApiError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ctx = audit_context(req, state);
+    let route = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
+    let tx = audit::begin_write(&state.db).await?;
+    for id in ids {
+        let event = NewEvent {
+            action: AuditAction::SensitiveDataRead.code().to_owned(),
+            object_type: object_type.to_owned(),
+            object_id: id,
+            details: Some(serde_json::json!({
+                "data": data.code(),
+                "route": format!("{} {route}", req.method()),
+            })),
+            ..Default::default()
+        };
+        if let Err(e) = audit::append(&tx, &ctx, event).await {
+            tx.rollback().await?;
+            return Err(e.into());
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
