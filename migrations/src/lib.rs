@@ -14,6 +14,7 @@ mod m0007_feed;
 mod m0008_token_revocations;
 mod m0009_audit_append_only;
 mod m0010_audit_signatures;
+mod m0012_documents;
 pub use m0001_foundation::GENESIS_HASH;
 
 /// Every migration, in order.
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_token_revocations::Migration),
             Box::new(m0009_audit_append_only::Migration),
             Box::new(m0010_audit_signatures::Migration),
+            Box::new(m0012_documents::Migration),
         ]
     }
 }

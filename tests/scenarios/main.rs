@@ -4,6 +4,7 @@
 
 mod articles;
 mod audit;
+mod documents;
 mod auth;
 mod errors;
 mod feed;

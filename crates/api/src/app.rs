@@ -44,7 +44,8 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(work::configure)
             .configure(audit::configure)
             .configure(crate::feed::configure)
-            .configure(tokens::configure),
+            .configure(tokens::configure)
+            .configure(crate::documents::configure),
     );
     cfg.configure(platform::health::configure);
 }
@@ -82,6 +83,8 @@ pub enum StartError {
     Auth(String),
     #[error("the route table is inconsistent: {0}")]
     Routes(String),
+    #[error("attachments' object store: {0}")]
+    Storage(String),
     #[error("cannot listen on {addr}: {cause}")]
     Bind { addr: String, cause: String },
 }
@@ -143,6 +146,8 @@ impl Application {
             metrics: Arc::new(Metrics::default()),
             config: Arc::new(config.clone()),
             clock: Clock::default(),
+            files: crate::documents::storage::FileStore::open(&config)
+                .map_err(StartError::Storage)?,
         };
         if config.background_jobs {
             crate::feed::spawn_background_jobs(&state);

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod documents;
 pub mod feed;
 pub mod fields;
 pub mod funds;

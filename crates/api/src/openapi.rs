@@ -50,6 +50,8 @@ use crate::{
         (name = "events", description = "The gap-free, commit-ordered change feed for other systems and front-ends (DOMAIN.md §6)"),
         (name = "webhooks", description = "Signed webhook deliveries of the change feed (Standard Webhooks, at least once, in order)"),
         (name = "tokens", description = "Revoking access tokens: one by its `jti`, or every token of a subject issued until then"),
+        (name = "progress", description = "Advisors' progress reports on their assignments (Art. 7(5))"),
+        (name = "attachments", description = "Files on opinions, progress reports, resignation letters, minutes, the documents drafted from them, certificates and agreements: visible to whoever sees the object they belong to (Art. 4.6, 7(5), 11, 13)"),
     )
 )]
 pub struct ApiDoc;

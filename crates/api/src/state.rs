@@ -27,6 +27,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Where attachments' bytes live (`GUWEN_OBJECT_STORE_URL`).
+    pub files: crate::documents::storage::FileStore,
 }
 
 /// The service's clock. Production reads the system time; tests shift it to walk through

@@ -68,5 +68,10 @@ crate::labelled_enum! {
         WebhookReplayed = ("webhook_replayed", "Webhook deliveries replayed from a sequence number", "重新推送事件"),
         TokenRevoked = ("token_revoked", "Access token revoked", "撤销访问令牌"),
         TokenRevocationLifted = ("token_revocation_lifted", "Token revocation lifted", "解除令牌撤销"),
+        ProgressReported = ("progress_reported", "Progress reported on an assignment", "反馈工作进展"),
+        AttachmentUploaded = ("attachment_uploaded", "File attached", "上传附件"),
+        MeetingDocumentRecorded = ("meeting_document_recorded", "Document drafted from the minutes recorded with its submission", "登记会议纪要形成的文件及报送情况"),
+        AdvisorDocumentIssued = ("advisor_document_issued", "Certificate or agreement issued", "颁发聘书或签订聘任协议"),
+        AdvisorDocumentRevoked = ("advisor_document_revoked", "Certificate or agreement revoked", "收回聘书或聘任协议"),
     }
 }

@@ -69,7 +69,11 @@ pub enum Sensitivity {
 ///   grades) and of funds (the Finance Bureau's review, a special subsidy's proposal): drafts
 ///   and personal or confidential material; the outcome has its own type;
 /// - configuration (fields, budgets, webhook subscriptions, token revocations) and temporary experts, who are
-///   not advisors.
+///   not advisors;
+/// - progress reports, attachments, the documents drafted from minutes and the certificates and
+///   agreements of a term (Art. 4.6, 7(5), 11, 13): confidential work material and personal
+///   records; the departure that revokes a certificate has its own type (`advisor.dismissed`,
+///   `advisor.resigned`).
 pub fn event_type(action: AuditAction) -> Option<EventType> {
     use AuditAction as A;
     use EventType as E;
@@ -136,7 +140,12 @@ pub fn event_type(action: AuditAction) -> Option<EventType> {
         | A::WebhookUnsubscribed
         | A::WebhookReplayed
         | A::TokenRevoked
-        | A::TokenRevocationLifted => return None,
+        | A::TokenRevocationLifted
+        | A::ProgressReported
+        | A::AttachmentUploaded
+        | A::MeetingDocumentRecorded
+        | A::AdvisorDocumentIssued
+        | A::AdvisorDocumentRevoked => return None,
     })
 }
 

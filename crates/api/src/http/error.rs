@@ -260,6 +260,7 @@ pub fn status_of(code: ProblemCode) -> StatusCode {
         P::NotFound => StatusCode::NOT_FOUND,
         P::RateLimited | P::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         P::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+        P::StorageUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         P::InvalidTransition
         | P::Duplicate
         | P::DuplicateCertificateNo
@@ -309,7 +310,9 @@ pub fn status_of(code: ProblemCode) -> StatusCode {
         | P::AssessmentNotFinal
         | P::InvalidAssessmentYear
         | P::NotAServiceUnit
-        | P::ServiceUnitOpinionsMissing => StatusCode::CONFLICT,
+        | P::ServiceUnitOpinionsMissing
+        | P::MinutesNotFinal
+        | P::DocumentRevoked => StatusCode::CONFLICT,
     }
 }
 

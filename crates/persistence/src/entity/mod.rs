@@ -33,3 +33,7 @@ pub mod temporary_expert;
 pub mod token_revocation;
 pub mod token_revocation_version;
 pub mod webhook_subscription;
+pub mod advisor_document;
+pub mod attachment;
+pub mod meeting_document;
+pub mod progress_report;
