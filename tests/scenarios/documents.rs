@@ -49,7 +49,11 @@ async fn upload(
 
 /// A task requested by the `commerce` department with `advisors` assigned; returns the task and
 /// the assignments in order.
-async fn requested_task(app: &TestApp, confidentiality: &str, advisors: &[&str]) -> (String, Vec<String>) {
+async fn requested_task(
+    app: &TestApp,
+    confidentiality: &str,
+    advisors: &[&str],
+) -> (String, Vec<String>) {
     let task = create_task(
         &app.department("commerce"),
         &task_body(app, "logistics", confidentiality, 10),
@@ -78,7 +82,7 @@ fn items(res: &TestResponse) -> Vec<Value> {
 
 #[tokio::test]
 async fn art_7_5_progress_reports_are_read_by_the_requester_and_hrss_and_an_advisor_reads_their_own()
-{
+ {
     let app = spawn_app().await;
     let a = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     let b = appointed_advisor(&app, AdvisorSpec::named("乙")).await;
@@ -86,9 +90,13 @@ async fn art_7_5_progress_reports_are_read_by_the_requester_and_hrss_and_an_advi
     let first = report(&app, &a, &asg[0], "已完成实地调研，正在撰写报告。").await;
     first.assert_status(201);
     let first_id = created_id(&first);
-    report(&app, &b, &asg[1], "已收集口岸数据。").await.assert_status(201);
+    report(&app, &b, &asg[1], "已收集口岸数据。")
+        .await
+        .assert_status(201);
     // Not one's own assignment: it does not exist for the caller.
-    report(&app, &a, &asg[1], "冒名").await.assert_problem(404, "not_found");
+    report(&app, &a, &asg[1], "冒名")
+        .await
+        .assert_problem(404, "not_found");
     app.hrss()
         .post(
             &format!("/api/v1/assignments/{}/progress-reports", asg[0]),
@@ -152,7 +160,15 @@ async fn art_7_5_a_file_on_a_progress_report_round_trips_with_its_sha256_and_the
     let (_, asg) = requested_task(&app, "internal", &[&a, &b]).await;
     let rid = created_id(&report(&app, &a, &asg[0], "阶段性报告").await);
     let bytes = file(200_000);
-    let up = upload(&app.advisor(&a), "progress-reports", &rid, "report.pdf", PDF, bytes.clone()).await;
+    let up = upload(
+        &app.advisor(&a),
+        "progress-reports",
+        &rid,
+        "report.pdf",
+        PDF,
+        bytes.clone(),
+    )
+    .await;
     up.assert_status(201);
     let att = up.json();
     assert_eq!(att["sha256"], sha256_hex(&bytes).as_str());
@@ -175,16 +191,26 @@ async fn art_7_5_a_file_on_a_progress_report_round_trips_with_its_sha256_and_the
     app.hrss().get(&download).await.assert_status(200);
     app.auditor().get(&download).await.assert_status(200);
     // Another advisor on the same task, another department, the public: nothing.
-    app.advisor(&b).get(&download).await.assert_problem(404, "not_found");
+    app.advisor(&b)
+        .get(&download)
+        .await
+        .assert_problem(404, "not_found");
     app.department("transport")
         .get(&download)
         .await
         .assert_problem(404, "not_found");
     app.anonymous().get(&download).await.assert_status(401);
     // Another advisor cannot attach to it either.
-    upload(&app.advisor(&b), "progress-reports", &rid, "x.pdf", PDF, file(100))
-        .await
-        .assert_problem(404, "not_found");
+    upload(
+        &app.advisor(&b),
+        "progress-reports",
+        &rid,
+        "x.pdf",
+        PDF,
+        file(100),
+    )
+    .await
+    .assert_problem(404, "not_found");
 
     let listed = items(
         &app.hrss()
@@ -201,7 +227,12 @@ async fn art_7_5_a_file_on_a_progress_report_round_trips_with_its_sha256_and_the
     assert_eq!(history["attachments"][0]["sha256"], att["sha256"]);
 
     // The SHA-256 is in the audit trail.
-    let events = audit_events(&app, Some(att["id"].as_str().unwrap()), Some("attachment_uploaded")).await;
+    let events = audit_events(
+        &app,
+        Some(att["id"].as_str().unwrap()),
+        Some("attachment_uploaded"),
+    )
+    .await;
     assert_eq!(events.len(), 1);
     assert!(
         events[0].to_string().contains(&sha256_hex(&bytes)),
@@ -266,17 +297,33 @@ async fn art_7_5_files_above_the_limit_or_of_other_types_are_refused_and_nothing
         ))
         .bearer_auth(me.token.clone().unwrap())
         .header("content-type", PDF)
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
         .send()
         .await
         .unwrap();
     assert_eq!(streamed.status(), 413);
-    upload(&me, "progress-reports", &rid, "page.html", "text/html", b"<p>x</p>".to_vec())
-        .await
-        .assert_problem(415, "unsupported_media_type");
-    upload(&me, "progress-reports", &rid, "run.exe", "application/octet-stream", file(10))
-        .await
-        .assert_problem(415, "unsupported_media_type");
+    upload(
+        &me,
+        "progress-reports",
+        &rid,
+        "page.html",
+        "text/html",
+        b"<p>x</p>".to_vec(),
+    )
+    .await
+    .assert_problem(415, "unsupported_media_type");
+    upload(
+        &me,
+        "progress-reports",
+        &rid,
+        "run.exe",
+        "application/octet-stream",
+        file(10),
+    )
+    .await
+    .assert_problem(415, "unsupported_media_type");
     upload(&me, "progress-reports", &rid, "empty.pdf", PDF, Vec::new())
         .await
         .assert_problem(422, "validation_failed");
@@ -304,7 +351,9 @@ async fn art_7_5_no_progress_on_a_delivered_assignment() {
         )
         .await
         .assert_status(201);
-    report(&app, &a, &asg[0], "补充").await.assert_problem(409, "invalid_transition");
+    report(&app, &a, &asg[0], "补充")
+        .await
+        .assert_problem(409, "invalid_transition");
 }
 
 #[tokio::test]
@@ -312,9 +361,7 @@ async fn art_7_5_12_3_an_overdue_assignment_without_any_progress_is_inactivity_e
     let app = spawn_app().await;
     let a = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
     let gov = app.government();
-    let due_today = |title: &str| {
-        json!({"kind": "suggestion", "title": title, "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"})
-    };
+    let due_today = |title: &str| json!({"kind": "suggestion", "title": title, "description": "d", "field": "logistics", "deadline": today(&app), "confidentiality": "internal"});
     let silent = create_task(&gov, &due_today("无进展事项")).await;
     let reported = create_task(&gov, &due_today("有进展事项")).await;
     assign(&app, &silent, &a).await;
@@ -339,8 +386,14 @@ async fn art_7_5_12_3_an_overdue_assignment_without_any_progress_is_inactivity_e
             )
         })
         .collect();
-    assert!(kinds.contains(&(silent.clone(), "undelivered_without_progress".to_owned())), "{kinds:?}");
-    assert!(kinds.contains(&(reported.clone(), "undelivered".to_owned())), "{kinds:?}");
+    assert!(
+        kinds.contains(&(silent.clone(), "undelivered_without_progress".to_owned())),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&(reported.clone(), "undelivered".to_owned())),
+        "{kinds:?}"
+    );
 }
 
 /// A government meeting with `advisor` invited and attending, minutes written; returns its id.
@@ -351,9 +404,13 @@ async fn meeting_with_minutes(app: &TestApp, advisor: &str) -> String {
         &json!({"title": "口岸专题会", "agenda": "通道", "held_at": "2026-11-20T09:00:00+08:00", "invited_advisor_ids": [advisor]}),
     )
     .await;
-    put_attendance(&gov, &id, json!([{"advisor_id": advisor, "attendance": "attended"}]))
-        .await
-        .assert_status(200);
+    put_attendance(
+        &gov,
+        &id,
+        json!([{"advisor_id": advisor, "attendance": "attended"}]),
+    )
+    .await
+    .assert_status(200);
     gov.put(
         &format!("/api/v1/meetings/{id}/minutes"),
         &json!({"summary": "讨论口岸扩能", "advisor_opinions": [{"advisor_id": advisor, "opinion": "支持分期建设"}]}),
@@ -382,9 +439,12 @@ async fn art_11_documents_drafted_from_final_minutes_are_recorded_with_their_sub
     gov.post(&docs, &body)
         .await
         .assert_problem(409, "minutes_not_final");
-    gov.post(&format!("/api/v1/meetings/{m}/minutes/finalization"), &json!({}))
-        .await
-        .assert_status(200);
+    gov.post(
+        &format!("/api/v1/meetings/{m}/minutes/finalization"),
+        &json!({}),
+    )
+    .await
+    .assert_status(200);
     upload(&gov, "minutes", &m, "late.pdf", PDF, file(500))
         .await
         .assert_problem(409, "minutes_finalized");
@@ -392,13 +452,24 @@ async fn art_11_documents_drafted_from_final_minutes_are_recorded_with_their_sub
         .post(&docs, &body)
         .await
         .assert_problem(404, "not_found");
-    let future = json!({"title": "t", "reference": "r", "submitted_on": today(&app) + chrono::Days::new(3)});
-    gov.post(&docs, &future).await.assert_problem(422, "validation_failed");
+    let future =
+        json!({"title": "t", "reference": "r", "submitted_on": today(&app) + chrono::Days::new(3)});
+    gov.post(&docs, &future)
+        .await
+        .assert_problem(422, "validation_failed");
     let recorded = gov.post(&docs, &body).await;
     recorded.assert_status(201);
     let doc = recorded.json()["id"].as_str().unwrap().to_owned();
     let scan = file(3000);
-    let up = upload(&gov, "meeting-documents", &doc, "建议.pdf", PDF, scan.clone()).await;
+    let up = upload(
+        &gov,
+        "meeting-documents",
+        &doc,
+        "建议.pdf",
+        PDF,
+        scan.clone(),
+    )
+    .await;
     up.assert_status(201);
     let download = up.json()["download_url"].as_str().unwrap().to_owned();
 
@@ -409,19 +480,36 @@ async fn art_11_documents_drafted_from_final_minutes_are_recorded_with_their_sub
     assert_eq!(seen[0]["submitted_on"], json!(today(&app)));
     assert_eq!(seen[0]["attachments"].as_array().unwrap().len(), 1);
     assert_eq!(app.advisor(&a).get(&download).await.bytes, scan);
-    app.advisor(&b).get(&docs).await.assert_problem(404, "not_found");
-    app.advisor(&b).get(&download).await.assert_problem(404, "not_found");
+    app.advisor(&b)
+        .get(&docs)
+        .await
+        .assert_problem(404, "not_found");
+    app.advisor(&b)
+        .get(&download)
+        .await
+        .assert_problem(404, "not_found");
     app.advisor(&b)
         .get(&format!("/api/v1/minutes/{m}/attachments"))
         .await
         .assert_problem(404, "not_found");
     assert_eq!(
-        items(&app.advisor(&a).get(&format!("/api/v1/minutes/{m}/attachments")).await).len(),
+        items(
+            &app.advisor(&a)
+                .get(&format!("/api/v1/minutes/{m}/attachments"))
+                .await
+        )
+        .len(),
         1
     );
     // Integrated systems read no meeting records, the public nothing.
-    app.integration().get(&docs).await.assert_problem(403, "forbidden");
-    app.integration().get(&download).await.assert_problem(404, "not_found");
+    app.integration()
+        .get(&docs)
+        .await
+        .assert_problem(403, "forbidden");
+    app.integration()
+        .get(&download)
+        .await
+        .assert_problem(404, "not_found");
     app.anonymous().get(&docs).await.assert_status(401);
     let events = audit_events(&app, Some(&m), Some("meeting_document_recorded")).await;
     assert_eq!(events.len(), 1);
@@ -444,24 +532,48 @@ async fn art_4_6_13_certificates_and_agreements_are_issued_per_term_and_revoked_
     let cert = issue(&app, &a, "certificate").await;
     cert.assert_status(201);
     let cert = cert.json();
-    let record = app.hrss().get(&format!("/api/v1/advisors/{a}")).await.json();
+    let record = app
+        .hrss()
+        .get(&format!("/api/v1/advisors/{a}"))
+        .await
+        .json();
     assert_eq!(cert["reference"], record["certificate_no"], "{record}");
     assert_eq!(cert["term_number"], 1);
     assert_eq!(cert["state"], "issued");
     issue(&app, &a, "agreement").await.assert_status(201);
-    issue(&app, &a, "certificate").await.assert_problem(409, "duplicate");
+    issue(&app, &a, "certificate")
+        .await
+        .assert_problem(409, "duplicate");
     app.government()
-        .post(&format!("/api/v1/advisors/{a}/documents"), &json!({"kind": "agreement"}))
+        .post(
+            &format!("/api/v1/advisors/{a}/documents"),
+            &json!({"kind": "agreement"}),
+        )
         .await
         .assert_problem(403, "forbidden");
     let cid = cert["id"].as_str().unwrap().to_owned();
     let scan = file(4096);
-    let up = upload(&app.hrss(), "advisor-documents", &cid, "聘书.pdf", PDF, scan.clone()).await;
+    let up = upload(
+        &app.hrss(),
+        "advisor-documents",
+        &cid,
+        "聘书.pdf",
+        PDF,
+        scan.clone(),
+    )
+    .await;
     up.assert_status(201);
     let download = up.json()["download_url"].as_str().unwrap().to_owned();
-    upload(&app.advisor(&a), "advisor-documents", &cid, "x.pdf", PDF, file(10))
-        .await
-        .assert_problem(403, "forbidden");
+    upload(
+        &app.advisor(&a),
+        "advisor-documents",
+        &cid,
+        "x.pdf",
+        PDF,
+        file(10),
+    )
+    .await
+    .assert_problem(403, "forbidden");
 
     // The advisor and HRSS, the government and auditors see them; nobody else.
     let path = format!("/api/v1/advisors/{a}/documents");
@@ -469,11 +581,26 @@ async fn art_4_6_13_certificates_and_agreements_are_issued_per_term_and_revoked_
     assert_eq!(items(&app.government().get(&path).await).len(), 2);
     assert_eq!(items(&app.auditor().get(&path).await).len(), 2);
     assert_eq!(app.advisor(&a).get(&download).await.bytes, scan);
-    app.advisor(&b).get(&path).await.assert_problem(404, "not_found");
-    app.advisor(&b).get(&download).await.assert_problem(404, "not_found");
-    app.integration().get(&path).await.assert_problem(403, "forbidden");
-    app.integration().get(&download).await.assert_problem(404, "not_found");
-    app.department("transport").get(&download).await.assert_problem(404, "not_found");
+    app.advisor(&b)
+        .get(&path)
+        .await
+        .assert_problem(404, "not_found");
+    app.advisor(&b)
+        .get(&download)
+        .await
+        .assert_problem(404, "not_found");
+    app.integration()
+        .get(&path)
+        .await
+        .assert_problem(403, "forbidden");
+    app.integration()
+        .get(&download)
+        .await
+        .assert_problem(404, "not_found");
+    app.department("transport")
+        .get(&download)
+        .await
+        .assert_problem(404, "not_found");
     app.anonymous().get(&path).await.assert_status(401);
 
     // Dismissal revokes both in the same decision (收回聘书).
@@ -485,13 +612,24 @@ async fn art_4_6_13_certificates_and_agreements_are_issued_per_term_and_revoked_
         assert!(d["revoked_at"].is_string());
     }
     assert_eq!(
-        audit_events(&app, Some(&a), Some("advisor_document_revoked")).await.len(),
+        audit_events(&app, Some(&a), Some("advisor_document_revoked"))
+            .await
+            .len(),
         2
     );
-    upload(&app.hrss(), "advisor-documents", &cid, "y.pdf", PDF, file(10))
+    upload(
+        &app.hrss(),
+        "advisor-documents",
+        &cid,
+        "y.pdf",
+        PDF,
+        file(10),
+    )
+    .await
+    .assert_problem(409, "document_revoked");
+    issue(&app, &a, "certificate")
         .await
-        .assert_problem(409, "document_revoked");
-    issue(&app, &a, "certificate").await.assert_problem(409, "advisor_not_in_office");
+        .assert_problem(409, "advisor_not_in_office");
     // The history keeps the file.
     assert_eq!(app.hrss().get(&download).await.bytes, scan);
 }
@@ -512,29 +650,61 @@ async fn art_13_a_resignation_letter_carries_its_file_and_the_approval_revokes_t
     res.assert_status(201);
     let rid = created_id(&res);
     let letter = file(800);
-    let up = upload(&app.advisor(&a), "resignations", &rid, "辞聘申请.pdf", PDF, letter.clone()).await;
+    let up = upload(
+        &app.advisor(&a),
+        "resignations",
+        &rid,
+        "辞聘申请.pdf",
+        PDF,
+        letter.clone(),
+    )
+    .await;
     up.assert_status(201);
     let download = up.json()["download_url"].as_str().unwrap().to_owned();
-    upload(&app.advisor(&b), "resignations", &rid, "x.pdf", PDF, file(10))
+    upload(
+        &app.advisor(&b),
+        "resignations",
+        &rid,
+        "x.pdf",
+        PDF,
+        file(10),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    app.advisor(&b)
+        .get(&download)
         .await
         .assert_problem(404, "not_found");
-    app.advisor(&b).get(&download).await.assert_problem(404, "not_found");
     assert_eq!(app.government().get(&download).await.bytes, letter);
     app.hrss()
-        .post(&format!("/api/v1/resignations/{rid}/proposal"), &json!({"note": "同意其辞聘"}))
+        .post(
+            &format!("/api/v1/resignations/{rid}/proposal"),
+            &json!({"note": "同意其辞聘"}),
+        )
         .await
         .assert_status(200);
     app.government()
         .post(&format!("/api/v1/resignations/{rid}/decision"), &json!({"approved": true, "reason": "同意", "certificate_recovered": true, "certificate_note": "聘书已收回"}))
         .await
         .assert_status(200);
-    let docs = items(&app.hrss().get(&format!("/api/v1/advisors/{a}/documents")).await);
+    let docs = items(
+        &app.hrss()
+            .get(&format!("/api/v1/advisors/{a}/documents"))
+            .await,
+    );
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["id"], cert.as_str());
     assert_eq!(docs[0]["state"], "revoked");
-    upload(&app.advisor(&a), "resignations", &rid, "late.pdf", PDF, file(10))
-        .await
-        .assert_problem(409, "invalid_transition");
+    upload(
+        &app.advisor(&a),
+        "resignations",
+        &rid,
+        "late.pdf",
+        PDF,
+        file(10),
+    )
+    .await
+    .assert_problem(409, "invalid_transition");
 }
 
 #[tokio::test]
@@ -553,7 +723,15 @@ async fn art_8_9_a_written_opinion_carries_its_research_report_visible_to_the_re
     res.assert_status(201);
     let oid = created_id(&res);
     let docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-    let up = upload(&app.advisor(&a), "opinions", &oid, "report.docx", docx, file(2048)).await;
+    let up = upload(
+        &app.advisor(&a),
+        "opinions",
+        &oid,
+        "report.docx",
+        docx,
+        file(2048),
+    )
+    .await;
     up.assert_status(201);
     let download = up.json()["download_url"].as_str().unwrap().to_owned();
     let got = app.department("commerce").get(&download).await;
@@ -565,7 +743,16 @@ async fn art_8_9_a_written_opinion_carries_its_research_report_visible_to_the_re
     upload(&app.hrss(), "opinions", &oid, "x.pdf", PDF, file(10))
         .await
         .assert_problem(403, "forbidden");
-    app.advisor(&b).get(&download).await.assert_problem(404, "not_found");
-    app.integration().get(&download).await.assert_problem(404, "not_found");
-    app.department("transport").get(&download).await.assert_problem(404, "not_found");
+    app.advisor(&b)
+        .get(&download)
+        .await
+        .assert_problem(404, "not_found");
+    app.integration()
+        .get(&download)
+        .await
+        .assert_problem(404, "not_found");
+    app.department("transport")
+        .get(&download)
+        .await
+        .assert_problem(404, "not_found");
 }

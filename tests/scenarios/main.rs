@@ -4,8 +4,8 @@
 
 mod articles;
 mod audit;
-mod documents;
 mod auth;
+mod documents;
 mod errors;
 mod feed;
 mod funds;

@@ -167,8 +167,16 @@ mod tests {
             accepted_content_type("application/PDF; name=x"),
             Some("application/pdf")
         );
-        assert_eq!(accepted_content_type("text/plain; charset=utf-8"), Some("text/plain"));
-        for t in ["text/html", "application/x-msdownload", "application/octet-stream", ""] {
+        assert_eq!(
+            accepted_content_type("text/plain; charset=utf-8"),
+            Some("text/plain")
+        );
+        for t in [
+            "text/html",
+            "application/x-msdownload",
+            "application/octet-stream",
+            "",
+        ] {
             assert_eq!(accepted_content_type(t), None, "{t}");
         }
     }

@@ -71,8 +71,7 @@ pub enum Sensitivity {
 /// - configuration (fields, budgets, webhook subscriptions, token revocations) and temporary experts, who are
 ///   not advisors;
 /// - progress reports, attachments, the documents drafted from minutes and the certificates and
-///   agreements of a term (Art. 4.6, 7(5), 11, 13): confidential work material and personal
-///   records; the departure that revokes a certificate has its own type (`advisor.dismissed`,
+///   agreements of a term: confidential work material and personal records; the departure that revokes a certificate has its own type (`advisor.dismissed`,
 ///   `advisor.resigned`).
 pub fn event_type(action: AuditAction) -> Option<EventType> {
     use AuditAction as A;

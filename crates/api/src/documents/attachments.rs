@@ -69,6 +69,8 @@ struct UploadFingerprint<'a> {
     responses(
         (status = 201, description = "The attachment", body = AttachmentView, headers(("Location" = String, description = "The file's download URL"))),
         (status = 404, description = "No such object, or not one the caller may see (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is larger than `GUWEN_ATTACHMENT_MAX_BYTES` (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The `Content-Type` is not one attachments may have (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "The file storage is unavailable (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -137,15 +139,19 @@ pub async fn upload_attachment(
             sha256: stored.sha256.clone(),
             object_key: stored.key.clone(),
         };
-        let event = Event::new(AuditAction::AttachmentUploaded, "attachment", &attachment_id)
-            .details(serde_json::json!({
-                "owner_type": owner.code(),
-                "owner_id": id,
-                "file_name": file_name,
-                "content_type": content_type,
-                "size_bytes": stored.size,
-                "sha256": stored.sha256,
-            }));
+        let event = Event::new(
+            AuditAction::AttachmentUploaded,
+            "attachment",
+            &attachment_id,
+        )
+        .details(serde_json::json!({
+            "owner_type": owner.code(),
+            "owner_id": id,
+            "file_name": file_name,
+            "content_type": content_type,
+            "size_bytes": stored.size,
+            "sha256": stored.sha256,
+        }));
         let saved = store::insert_attachment(tx, &ctx, new, event).await?;
         Ok(Created::at(
             format!("/api/v1/attachments/{attachment_id}/content"),
@@ -259,4 +265,3 @@ pub async fn download_attachment(
         .no_chunking(u64::try_from(a.size_bytes).unwrap_or_default())
         .streaming(bytes))
 }
-

@@ -50,7 +50,11 @@ pub fn sees_all_progress(caller: &Caller, t: &Task) -> bool {
 }
 
 /// The task `id` as the caller may see it (404 otherwise).
-pub async fn visible_task(db: &impl Connection, caller: &Caller, id: &str) -> Result<Task, ApiError> {
+pub async fn visible_task(
+    db: &impl Connection,
+    caller: &Caller,
+    id: &str,
+) -> Result<Task, ApiError> {
     work_store::task_in_scope(db, &work_policy::task_scope(caller), id)
         .await?
         .ok_or_else(|| ApiError::not_found("task"))
@@ -136,9 +140,13 @@ pub async fn visible_owner(
             let d = store::meeting_document_by_id(db, id)
                 .await?
                 .ok_or_else(missing)?;
-            let m = work_store::meeting_in_scope(db, &work_policy::meeting_scope(caller), &d.meeting_id)
-                .await?
-                .ok_or_else(missing)?;
+            let m = work_store::meeting_in_scope(
+                db,
+                &work_policy::meeting_scope(caller),
+                &d.meeting_id,
+            )
+            .await?
+            .ok_or_else(missing)?;
             Owner::MeetingDocument(d, m)
         }
         K::AdvisorDocuments => Owner::AdvisorDocument(
@@ -226,10 +234,7 @@ pub async fn may_attach(
 }
 
 /// Whether the meeting's minutes are final.
-pub async fn store_minutes_finalized(
-    db: &impl Connection,
-    m: &Meeting,
-) -> Result<bool, ApiError> {
+pub async fn store_minutes_finalized(db: &impl Connection, m: &Meeting) -> Result<bool, ApiError> {
     let records = work_store::meeting_details(db, std::slice::from_ref(m))
         .await?
         .take(&m.id);

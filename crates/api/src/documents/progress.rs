@@ -5,9 +5,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use guwen_domain::{audit::AuditAction, documents};
-use guwen_persistence::store::{
-    Connection, Event, documents as store, new_id, work as work_store,
-};
+use guwen_persistence::store::{Connection, Event, documents as store, new_id, work as work_store};
 
 use super::{
     policy::{self, visible_progress, visible_task},
@@ -69,9 +67,8 @@ pub async fn report_progress(
         acting_advisor(tx, &caller, today).await?;
         documents::check_progress_reportable(a.state)?;
         let report_id = new_id();
-        let event = Event::new(AuditAction::ProgressReported, "assignment", &a.id).details(
-            serde_json::json!({ "progress_report_id": report_id, "task_id": a.task_id }),
-        );
+        let event = Event::new(AuditAction::ProgressReported, "assignment", &a.id)
+            .details(serde_json::json!({ "progress_report_id": report_id, "task_id": a.task_id }));
         let new = store::NewProgressReport {
             id: report_id.clone(),
             assignment_id: a.id.clone(),

@@ -8,7 +8,9 @@ use std::{fmt::Display, sync::Arc};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt, stream::BoxStream};
-use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart, local::LocalFileSystem, path::Path};
+use object_store::{
+    ObjectStore, ObjectStoreExt, WriteMultipart, local::LocalFileSystem, path::Path,
+};
 use sha2::{Digest, Sha256};
 
 use crate::{config::Config, prelude::*};
@@ -90,8 +92,11 @@ impl FileStore {
         })
     }
 
+    /// The object path of `key` (`/`-separated) under the store's prefix.
     fn path(&self, key: &str) -> Path {
-        self.prefix.clone().join(key)
+        key.split('/')
+            .filter(|part| !part.is_empty())
+            .fold(self.prefix.clone(), |path, part| path.join(part))
     }
 
     /// Streams `body` into the object `key`: refuses (413) past the size limit and an empty
@@ -130,9 +135,8 @@ impl FileStore {
             }
             writer.put(chunk);
         };
-        let failure = failure.or_else(|| {
-            (size == 0).then(|| ApiError::invalid_field("body", "the file is empty"))
-        });
+        let failure = failure
+            .or_else(|| (size == 0).then(|| ApiError::invalid_field("body", "the file is empty")));
         if let Some(e) = failure {
             if let Err(abort) = writer.abort().await {
                 tracing::warn!(error = %abort, "aborting a refused upload");

@@ -1,10 +1,12 @@
 //! SeaORM entities, one module per table.
 
 pub mod advisor;
+pub mod advisor_document;
 pub mod advisor_term;
 pub mod assessment;
 pub mod assessment_opinion;
 pub mod assignment;
+pub mod attachment;
 pub mod audit_event;
 pub mod audit_head;
 pub mod budget;
@@ -17,11 +19,13 @@ pub mod field;
 pub mod idempotency_key;
 pub mod meeting;
 pub mod meeting_department;
+pub mod meeting_document;
 pub mod meeting_invitation;
 pub mod minutes;
 pub mod notice;
 pub mod objection;
 pub mod opinion;
+pub mod progress_report;
 pub mod recommendation_list;
 pub mod recusal_request;
 pub mod renewal_proposal;
@@ -33,7 +37,3 @@ pub mod temporary_expert;
 pub mod token_revocation;
 pub mod token_revocation_version;
 pub mod webhook_subscription;
-pub mod advisor_document;
-pub mod attachment;
-pub mod meeting_document;
-pub mod progress_report;
