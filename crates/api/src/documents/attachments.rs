@@ -28,6 +28,11 @@ use crate::{
 #[schema(value_type = String, format = Binary)]
 pub struct FileBytes(#[allow(dead_code)] pub Vec<u8>);
 
+/// A file to upload: at most `GUWEN_ATTACHMENT_MAX_BYTES` (by default the 25 MiB declared here).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary, max_length = 26214400)]
+pub struct UploadedFile(#[allow(dead_code)] pub Vec<u8>);
+
 /// What makes two uploads "the same" for one `Idempotency-Key`.
 #[derive(Serialize)]
 struct UploadFingerprint<'a> {
@@ -59,12 +64,12 @@ struct UploadFingerprint<'a> {
         ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
     ),
     request_body(description = "The file's bytes", content(
-        (FileBytes = "application/pdf"),
-        (FileBytes = "image/png"),
-        (FileBytes = "image/jpeg"),
-        (FileBytes = "text/plain"),
-        (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        (FileBytes = "application/vnd.oasis.opendocument.text"),
+        (UploadedFile = "application/pdf"),
+        (UploadedFile = "image/png"),
+        (UploadedFile = "image/jpeg"),
+        (UploadedFile = "text/plain"),
+        (UploadedFile = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (UploadedFile = "application/vnd.oasis.opendocument.text"),
     )),
     responses(
         (status = 201, description = "The attachment", body = AttachmentView, headers(("Location" = String, description = "The file's download URL"))),
@@ -264,4 +269,18 @@ pub async fn download_attachment(
         .insert_header(("Repr-Digest", digest))
         .no_chunking(u64::try_from(a.size_bytes).unwrap_or_default())
         .streaming(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::DEFAULT_ATTACHMENT_MAX_BYTES;
+
+    #[test]
+    fn the_spec_declares_the_default_upload_limit() {
+        let doc = crate::openapi_document();
+        assert_eq!(
+            doc["components"]["schemas"]["UploadedFile"]["maxLength"],
+            DEFAULT_ATTACHMENT_MAX_BYTES
+        );
+    }
 }

@@ -15,8 +15,9 @@ use sha2::{Digest, Sha256};
 
 use crate::{config::Config, prelude::*};
 
-/// How many parts of one upload are sent at once.
-const UPLOAD_CONCURRENCY: usize = 4;
+/// How many parts of one upload are in flight at once: memory per upload stays bounded by
+/// this many parts (5 MiB each, S3's smallest), whatever the file's size.
+const UPLOAD_CONCURRENCY: usize = 2;
 
 /// The object store of attachments and its limits (cheap to clone).
 #[derive(Clone)]
