@@ -190,6 +190,8 @@ async fn art_7_5_a_file_on_a_progress_report_round_trips_with_its_sha256_and_the
     );
     app.hrss().get(&download).await.assert_status(200);
     app.auditor().get(&download).await.assert_status(200);
+    // Integrated systems read the progress of `internal` tasks, files included.
+    app.integration().get(&download).await.assert_status(200);
     // Another advisor on the same task, another department, the public: nothing.
     app.advisor(&b)
         .get(&download)
