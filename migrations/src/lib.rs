@@ -15,6 +15,7 @@ mod m0008_token_revocations;
 mod m0009_audit_append_only;
 mod m0010_audit_signatures;
 mod m0011_audit_checkpoints;
+mod m0012_documents;
 mod m0013_participation;
 pub use m0001_foundation::GENESIS_HASH;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_audit_append_only::Migration),
             Box::new(m0010_audit_signatures::Migration),
             Box::new(m0011_audit_checkpoints::Migration),
+            Box::new(m0012_documents::Migration),
             Box::new(m0013_participation::Migration),
         ]
     }

@@ -6,6 +6,7 @@ mod articles;
 mod audit;
 mod audit_checkpoints;
 mod auth;
+mod documents;
 mod errors;
 mod feed;
 mod funds;

@@ -56,6 +56,12 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     config.audit_key = Some(test_audit_seed());
     // Tests run the calendar job and deliveries themselves, or ask for them.
     config.background_jobs = false;
+    // CI runs the attachment scenarios against an S3-compatible server as well.
+    if let Ok(url) = std::env::var("GUWEN_OBJECT_STORE_URL")
+        && !url.is_empty()
+    {
+        config.object_store_url = Some(url);
+    }
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             config.database_url = url;

@@ -46,6 +46,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(crate::feed::configure)
             .configure(tokens::configure)
             .configure(crate::participation::configure),
+            .configure(crate::documents::configure),
     );
     cfg.configure(platform::health::configure);
 }
@@ -83,6 +84,8 @@ pub enum StartError {
     Auth(String),
     #[error("the route table is inconsistent: {0}")]
     Routes(String),
+    #[error("attachments' object store: {0}")]
+    Storage(String),
     #[error("cannot listen on {addr}: {cause}")]
     Bind { addr: String, cause: String },
 }
@@ -160,6 +163,8 @@ impl Application {
             statements,
             config: Arc::new(config.clone()),
             clock: Clock::default(),
+            files: crate::documents::storage::FileStore::open(&config)
+                .map_err(StartError::Storage)?,
         };
         crate::pipeline::throttle::spawn_read_sync(
             &state,

@@ -87,7 +87,17 @@ pub struct Config {
     /// `GUWEN_AUDIT_CHECKPOINT_SECONDS`: a checkpoint at least this often while the chain
     /// grows; default 5.
     pub audit_checkpoint_secs: u64,
+    /// `GUWEN_OBJECT_STORE_URL`: where attachments' bytes are kept: `s3://bucket[/prefix]` (an
+    /// S3-compatible bucket, configured by the usual `AWS_*` variables: `AWS_ENDPOINT`,
+    /// `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`) or
+    /// `file:///abs/dir`; default: the directory `attachments` under the data dir.
+    pub object_store_url: Option<String>,
+    /// `GUWEN_ATTACHMENT_MAX_BYTES`: the largest file one upload may carry; default 25 MiB.
+    pub attachment_max_bytes: u64,
 }
+
+/// The default of `GUWEN_ATTACHMENT_MAX_BYTES`: 25 MiB.
+pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
 /// How webhooks are delivered (`GUWEN_WEBHOOK_*`).
 #[derive(Debug, Clone)]
@@ -223,6 +233,19 @@ impl Config {
                 None => None,
             },
             dev_audit_key_file: None,
+            object_store_url: lookup("GUWEN_OBJECT_STORE_URL").map(|v| v.trim().to_owned()),
+            attachment_max_bytes: match lookup("GUWEN_ATTACHMENT_MAX_BYTES") {
+                Some(v) => match v.trim().parse::<u64>() {
+                    Ok(n) if n > 0 => n,
+                    _ => {
+                        return Err(ConfigError::Invalid {
+                            name: "GUWEN_ATTACHMENT_MAX_BYTES",
+                            reason: "must be a whole number of bytes above 0".into(),
+                        });
+                    }
+                },
+                None => DEFAULT_ATTACHMENT_MAX_BYTES,
+            },
             metrics_token: lookup("GUWEN_METRICS_TOKEN").map(|t| t.trim().to_owned()),
             docs: match lookup("GUWEN_DOCS").as_deref().map(str::trim) {
                 None | Some("on" | "1" | "true" | "yes") => true,

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod changes;
 pub mod cli;
 pub mod config;
+pub mod documents;
 pub mod feed;
 pub mod fields;
 pub mod funds;

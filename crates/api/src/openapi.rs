@@ -51,6 +51,8 @@ use crate::{
         (name = "webhooks", description = "Signed webhook deliveries of the change feed (Standard Webhooks, at least once, in order)"),
         (name = "tokens", description = "Revoking access tokens: one by its `jti`, or every token of a subject issued until then"),
         (name = "consultations", description = "Consultation rounds hearing the advisors on the advisor work, and HRSS's follow-up (Art. 15)"),
+        (name = "progress", description = "Advisors' progress reports on their assignments (Art. 7(5))"),
+        (name = "attachments", description = "Files on opinions, progress reports, resignation letters, minutes, the documents drafted from them, certificates and agreements: visible to whoever sees the object they belong to (Art. 4.6, 7(5), 11, 13)"),
     )
 )]
 pub struct ApiDoc;

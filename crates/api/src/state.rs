@@ -42,6 +42,8 @@ pub struct AppState {
     pub public_reads: Arc<crate::pipeline::throttle::PublicReads>,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Where attachments' bytes live (`GUWEN_OBJECT_STORE_URL`).
+    pub files: crate::documents::storage::FileStore,
 }
 
 /// The service's clock. Production reads the system time; tests shift it to walk through

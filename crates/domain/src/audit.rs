@@ -78,5 +78,10 @@ crate::labelled_enum! {
         InterestDeclared = ("interest_declared", "Interest declared by the advisor", "申报利益关系"),
         SensitiveDataRead = ("sensitive_data_read", "Sensitive data read (a background check, a secret task, a grade or an objector's contact)", "查阅敏感信息"),
         AuditVerificationStarted = ("audit_verification_started", "Full re-verification of the audit trail started", "启动审计记录完整核验"),
+        ProgressReported = ("progress_reported", "Progress reported on an assignment", "反馈工作进展"),
+        AttachmentUploaded = ("attachment_uploaded", "File attached", "上传附件"),
+        MeetingDocumentRecorded = ("meeting_document_recorded", "Document drafted from the minutes recorded with its submission", "登记会议纪要形成的文件及报送情况"),
+        AdvisorDocumentIssued = ("advisor_document_issued", "Certificate or agreement issued", "颁发聘书或签订聘任协议"),
+        AdvisorDocumentRevoked = ("advisor_document_revoked", "Certificate or agreement revoked", "收回聘书或聘任协议"),
     }
 }

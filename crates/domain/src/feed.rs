@@ -77,6 +77,9 @@ pub enum Sensitivity {
 ///   (Art. 7, 8, 15), never pushed to other systems.
 /// - the audit trail's own records: reads of sensitive data (who read a background check, a
 ///   secret task, a grade or an objector's contact) and the auditors' verifications.
+/// - progress reports, attachments, the documents drafted from minutes and the certificates and
+///   agreements of a term: confidential work material and personal records; the departure that revokes a certificate has its own type (`advisor.dismissed`,
+///   `advisor.resigned`).
 pub fn event_type(action: AuditAction) -> Option<EventType> {
     use AuditAction as A;
     use EventType as E;
@@ -153,7 +156,12 @@ pub fn event_type(action: AuditAction) -> Option<EventType> {
         | A::ConsultationFollowedUp
         | A::InterestDeclared
         | A::SensitiveDataRead
-        | A::AuditVerificationStarted => return None,
+        | A::AuditVerificationStarted
+        | A::ProgressReported
+        | A::AttachmentUploaded
+        | A::MeetingDocumentRecorded
+        | A::AdvisorDocumentIssued
+        | A::AdvisorDocumentRevoked => return None,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod appointment;
 pub mod assessment;
 pub mod audit;
 pub mod awaiting;
+pub mod documents;
 pub mod feed;
 pub mod funds;
 pub mod labels;

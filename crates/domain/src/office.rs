@@ -365,6 +365,9 @@ pub enum InactivityKind {
     OverdueDelivery,
     /// Still not delivered after the deadline.
     Undelivered,
+    /// Still not delivered after the deadline, and no progress ever reported on it (Art. 7(5)
+    /// 及时反馈工作进展, Art. 12.3).
+    UndeliveredWithoutProgress,
     /// A final annual grade of `incompetent` (考核不称职, Art. 16).
     IncompetentGrade,
 }
@@ -390,7 +393,10 @@ pub struct InactivityEvidence {
     pub to: NaiveDate,
     pub unexcused_absences: u32,
     pub overdue_deliveries: u32,
+    /// Undelivered after the deadline, with or without progress reported.
     pub undelivered: u32,
+    /// Of those undelivered, the ones on which no progress was ever reported (Art. 7(5)).
+    pub without_progress: u32,
     /// Final `incompetent` grades decided in the period (Art. 16).
     pub incompetent_grades: u32,
     pub items: Vec<InactivityItem>,
@@ -416,6 +422,8 @@ pub struct AssignmentRecord {
     pub deadline: NaiveDate,
     pub state: AssignmentState,
     pub timeliness: Option<Timeliness>,
+    /// How many progress reports the advisor made on it (Art. 7(5)).
+    pub progress_reports: u32,
 }
 
 /// An annual assessment of the advisor decided in the period.
@@ -437,11 +445,15 @@ pub struct InactivityFacts {
 }
 
 /// Art. 12.3 (不按期提供书面意见): what an assignment shows of inactivity on `today`: a
-/// deliverable handed in late, or one still missing after its deadline.
+/// deliverable handed in late, or one still missing after its deadline; missing without any
+/// progress ever reported on it (Art. 7(5) 及时反馈工作进展) is told apart.
 pub fn assignment_inactivity(a: &AssignmentRecord, today_cst: NaiveDate) -> Option<InactivityKind> {
     match (a.state, a.timeliness) {
         (AssignmentState::Delivered, Some(Timeliness::Overdue)) => {
             Some(InactivityKind::OverdueDelivery)
+        }
+        (AssignmentState::Active, _) if a.deadline < today_cst && a.progress_reports == 0 => {
+            Some(InactivityKind::UndeliveredWithoutProgress)
         }
         (AssignmentState::Active, _) if a.deadline < today_cst => Some(InactivityKind::Undelivered),
         _ => None,
@@ -509,7 +521,9 @@ pub fn inactivity_evidence(
         to,
         unexcused_absences: count(InactivityKind::UnexcusedAbsence),
         overdue_deliveries: count(InactivityKind::OverdueDelivery),
-        undelivered: count(InactivityKind::Undelivered),
+        undelivered: count(InactivityKind::Undelivered)
+            + count(InactivityKind::UndeliveredWithoutProgress),
+        without_progress: count(InactivityKind::UndeliveredWithoutProgress),
         incompetent_grades: count(InactivityKind::IncompetentGrade),
         items,
     }
@@ -927,6 +941,7 @@ mod tests {
             deadline,
             state,
             timeliness,
+            progress_reports: 0,
         };
         let evidence = inactivity_evidence(
             "a-1",
@@ -1005,6 +1020,41 @@ mod tests {
             .map(|i| i.object_id.as_str())
             .collect();
         assert_eq!(ids, ["as-2025", "t-late", "m-gov", "t-missing"], "by date");
+    }
+
+    #[test]
+    fn art_7_5_12_3_an_overdue_assignment_without_any_progress_is_told_apart() {
+        let today = d(2026, 6, 10);
+        let record = |id: &str, progress_reports| AssignmentRecord {
+            task_id: id.into(),
+            title: id.into(),
+            deadline: d(2026, 6, 1),
+            state: AssignmentState::Active,
+            timeliness: None,
+            progress_reports,
+        };
+        let silent = record("t-silent", 0);
+        let reporting = record("t-reporting", 2);
+        assert_eq!(
+            assignment_inactivity(&silent, today),
+            Some(InactivityKind::UndeliveredWithoutProgress)
+        );
+        assert_eq!(
+            assignment_inactivity(&reporting, today),
+            Some(InactivityKind::Undelivered)
+        );
+        assert_eq!(assignment_inactivity(&silent, d(2026, 6, 1)), None);
+        let evidence = inactivity_evidence(
+            "a-1",
+            (d(2026, 1, 1), today),
+            today,
+            InactivityFacts {
+                meetings: Vec::new(),
+                assignments: vec![silent, reporting],
+                assessments: Vec::new(),
+            },
+        );
+        assert_eq!((evidence.undelivered, evidence.without_progress), (2, 1));
     }
 
     #[test]

@@ -107,6 +107,10 @@ crate::labelled_enum! {
         InvalidAssessmentYear = ("invalid_assessment_year", "Invalid assessment year", "考核年度无效"),
         NotAServiceUnit = ("not_a_service_unit", "Not a service unit of the advisor", "非该顾问服务单位"),
         ServiceUnitOpinionsMissing = ("service_unit_opinions_missing", "Service units not heard (Art. 16)", "尚未听取服务单位意见"),
+        // Attachments and documents of record (Art. 4.6, 7(5), 11, 13).
+        MinutesNotFinal = ("minutes_not_final", "Minutes not final yet (Art. 11)", "会议纪要尚未定稿"),
+        DocumentRevoked = ("document_revoked", "Document revoked (Art. 13)", "文件已收回"),
+        StorageUnavailable = ("storage_unavailable", "File storage unavailable", "文件存储不可用"),
         // The server.
         InternalError = ("internal_error", "Internal error", "服务器内部错误"),
         // Participation and the remaining rules (Art. 4.5, 4.6, 5.5, 7, 8, 15).

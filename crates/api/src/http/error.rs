@@ -260,6 +260,7 @@ pub fn status_of(code: ProblemCode) -> StatusCode {
         P::NotFound => StatusCode::NOT_FOUND,
         P::RateLimited | P::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         P::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+        P::StorageUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         P::InvalidTransition
         | P::Duplicate
         | P::DuplicateCertificateNo
@@ -314,7 +315,9 @@ pub fn status_of(code: ProblemCode) -> StatusCode {
         | P::AgeExceptionNotNeeded
         | P::AgeExceptionPending
         | P::InvitationAnswered
-        | P::ConsultationClosed => StatusCode::CONFLICT,
+        | P::ConsultationClosed
+        | P::MinutesNotFinal
+        | P::DocumentRevoked => StatusCode::CONFLICT,
     }
 }
 

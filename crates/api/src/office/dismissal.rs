@@ -18,7 +18,7 @@ use super::{
         DecisionBody, DismissalRequest, DismissalView, ProposalFilter, created, dismissal_view,
     },
 };
-use crate::{prelude::*, work::progress::release_on_leaving};
+use crate::{documents::revoke_on_leaving, prelude::*, work::progress::release_on_leaving};
 
 /// Propose to dismiss an advisor
 ///
@@ -128,6 +128,7 @@ async fn decide_dismissal(
         let saved = store::decide_dismissal(tx, &ctx, &d, decision, to, event).await?;
         if body.approved {
             release_on_leaving(tx, &ctx, &d.advisor_id, "the advisor was dismissed").await?;
+            revoke_on_leaving(tx, &ctx, &d.advisor_id, "the advisor was dismissed").await?;
         }
         Ok(Created::ok(dismissal_view(saved)?))
     })

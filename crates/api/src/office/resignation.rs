@@ -19,7 +19,7 @@ use super::{
         ResignationView, created,
     },
 };
-use crate::{prelude::*, work::progress::release_on_leaving};
+use crate::{documents::revoke_on_leaving, prelude::*, work::progress::release_on_leaving};
 
 /// Request to resign
 ///
@@ -151,6 +151,7 @@ async fn decide_resignation(
         let saved = store::decide_resignation(tx, &ctx, &r, decision, to, event).await?;
         if to == AdvisorStatus::Resigned {
             release_on_leaving(tx, &ctx, &r.advisor_id, "the advisor resigned").await?;
+            revoke_on_leaving(tx, &ctx, &r.advisor_id, "the advisor resigned").await?;
         }
         Ok(Created::ok(ResignationView::from(saved)))
     })

@@ -86,6 +86,9 @@ pub fn catalog() -> Vec<EnumCatalog> {
         EnumCatalog::of::<RevocationKind>(),
         EnumCatalog::of::<ProblemCode>(),
         EnumCatalog::of::<Awaiting>(),
+        EnumCatalog::of::<guwen_domain::documents::AttachmentOwner>(),
+        EnumCatalog::of::<guwen_domain::documents::AdvisorDocumentKind>(),
+        EnumCatalog::of::<guwen_domain::documents::AdvisorDocumentState>(),
     ]
 }
 

@@ -2,11 +2,13 @@
 
 pub mod advisor;
 pub mod advisor_interest;
+pub mod advisor_document;
 pub mod advisor_term;
 pub mod assessment;
 pub mod assessment_opinion;
 pub mod assignment;
 pub mod audit_checkpoint_state;
+pub mod attachment;
 pub mod audit_event;
 pub mod audit_head;
 pub mod audit_verification_job;
@@ -23,11 +25,13 @@ pub mod field;
 pub mod idempotency_key;
 pub mod meeting;
 pub mod meeting_department;
+pub mod meeting_document;
 pub mod meeting_invitation;
 pub mod minutes;
 pub mod notice;
 pub mod objection;
 pub mod opinion;
+pub mod progress_report;
 pub mod recommendation_list;
 pub mod recusal_request;
 pub mod renewal_proposal;

@@ -19,6 +19,7 @@ use crate::audit::{self, Context, NewEvent, truncate_to_micros};
 
 pub mod assessment;
 pub mod awaiting;
+pub mod documents;
 pub mod feed;
 pub mod funds;
 pub mod office;

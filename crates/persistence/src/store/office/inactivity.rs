@@ -21,8 +21,8 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// The meetings held from `from` to `to` (CST dates, inclusive) the advisor was invited to,
-/// the advisor's assignments whose task deadline falls in that period, and the advisor's
-/// annual assessments decided in it.
+/// the advisor's assignments whose task deadline falls in that period (with how many progress
+/// reports each has, Art. 7(5)), and the advisor's annual assessments decided in it.
 pub async fn inactivity_facts<C: ConnectionTrait>(
     db: &C,
     advisor_id: &str,
@@ -71,6 +71,11 @@ pub async fn inactivity_facts<C: ConnectionTrait>(
             .into_iter()
             .map(|t| (t.id.clone(), t))
             .collect();
+        let progress = crate::store::documents::progress_counts(
+            db,
+            assigned.iter().map(|a| a.id.clone()).collect(),
+        )
+        .await?;
         assignments = assigned
             .iter()
             .filter_map(|a| {
@@ -80,6 +85,7 @@ pub async fn inactivity_facts<C: ConnectionTrait>(
                     deadline: t.deadline,
                     state: a.state,
                     timeliness: a.timeliness,
+                    progress_reports: progress.get(&a.id).copied().unwrap_or(0),
                 })
             })
             .collect();
