@@ -45,7 +45,7 @@ pub fn register(cfg: &mut ServiceConfig) {
             .configure(audit::configure)
             .configure(crate::feed::configure)
             .configure(tokens::configure)
-            .configure(crate::participation::configure),
+            .configure(crate::participation::configure)
             .configure(crate::documents::configure),
     );
     cfg.configure(platform::health::configure);

@@ -2,10 +2,11 @@
 //! background check, a secret task, a grade or an objector's contact, and when. Only those
 //! reads: ordinary reads stay cheap.
 
-use actix_web::HttpRequest;
+use actix_web::{HttpMessage, HttpRequest};
 use guwen_domain::{Labelled, audit::AuditAction};
 use guwen_persistence::audit::{self, NewEvent};
 
+use crate::changes::cache::Uncacheable;
 use crate::prelude::*;
 
 /// What sensitive data a read returned.
@@ -45,8 +46,11 @@ pub async fn record_sensitive_read(
     if ids.is_empty() {
         return Ok(());
     }
+    // A recorded read is never answered from this replica's cache.
+    req.extensions_mut().insert(Uncacheable);
     let ctx = audit_context(req, state);
     let route = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
+    let _turn = state.writers.lock().await;
     let tx = audit::begin_write(&state.db).await?;
     for id in ids {
         let event = NewEvent {
@@ -65,5 +69,6 @@ pub async fn record_sensitive_read(
         }
     }
     tx.commit().await?;
+    state.changes.refresh(&state.db).await;
     Ok(())
 }

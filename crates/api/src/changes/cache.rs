@@ -21,7 +21,7 @@ use std::{
 };
 
 use actix_web::{
-    HttpRequest, HttpResponse,
+    HttpMessage, HttpRequest, HttpResponse,
     body::{BodySize, BoxBody, MessageBody, to_bytes},
     dev::{ServiceRequest, ServiceResponse},
     http::{
@@ -39,8 +39,8 @@ pub const MAX_BYTES: usize = 16 << 20;
 /// The largest answer kept.
 pub const MAX_ENTRY_BYTES: usize = 1 << 20;
 
-/// Marks a response that must not be served from the cache (set it in the response's
-/// extensions): a read that records itself in the audit trail, for instance.
+/// Marks an answer that must not be served from the cache (set it in the request's or the
+/// response's extensions): a read that records itself in the audit trail, for instance.
 #[derive(Debug, Clone, Copy)]
 pub struct Uncacheable;
 
@@ -200,6 +200,7 @@ pub async fn serve(
     let keep = state.changes.current() == generation.0
         && res.status() == StatusCode::OK
         && res.response().extensions().get::<Uncacheable>().is_none()
+        && res.request().extensions().get::<Uncacheable>().is_none()
         && matches!(res.response().body().size(), BodySize::Sized(n) if n as usize <= MAX_ENTRY_BYTES);
     if !keep {
         return Ok(res.map_into_boxed_body());

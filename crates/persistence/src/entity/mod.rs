@@ -1,14 +1,14 @@
 //! SeaORM entities, one module per table.
 
 pub mod advisor;
-pub mod advisor_interest;
 pub mod advisor_document;
+pub mod advisor_interest;
 pub mod advisor_term;
 pub mod assessment;
 pub mod assessment_opinion;
 pub mod assignment;
-pub mod audit_checkpoint_state;
 pub mod attachment;
+pub mod audit_checkpoint_state;
 pub mod audit_event;
 pub mod audit_head;
 pub mod audit_verification_job;
