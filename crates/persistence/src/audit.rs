@@ -205,57 +205,77 @@ pub async fn append<C: ConnectionTrait>(
     ctx: &Context,
     event: NewEvent,
 ) -> Result<AuditEvent, DbErr> {
-    // Take the head's row lock first (PostgreSQL) and claim the next sequence number.
-    audit_head::Entity::update_many()
+    append_all(tx, ctx, vec![event])
+        .await?
+        .pop()
+        .ok_or_else(|| DbErr::RecordNotFound("audit_event".into()))
+}
+
+/// Appends `events`, in order, inside the caller's transaction: three statements however many
+/// there are (claim their sequence numbers, insert them, move the head's hash).
+pub async fn append_all<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    events: Vec<NewEvent>,
+) -> Result<Vec<AuditEvent>, DbErr> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
+    // Take the head's row lock first (PostgreSQL) and claim the next sequence numbers.
+    let head = audit_head::Entity::update_many()
         .col_expr(
             audit_head::Column::Seq,
-            Expr::col(audit_head::Column::Seq).add(1),
+            Expr::col(audit_head::Column::Seq).add(count),
         )
         .filter(audit_head::Column::Id.eq(1))
-        .exec(tx)
-        .await?;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(tx)
+        .exec_with_returning(tx)
         .await?
+        .pop()
         .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
-
-    let mut model = audit_event::Model {
-        seq: head.seq,
-        id: uuid::Uuid::now_v7().to_string(),
-        occurred_at: truncate_to_micros(ctx.now),
-        actor_sub: ctx.actor.sub.clone(),
-        actor_roles: ctx.actor.roles.join(","),
-        actor_org: ctx.actor.org_id.clone(),
-        action: event.action,
-        object_type: event.object_type,
-        object_id: event.object_id,
-        state_before: event.state_before,
-        state_after: event.state_after,
-        reason: event.reason,
-        details: event.details.map(|d| d.to_string()),
-        request_id: ctx.request_id.clone(),
-        prev_hash: head.last_hash.clone(),
-        hash: String::new(),
-        signature: None,
-    };
-    model.hash = chain_hash(&head.last_hash, &model);
-    model.signature = ctx
-        .signer
-        .as_ref()
-        .map(|signer| signer.sign_head(model.seq, &model.hash));
-
-    audit_event::Entity::insert(model.clone().into_active_model().reset_all())
-        .exec_without_returning(tx)
-        .await?;
+    let mut prev_hash = head.last_hash;
+    let mut models = Vec::with_capacity(events.len());
+    for (seq, event) in ((head.seq - count + 1)..=head.seq).zip(events) {
+        let mut model = audit_event::Model {
+            seq,
+            id: uuid::Uuid::now_v7().to_string(),
+            occurred_at: truncate_to_micros(ctx.now),
+            actor_sub: ctx.actor.sub.clone(),
+            actor_roles: ctx.actor.roles.join(","),
+            actor_org: ctx.actor.org_id.clone(),
+            action: event.action,
+            object_type: event.object_type,
+            object_id: event.object_id,
+            state_before: event.state_before,
+            state_after: event.state_after,
+            reason: event.reason,
+            details: event.details.map(|d| d.to_string()),
+            request_id: ctx.request_id.clone(),
+            prev_hash: prev_hash.clone(),
+            hash: String::new(),
+            signature: None,
+        };
+        model.hash = chain_hash(&prev_hash, &model);
+        model.signature = ctx
+            .signer
+            .as_ref()
+            .map(|signer| signer.sign_head(model.seq, &model.hash));
+        prev_hash = model.hash.clone();
+        models.push(model);
+    }
+    audit_event::Entity::insert_many(
+        models
+            .iter()
+            .map(|m| m.clone().into_active_model().reset_all()),
+    )
+    .exec_without_returning(tx)
+    .await?;
     audit_head::Entity::update_many()
-        .col_expr(
-            audit_head::Column::LastHash,
-            Expr::value(model.hash.clone()),
-        )
+        .col_expr(audit_head::Column::LastHash, Expr::value(prev_hash))
         .filter(audit_head::Column::Id.eq(1))
         .exec(tx)
         .await?;
-    Ok(model)
+    Ok(models)
 }
 
 /// The change sequence: the number of the last event in the chain. Every change appends its

@@ -34,7 +34,7 @@ impl Sensitive {
 }
 
 /// Records that the caller of `req` read `data` of each object in `ids` (of kind
-/// `object_type`): one `sensitive_data_read` event per object, in one writing transaction,
+/// `object_type`): one `sensitive_data_read` event per object, appended together in one writing transaction,
 /// before the answer goes out (no answer without its record). Nothing when `ids` is empty.
 pub async fn record_sensitive_read(
     state: &AppState,
@@ -52,21 +52,20 @@ pub async fn record_sensitive_read(
     let route = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
     let _turn = state.writers.lock().await;
     let tx = audit::begin_write(&state.db).await?;
-    for id in ids {
-        let event = NewEvent {
+    let route = format!("{} {route}", req.method());
+    let events = ids
+        .into_iter()
+        .map(|id| NewEvent {
             action: AuditAction::SensitiveDataRead.code().to_owned(),
             object_type: object_type.to_owned(),
             object_id: id,
-            details: Some(serde_json::json!({
-                "data": data.code(),
-                "route": format!("{} {route}", req.method()),
-            })),
+            details: Some(serde_json::json!({ "data": data.code(), "route": route })),
             ..Default::default()
-        };
-        if let Err(e) = audit::append(&tx, &ctx, event).await {
-            tx.rollback().await?;
-            return Err(e.into());
-        }
+        })
+        .collect();
+    if let Err(e) = audit::append_all(&tx, &ctx, events).await {
+        tx.rollback().await?;
+        return Err(e.into());
     }
     tx.commit().await?;
     state.changes.refresh(&state.db).await;
