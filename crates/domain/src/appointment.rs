@@ -683,17 +683,7 @@ pub fn notice_outcome(state: CandidateState) -> NoticeOutcome {
 mod tests {
     use super::*;
     use crate::Labelled;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-    }
-
-    fn code_of<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
-        match r {
-            Err(v) => v.code.as_str(),
-            Ok(x) => panic!("expected a refusal, got {x:?}"),
-        }
-    }
+    use crate::testing::{code_of, d};
 
     /// Notice published 1 March 2026: open 1–7 March, over from 8 March.
     fn notice() -> NoticeWindow {

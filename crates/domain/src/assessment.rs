@@ -114,13 +114,7 @@ pub fn check_open_for_opinions(state: AssessmentState) -> RuleResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn code<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
-        match r {
-            Err(v) => v.code.as_str(),
-            Ok(v) => panic!("expected a refusal, got {v:?}"),
-        }
-    }
+    use crate::testing::code_of as code;
 
     #[test]
     fn art_16_the_preliminary_grade_waits_for_every_service_unit_or_a_note() {

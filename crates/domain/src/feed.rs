@@ -229,10 +229,7 @@ pub fn is_due(on: NaiveDate, today: NaiveDate) -> bool {
 mod tests {
     use super::*;
     use crate::Labelled;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-    }
+    use crate::testing::d;
 
     #[test]
     fn every_public_type_has_exactly_one_action_behind_it() {

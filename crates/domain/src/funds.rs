@@ -447,13 +447,7 @@ pub fn subsidy_step(state: SubsidyState, to: SubsidyState) -> RuleResult<Subsidy
 mod tests {
     use super::*;
     use crate::Labelled;
-
-    fn code<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
-        match r {
-            Err(v) => v.code.as_str(),
-            Ok(v) => panic!("expected a refusal, got {v:?}"),
-        }
-    }
+    use crate::testing::code_of as code;
 
     #[test]
     fn art_14_a_budget_is_at_most_500000_cny() {

@@ -23,5 +23,8 @@ pub mod time;
 pub mod token;
 pub mod work;
 
+#[cfg(test)]
+mod testing;
+
 pub use labels::{EnumCatalog, Labelled};
 pub use problem::ProblemCode;

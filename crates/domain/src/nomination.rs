@@ -386,10 +386,7 @@ pub fn effective_state(
 mod tests {
     use super::*;
     use crate::Labelled;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-    }
+    use crate::testing::{code_of, d};
 
     fn review(verdicts: [Verdict; 4]) -> Vec<AspectReview> {
         ReviewAspect::all()
@@ -404,13 +401,6 @@ mod tests {
     }
 
     const ALL_PASS: [Verdict; 4] = [Verdict::Pass; 4];
-
-    fn code_of<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
-        match r {
-            Err(v) => v.code.as_str(),
-            Ok(x) => panic!("expected a refusal, got {x:?}"),
-        }
-    }
 
     #[test]
     fn art_4_1_every_enum_round_trips_and_has_labels() {

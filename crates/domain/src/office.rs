@@ -722,6 +722,7 @@ fn in_office_on(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{code_of as code, d};
 
     #[test]
     fn art_12_13_only_an_advisor_in_office_acts_as_one() {
@@ -743,17 +744,6 @@ mod tests {
         };
         assert!(v.message.contains("expired"), "{}", v.message);
         assert!(check_acting_advisor(AdvisorStatus::Active, start, end, d(2025, 12, 31)).is_err());
-    }
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-    }
-
-    fn code<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
-        match r {
-            Err(v) => v.code.as_str(),
-            Ok(v) => panic!("expected a refusal, got {v:?}"),
-        }
     }
 
     fn term(from: NaiveDate, to: NaiveDate) -> TermDates {

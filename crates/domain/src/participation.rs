@@ -295,17 +295,7 @@ pub fn conflicting_interests(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-    }
-
-    fn code_of<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
-        match r {
-            Err(v) => v.code.as_str(),
-            Ok(x) => panic!("expected a refusal, got {x:?}"),
-        }
-    }
+    use crate::testing::{code_of, d};
 
     fn invitation(organizer: MeetingOrganizer) -> InvitationFacts {
         InvitationFacts {
@@ -315,6 +305,16 @@ mod tests {
             withdrawn: false,
             held_on: d(2026, 5, 10),
         }
+    }
+
+    /// Art. 8: the problem code of an answer to the invitation `f` that is refused.
+    fn refused_answer(
+        f: &InvitationFacts,
+        response: InvitationResponse,
+        reason: Option<&str>,
+        on: NaiveDate,
+    ) -> &'static str {
+        code_of(answer_invitation(f, response, reason, on))
     }
 
     #[test]
@@ -335,12 +335,7 @@ mod tests {
             })
         );
         assert_eq!(
-            code_of(answer_invitation(
-                &f,
-                InvitationResponse::Declined,
-                Some(" "),
-                d(2026, 5, 1)
-            )),
+            refused_answer(&f, InvitationResponse::Declined, Some(" "), d(2026, 5, 1)),
             "excuse_reason_missing"
         );
     }
@@ -367,44 +362,24 @@ mod tests {
         let mut f = invitation(MeetingOrganizer::Department);
         f.response = Some(InvitationResponse::Accepted);
         assert_eq!(
-            code_of(answer_invitation(
-                &f,
-                InvitationResponse::Declined,
-                Some("x"),
-                d(2026, 5, 1)
-            )),
+            refused_answer(&f, InvitationResponse::Declined, Some("x"), d(2026, 5, 1)),
             "invitation_answered"
         );
         let mut f = invitation(MeetingOrganizer::Department);
         f.attendance = Some(Attendance::Attended);
         assert_eq!(
-            code_of(answer_invitation(
-                &f,
-                InvitationResponse::Accepted,
-                None,
-                d(2026, 5, 1)
-            )),
+            refused_answer(&f, InvitationResponse::Accepted, None, d(2026, 5, 1)),
             "invitation_answered"
         );
         let f = invitation(MeetingOrganizer::Department);
         assert_eq!(
-            code_of(answer_invitation(
-                &f,
-                InvitationResponse::Accepted,
-                None,
-                d(2026, 5, 11)
-            )),
+            refused_answer(&f, InvitationResponse::Accepted, None, d(2026, 5, 11)),
             "invalid_transition"
         );
         let mut f = invitation(MeetingOrganizer::Government);
         f.withdrawn = true;
         assert_eq!(
-            code_of(answer_invitation(
-                &f,
-                InvitationResponse::Accepted,
-                None,
-                d(2026, 5, 1)
-            )),
+            refused_answer(&f, InvitationResponse::Accepted, None, d(2026, 5, 1)),
             "invalid_transition"
         );
     }

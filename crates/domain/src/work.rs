@@ -767,17 +767,7 @@ pub fn check_engagement_dates(starts_on: NaiveDate, ends_on: NaiveDate) -> RuleR
 mod tests {
     use super::*;
     use crate::Labelled;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
-    }
-
-    fn code_of<T: std::fmt::Debug>(r: RuleResult<T>) -> &'static str {
-        match r {
-            Err(v) => v.code.as_str(),
-            Ok(x) => panic!("expected a refusal, got {x:?}"),
-        }
-    }
+    use crate::testing::{code_of, d};
 
     fn violation<T: std::fmt::Debug>(r: RuleResult<T>) -> RuleViolation {
         match r {

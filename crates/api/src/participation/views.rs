@@ -45,21 +45,10 @@ pub struct InterestView {
     pub declared_at: DateTime<FixedOffset>,
 }
 
-impl From<DeclaredInterest> for InterestView {
-    fn from(i: DeclaredInterest) -> Self {
-        Self {
-            id: i.id,
-            advisor_id: i.advisor_id,
-            kind: i.kind,
-            organisation: i.organisation,
-            starts_on: i.starts_on,
-            ends_on: i.ends_on,
-            note: i.note,
-            declared_by: i.declared_by,
-            declared_at: to_cst(i.declared_at),
-        }
-    }
-}
+crate::view::from_record!(DeclaredInterest => InterestView {
+    id, advisor_id, kind, organisation, starts_on, ends_on, note, declared_by;
+    declared_at
+});
 
 /// A new consultation round (Art. 15).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -121,16 +110,10 @@ pub struct ConsultationAnswerView {
     pub updated_at: DateTime<FixedOffset>,
 }
 
-impl From<ConsultationAnswer> for ConsultationAnswerView {
-    fn from(a: ConsultationAnswer) -> Self {
-        Self {
-            advisor_id: a.advisor_id,
-            content: a.content,
-            answered_at: to_cst(a.answered_at),
-            updated_at: to_cst(a.updated_at),
-        }
-    }
-}
+crate::view::from_record!(ConsultationAnswer => ConsultationAnswerView {
+    advisor_id, content;
+    answered_at, updated_at
+});
 
 /// A consultation round with the answers the caller may read: every answer for HRSS, the
 /// government and auditors; an advisor's own only.

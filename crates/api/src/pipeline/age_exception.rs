@@ -3,20 +3,20 @@
 //! and nominating the candidate again.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::NaiveDate;
 use guwen_domain::{
     appointment::{self, NoticeWindow},
     audit::AuditAction,
-    nomination::CandidateAction,
+    nomination::{CandidateAction, CandidateState},
 };
 use guwen_persistence::store::{
-    Event,
-    pipeline::{self as store, CandidateStep},
+    Event, Tx,
+    pipeline::{self as store, CandidateRead, CandidateStep},
 };
 
 use super::{
-    candidates::{read_visible, visible_view},
-    policy,
-    views::{AgeExceptionDecisionRequest, AgeExceptionRequest, CandidateView, shown_state},
+    candidates::candidate_step,
+    views::{AgeExceptionDecisionRequest, AgeExceptionRequest, CandidateView},
 };
 use crate::prelude::*;
 
@@ -44,19 +44,9 @@ pub(super) async fn request_age_exception(
     body: ApiJson<AgeExceptionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
     let reason = required_text("reason", &body.reason, 2000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
-        let read = read_visible(tx, &caller, &id).await?;
+    let work = async |tx: &Tx, read: &CandidateRead, shown: CandidateState, today: NaiveDate| {
         let (c, s) = (&read.candidate, &read.around);
-        policy::require_may_act(
-            &state.access,
-            &caller,
-            c,
-            s,
-            CandidateAction::RequestAgeException,
-        )?;
-        let shown = shown_state(c, s, today);
         let window = s
             .notice
             .as_ref()
@@ -70,11 +60,10 @@ pub(super) async fn request_age_exception(
             .details(serde_json::json!({ "age_on_earliest_start": age }));
         let step = CandidateStep::RequestAgeException { reason };
         store::move_candidate(tx, &ctx, &c.id, c.state, c.state, step, event).await?;
-        Ok(Created::ok(
-            visible_view(&state, tx, &caller, &c.id, today).await?,
-        ))
-    })
-    .await
+        Ok(())
+    };
+    let action = CandidateAction::RequestAgeException;
+    candidate_step(&state, &req, &caller, &id, &body.0, action, work).await
 }
 
 /// Decide an age exception
@@ -101,7 +90,6 @@ pub(super) async fn decide_age_exception(
     body: ApiJson<AgeExceptionDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
     let decision_ref = required_line("decision_ref", &body.decision_ref, 200)?;
     let note = optional_text("note", body.note.as_deref(), 2000)?;
     if !body.approved && note.is_none() {
@@ -110,17 +98,8 @@ pub(super) async fn decide_age_exception(
             "a refused exception needs a note giving the reason",
         ));
     }
-    write_change(&state, &req, &caller, &body.0, async |tx| {
-        let read = read_visible(tx, &caller, &id).await?;
-        let (c, s) = (&read.candidate, &read.around);
-        policy::require_may_act(
-            &state.access,
-            &caller,
-            c,
-            s,
-            CandidateAction::DecideAgeException,
-        )?;
-        let shown = shown_state(c, s, today);
+    let work = async |tx: &Tx, read: &CandidateRead, shown: CandidateState, _: NaiveDate| {
+        let c = &read.candidate;
         appointment::check_age_exception_decision(shown, c.age_exception_status)?;
         let event = Event::new(AuditAction::AgeExceptionDecided, "candidate", &c.id)
             .before(shown)
@@ -135,9 +114,8 @@ pub(super) async fn decide_age_exception(
             approved: body.approved,
         };
         store::move_candidate(tx, &ctx, &c.id, c.state, c.state, step, event).await?;
-        Ok(Created::ok(
-            visible_view(&state, tx, &caller, &c.id, today).await?,
-        ))
-    })
-    .await
+        Ok(())
+    };
+    let action = CandidateAction::DecideAgeException;
+    candidate_step(&state, &req, &caller, &id, &body.0, action, work).await
 }

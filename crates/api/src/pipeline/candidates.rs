@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use guwen_domain::{
     Labelled,
     audit::AuditAction,
-    nomination::{self, CandidateState},
+    nomination::{self, CandidateAction, CandidateState},
 };
 use guwen_persistence::{
     audit::Context,
@@ -17,7 +17,10 @@ use guwen_persistence::{
 
 use super::{
     policy, render,
-    views::{CandidateFilter, CandidateView, Nomination, NominationRequest, check_birth_date},
+    views::{
+        CandidateFilter, CandidateView, Nomination, NominationRequest, check_birth_date,
+        shown_state,
+    },
 };
 use crate::audit::{Sensitive, record_sensitive_read};
 use crate::fields::find_field;
@@ -68,6 +71,31 @@ pub async fn visible_view(
 ) -> Result<CandidateView, ApiError> {
     let read = read_visible(tx, caller, id).await?;
     render::candidate(&state.access, caller, &read, today)
+}
+
+/// [`write_change`] of one step `action` on the candidate `id`, which the caller must see and
+/// may take (Art. 4, 5): `work` records the step from the state the candidate shows `today`,
+/// and the answer is the candidate as the caller sees it afterwards.
+pub async fn candidate_step<R: serde::Serialize>(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    id: &str,
+    request: &R,
+    action: CandidateAction,
+    work: impl AsyncFnOnce(&Tx, &CandidateRead, CandidateState, NaiveDate) -> Result<(), ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let today = state.clock.today();
+    write_change(state, req, caller, request, async |tx| {
+        let read = read_visible(tx, caller, id).await?;
+        let (c, s) = (&read.candidate, &read.around);
+        policy::require_may_act(&state.access, caller, c, s, action)?;
+        work(tx, &read, shown_state(c, s, today), today).await?;
+        Ok(Created::ok(
+            visible_view(state, tx, caller, &c.id, today).await?,
+        ))
+    })
+    .await
 }
 
 /// Nominate a candidate

@@ -2,18 +2,18 @@
 //! check (Art. 4.2) and the withdrawal.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::NaiveDate;
 use guwen_domain::{
     audit::AuditAction,
-    nomination::{self, CandidateAction},
+    nomination::{self, CandidateAction, CandidateState},
 };
 use guwen_persistence::store::{
-    Event,
-    pipeline::{self as store, CandidateStep},
+    Event, Tx,
+    pipeline::{self as store, CandidateRead, CandidateStep},
 };
 
 use super::{
-    candidates::{read_visible, visible_view},
-    policy,
+    candidates::{candidate_step, read_visible, visible_view},
     views::{
         BackgroundCheckRequest, CandidateView, PreliminaryReviewRequest, StoredReview,
         WithdrawalRequest, domain_aspects, review_failures, shown_state,
@@ -44,20 +44,10 @@ pub(super) async fn record_preliminary_review(
     body: ApiJson<PreliminaryReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
     let aspects = body.cleaned_aspects()?;
     let note = optional_text("note", body.note.as_deref(), 2000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
-        let read = read_visible(tx, &caller, &id).await?;
-        let (c, s) = (&read.candidate, &read.around);
-        policy::require_may_act(
-            &state.access,
-            &caller,
-            c,
-            s,
-            CandidateAction::PreliminaryReview,
-        )?;
-        let from = shown_state(c, s, today);
+    let work = async |tx: &Tx, read: &CandidateRead, from: CandidateState, _: NaiveDate| {
+        let c = &read.candidate;
         let outcome =
             nomination::preliminary_review(from, &domain_aspects(&aspects), &body.attestations)?;
         let review = StoredReview {
@@ -84,11 +74,10 @@ pub(super) async fn record_preliminary_review(
             closing_reason: reason,
         };
         store::move_candidate(tx, &ctx, &c.id, from, outcome.next, step, event).await?;
-        Ok(Created::ok(
-            visible_view(&state, tx, &caller, &c.id, today).await?,
-        ))
-    })
-    .await
+        Ok(())
+    };
+    let action = CandidateAction::PreliminaryReview;
+    candidate_step(&state, &req, &caller, &id, &body.0, action, work).await
 }
 
 /// Record the background check
@@ -170,13 +159,9 @@ pub(super) async fn withdraw(
     body: ApiJson<WithdrawalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
     let reason = required_text("reason", &body.reason, 1000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
-        let read = read_visible(tx, &caller, &id).await?;
-        let (c, s) = (&read.candidate, &read.around);
-        policy::require_may_act(&state.access, &caller, c, s, CandidateAction::Withdraw)?;
-        let shown = shown_state(c, s, today);
+    let work = async |tx: &Tx, read: &CandidateRead, shown: CandidateState, _: NaiveDate| {
+        let c = &read.candidate;
         let to = nomination::transition(shown, CandidateAction::Withdraw, true)?;
         let event = Event::new(AuditAction::CandidateWithdrawn, "candidate", &c.id)
             .before(shown)
@@ -185,9 +170,8 @@ pub(super) async fn withdraw(
             reason: reason.clone(),
         };
         store::move_candidate(tx, &ctx, &c.id, c.state, to, step, event).await?;
-        Ok(Created::ok(
-            visible_view(&state, tx, &caller, &c.id, today).await?,
-        ))
-    })
-    .await
+        Ok(())
+    };
+    let action = CandidateAction::Withdraw;
+    candidate_step(&state, &req, &caller, &id, &body.0, action, work).await
 }

@@ -1,7 +1,7 @@
 //! What HRSS sends to revoke tokens and what the list of revocations shows.
 
 use chrono::{DateTime, FixedOffset};
-use guwen_domain::{time::to_cst, token::RevocationKind};
+use guwen_domain::token::RevocationKind;
 use guwen_persistence::store::tokens::TokenRevocation;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -60,15 +60,7 @@ pub struct RevocationView {
     pub revoked_at: DateTime<FixedOffset>,
 }
 
-impl From<TokenRevocation> for RevocationView {
-    fn from(r: TokenRevocation) -> Self {
-        Self {
-            id: r.id,
-            kind: r.kind,
-            value: r.value,
-            reason: r.reason,
-            revoked_by: r.revoked_by,
-            revoked_at: to_cst(r.revoked_at),
-        }
-    }
-}
+crate::view::from_record!(TokenRevocation => RevocationView {
+    id, kind, value, reason, revoked_by;
+    revoked_at
+});

@@ -1,7 +1,6 @@
 //! Fields of expertise as shown and as configured (Art. 4.1).
 
 use chrono::{DateTime, FixedOffset};
-use guwen_domain::time::to_cst;
 use guwen_persistence::store::pipeline::{Field, FieldNames};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,17 +20,10 @@ pub struct FieldView {
     pub updated_at: DateTime<FixedOffset>,
 }
 
-impl From<Field> for FieldView {
-    fn from(f: Field) -> Self {
-        Self {
-            code: f.code,
-            name_en: f.name_en,
-            name_zh: f.name_zh,
-            lead_org_id: f.lead_org_id,
-            updated_at: to_cst(f.updated_at),
-        }
-    }
-}
+crate::view::from_record!(Field => FieldView {
+    code, name_en, name_zh, lead_org_id;
+    updated_at
+});
 
 /// The list of fields.
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use guwen_domain::{appointment::ObjectionStatus, nomination::NominationChannel, time::to_cst};
+use guwen_domain::{appointment::ObjectionStatus, nomination::NominationChannel};
 use guwen_persistence::store::pipeline::{Advisor, Field, Objection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -65,17 +65,10 @@ pub struct ObjectionReceipt {
     pub filed_at: DateTime<FixedOffset>,
 }
 
-impl From<Objection> for ObjectionReceipt {
-    fn from(o: Objection) -> Self {
-        Self {
-            id: o.id,
-            notice_id: o.notice_id,
-            candidate_id: o.candidate_id,
-            status: o.status,
-            filed_at: to_cst(o.filed_at),
-        }
-    }
-}
+crate::view::from_record!(Objection => ObjectionReceipt {
+    id, notice_id, candidate_id, status;
+    filed_at
+});
 
 /// An advisor on the public roster: public fields only.
 #[derive(Debug, Clone, Serialize, ToSchema)]
