@@ -35,7 +35,7 @@ use actix_web::{
 use crate::{http::error::ApiError, state::AppState};
 
 /// The most bytes of answers a replica keeps.
-pub const MAX_BYTES: usize = 16 << 20;
+pub const MAX_BYTES: usize = 8 << 20;
 /// The largest answer kept.
 pub const MAX_ENTRY_BYTES: usize = 1 << 20;
 
