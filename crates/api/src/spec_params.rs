@@ -19,7 +19,7 @@ const DATE_MAX: usize = 10;
 const DATE_TIME_MAX: usize = 64;
 
 /// Declares `maxLength` on the shared parameters that have none:
-/// - a path `id` is an object id ([`ID_MAX`]); a longer one names nothing (404);
+/// - a path `id` (or `…_id`) is an object id ([`ID_MAX`]); a longer one names nothing (404);
 /// - a path `code` is a field code ([`FIELD_CODE_MAX`], `a-z0-9_`; 400 otherwise);
 /// - the `Idempotency-Key` header (400 beyond 200 characters);
 ///
@@ -43,7 +43,9 @@ pub fn declare(mut spec: OpenApi) -> OpenApi {
             for param in op.parameters.iter_mut().flatten() {
                 let RefOr::T(param) = param else { continue };
                 let (limit, pattern) = match (&param.parameter_in, param.name.as_str()) {
-                    (ParameterIn::Path, "id") => (ID_MAX, None),
+                    (ParameterIn::Path, name) if name == "id" || name.ends_with("_id") => {
+                        (ID_MAX, None)
+                    }
                     (ParameterIn::Path, "code") => {
                         (FIELD_CODE_MAX as usize, Some("^[a-z0-9_]{1,60}$"))
                     }

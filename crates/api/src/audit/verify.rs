@@ -44,7 +44,7 @@ pub fn comparison(log: &CheckpointLog, check: &CheckpointCheck) -> CheckpointCom
         published: log.checkpoints.len() as u64,
         compared: check.checked,
         latest_seq: check.latest_seq,
-        unreadable_lines: log.unreadable_lines.clone(),
+        unreadable_lines: log.unreadable_lines.iter().map(|l| *l as u64).collect(),
     }
 }
 

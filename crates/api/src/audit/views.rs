@@ -214,7 +214,7 @@ pub struct CheckpointComparison {
     pub latest_seq: Option<i64>,
     /// Lines of the checkpoint file that are not a checkpoint (a last line torn by a crash),
     /// by line number: skipped.
-    pub unreadable_lines: Vec<usize>,
+    pub unreadable_lines: Vec<u64>,
 }
 
 /// One full re-verification of the audit chain, run in the background.
