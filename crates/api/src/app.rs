@@ -18,6 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     audit,
     auth::{AuthConfig, Revocations, Verifier},
+    clock::Clock,
     config::Config,
     http::{
         access::{self, AccessTable},
@@ -26,7 +27,7 @@ use crate::{
         middleware::{self, Metrics},
     },
     office, openapi, pipeline, platform,
-    state::{AppState, Clock},
+    state::AppState,
     tokens, work,
 };
 
@@ -146,6 +147,11 @@ impl Application {
             Arc::downgrade(&changes),
             Duration::from_millis(config.change_poll_ms),
         );
+        let clock = Clock::default();
+        let views = Arc::new(crate::changes::cache::ViewCache::new(
+            changes.clone(),
+            clock.clone(),
+        ));
         let state = AppState {
             db,
             verifier,
@@ -157,12 +163,12 @@ impl Application {
             access: Arc::new(access),
             metrics: Arc::new(Metrics::default()),
             changes,
-            views: Arc::default(),
+            views,
             public_reads: Arc::default(),
             writers: Arc::default(),
             statements,
             config: Arc::new(config.clone()),
-            clock: Clock::default(),
+            clock,
             files: crate::documents::storage::FileStore::open(&config)
                 .map_err(StartError::Storage)?,
         };
@@ -185,6 +191,7 @@ impl Application {
         let verifier = web::Data::new(state.verifier.clone());
         let revocations = web::Data::from(state.revocations.clone());
         let metrics = web::Data::from(state.metrics.clone());
+        let views = web::Data::from(state.views.clone());
         let cors_origins = config.cors_origins.clone();
         let docs = config.docs;
         let server = actix_web::HttpServer::new(move || {
@@ -197,6 +204,7 @@ impl Application {
                 .app_data(verifier.clone())
                 .app_data(revocations.clone())
                 .app_data(metrics.clone())
+                .app_data(views.clone())
                 .configure(extract::configure_extractors)
                 .configure(|cfg| {
                     // `GUWEN_DOCS=off`: neither the docs nor the document are served.

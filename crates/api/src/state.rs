@@ -1,17 +1,14 @@
 //! What every handler shares: the pool, the token verifier and the revoked tokens, the access
 //! table, metrics, configuration and the clock.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicI64, Ordering},
-};
+use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use guwen_persistence::{Db, audit::AuditSigner, checkpoint::CheckpointSink};
 
 use crate::{
     auth::{Revocations, Verifier},
     changes::{ChangeWatch, cache::ViewCache},
+    clock::Clock,
     config::Config,
     http::{access::AccessTable, middleware::Metrics},
 };
@@ -44,29 +41,4 @@ pub struct AppState {
     pub clock: Clock,
     /// Where attachments' bytes live (`GUWEN_OBJECT_STORE_URL`).
     pub files: crate::documents::storage::FileStore,
-}
-
-/// The service's clock. Production reads the system time; tests shift it to walk through
-/// seven-day notices and year-long terms.
-#[derive(Debug, Clone, Default)]
-pub struct Clock {
-    offset_seconds: Arc<AtomicI64>,
-}
-
-impl Clock {
-    /// Now, as an instant.
-    pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::seconds(self.offset_seconds.load(Ordering::Relaxed))
-    }
-
-    /// Today's date in China Standard Time.
-    pub fn today(&self) -> NaiveDate {
-        guwen_domain::time::cst_date(self.now())
-    }
-
-    /// Moves this clock (and every clone of it) forward or back.
-    pub fn advance(&self, by: chrono::Duration) {
-        self.offset_seconds
-            .fetch_add(by.num_seconds(), Ordering::Relaxed);
-    }
 }

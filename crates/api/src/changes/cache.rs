@@ -32,7 +32,8 @@ use actix_web::{
     web,
 };
 
-use crate::{http::error::ApiError, state::AppState};
+use super::ChangeWatch;
+use crate::{clock::Clock, http::error::ApiError};
 
 /// The most bytes of answers a replica keeps.
 pub const MAX_BYTES: usize = 8 << 20;
@@ -100,13 +101,29 @@ struct Entries {
     answers: HashMap<String, Arc<Stored>>,
 }
 
-/// The cache (one per replica).
-#[derive(Debug, Default)]
+/// The cache (one per replica), with what names its generations: the change sequence this
+/// replica has seen and the service's clock.
+#[derive(Debug)]
 pub struct ViewCache {
     entries: Mutex<Entries>,
+    changes: Arc<ChangeWatch>,
+    clock: Clock,
 }
 
 impl ViewCache {
+    pub fn new(changes: Arc<ChangeWatch>, clock: Clock) -> Self {
+        Self {
+            entries: Mutex::default(),
+            changes,
+            clock,
+        }
+    }
+
+    /// The generation an answer read now belongs to.
+    fn generation(&self) -> Generation {
+        (self.changes.current(), self.clock.now().timestamp())
+    }
+
     fn get(&self, generation: Generation, key: &str) -> Option<Arc<Stored>> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.generation != generation {
@@ -175,11 +192,11 @@ pub async fn serve(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
+    let views = req
+        .app_data::<web::Data<ViewCache>>()
         .cloned()
         .filter(|_| cacheable(&req));
-    let Some(state) = state else {
+    let Some(views) = views else {
         return next
             .call(req)
             .await
@@ -187,9 +204,9 @@ pub async fn serve(
     };
     // The generation is read before the data: a change committed while the handler reads
     // lands in a later generation, so this answer can only be filed as older than it is.
-    let generation = (state.changes.current(), state.clock.now().timestamp());
+    let generation = views.generation();
     let key = key_of(&req);
-    if let Some(stored) = state.views.get(generation, &key) {
+    if let Some(stored) = views.get(generation, &key) {
         let res = stored.answer(req.request());
         return Ok(req.into_response(res));
     }
@@ -197,7 +214,7 @@ pub async fn serve(
     // An answer during which this replica saw a change is not kept: it may be older or newer
     // than the generation, and a read that records itself (a change) is never answered twice
     // from memory.
-    let keep = state.changes.current() == generation.0
+    let keep = views.changes.current() == generation.0
         && res.status() == StatusCode::OK
         && res.response().extensions().get::<Uncacheable>().is_none()
         && res.request().extensions().get::<Uncacheable>().is_none()
@@ -219,7 +236,7 @@ pub async fn serve(
             .collect(),
         body: bytes.clone(),
     };
-    state.views.put(generation, key, stored);
+    views.put(generation, key, stored);
     Ok(ServiceResponse::new(
         http_req,
         head.set_body(BoxBody::new(bytes)),
@@ -241,7 +258,7 @@ mod tests {
 
     #[test]
     fn a_generation_keeps_its_answers_and_the_next_drops_them() {
-        let cache = ViewCache::default();
+        let cache = ViewCache::new(Arc::default(), Clock::default());
         assert!(cache.get((1, 10), "k").is_none());
         cache.put((1, 10), "k".into(), stored("one"));
         assert_eq!(cache.get((1, 10), "k").unwrap().body, "one");
@@ -256,7 +273,7 @@ mod tests {
 
     #[test]
     fn the_cache_stays_within_its_budget() {
-        let cache = ViewCache::default();
+        let cache = ViewCache::new(Arc::default(), Clock::default());
         assert!(cache.get((1, 1), "k").is_none());
         let big: &'static str = Box::leak("x".repeat(MAX_BYTES / 2).into_boxed_str());
         cache.put((1, 1), "a".into(), stored(big));
