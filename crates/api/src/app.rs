@@ -303,9 +303,8 @@ async fn docs_redirect() -> HttpResponse {
 
 /// Unknown route → 404; known route with another method → 405 with `Allow`.
 async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let allowed = req
-        .match_pattern()
-        .and_then(|pattern| state.access.allowed_methods(&pattern));
+    let allowed = crate::http::route::route_of(&req)
+        .and_then(|pattern| state.access.allowed_methods(pattern));
     match allowed {
         Some(allow) => Err(ApiError::new(
             ProblemCode::MethodNotAllowed,

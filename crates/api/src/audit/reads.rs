@@ -7,6 +7,7 @@ use guwen_domain::{Labelled, audit::AuditAction};
 use guwen_persistence::audit::{self, NewEvent};
 
 use crate::changes::cache::Uncacheable;
+use crate::http::route::route_of;
 use crate::prelude::*;
 
 /// What sensitive data a read returned.
@@ -49,8 +50,8 @@ pub async fn record_sensitive_read(
     // A recorded read is never answered from this replica's cache.
     req.extensions_mut().insert(Uncacheable);
     let ctx = audit_context(req, state);
-    let route = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
-    let _turn = state.writers.lock().await;
+    let route = route_of(req).unwrap_or_else(|| req.path());
+    let turn = state.writers.lock().await;
     let tx = audit::begin_write(&state.db).await?;
     let route = format!("{} {route}", req.method());
     let events = ids
@@ -68,6 +69,7 @@ pub async fn record_sensitive_read(
         return Err(e.into());
     }
     tx.commit().await?;
+    drop(turn);
     state.changes.refresh(&state.db).await;
     Ok(())
 }

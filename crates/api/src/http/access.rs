@@ -19,7 +19,7 @@ use guwen_persistence::audit::Actor;
 
 use crate::{
     auth::{Claims, Revocations, Verifier},
-    http::error::ApiError,
+    http::{error::ApiError, route::route_of},
 };
 
 /// Name of the bearer security scheme in the spec.
@@ -34,10 +34,11 @@ pub enum Access {
     Roles(Vec<Role>),
 }
 
-/// Access rules by method and route pattern, read from the spec.
+/// Access rules by route pattern and method, read from the spec (looked up by a borrowed
+/// pattern: a request's lookup allocates nothing).
 #[derive(Debug, Default)]
 pub struct AccessTable {
-    rules: HashMap<(Method, String), Access>,
+    rules: HashMap<String, Vec<(Method, Access)>>,
     methods: HashMap<String, BTreeSet<String>>,
 }
 
@@ -96,7 +97,11 @@ impl AccessTable {
                     .entry(path.clone())
                     .or_default()
                     .insert(m.as_str().to_owned());
-                table.rules.insert((m, path.clone()), access);
+                table
+                    .rules
+                    .entry(path.clone())
+                    .or_default()
+                    .push((m, access));
             }
         }
         Ok(table)
@@ -104,7 +109,11 @@ impl AccessTable {
 
     /// The rule for a method on a route pattern.
     pub fn rule(&self, method: &Method, pattern: &str) -> Option<&Access> {
-        self.rules.get(&(method.clone(), pattern.to_owned()))
+        self.rules
+            .get(pattern)?
+            .iter()
+            .find(|(m, _)| m == method)
+            .map(|(_, access)| access)
     }
 
     /// Whether the caller's roles let it call `method` on the route `pattern` (as the spec
@@ -202,9 +211,7 @@ pub async fn enforce(
     ) else {
         return Err(ApiError::internal("access table, verifier or revocations missing").into());
     };
-    let rule = req
-        .match_pattern()
-        .and_then(|pattern| table.rule(req.method(), &pattern).cloned());
+    let rule = route_of(req.request()).and_then(|pattern| table.rule(req.method(), pattern));
     let Some(Access::Roles(roles)) = rule else {
         return next
             .call(req)
@@ -218,7 +225,7 @@ pub async fn enforce(
         );
         res
     };
-    match authorise(&req, &verifier, &revocations, &roles).await {
+    match authorise(&req, &verifier, &revocations, roles).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
             next.call(req)
@@ -227,7 +234,7 @@ pub async fn enforce(
         }
         Err(err) => {
             if err.status == actix_web::http::StatusCode::UNAUTHORIZED {
-                let route = req.match_pattern().unwrap_or_default();
+                let route = route_of(req.request()).unwrap_or_default();
                 tracing::info!(code = %err.code, status = 401, route = %route, "authentication refused");
             }
             let response = actix_web::ResponseError::error_response(&err);
@@ -275,7 +282,7 @@ async fn authorise(
         tracing::warn!(
             code = %ProblemCode::Forbidden,
             status = 403,
-            route = %req.match_pattern().unwrap_or_default(),
+            route = route_of(req.request()).unwrap_or_default(),
             sub = %claims.sub,
             "authorisation refused"
         );

@@ -11,7 +11,10 @@ use actix_web::{
 use guwen_domain::text::{self, TextKind};
 use percent_encoding::percent_decode_str;
 
-use crate::http::error::{ApiError, FieldError};
+use crate::http::{
+    error::{ApiError, FieldError},
+    route::route_of,
+};
 
 /// The longest path parameter: object ids have 36 characters, field codes at most 60.
 pub const PATH_PARAM_MAX: usize = 64;
@@ -53,8 +56,8 @@ fn path_params<'a>(pattern: &'a str, path: &'a str) -> Vec<(&'a str, String)> {
 
 fn invalid_parameters(req: &ServiceRequest) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if let Some(pattern) = req.match_pattern() {
-        for (name, value) in path_params(&pattern, req.path()) {
+    if let Some(pattern) = route_of(req.request()) {
+        for (name, value) in path_params(pattern, req.path()) {
             if let Err(e) = text::check_identifier(&value, PATH_PARAM_MAX) {
                 errors.push(FieldError {
                     field: name.to_owned(),

@@ -19,6 +19,7 @@ use tracing::Instrument;
 use crate::http::{
     access::Caller,
     error::{ApiError, PROBLEM_JSON},
+    route::route_of,
 };
 
 /// The request id header, echoed on every response.
@@ -60,10 +61,7 @@ pub async fn request_id(
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     match result {
         Ok(mut res) => {
-            let route = res
-                .request()
-                .match_pattern()
-                .unwrap_or_else(|| UNMATCHED.to_owned());
+            let route = route_of(res.request()).unwrap_or(UNMATCHED);
             let sub = res
                 .request()
                 .extensions()
@@ -260,12 +258,12 @@ struct Series {
 /// Per-process request metrics. Each replica exposes its own; Prometheus sums them.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    series: Mutex<BTreeMap<(&'static str, String, u16), Series>>,
+    series: Mutex<BTreeMap<(&'static str, &'static str, u16), Series>>,
 }
 
 impl Metrics {
-    /// Counts one request (the route is the key's own allocation: none is made here).
-    fn observe(&self, method: &'static str, route: String, status: u16, seconds: f64) {
+    /// Counts one request (method and route are interned: nothing is allocated here).
+    fn observe(&self, method: &'static str, route: &'static str, status: u16, seconds: f64) {
         let Ok(mut map) = self.series.lock() else {
             return;
         };
@@ -301,7 +299,7 @@ impl Metrics {
         out.push_str("# TYPE guwen_http_request_duration_seconds histogram\n");
         let mut by_route: BTreeMap<(&str, &str), Series> = BTreeMap::new();
         for ((method, route, _), s) in map.iter() {
-            let agg = by_route.entry((method, route.as_str())).or_default();
+            let agg = by_route.entry((method, route)).or_default();
             agg.count += s.count;
             agg.sum_seconds += s.sum_seconds;
             for (a, b) in agg.buckets.iter_mut().zip(s.buckets.iter()) {
@@ -344,7 +342,7 @@ pub async fn metrics(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let route = req.match_pattern().unwrap_or_else(|| UNMATCHED.to_owned());
+    let route = route_of(req.request()).unwrap_or(UNMATCHED);
     let method = metric_method(req.method());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let res = next.call(req).await;

@@ -11,5 +11,6 @@ pub mod idempotency;
 pub mod input;
 pub mod middleware;
 pub mod pagination;
+pub mod route;
 pub mod scope;
 pub mod text;

@@ -24,6 +24,7 @@ use guwen_persistence::{Db, guard};
 use crate::http::{
     access::{Access, AccessTable},
     client_addr::{client_ip, rate_key, reduced},
+    route::route_of,
 };
 use crate::prelude::*;
 
@@ -196,10 +197,10 @@ pub async fn limit_public_reads(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let reads_publicly = matches!(*req.method(), Method::GET | Method::HEAD)
         && req.path().starts_with("/api/")
-        && req.match_pattern().is_some_and(|pattern| {
+        && route_of(req.request()).is_some_and(|pattern| {
             req.app_data::<web::Data<AccessTable>>()
-                .and_then(|t| t.rule(&Method::GET, &pattern).cloned())
-                == Some(Access::Public)
+                .and_then(|t| t.rule(&Method::GET, pattern))
+                == Some(&Access::Public)
         });
     let state = req.app_data::<web::Data<AppState>>().cloned();
     if let (true, Some(state)) = (reads_publicly, state) {
