@@ -9,6 +9,10 @@
 //! change this replica knows of (its own writes are known at once, another replica's within
 //! `GUWEN_CHANGE_POLL_MS`), and an answer given to one token is never given to another.
 //!
+//! When a generation begins, every connection asking for one popular answer would miss at once
+//! and ask the database the same thing; instead the first request for an answer computes it and
+//! the others wait for it (one flight per answer), then take it from the cache.
+//!
 //! Authentication, authorization and rate limits run before the cache on every request.
 //! Answers that are not data at rest are not cached: the audit trail and its verification
 //! (which must see a database administrator's edit at once), answers during which a change
@@ -31,6 +35,8 @@ use actix_web::{
     middleware::Next,
     web,
 };
+
+use tokio::sync::watch;
 
 use super::ChangeWatch;
 use crate::{clock::Clock, http::error::ApiError};
@@ -99,6 +105,36 @@ struct Entries {
     generation: Generation,
     bytes: usize,
     answers: HashMap<String, Arc<Stored>>,
+    /// Answers of this generation being computed: a receiver wakes when its flight ends.
+    flights: HashMap<String, watch::Receiver<()>>,
+}
+
+/// What the cache has for a request.
+enum Lookup {
+    /// The answer.
+    Hit(Arc<Stored>),
+    /// Another request is computing it: wait for that flight to end, then look again.
+    Wait(watch::Receiver<()>),
+    /// Compute it; the flight ends (its waiters wake) when the guard is dropped.
+    Lead(Flight),
+}
+
+/// The flight of one answer being computed. Dropping it (the answer was filed, refused, or
+/// the request was abandoned) ends the flight and wakes its waiters.
+struct Flight {
+    cache: Arc<ViewCache>,
+    generation: Generation,
+    key: String,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        let mut entries = self.cache.lock();
+        if entries.generation == self.generation {
+            entries.flights.remove(&self.key);
+        }
+    }
 }
 
 /// The cache (one per replica), with what names its generations: the change sequence this
@@ -124,20 +160,46 @@ impl ViewCache {
         (self.changes.current(), self.clock.now().timestamp())
     }
 
-    fn get(&self, generation: Generation, key: &str) -> Option<Arc<Stored>> {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The answer under `key` in `generation` (which replaces an older one), the flight to
+    /// wait for, or, when no request computes it yet, the flight to lead.
+    fn lookup(self: &Arc<Self>, generation: Generation, key: &str) -> Lookup {
+        let mut entries = self.lock();
         if entries.generation != generation {
             *entries = Entries {
                 generation,
                 ..Entries::default()
             };
-            return None;
         }
-        entries.answers.get(key).cloned()
+        if let Some(stored) = entries.answers.get(key) {
+            return Lookup::Hit(stored.clone());
+        }
+        if let Some(flight) = entries.flights.get(key) {
+            return Lookup::Wait(flight.clone());
+        }
+        let (done, waiting) = watch::channel(());
+        entries.flights.insert(key.to_owned(), waiting);
+        Lookup::Lead(Flight {
+            cache: self.clone(),
+            generation,
+            key: key.to_owned(),
+            _done: done,
+        })
+    }
+
+    #[cfg(test)]
+    fn get(self: &Arc<Self>, generation: Generation, key: &str) -> Option<Arc<Stored>> {
+        match self.lookup(generation, key) {
+            Lookup::Hit(stored) => Some(stored),
+            Lookup::Wait(_) | Lookup::Lead(_) => None,
+        }
     }
 
     fn put(&self, generation: Generation, key: String, stored: Stored) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut entries = self.lock();
         let size = stored.body.len() + key.len();
         if entries.generation != generation || entries.bytes + size > MAX_BYTES {
             return;
@@ -148,11 +210,7 @@ impl ViewCache {
 
     /// How many answers the current generation holds.
     pub fn len(&self) -> usize {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .answers
-            .len()
+        self.lock().answers.len()
     }
 
     /// Whether the current generation holds no answer.
@@ -195,6 +253,7 @@ pub async fn serve(
     let views = req
         .app_data::<web::Data<ViewCache>>()
         .cloned()
+        .map(web::Data::into_inner)
         .filter(|_| cacheable(&req));
     let Some(views) = views else {
         return next
@@ -206,10 +265,24 @@ pub async fn serve(
     // lands in a later generation, so this answer can only be filed as older than it is.
     let generation = views.generation();
     let key = key_of(&req);
-    if let Some(stored) = views.get(generation, &key) {
-        let res = stored.answer(req.request());
-        return Ok(req.into_response(res));
-    }
+    let mut waited = false;
+    let _flight = loop {
+        match views.lookup(generation, &key) {
+            Lookup::Hit(stored) => {
+                let res = stored.answer(req.request());
+                return Ok(req.into_response(res));
+            }
+            Lookup::Lead(flight) => break Some(flight),
+            // The leader did not keep its answer (not a 200, say): this request computes its
+            // own rather than wait in line again.
+            Lookup::Wait(_) if waited => break None,
+            Lookup::Wait(mut flight) => {
+                // Ends when the leader is done (its sender is dropped), whatever it answered.
+                let _ = flight.changed().await;
+                waited = true;
+            }
+        }
+    };
     let res = next.call(req).await?;
     // An answer during which this replica saw a change is not kept: it may be older or newer
     // than the generation, and a read that records itself (a change) is never answered twice
@@ -258,7 +331,7 @@ mod tests {
 
     #[test]
     fn a_generation_keeps_its_answers_and_the_next_drops_them() {
-        let cache = ViewCache::new(Arc::default(), Clock::default());
+        let cache = Arc::new(ViewCache::new(Arc::default(), Clock::default()));
         assert!(cache.get((1, 10), "k").is_none());
         cache.put((1, 10), "k".into(), stored("one"));
         assert_eq!(cache.get((1, 10), "k").unwrap().body, "one");
@@ -273,12 +346,39 @@ mod tests {
 
     #[test]
     fn the_cache_stays_within_its_budget() {
-        let cache = ViewCache::new(Arc::default(), Clock::default());
+        let cache = Arc::new(ViewCache::new(Arc::default(), Clock::default()));
         assert!(cache.get((1, 1), "k").is_none());
         let big: &'static str = Box::leak("x".repeat(MAX_BYTES / 2).into_boxed_str());
         cache.put((1, 1), "a".into(), stored(big));
         cache.put((1, 1), "b".into(), stored(big));
         assert_eq!(cache.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn one_request_computes_an_answer_while_the_others_wait_for_it() {
+        let cache = Arc::new(ViewCache::new(Arc::default(), Clock::default()));
+        let Lookup::Lead(flight) = cache.lookup((1, 1), "k") else {
+            panic!("the first asks, so it computes");
+        };
+        let Lookup::Wait(mut waiting) = cache.lookup((1, 1), "k") else {
+            panic!("the second waits for the first");
+        };
+        cache.put((1, 1), "k".into(), stored("one"));
+        drop(flight);
+        // The leader is done: the waiter wakes and finds the answer.
+        assert!(waiting.changed().await.is_err());
+        assert!(matches!(cache.lookup((1, 1), "k"), Lookup::Hit(s) if s.body == "one"));
+        // An abandoned flight ends too: the next request leads a new one.
+        let Lookup::Lead(abandoned) = cache.lookup((1, 1), "j") else {
+            panic!("nobody computes j yet");
+        };
+        drop(abandoned);
+        assert!(matches!(cache.lookup((1, 1), "j"), Lookup::Lead(_)));
+        // A new generation forgets the flights of the last.
+        let Lookup::Lead(_old) = cache.lookup((1, 1), "m") else {
+            panic!("nobody computes m yet");
+        };
+        assert!(matches!(cache.lookup((1, 2), "m"), Lookup::Lead(_)));
     }
 
     #[test]
