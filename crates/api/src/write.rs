@@ -62,7 +62,7 @@ where
     F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
 {
     let fingerprint = fingerprint(http, request);
-    let _turn = state.writers.lock().await;
+    let turn = state.writers.lock().await;
     let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     if let Some(k) = &key.0
         && let Some(stored) = idempotency::find(&tx, scope, k).await?
@@ -106,7 +106,9 @@ where
         }
     }
     tx.commit().await?;
-    // This replica's later reads (and its cache) see the change at once.
+    // The next writer may go while this replica's later reads (and its cache) learn of the
+    // change.
+    drop(turn);
     state.changes.refresh(&state.db).await;
     let mut response = HttpResponse::build(created.status);
     response.content_type("application/json");
@@ -207,11 +209,12 @@ where
         now: state.clock.now(),
         signer: Some(state.audit_signer.clone()),
     };
-    let _turn = state.writers.lock().await;
+    let turn = state.writers.lock().await;
     let tx = guwen_persistence::audit::begin_write(&state.db).await?;
     match work(&tx, &ctx).await {
         Ok(true) => {
             tx.commit().await?;
+            drop(turn);
             state.changes.refresh(&state.db).await;
             Ok(true)
         }

@@ -172,8 +172,9 @@ pub fn chain_hash(prev_hash: &str, event: &audit_event::Model) -> String {
 
 /// The PostgreSQL advisory lock that orders writing transactions (see [`begin_write`]): one
 /// per schema, so deployments (or tests) in separate schemas of one database do not queue
-/// behind each other.
-const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(1735751525, hashtext(current_schema()))";
+/// behind each other. The head row's lock follows in the same round trip.
+const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(1735751525, hashtext(current_schema())); \
+     UPDATE audit_head SET seq = seq WHERE id = 1";
 
 /// Begins a transaction that will write audit events, taking the chain's head lock first.
 ///
@@ -188,14 +189,15 @@ pub async fn begin_write(
     if tx.get_database_backend() == sea_orm::DbBackend::Postgres {
         // Writers queue on a transaction-scoped advisory lock, granted in arrival order, before
         // touching the head row: under load they then wait in line instead of all waking at
-        // every commit to fight over the row lock.
+        // every commit to fight over the row lock. Both locks cost one round trip.
         tx.execute_unprepared(WRITE_LOCK).await?;
+    } else {
+        audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(&tx)
+            .await?;
     }
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(&tx)
-        .await?;
     Ok(tx)
 }
 
