@@ -10,8 +10,8 @@
 use guwen_domain::{Labelled, audit::AuditAction};
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
-    PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, UpdateMany,
-    Value, sea_query::Expr,
+    IntoActiveModel, ModelTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, UpdateMany, Value, sea_query::Expr,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -140,6 +140,20 @@ pub async fn append<C: ConnectionTrait>(tx: &C, ctx: &Context, event: Event) -> 
     )
     .await?;
     Ok(())
+}
+
+/// Inserts `row` as it is given (its instants stamped by the caller with [`Context::stamp`])
+/// and appends `event` in the same transaction; returns the row as stored.
+pub async fn insert_row<M, C>(tx: &C, ctx: &Context, row: M, event: Event) -> Result<M, StoreError>
+where
+    M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel>,
+    C: ConnectionTrait,
+{
+    M::Entity::insert(row.clone().into_active_model())
+        .exec_without_returning(tx)
+        .await?;
+    append(tx, ctx, event).await?;
+    Ok(row)
 }
 
 /// An entity with a lifecycle: its id, state and (where it has them) version and
