@@ -156,6 +156,26 @@ where
     Ok(row)
 }
 
+/// The rows of `E` whose `column` is one of `ids`, keyed by their id (no query when `ids` is
+/// empty).
+pub(crate) async fn rows_by_id<E, C, M>(
+    db: &C,
+    column: E::Column,
+    ids: Vec<String>,
+    id_of: impl Fn(&E::Model) -> String,
+) -> Result<M, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    M: Default + FromIterator<(String, E::Model)>,
+{
+    if ids.is_empty() {
+        return Ok(M::default());
+    }
+    let rows = E::find().filter(column.is_in(ids)).all(db).await?;
+    Ok(rows.into_iter().map(|r| (id_of(&r), r)).collect())
+}
+
 /// An entity with a lifecycle: its id, state and (where it has them) version and
 /// `updated_at` columns, so that [`update_if_state`] can move any of them.
 pub trait Stateful: EntityTrait {

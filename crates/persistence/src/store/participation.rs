@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -61,43 +60,6 @@ pub async fn interests_by_advisor<C: ConnectionTrait>(
         by.entry(i.advisor_id.clone()).or_default().push(i);
     }
     Ok(by)
-}
-
-/// A consultation round to open.
-#[derive(Debug, Clone)]
-pub struct NewConsultation {
-    pub id: String,
-    pub title: String,
-    pub period: String,
-    pub question: String,
-    pub opened_on: NaiveDate,
-    pub closes_on: NaiveDate,
-}
-
-/// Opens a consultation round with its event.
-pub async fn insert_consultation<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Context,
-    new: NewConsultation,
-    event: Event,
-) -> Result<(), StoreError> {
-    consultation::Entity::insert(consultation::ActiveModel {
-        id: Set(new.id),
-        title: Set(new.title),
-        period: Set(new.period),
-        question: Set(new.question),
-        opened_on: Set(new.opened_on),
-        closes_on: Set(new.closes_on),
-        opened_by: Set(ctx.actor.sub.clone()),
-        created_at: Set(truncate_to_micros(ctx.now)),
-        follow_up: Set(None),
-        followed_up_by: Set(None),
-        followed_up_at: Set(None),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    append(tx, ctx, event).await?;
-    Ok(())
 }
 
 /// One consultation round.

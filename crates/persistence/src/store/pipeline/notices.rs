@@ -12,7 +12,7 @@ use super::{Candidate, Field, Move, Notice, Objection, fields_by_code};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::{candidate, notice, objection},
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
+    store::{Event, PageOf, PageRequest, StoreError, insert_row, page_of, update_if_state},
 };
 
 /// A new public notice.
@@ -171,16 +171,12 @@ pub async fn file_objection<C: ConnectionTrait>(
         content: o.content,
         contact_name: o.contact_name,
         contact: o.contact,
-        filed_at: truncate_to_micros(ctx.now),
+        filed_at: ctx.stamp(),
         resolved_by: None,
         resolved_at: None,
         resolution_reason: None,
     };
-    objection::Entity::insert(objection::ActiveModel::from(row.clone()))
-        .exec_without_returning(tx)
-        .await?;
-    append(tx, ctx, event).await?;
-    Ok(row)
+    insert_row(tx, ctx, row, event).await
 }
 
 /// HRSS's resolution of an objection.
