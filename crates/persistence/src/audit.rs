@@ -69,6 +69,14 @@ pub struct Context {
     pub signer: Option<AuditSigner>,
 }
 
+impl Context {
+    /// The instant a row written in this request records: the request's time, at the
+    /// precision both backends keep.
+    pub fn stamp(&self) -> DateTime<Utc> {
+        truncate_to_micros(self.now)
+    }
+}
+
 /// The service's Ed25519 audit key, signing the chain's head (cheap to clone).
 #[derive(Clone)]
 pub struct AuditSigner {

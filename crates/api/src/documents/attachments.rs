@@ -9,7 +9,7 @@ use base64::Engine;
 use guwen_domain::{Labelled, audit::AuditAction, documents};
 use guwen_persistence::{
     idempotency,
-    store::{Event, documents as store, new_id},
+    store::{Event, documents as store, insert_row, new_id},
 };
 use serde::Serialize;
 
@@ -134,15 +134,17 @@ pub async fn upload_attachment(
     let recorded = write_as(&state, &req, &caller, &key, &request, async |tx| {
         let found = visible_owner(tx, &caller, owner, &id).await?;
         may_attach(tx, &state.access, &caller, &found, today).await?;
-        let new = store::NewAttachment {
+        let new = store::Attachment {
             id: attachment_id.clone(),
-            owner,
+            owner_type: owner,
             owner_id: id.clone(),
             file_name: file_name.clone(),
             content_type: content_type.to_owned(),
             size_bytes: i64::try_from(stored.size).map_err(ApiError::internal)?,
             sha256: stored.sha256.clone(),
             object_key: stored.key.clone(),
+            uploaded_by: ctx.actor.sub.clone(),
+            uploaded_at: ctx.stamp(),
         };
         let event = Event::new(
             AuditAction::AttachmentUploaded,
@@ -157,7 +159,7 @@ pub async fn upload_attachment(
             "size_bytes": stored.size,
             "sha256": stored.sha256,
         }));
-        let saved = store::insert_attachment(tx, &ctx, new, event).await?;
+        let saved = insert_row(tx, &ctx, new, event).await?;
         Ok(Created::at(
             format!("/api/v1/attachments/{attachment_id}/content"),
             AttachmentView::from(saved),

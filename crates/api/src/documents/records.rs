@@ -10,7 +10,7 @@ use guwen_domain::{
 };
 use guwen_persistence::{
     audit::Context,
-    store::{Connection, Event, Tx, documents as store, new_id, work as work_store},
+    store::{Connection, Event, Tx, documents as store, insert_row, new_id, work as work_store},
 };
 
 use super::{
@@ -175,15 +175,20 @@ pub async fn issue_advisor_document(
                 "term_number": term.number, "reference": reference,
             }),
         );
-        let new = store::NewAdvisorDocument {
+        let new = store::AdvisorDocument {
             id: doc_id,
             advisor_id: a.id.clone(),
             term_id: term.id.clone(),
             term_number: term.number,
             kind: body.kind,
             reference,
+            state: documents::AdvisorDocumentState::Issued,
+            issued_by: ctx.actor.sub.clone(),
+            issued_at: ctx.stamp(),
+            revoked_at: None,
+            revoked_reason: None,
         };
-        let saved = store::issue_advisor_document(tx, &ctx, new, event)
+        let saved = insert_row(tx, &ctx, new, event)
             .await
             .map_err(ApiError::on_duplicate(|| {
                 ApiError::new(

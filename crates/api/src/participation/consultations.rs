@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use guwen_domain::{audit::AuditAction, participation, role::Role};
 use guwen_persistence::store::{
     self, Direction, Event, StoreError,
-    participation::{self as participation_store, Consultation, NewConsultation},
+    participation::{self as participation_store, Consultation},
 };
 
 use super::views::{
@@ -78,15 +78,20 @@ pub async fn open_consultation(
         let event = Event::new(AuditAction::ConsultationOpened, "consultation", &id).details(
             serde_json::json!({ "period": period, "opened_on": today, "closes_on": body.closes_on }),
         );
-        let new = NewConsultation {
+        let new = Consultation {
             id: id.clone(),
             title: title.clone(),
             period: period.clone(),
             question: question.clone(),
             opened_on: today,
             closes_on: body.closes_on,
+            opened_by: ctx.actor.sub.clone(),
+            created_at: ctx.stamp(),
+            follow_up: None,
+            followed_up_by: None,
+            followed_up_at: None,
         };
-        participation_store::insert_consultation(tx, &ctx, new, event).await?;
+        store::insert_row(tx, &ctx, new, event).await?;
         let c = round(tx, &id).await?;
         Ok(Created::at(
             format!("/api/v1/consultations/{id}"),

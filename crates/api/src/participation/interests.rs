@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use guwen_domain::{audit::AuditAction, participation, role::Role};
 use guwen_persistence::store::{
     self, Direction, Event,
-    participation::{self as participation_store, NewInterest},
+    participation::{self as participation_store, DeclaredInterest},
     work as work_store,
 };
 
@@ -82,7 +82,7 @@ pub async fn declare_interest(
                 "ends_on": body.ends_on,
             }),
         );
-        let new = NewInterest {
+        let new = DeclaredInterest {
             id: entry_id.clone(),
             advisor_id: advisor_id.clone(),
             kind: body.kind,
@@ -90,8 +90,10 @@ pub async fn declare_interest(
             starts_on: body.starts_on,
             ends_on: body.ends_on,
             note: note.clone(),
+            declared_by: ctx.actor.sub.clone(),
+            declared_at: ctx.stamp(),
         };
-        participation_store::insert_interest(tx, &ctx, new, event).await?;
+        store::insert_row(tx, &ctx, new, event).await?;
         let saved = participation_store::interest(tx, &entry_id)
             .await?
             .ok_or_else(|| ApiError::not_found("interest"))?;

@@ -9,8 +9,8 @@ use guwen_domain::{
     time::to_cst,
 };
 use guwen_persistence::store::{
-    Direction, Event, PageOf, new_id,
-    pipeline::{self as store, NewObjection},
+    Direction, Event, PageOf, insert_row, new_id,
+    pipeline::{self as store, Objection},
 };
 
 use super::{
@@ -146,15 +146,20 @@ pub(super) async fn file_objection(
                 "candidate_id": c.id,
                 "client_network": network,
             }));
-        let objection = NewObjection {
+        let objection = Objection {
             id: objection_id,
             notice_id: n.id.clone(),
             candidate_id: c.id,
             content: texts.content.clone(),
             contact_name: texts.contact_name.clone(),
             contact: texts.contact.clone(),
+            status: ObjectionStatus::Open,
+            filed_at: ctx.stamp(),
+            resolved_by: None,
+            resolved_at: None,
+            resolution_reason: None,
         };
-        let filed = store::file_objection(tx, &ctx, objection, event).await?;
+        let filed = insert_row(tx, &ctx, objection, event).await?;
         Ok(Created::at(
             format!("/api/v1/public/notices/{}", n.id),
             ObjectionReceipt::from(filed),

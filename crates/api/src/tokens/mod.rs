@@ -15,7 +15,7 @@ use guwen_persistence::{
     Db, DbErr,
     store::{
         Direction, Event, new_id,
-        tokens::{self as store, NewRevocation},
+        tokens::{self as store, TokenRevocation},
     },
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -56,12 +56,13 @@ async fn create_revocation(
         let event = Event::new(AuditAction::TokenRevoked, "token_revocation", &id)
             .reason(Some(reason.clone()))
             .details(serde_json::json!({ "kind": kind, "value": value }));
-        let new = NewRevocation {
+        let new = TokenRevocation {
             id: id.clone(),
             kind,
             value: value.clone(),
             reason: reason.clone(),
             revoked_by: caller.sub().to_owned(),
+            revoked_at: ctx.stamp(),
         };
         let saved = store::insert_revocation(tx, &ctx, new, event).await?;
         Ok(Created::at(

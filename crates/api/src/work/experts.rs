@@ -33,7 +33,7 @@ pub async fn engage(
     let body = body.0;
     let ctx = write::audit_context(&req, &state);
     let id = store::new_id();
-    let new = body.into_new_expert(id.clone(), caller.sub())?;
+    let new = body.into_expert(id.clone(), caller.sub(), ctx.stamp())?;
     let scope = caller.idempotency_scope();
     write::write(&state, &req, &scope, &key, &body, async |tx| {
         if let Some(f) = &new.field_code {
@@ -41,7 +41,7 @@ pub async fn engage(
         }
         let event = Event::new(AuditAction::TemporaryExpertEngaged, "temporary_expert", &id)
             .details(serde_json::json!({ "starts_on": new.starts_on, "ends_on": new.ends_on }));
-        let saved = work_store::insert_expert(tx, &ctx, new, event).await?;
+        let saved = store::insert_row(tx, &ctx, new, event).await?;
         Ok(Created::at(
             format!("/api/v1/temporary-experts?id={id}"),
             TemporaryExpertView::from(saved),

@@ -98,7 +98,7 @@ pub async fn create_meeting(
         }
         let id = store::new_id();
         let event = Event::new(AuditAction::MeetingConvened, "meeting", &id).details(serde_json::json!({ "organizer": organizer, "organizer_org_id": org, "invited": draft.invited_advisor_ids, "departments": draft.participating_org_ids }));
-        let new = draft.into_new_meeting(id.clone(), organizer, org, caller.sub());
+        let new = draft.into_new_meeting(id.clone(), organizer, org, caller.sub(), ctx.stamp());
         let m = work_store::insert_meeting(tx, &ctx, new, event).await?;
         let mut details = work_store::meeting_details(tx, std::slice::from_ref(&m)).await?;
         let records = details.take(&id);

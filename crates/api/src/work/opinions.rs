@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use guwen_domain::{audit::AuditAction, work};
 use guwen_persistence::store::{
     self, Direction, Event,
-    work::{self as work_store, NewOpinion},
+    work::{self as work_store, Opinion},
 };
 
 use super::{
@@ -72,7 +72,7 @@ pub async fn create_opinion(
             .as_ref()
             .map(|(_, t)| work::delivery_timeliness(t.deadline, today));
         let id = store::new_id();
-        let new = NewOpinion {
+        let new = Opinion {
             id: id.clone(),
             advisor_id: me.to_owned(),
             task_id: delivery.as_ref().map(|(_, t)| t.id.clone()),
@@ -83,11 +83,12 @@ pub async fn create_opinion(
             content: content.clone(),
             confidentiality,
             timeliness,
+            submitted_at: ctx.stamp(),
         };
         let event = Event::new(AuditAction::OpinionSubmitted, "opinion", &id).details(
             serde_json::json!({ "channel": body.channel, "major_issue": major, "assignment_id": body.assignment_id }),
         );
-        let saved = work_store::insert_opinion(tx, &ctx, new, event).await?;
+        let saved = store::insert_row(tx, &ctx, new, event).await?;
         if let (Some((a, t)), Some(timeliness)) = (delivery, timeliness) {
             let event = Event::new(AuditAction::AssignmentDelivered, "assignment", &a.id)
                 .details(serde_json::json!({ "opinion_id": id, "timeliness": timeliness, "deadline": t.deadline }));

@@ -99,11 +99,11 @@ pub async fn create_task(
     write::write(&state, &req, &scope, &key, &body, async |tx| {
         let field = find_field(tx, &body.field).await?;
         let id = store::new_id();
-        let new = draft.into_new_task(id.clone(), requester, caller.sub(), field.code);
+        let new = draft.into_new_task(id.clone(), requester, caller.sub(), field.code, ctx.stamp());
         let event = Event::new(AuditAction::TaskCreated, "task", &id)
             .after(work::TaskState::Open)
             .details(serde_json::json!({ "kind": new.kind, "field": new.field_code, "deadline": new.deadline, "confidentiality": new.confidentiality }));
-        let t = work_store::insert_task(tx, &ctx, new, event).await?;
+        let t = store::insert_row(tx, &ctx, new, event).await?;
         let details = work_store::task_details(tx, std::slice::from_ref(&t)).await?;
         Ok(Created::at(
             format!("/api/v1/tasks/{id}"),

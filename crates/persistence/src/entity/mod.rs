@@ -1,5 +1,37 @@
 //! SeaORM entities, one module per table.
 
+/// Declares the entity of a table whose rows record a decision on them: the `id` primary key,
+/// the table's own columns, then who decided, when and why (`decided_by`, `decided_at`,
+/// `decision_reason`), then the columns that follow the decision (`then`, e.g. the payment);
+/// with the table's (empty) `Relation` and the default `ActiveModelBehavior`.
+macro_rules! decided_entity {
+    (
+        $(#[$doc:meta])*
+        table = $table:literal,
+        { $($columns:tt)* }
+        $(then { $($after:tt)* })?
+    ) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = $table)]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: String,
+            $($columns)*
+            pub decided_by: Option<String>,
+            pub decided_at: Option<DateTimeUtc>,
+            pub decision_reason: Option<String>,
+            $($($after)*)?
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+use decided_entity;
+
 pub mod advisor;
 pub mod advisor_document;
 pub mod advisor_interest;

@@ -22,7 +22,10 @@ use crate::{
         advisor, assessment, assessment_opinion, assignment, meeting, meeting_department,
         meeting_invitation, opinion, task,
     },
-    store::{Event, ListFilter, Scope, StoreError, append, find_in_scope, update_if_state},
+    store::{
+        Event, ListFilter, Scope, StoreError, append, find_in_scope, insert_row, rows_by_id,
+        update_if_state,
+    },
 };
 
 pub use crate::entity::advisor::Model as Advisor;
@@ -150,17 +153,8 @@ pub async fn year_facts<C: ConnectionTrait>(
         .all(db)
         .await?;
     let task_ids: Vec<String> = assignments.iter().map(|a| a.task_id.clone()).collect();
-    let tasks: BTreeMap<String, task::Model> = if task_ids.is_empty() {
-        BTreeMap::new()
-    } else {
-        task::Entity::find()
-            .filter(task::Column::Id.is_in(task_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| (t.id.clone(), t))
-            .collect()
-    };
+    let tasks: BTreeMap<String, task::Model> =
+        rows_by_id::<task::Entity, _, _>(db, task::Column::Id, task_ids, |t| t.id.clone()).await?;
     for a in &assignments {
         let Some(t) = tasks.get(&a.task_id) else {
             continue;
@@ -254,25 +248,23 @@ pub async fn insert<C: ConnectionTrait>(
 ) -> Result<(), StoreError> {
     let now = truncate_to_micros(ctx.now);
     let facts = serde_json::to_string(facts).map_err(|e| DbErr::Json(e.to_string()))?;
-    assessment::Entity::insert(assessment::ActiveModel {
-        id: Set(id),
-        advisor_id: Set(advisor_id.to_owned()),
-        year: Set(year),
-        facts: Set(facts),
-        state: Set(AssessmentState::Draft),
-        preliminary_grade: Set(None),
-        preliminary_comment: Set(None),
-        final_grade: Set(None),
-        final_comment: Set(None),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        created_by: Set(ctx.actor.sub.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    append(tx, ctx, event).await?;
+    let row = Assessment {
+        id,
+        advisor_id: advisor_id.to_owned(),
+        year,
+        facts,
+        state: AssessmentState::Draft,
+        preliminary_grade: None,
+        preliminary_comment: None,
+        final_grade: None,
+        final_comment: None,
+        decided_by: None,
+        decided_at: None,
+        created_by: ctx.actor.sub.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    insert_row(tx, ctx, row, event).await?;
     Ok(())
 }
 

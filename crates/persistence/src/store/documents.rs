@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use guwen_domain::documents::{AdvisorDocumentKind, AdvisorDocumentState, AttachmentOwner};
+use guwen_domain::documents::{AdvisorDocumentState, AttachmentOwner};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -24,48 +24,6 @@ pub use crate::entity::{
     attachment::Model as Attachment, meeting_document::Model as MeetingDocument,
     progress_report::Model as ProgressReport,
 };
-
-/// An attachment to record, once its bytes are stored.
-#[derive(Debug, Clone)]
-pub struct NewAttachment {
-    pub id: String,
-    pub owner: AttachmentOwner,
-    pub owner_id: String,
-    pub file_name: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub object_key: String,
-}
-
-/// Records an attachment with its event (which carries the SHA-256).
-pub async fn insert_attachment<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Context,
-    new: NewAttachment,
-    event: Event,
-) -> Result<Attachment, StoreError> {
-    let id = new.id.clone();
-    attachment::Entity::insert(attachment::ActiveModel {
-        id: Set(new.id),
-        owner_type: Set(new.owner),
-        owner_id: Set(new.owner_id),
-        file_name: Set(new.file_name),
-        content_type: Set(new.content_type),
-        size_bytes: Set(new.size_bytes),
-        sha256: Set(new.sha256),
-        object_key: Set(new.object_key),
-        uploaded_by: Set(ctx.actor.sub.clone()),
-        uploaded_at: Set(truncate_to_micros(ctx.now)),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    append(tx, ctx, event).await?;
-    Ok(attachment::Entity::find_by_id(id.clone())
-        .one(tx)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("attachment {id}")))?)
-}
 
 /// The attachments of one object, oldest first.
 pub async fn attachments_of<C: ConnectionTrait>(
@@ -243,48 +201,6 @@ pub async fn term_of<C: ConnectionTrait>(
         .order_by_desc(advisor_term::Column::Number)
         .one(db)
         .await
-}
-
-/// A certificate or agreement to issue (Art. 4.6).
-#[derive(Debug, Clone)]
-pub struct NewAdvisorDocument {
-    pub id: String,
-    pub advisor_id: String,
-    pub term_id: String,
-    pub term_number: i32,
-    pub kind: AdvisorDocumentKind,
-    pub reference: String,
-}
-
-/// Issues a certificate or agreement with its event; a second one of the same kind for the
-/// same term is [`StoreError::Duplicate`].
-pub async fn issue_advisor_document<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Context,
-    new: NewAdvisorDocument,
-    event: Event,
-) -> Result<AdvisorDocument, StoreError> {
-    let id = new.id.clone();
-    advisor_document::Entity::insert(advisor_document::ActiveModel {
-        id: Set(new.id),
-        advisor_id: Set(new.advisor_id),
-        term_id: Set(new.term_id),
-        term_number: Set(new.term_number),
-        kind: Set(new.kind),
-        reference: Set(new.reference),
-        state: Set(AdvisorDocumentState::Issued),
-        issued_by: Set(ctx.actor.sub.clone()),
-        issued_at: Set(truncate_to_micros(ctx.now)),
-        revoked_at: Set(None),
-        revoked_reason: Set(None),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    append(tx, ctx, event).await?;
-    Ok(advisor_document::Entity::find_by_id(id.clone())
-        .one(tx)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("advisor document {id}")))?)
 }
 
 /// The certificates and agreements of an advisor, oldest first.

@@ -10,8 +10,8 @@
 use guwen_domain::{Labelled, audit::AuditAction};
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
-    PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, Select, UpdateMany,
-    Value, sea_query::Expr,
+    IntoActiveModel, ModelTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, UpdateMany, Value, sea_query::Expr,
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -140,6 +140,40 @@ pub async fn append<C: ConnectionTrait>(tx: &C, ctx: &Context, event: Event) -> 
     )
     .await?;
     Ok(())
+}
+
+/// Inserts `row` as it is given (its instants stamped by the caller with [`Context::stamp`])
+/// and appends `event` in the same transaction; returns the row as stored.
+pub async fn insert_row<M, C>(tx: &C, ctx: &Context, row: M, event: Event) -> Result<M, StoreError>
+where
+    M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel>,
+    C: ConnectionTrait,
+{
+    M::Entity::insert(row.clone().into_active_model())
+        .exec_without_returning(tx)
+        .await?;
+    append(tx, ctx, event).await?;
+    Ok(row)
+}
+
+/// The rows of `E` whose `column` is one of `ids`, keyed by their id (no query when `ids` is
+/// empty).
+pub(crate) async fn rows_by_id<E, C, M>(
+    db: &C,
+    column: E::Column,
+    ids: Vec<String>,
+    id_of: impl Fn(&E::Model) -> String,
+) -> Result<M, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    M: Default + FromIterator<(String, E::Model)>,
+{
+    if ids.is_empty() {
+        return Ok(M::default());
+    }
+    let rows = E::find().filter(column.is_in(ids)).all(db).await?;
+    Ok(rows.into_iter().map(|r| (id_of(&r), r)).collect())
 }
 
 /// An entity with a lifecycle: its id, state and (where it has them) version and

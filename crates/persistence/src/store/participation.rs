@@ -3,8 +3,6 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use guwen_domain::participation::InterestKind;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -19,42 +17,6 @@ pub use crate::entity::{
     advisor_interest::Model as DeclaredInterest, consultation::Model as Consultation,
     consultation_answer::Model as ConsultationAnswer,
 };
-
-/// An interest to declare.
-#[derive(Debug, Clone)]
-pub struct NewInterest {
-    pub id: String,
-    pub advisor_id: String,
-    pub kind: InterestKind,
-    pub organisation: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: Option<NaiveDate>,
-    pub note: Option<String>,
-}
-
-/// Inserts one declared interest with its event.
-pub async fn insert_interest<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Context,
-    new: NewInterest,
-    event: Event,
-) -> Result<(), StoreError> {
-    advisor_interest::Entity::insert(advisor_interest::ActiveModel {
-        id: Set(new.id),
-        advisor_id: Set(new.advisor_id),
-        kind: Set(new.kind),
-        organisation: Set(new.organisation),
-        starts_on: Set(new.starts_on),
-        ends_on: Set(new.ends_on),
-        note: Set(new.note),
-        declared_by: Set(ctx.actor.sub.clone()),
-        declared_at: Set(truncate_to_micros(ctx.now)),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    append(tx, ctx, event).await?;
-    Ok(())
-}
 
 /// One page of the interests one advisor declared, in the order of declaration.
 pub async fn interests_of<C: ConnectionTrait>(
@@ -98,43 +60,6 @@ pub async fn interests_by_advisor<C: ConnectionTrait>(
         by.entry(i.advisor_id.clone()).or_default().push(i);
     }
     Ok(by)
-}
-
-/// A consultation round to open.
-#[derive(Debug, Clone)]
-pub struct NewConsultation {
-    pub id: String,
-    pub title: String,
-    pub period: String,
-    pub question: String,
-    pub opened_on: NaiveDate,
-    pub closes_on: NaiveDate,
-}
-
-/// Opens a consultation round with its event.
-pub async fn insert_consultation<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Context,
-    new: NewConsultation,
-    event: Event,
-) -> Result<(), StoreError> {
-    consultation::Entity::insert(consultation::ActiveModel {
-        id: Set(new.id),
-        title: Set(new.title),
-        period: Set(new.period),
-        question: Set(new.question),
-        opened_on: Set(new.opened_on),
-        closes_on: Set(new.closes_on),
-        opened_by: Set(ctx.actor.sub.clone()),
-        created_at: Set(truncate_to_micros(ctx.now)),
-        follow_up: Set(None),
-        followed_up_by: Set(None),
-        followed_up_at: Set(None),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    append(tx, ctx, event).await?;
-    Ok(())
 }
 
 /// One consultation round.

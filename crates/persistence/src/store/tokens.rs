@@ -1,29 +1,17 @@
 //! Token revocations: the list HRSS keeps, and the version every replica polls to know when
 //! its copy is stale. Each change bumps the version in the transaction that makes it.
 
-use guwen_domain::token::RevocationKind;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, sea_query::Expr,
 };
 
 use crate::{
-    audit::{Context, truncate_to_micros},
+    audit::Context,
     entity::{token_revocation, token_revocation_version},
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of},
+    store::{Event, PageOf, PageRequest, StoreError, append, insert_row, page_of},
 };
 
 pub use token_revocation::Model as TokenRevocation;
-
-/// A revocation to record.
-#[derive(Debug, Clone)]
-pub struct NewRevocation {
-    pub id: String,
-    pub kind: RevocationKind,
-    pub value: String,
-    pub reason: String,
-    pub revoked_by: String,
-}
 
 /// The version of the revocation list (0 before the first change).
 pub async fn revocation_version<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
@@ -75,33 +63,16 @@ async fn bump_version<C: ConnectionTrait>(tx: &C) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Records a revocation with its event and bumps the version.
+/// Records `revocation` (stamped by the caller with [`Context::stamp`]) with its event and
+/// bumps the version.
 pub async fn insert_revocation<C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
-    new: NewRevocation,
+    revocation: TokenRevocation,
     event: Event,
 ) -> Result<TokenRevocation, StoreError> {
-    let row = TokenRevocation {
-        id: new.id,
-        kind: new.kind,
-        value: new.value,
-        reason: new.reason,
-        revoked_by: new.revoked_by,
-        revoked_at: truncate_to_micros(ctx.now),
-    };
-    token_revocation::Entity::insert(token_revocation::ActiveModel {
-        id: Set(row.id.clone()),
-        kind: Set(row.kind),
-        value: Set(row.value.clone()),
-        reason: Set(row.reason.clone()),
-        revoked_by: Set(row.revoked_by.clone()),
-        revoked_at: Set(row.revoked_at),
-    })
-    .exec_without_returning(tx)
-    .await?;
+    let row = insert_row(tx, ctx, revocation, event).await?;
     bump_version(tx).await?;
-    append(tx, ctx, event).await?;
     Ok(row)
 }
 

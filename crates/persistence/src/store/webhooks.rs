@@ -10,7 +10,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    QueryFilter, QueryOrder, QuerySelect, UpdateMany, sea_query::Expr,
 };
 
 use super::{Event, PageOf, PageRequest, StoreError, append, page_of};
@@ -59,7 +59,17 @@ pub async fn delete<C: ConnectionTrait>(
     event: Event,
 ) -> Result<bool, StoreError> {
     let gone = Entity::delete_by_id(id.to_owned()).exec(tx).await?;
-    if gone.rows_affected == 0 {
+    appended_if_changed(tx, ctx, gone.rows_affected, event).await
+}
+
+/// Appends `event` when a change touched a subscription; whether it did.
+async fn appended_if_changed<C: ConnectionTrait>(
+    tx: &C,
+    ctx: &Context,
+    rows_affected: u64,
+    event: Event,
+) -> Result<bool, StoreError> {
+    if rows_affected == 0 {
         return Ok(false);
     }
     append(tx, ctx, event).await?;
@@ -93,11 +103,7 @@ pub async fn replay<C: ConnectionTrait>(
         .filter(Column::Id.eq(id))
         .exec(tx)
         .await?;
-    if done.rows_affected == 0 {
-        return Ok(false);
-    }
-    append(tx, ctx, event).await?;
-    Ok(true)
+    appended_if_changed(tx, ctx, done.rows_affected, event).await
 }
 
 /// Active subscriptions with something to deliver (`cursor < head`), whose retry is due and
@@ -154,6 +160,24 @@ pub struct Lease<'a> {
     pub cursor: i64,
 }
 
+impl Lease<'_> {
+    /// Runs `update` on the leased row only while the lease and the cursor are still the row's;
+    /// whether it changed it.
+    async fn apply<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        update: UpdateMany<Entity>,
+    ) -> Result<bool, DbErr> {
+        let done = update
+            .filter(Column::Id.eq(self.id))
+            .filter(Column::LeaseOwner.eq(self.token))
+            .filter(Column::Cursor.eq(self.cursor))
+            .exec(db)
+            .await?;
+        Ok(done.rows_affected == 1)
+    }
+}
+
 /// Moves the cursor to `to` (delivered, or passed over), clears the retry state and extends the
 /// lease to `until_ms`. `false` when the lease or the cursor changed meanwhile.
 pub async fn advance<C: ConnectionTrait>(
@@ -176,13 +200,7 @@ pub async fn advance<C: ConnectionTrait>(
             .col_expr(Column::LastDeliveredMs, Expr::value(now_ms))
             .col_expr(Column::LastAttemptMs, Expr::value(now_ms));
     }
-    let done = update
-        .filter(Column::Id.eq(lease.id))
-        .filter(Column::LeaseOwner.eq(lease.token))
-        .filter(Column::Cursor.eq(lease.cursor))
-        .exec(db)
-        .await?;
-    Ok(done.rows_affected == 1)
+    lease.apply(db, update).await
 }
 
 /// A failed attempt at the event after the lease's cursor.
@@ -217,13 +235,7 @@ pub async fn fail<C: ConnectionTrait>(
     if failure.give_up {
         update = update.col_expr(Column::State, Expr::value(FAILED));
     }
-    let done = update
-        .filter(Column::Id.eq(lease.id))
-        .filter(Column::LeaseOwner.eq(lease.token))
-        .filter(Column::Cursor.eq(lease.cursor))
-        .exec(db)
-        .await?;
-    Ok(done.rows_affected == 1)
+    lease.apply(db, update).await
 }
 
 /// Gives a lease back when the run ends with nothing left to deliver.

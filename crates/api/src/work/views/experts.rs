@@ -1,8 +1,8 @@
 //! Temporary experts (Art. 8 ¶3).
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use guwen_domain::{time::to_cst, work};
-use guwen_persistence::store::work::{NewExpert, TemporaryExpert};
+use guwen_persistence::store::work::TemporaryExpert;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -67,10 +67,16 @@ pub struct EngageRequest {
 }
 
 impl EngageRequest {
-    /// The engagement to insert: the period is checked first (Art. 8 ¶3), then the texts (422).
-    pub fn into_new_expert(&self, id: String, engaged_by: &str) -> Result<NewExpert, ApiError> {
+    /// The engagement to insert, made by `engaged_by` at `created_at`: the period is checked
+    /// first (Art. 8 ¶3), then the texts (422).
+    pub fn into_expert(
+        &self,
+        id: String,
+        engaged_by: &str,
+        created_at: DateTime<Utc>,
+    ) -> Result<TemporaryExpert, ApiError> {
         work::check_engagement_dates(self.starts_on, self.ends_on)?;
-        Ok(NewExpert {
+        Ok(TemporaryExpert {
             id,
             name: required_line("name", &self.name, 100)?,
             employer: required_line("employer", &self.employer, 200)?,
@@ -80,6 +86,7 @@ impl EngageRequest {
             starts_on: self.starts_on,
             ends_on: self.ends_on,
             engaged_by: engaged_by.to_owned(),
+            created_at,
         })
     }
 }

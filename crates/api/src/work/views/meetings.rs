@@ -8,8 +8,9 @@ use guwen_domain::{
     time::to_cst,
     work::{self, Attendance, Confidentiality, MeetingOrganizer},
 };
-use guwen_persistence::store::work::{
-    AttendanceRecord, Invitation, Meeting, Minutes, MinutesText, NewMeeting,
+use guwen_persistence::{
+    audit::truncate_to_micros,
+    store::work::{AttendanceRecord, Invitation, Meeting, Minutes, MinutesText, NewMeeting},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -271,25 +272,29 @@ impl MeetingDraft {
         self.task_id.as_deref()
     }
 
-    /// The meeting to insert for this organiser.
+    /// The meeting to insert for this organiser, created at `created_at`.
     pub fn into_new_meeting(
         self,
         id: String,
         organizer: MeetingOrganizer,
         organizer_org_id: Option<String>,
         created_by: &str,
+        created_at: DateTime<Utc>,
     ) -> NewMeeting {
         NewMeeting {
-            id,
-            organizer,
-            organizer_org_id,
-            created_by: created_by.to_owned(),
-            title: self.title,
-            agenda: self.agenda,
-            held_at: self.held_at,
-            location: self.location,
-            confidentiality: self.confidentiality,
-            task_id: self.task_id,
+            meeting: Meeting {
+                id,
+                organizer,
+                organizer_org_id,
+                created_by: created_by.to_owned(),
+                title: self.title,
+                agenda: self.agenda,
+                held_at: truncate_to_micros(self.held_at),
+                location: self.location,
+                confidentiality: self.confidentiality,
+                task_id: self.task_id,
+                created_at,
+            },
             invited_advisor_ids: self.invited_advisor_ids,
             participating_org_ids: self.participating_org_ids,
         }

@@ -1,13 +1,13 @@
 //! Tasks, assignments and matching (Art. 6, 7.6, 11).
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use guwen_domain::{
     Labelled,
     role::Role,
     time::to_cst,
     work::{AssignmentState, Confidentiality, Ranked, TaskKind, TaskState, Timeliness, WorkAction},
 };
-use guwen_persistence::store::work::{AdvisorStanding, Assignment, NewTask, Task, TaskListFilter};
+use guwen_persistence::store::work::{AdvisorStanding, Assignment, Task, TaskListFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -215,15 +215,17 @@ impl CreateTaskRequest {
 }
 
 impl TaskDraft {
-    /// The task to insert for this requester, in this (known) field.
+    /// The task to insert for this requester, in this (known) field, created at `now`: `open`,
+    /// at its first version.
     pub fn into_new_task(
         self,
         id: String,
         requester: (Role, Option<String>),
         requester_sub: &str,
         field_code: String,
-    ) -> NewTask {
-        NewTask {
+        now: DateTime<Utc>,
+    ) -> Task {
+        Task {
             id,
             kind: self.kind,
             title: self.title,
@@ -237,6 +239,11 @@ impl TaskDraft {
             major_issue: self.major_issue,
             requested_expertise: self.requested_expertise,
             counterpart: self.counterpart,
+            state: TaskState::Open,
+            version: 1,
+            closing_note: None,
+            created_at: now,
+            updated_at: now,
         }
     }
 }

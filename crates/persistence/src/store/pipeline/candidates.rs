@@ -17,7 +17,9 @@ use super::{Candidate, Field, Notice, RecommendationList, fields_by_code};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::{candidate, notice, objection, recommendation_list},
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
+    store::{
+        Event, PageOf, PageRequest, StoreError, insert_row, page_of, rows_by_id, update_if_state,
+    },
 };
 
 /// Which candidates a caller may see: the one definition behind both the list and the load
@@ -173,28 +175,17 @@ pub async fn surroundings<C: ConnectionTrait>(
     let notice_ids: Vec<String> = rows.iter().filter_map(|c| c.notice_id.clone()).collect();
     let list_ids: Vec<String> = rows.iter().filter_map(|c| c.list_id.clone()).collect();
     let ids: Vec<String> = rows.iter().map(|c| c.id.clone()).collect();
-    let notices: HashMap<String, Notice> = if notice_ids.is_empty() {
-        HashMap::new()
-    } else {
-        notice::Entity::find()
-            .filter(notice::Column::Id.is_in(notice_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|n| (n.id.clone(), n))
-            .collect()
-    };
-    let lists: HashMap<String, RecommendationList> = if list_ids.is_empty() {
-        HashMap::new()
-    } else {
-        recommendation_list::Entity::find()
-            .filter(recommendation_list::Column::Id.is_in(list_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|l| (l.id.clone(), l))
-            .collect()
-    };
+    let notices: HashMap<String, Notice> =
+        rows_by_id::<notice::Entity, _, _>(db, notice::Column::Id, notice_ids, |n| n.id.clone())
+            .await?;
+    let lists: HashMap<String, RecommendationList> =
+        rows_by_id::<recommendation_list::Entity, _, _>(
+            db,
+            recommendation_list::Column::Id,
+            list_ids,
+            |l| l.id.clone(),
+        )
+        .await?;
     let mut open: HashMap<String, u64> = HashMap::new();
     if !ids.is_empty() {
         for o in objection::Entity::find()
@@ -249,49 +240,47 @@ pub async fn insert_candidate<C: ConnectionTrait>(
     event: Event,
 ) -> Result<(), StoreError> {
     let now = truncate_to_micros(ctx.now);
-    candidate::Entity::insert(candidate::ActiveModel {
-        id: Set(n.id),
-        state: Set(CandidateState::Nominated),
-        version: Set(1),
-        channel: Set(n.channel),
-        field_code: Set(n.field_code),
-        nominating_org_id: Set(n.nominating_org_id),
-        lead_org_id: Set(n.lead_org_id),
-        created_by: Set(ctx.actor.sub.clone()),
-        name: Set(n.name),
-        employer: Set(n.employer),
-        title: Set(n.title),
-        birth_date: Set(n.birth_date),
-        experience_years: Set(n.experience_years),
-        id_number: Set(n.id_number),
-        phone: Set(n.phone),
-        email: Set(n.email),
-        address: Set(n.address),
-        achievements: Set(n.achievements),
-        referrer: Set(n.referrer),
-        review: Set(None),
-        reviewed_by: Set(None),
-        reviewed_at: Set(None),
-        background_passed: Set(None),
-        background_findings: Set(None),
-        background_checked_by: Set(None),
-        background_checked_at: Set(None),
-        list_id: Set(None),
-        approved: Set(None),
-        decision_note: Set(None),
-        age_exception_reason: Set(None),
-        age_exception_approved: Set(false),
-        age_exception_status: Set(None),
-        notice_id: Set(None),
-        proposed_term_years: Set(None),
-        advisor_id: Set(None),
-        closing_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    append(tx, ctx, event).await?;
+    let row = Candidate {
+        id: n.id,
+        state: CandidateState::Nominated,
+        version: 1,
+        channel: n.channel,
+        field_code: n.field_code,
+        nominating_org_id: n.nominating_org_id,
+        lead_org_id: n.lead_org_id,
+        created_by: ctx.actor.sub.clone(),
+        name: n.name,
+        employer: n.employer,
+        title: n.title,
+        birth_date: n.birth_date,
+        experience_years: n.experience_years,
+        id_number: n.id_number,
+        phone: n.phone,
+        email: n.email,
+        address: n.address,
+        achievements: n.achievements,
+        referrer: n.referrer,
+        review: None,
+        reviewed_by: None,
+        reviewed_at: None,
+        background_passed: None,
+        background_findings: None,
+        background_checked_by: None,
+        background_checked_at: None,
+        list_id: None,
+        approved: None,
+        decision_note: None,
+        age_exception_reason: None,
+        age_exception_approved: false,
+        age_exception_status: None,
+        notice_id: None,
+        proposed_term_years: None,
+        advisor_id: None,
+        closing_reason: None,
+        created_at: now,
+        updated_at: now,
+    };
+    insert_row(tx, ctx, row, event).await?;
     Ok(())
 }
 

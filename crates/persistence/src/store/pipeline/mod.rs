@@ -23,9 +23,8 @@ pub use lists::{
     read_list, read_lists, report_list, submit_list,
 };
 pub use notices::{
-    NewNotice, NewObjection, NoticeRead, ObjectionFilter, Resolution, file_objection, notice,
-    notices_page, objection, objections_page, publish_notice, read_notice, read_notices,
-    resolve_objection,
+    NewNotice, NoticeRead, ObjectionFilter, Resolution, notice, notices_page, objection,
+    objections_page, publish_notice, read_notice, read_notices, resolve_objection,
 };
 
 pub use crate::entity::advisor::Model as Advisor;

@@ -12,7 +12,7 @@ use super::{Candidate, Field, Move, Notice, Objection, fields_by_code};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::{candidate, notice, objection},
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
+    store::{Event, PageOf, PageRequest, StoreError, page_of, update_if_state},
 };
 
 /// A new public notice.
@@ -143,44 +143,6 @@ pub async fn objections_page<C: ConnectionTrait>(
 /// The objection `id`.
 pub async fn objection<C: ConnectionTrait>(db: &C, id: &str) -> Result<Option<Objection>, DbErr> {
     objection::Entity::find_by_id(id.to_owned()).one(db).await
-}
-
-/// An objection from the public.
-#[derive(Debug, Clone)]
-pub struct NewObjection {
-    pub id: String,
-    pub notice_id: String,
-    pub candidate_id: String,
-    pub content: String,
-    pub contact_name: Option<String>,
-    pub contact: Option<String>,
-}
-
-/// Files an `open` objection with its event; returns it as stored.
-pub async fn file_objection<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Context,
-    o: NewObjection,
-    event: Event,
-) -> Result<Objection, StoreError> {
-    let row = Objection {
-        id: o.id,
-        notice_id: o.notice_id,
-        candidate_id: o.candidate_id,
-        status: ObjectionStatus::Open,
-        content: o.content,
-        contact_name: o.contact_name,
-        contact: o.contact,
-        filed_at: truncate_to_micros(ctx.now),
-        resolved_by: None,
-        resolved_at: None,
-        resolution_reason: None,
-    };
-    objection::Entity::insert(objection::ActiveModel::from(row.clone()))
-        .exec_without_returning(tx)
-        .await?;
-    append(tx, ctx, event).await?;
-    Ok(row)
 }
 
 /// HRSS's resolution of an objection.

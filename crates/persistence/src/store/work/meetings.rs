@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use guwen_domain::work::{Attendance, Confidentiality, MeetingOrganizer};
+use guwen_domain::work::{Attendance, MeetingOrganizer};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, UpdateMany, sea_query::Expr,
@@ -163,16 +163,8 @@ pub async fn meeting_details<C: ConnectionTrait>(
 /// A meeting to convene, with its invited advisors and participating departments.
 #[derive(Debug, Clone)]
 pub struct NewMeeting {
-    pub id: String,
-    pub organizer: MeetingOrganizer,
-    pub organizer_org_id: Option<String>,
-    pub created_by: String,
-    pub title: String,
-    pub agenda: String,
-    pub held_at: DateTime<Utc>,
-    pub location: Option<String>,
-    pub confidentiality: Confidentiality,
-    pub task_id: Option<String>,
+    /// The meeting's row, stamped by the caller with [`Context::stamp`].
+    pub meeting: Meeting,
     pub invited_advisor_ids: Vec<String>,
     pub participating_org_ids: Vec<String>,
 }
@@ -184,22 +176,10 @@ pub async fn insert_meeting<C: ConnectionTrait>(
     new: NewMeeting,
     event: Event,
 ) -> Result<Meeting, StoreError> {
-    let id = new.id.clone();
-    meeting::Entity::insert(meeting::ActiveModel {
-        id: Set(new.id),
-        organizer: Set(new.organizer),
-        organizer_org_id: Set(new.organizer_org_id),
-        created_by: Set(new.created_by),
-        title: Set(new.title),
-        agenda: Set(new.agenda),
-        held_at: Set(truncate_to_micros(new.held_at)),
-        location: Set(new.location),
-        confidentiality: Set(new.confidentiality),
-        task_id: Set(new.task_id),
-        created_at: Set(truncate_to_micros(ctx.now)),
-    })
-    .exec_without_returning(tx)
-    .await?;
+    let id = new.meeting.id.clone();
+    meeting::Entity::insert(meeting::ActiveModel::from(new.meeting.clone()))
+        .exec_without_returning(tx)
+        .await?;
     for advisor_id in new.invited_advisor_ids {
         meeting_invitation::Entity::insert(meeting_invitation::ActiveModel {
             meeting_id: Set(id.clone()),
@@ -228,10 +208,7 @@ pub async fn insert_meeting<C: ConnectionTrait>(
         .await?;
     }
     append(tx, ctx, event).await?;
-    Ok(meeting::Entity::find_by_id(id.clone())
-        .one(tx)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("meeting {id}")))?)
+    Ok(new.meeting)
 }
 
 /// One invited advisor's attendance.

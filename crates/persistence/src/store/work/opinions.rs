@@ -1,22 +1,18 @@
 //! Opinions (Art. 8, 9): their insert and scoped reads.
 
-use guwen_domain::{
-    role::Role,
-    work::{Confidentiality, OpinionChannel, Timeliness},
-};
+use guwen_domain::{role::Role, work::OpinionChannel};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait,
 };
 
 use super::scope::{OpinionScope, OpinionSight};
 use crate::{
-    audit::{Context, truncate_to_micros},
     entity::{
         opinion::{self, Model as Opinion},
         task,
     },
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of},
+    store::{PageOf, PageRequest, page_of},
 };
 
 /// The SQL condition of an opinion scope (`None`: every opinion).
@@ -84,49 +80,4 @@ pub async fn list_opinions<C: ConnectionTrait>(
         query = query.filter(opinion::Column::Channel.eq(c));
     }
     page_of(db, query, opinion::Column::Id, page, |o| o.id.clone()).await
-}
-
-/// An opinion to insert; `task_id`, `assignment_id` and `timeliness` are set for a delivery.
-#[derive(Debug, Clone)]
-pub struct NewOpinion {
-    pub id: String,
-    pub advisor_id: String,
-    pub task_id: Option<String>,
-    pub assignment_id: Option<String>,
-    pub channel: OpinionChannel,
-    pub major_issue: bool,
-    pub subject: String,
-    pub content: String,
-    pub confidentiality: Confidentiality,
-    pub timeliness: Option<Timeliness>,
-}
-
-/// Inserts an opinion with its event.
-pub async fn insert_opinion<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Context,
-    new: NewOpinion,
-    event: Event,
-) -> Result<Opinion, StoreError> {
-    let id = new.id.clone();
-    opinion::Entity::insert(opinion::ActiveModel {
-        id: Set(new.id),
-        advisor_id: Set(new.advisor_id),
-        task_id: Set(new.task_id),
-        assignment_id: Set(new.assignment_id),
-        channel: Set(new.channel),
-        major_issue: Set(new.major_issue),
-        subject: Set(new.subject),
-        content: Set(new.content),
-        confidentiality: Set(new.confidentiality),
-        timeliness: Set(new.timeliness),
-        submitted_at: Set(truncate_to_micros(ctx.now)),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    append(tx, ctx, event).await?;
-    Ok(opinion::Entity::find_by_id(id.clone())
-        .one(tx)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("opinion {id}")))?)
 }

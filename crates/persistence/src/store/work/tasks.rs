@@ -2,7 +2,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use guwen_domain::{
     Labelled,
     role::Role,
@@ -19,13 +18,13 @@ use super::{
     scope::{TaskScope, TaskSight},
 };
 use crate::{
-    audit::{Context, truncate_to_micros},
+    audit::Context,
     entity::{
         assignment::{self, Model as Assignment},
         field, recusal_request,
         task::{self, Model as Task},
     },
-    store::{Event, PageOf, PageRequest, StoreError, append, page_of, update_if_state},
+    store::{Event, PageOf, PageRequest, StoreError, page_of, update_if_state},
 };
 
 /// The SQL condition of a task scope (`None`: every task).
@@ -146,62 +145,6 @@ pub async fn list_tasks<C: ConnectionTrait>(
         query = query.filter(task::Column::FieldCode.eq(f.clone()));
     }
     page_of(db, query, task::Column::Id, page, |t| t.id.clone()).await
-}
-
-/// A task to insert, `open`.
-#[derive(Debug, Clone)]
-pub struct NewTask {
-    pub id: String,
-    pub kind: TaskKind,
-    pub title: String,
-    pub description: String,
-    pub field_code: String,
-    pub requester_role: Role,
-    pub requester_org_id: Option<String>,
-    pub requester_sub: String,
-    pub deadline: NaiveDate,
-    pub confidentiality: Confidentiality,
-    pub major_issue: bool,
-    pub requested_expertise: Option<String>,
-    /// The organisation the matter concerns besides the requester (Art. 7(2)–(3)).
-    pub counterpart: Option<String>,
-}
-
-/// Inserts an `open` task with its event.
-pub async fn insert_task<C: ConnectionTrait>(
-    tx: &C,
-    ctx: &Context,
-    new: NewTask,
-    event: Event,
-) -> Result<Task, StoreError> {
-    let now = truncate_to_micros(ctx.now);
-    let id = new.id.clone();
-    task::Entity::insert(task::ActiveModel {
-        id: Set(new.id),
-        kind: Set(new.kind),
-        title: Set(new.title),
-        description: Set(new.description),
-        field_code: Set(new.field_code),
-        requester_role: Set(new.requester_role),
-        requester_org_id: Set(new.requester_org_id),
-        requester_sub: Set(new.requester_sub),
-        deadline: Set(new.deadline),
-        confidentiality: Set(new.confidentiality),
-        major_issue: Set(new.major_issue),
-        requested_expertise: Set(new.requested_expertise),
-        counterpart: Set(new.counterpart),
-        state: Set(TaskState::Open),
-        version: Set(1),
-        closing_note: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_without_returning(tx)
-    .await?;
-    append(tx, ctx, event).await?;
-    Ok(task_by_id(tx, &id)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("task {id}")))?)
 }
 
 /// Moves a task from `from` to `to` (with the closing or cancelling note, if any).
