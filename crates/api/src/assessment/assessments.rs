@@ -42,7 +42,7 @@ pub(super) async fn with_opinions<C: Connection>(
     operation_id = "createAssessment",
     tag = "assessments",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = CreateAssessmentRequest,
     responses((status = 201, description = "The draft assessment", body = AssessmentView))
 )]

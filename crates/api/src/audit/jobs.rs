@@ -35,7 +35,7 @@ const BATCH: u64 = 1000;
     operation_id = "startAuditVerificationJob",
     tag = "audit",
     security(("bearer" = ["auditor"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = VerificationJobRequest,
     responses((status = 201, description = "The job, running", body = VerificationJobView, headers(("Location" = String, description = "The job's URL"))))
 )]

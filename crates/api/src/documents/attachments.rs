@@ -58,11 +58,7 @@ struct UploadFingerprint<'a> {
     operation_id = "uploadAttachment",
     tag = "attachments",
     security(("bearer" = ["advisor", "hrss", "government", "department"])),
-    params(
-        OwnerPath,
-        UploadParams,
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(OwnerPath, UploadParams, IdempotencyKey),
     request_body(description = "The file's bytes", content(
         (UploadedFile = "application/pdf"),
         (UploadedFile = "image/png"),

@@ -38,10 +38,7 @@ async fn view(
     operation_id = "reportProgress",
     tag = "progress",
     security(("bearer" = ["advisor"])),
-    params(
-        ("id" = String, Path, description = "Assignment id (the caller's own)"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Assignment id (the caller's own)"), IdempotencyKey),
     request_body = ProgressReportRequest,
     responses(
         (status = 201, description = "The report", body = ProgressReportView, headers(("Location" = String, description = "The report's URL"))),

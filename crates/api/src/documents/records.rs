@@ -33,10 +33,7 @@ use crate::{prelude::*, work::policy as work_policy};
     operation_id = "recordMeetingDocument",
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss"])),
-    params(
-        ("id" = String, Path, description = "Meeting id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Meeting id"), IdempotencyKey),
     request_body = MeetingDocumentRequest,
     responses((status = 201, description = "The document", body = MeetingDocumentView, headers(("Location" = String, description = "The meeting's documents"))))
 )]
@@ -127,10 +124,7 @@ pub async fn list_meeting_documents(
     operation_id = "issueAdvisorDocument",
     tag = "advisors",
     security(("bearer" = ["hrss"])),
-    params(
-        ("id" = String, Path, description = "Advisor id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Advisor id"), IdempotencyKey),
     request_body = IssueDocumentRequest,
     responses((status = 201, description = "The document", body = AdvisorDocumentView, headers(("Location" = String, description = "The advisor's documents"))))
 )]

@@ -32,7 +32,7 @@ const KIND: &str = "webhook subscription";
     tag = "webhooks",
     operation_id = "createWebhookSubscription",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = NewSubscriptionRequest,
     responses((status = 201, description = "The subscription and its secret", body = CreatedSubscriptionView, headers(("Location" = String, description = "The subscription's URL"))))
 )]

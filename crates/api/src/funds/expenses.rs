@@ -38,7 +38,7 @@ use crate::prelude::*;
     operation_id = "createExpense",
     tag = "funds",
     security(("bearer" = ["advisor", "hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = CreateExpenseRequest,
     responses((status = 201, description = "The claim", body = ExpenseView, headers(("Location" = String, description = "The claim's URL"))))
 )]

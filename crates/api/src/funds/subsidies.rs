@@ -42,7 +42,7 @@ use crate::prelude::*;
     operation_id = "createSubsidy",
     tag = "funds",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = CreateSubsidyRequest,
     responses((status = 201, description = "The subsidy", body = SubsidyView, headers(("Location" = String, description = "The subsidy's URL"))))
 )]

@@ -30,7 +30,7 @@ use crate::{documents::revoke_on_leaving, prelude::*, work::progress::release_on
     operation_id = "proposeDismissal",
     tag = "advisors",
     security(("bearer" = ["hrss"])),
-    params(("id" = String, Path, description = "Advisor id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Advisor id"), IdempotencyKey),
     request_body = DismissalRequest,
     responses((status = 201, description = "The proposal", body = DismissalView))
 )]

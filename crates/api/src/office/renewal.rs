@@ -29,7 +29,7 @@ use crate::prelude::*;
     operation_id = "proposeRenewal",
     tag = "advisors",
     security(("bearer" = ["hrss"])),
-    params(("id" = String, Path, description = "Advisor id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Advisor id"), IdempotencyKey),
     request_body = RenewalRequest,
     responses((status = 201, description = "The proposal", body = RenewalView))
 )]

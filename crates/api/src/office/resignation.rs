@@ -28,7 +28,7 @@ use crate::{documents::revoke_on_leaving, prelude::*, work::progress::release_on
     operation_id = "requestResignation",
     tag = "advisors",
     security(("bearer" = ["advisor"])),
-    params(("id" = String, Path, description = "Advisor id (the caller's own)"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Advisor id (the caller's own)"), IdempotencyKey),
     request_body = ResignationRequest,
     responses((status = 201, description = "The request", body = ResignationView))
 )]

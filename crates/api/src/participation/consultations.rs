@@ -54,7 +54,7 @@ async fn view(
     operation_id = "openConsultation",
     tag = "consultations",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = ConsultationRequest,
     responses((status = 201, description = "The round", body = ConsultationView, headers(("Location" = String, description = "The round's URL"))))
 )]

@@ -44,10 +44,7 @@ async fn declaration_owner(
     operation_id = "declareInterest",
     tag = "advisors",
     security(("bearer" = ["advisor", "hrss"])),
-    params(
-        ("id" = String, Path, description = "Advisor id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Advisor id"), IdempotencyKey),
     request_body = InterestRequest,
     responses((status = 201, description = "The declared interest", body = InterestView, headers(("Location" = String, description = "The declaration's URL"))))
 )]

@@ -34,10 +34,7 @@ use crate::prelude::*;
     operation_id = "appointCandidate",
     tag = "candidates",
     security(("bearer" = ["hrss"])),
-    params(
-        ("id" = String, Path, description = "Candidate id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Candidate id"), IdempotencyKey),
     request_body = AppointmentRequest,
     responses((status = 201, description = "The new advisor", body = AdvisorView, headers(("Location" = String, description = "The advisor's URL"))))
 )]

@@ -107,7 +107,7 @@ pub async fn candidate_step<R: serde::Serialize>(
     tag = "candidates",
     security(("bearer" = ["department", "hrss"])),
     request_body = NominationRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "Nominated", body = CandidateView, headers(("Location" = String, description = "The candidate's URL"))))
 )]
 #[post("/candidates")]

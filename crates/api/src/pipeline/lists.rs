@@ -48,7 +48,7 @@ pub async fn list_view<C: Connection>(
     tag = "recommendation lists",
     security(("bearer" = ["hrss"])),
     request_body = CreateListRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "The submitted list", body = ListView, headers(("Location" = String, description = "The list's URL"))))
 )]
 #[post("/recommendation-lists")]

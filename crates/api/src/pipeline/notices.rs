@@ -38,7 +38,7 @@ const MAX_DAYS_AHEAD: u64 = 90;
     tag = "notices",
     security(("bearer" = ["hrss"])),
     request_body = CreateNoticeRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The published notice (public fields)", body = PublicNotice, headers(("Location" = String, description = "The public notice's URL"))),
         (status = 404, description = "A listed candidate does not exist (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),

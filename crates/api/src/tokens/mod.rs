@@ -36,7 +36,7 @@ pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
     operation_id = "createTokenRevocation",
     tag = "tokens",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = RevocationRequest,
     responses((status = 201, description = "The revocation, in force", body = RevocationView, headers(("Location" = String, description = "The revocation's URL"))))
 )]

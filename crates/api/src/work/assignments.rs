@@ -132,7 +132,7 @@ pub async fn matching_advisors(
     operation_id = "assignAdvisor",
     tag = "tasks",
     security(("bearer" = ["hrss"])),
-    params(("id" = String, Path, description = "Task id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Task id"), IdempotencyKey),
     request_body = AssignRequest,
     responses((status = 201, description = "The assignment", body = AssignmentView, headers(("Location" = String, description = "The task's URL"))))
 )]

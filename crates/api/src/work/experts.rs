@@ -19,7 +19,7 @@ use crate::prelude::*;
     tag = "temporary experts",
     security(("bearer" = ["government", "hrss"])),
     request_body = EngageRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "The engagement", body = TemporaryExpertView))
 )]
 #[post("/temporary-experts")]

@@ -63,7 +63,7 @@ pub fn meeting_views(
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss"])),
     request_body = CreateMeetingRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "The meeting", body = MeetingView, headers(("Location" = String, description = "The meeting's URL"))))
 )]
 #[post("/meetings")]

@@ -27,7 +27,7 @@ use crate::{office::standing::acting_advisor, prelude::*};
     tag = "opinions",
     security(("bearer" = ["advisor"])),
     request_body = CreateOpinionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The opinion", body = OpinionView, headers(("Location" = String, description = "The opinion's URL"))),
         (status = 404, description = "No such assignment, or not one the caller may see (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),

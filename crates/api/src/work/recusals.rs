@@ -27,7 +27,7 @@ use crate::{office::standing::acting_advisor, prelude::*};
     operation_id = "requestRecusal",
     tag = "tasks",
     security(("bearer" = ["advisor"])),
-    params(("id" = String, Path, description = "Assignment id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Assignment id"), IdempotencyKey),
     request_body = RecusalRequestBody,
     responses((status = 201, description = "The pending request", body = RecusalView))
 )]

@@ -79,7 +79,7 @@ fn task_view(
     tag = "tasks",
     security(("bearer" = ["government", "department"])),
     request_body = CreateTaskRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "The task", body = TaskView, headers(("Location" = String, description = "The task's URL"))))
 )]
 #[post("/tasks")]
