@@ -98,13 +98,6 @@ impl Deref for Creating {
     }
 }
 
-impl Creating {
-    /// The request's `Idempotency-Key`.
-    pub fn key(&self) -> &IdempotencyKey {
-        &self.0.key
-    }
-}
-
 impl FromRequest for Creating {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;

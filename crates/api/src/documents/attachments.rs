@@ -77,9 +77,10 @@ struct UploadFingerprint<'a> {
 )]
 #[post("/{owner}/{id}/attachments")]
 pub async fn upload_attachment(
-    call: Creating,
+    call: Signed,
     path: web::Path<OwnerPath>,
     query: web::Query<UploadParams>,
+    key: IdempotencyKey,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let today = call.state.clock.today();
@@ -115,7 +116,7 @@ pub async fn upload_attachment(
     };
     // A retry answers as the first upload did, without reading the file again.
     let scope = call.caller.idempotency_scope();
-    if let Some(k) = &call.key().0
+    if let Some(k) = &key.0
         && let Some(stored) = idempotency::find(&call.state.db, &scope, k).await?
     {
         return replay(stored, &fingerprint(&call.http, &request));
@@ -133,38 +134,45 @@ pub async fn upload_attachment(
     let object_key = format!("attachments/{attachment_id}");
     let stored = call.state.files.put_stream(&object_key, body).await?;
     let ctx = call.audit();
-    let recorded = write_as(&call, &request, async |tx| {
-        let found = visible_owner(tx, &call.caller, owner, &id).await?;
-        may_attach(tx, &call.state.access, &call.caller, &found, today).await?;
-        let new = store::NewAttachment {
-            id: attachment_id.clone(),
-            owner,
-            owner_id: id.clone(),
-            file_name: file_name.clone(),
-            content_type: content_type.to_owned(),
-            size_bytes: i64::try_from(stored.size).map_err(ApiError::internal)?,
-            sha256: stored.sha256.clone(),
-            object_key: stored.key.clone(),
-        };
-        let event = Event::new(
-            AuditAction::AttachmentUploaded,
-            "attachment",
-            &attachment_id,
-        )
-        .details(serde_json::json!({
-            "owner_type": owner.code(),
-            "owner_id": id,
-            "file_name": file_name,
-            "content_type": content_type,
-            "size_bytes": stored.size,
-            "sha256": stored.sha256,
-        }));
-        let saved = store::insert_attachment(tx, &ctx, new, event).await?;
-        Ok(Created::at(
-            format!("/api/v1/attachments/{attachment_id}/content"),
-            AttachmentView::from(saved),
-        ))
-    })
+    let recorded = write(
+        &call.state,
+        &call.http,
+        &scope,
+        &key,
+        &request,
+        async |tx| {
+            let found = visible_owner(tx, &call.caller, owner, &id).await?;
+            may_attach(tx, &call.state.access, &call.caller, &found, today).await?;
+            let new = store::NewAttachment {
+                id: attachment_id.clone(),
+                owner,
+                owner_id: id.clone(),
+                file_name: file_name.clone(),
+                content_type: content_type.to_owned(),
+                size_bytes: i64::try_from(stored.size).map_err(ApiError::internal)?,
+                sha256: stored.sha256.clone(),
+                object_key: stored.key.clone(),
+            };
+            let event = Event::new(
+                AuditAction::AttachmentUploaded,
+                "attachment",
+                &attachment_id,
+            )
+            .details(serde_json::json!({
+                "owner_type": owner.code(),
+                "owner_id": id,
+                "file_name": file_name,
+                "content_type": content_type,
+                "size_bytes": stored.size,
+                "sha256": stored.sha256,
+            }));
+            let saved = store::insert_attachment(tx, &ctx, new, event).await?;
+            Ok(Created::at(
+                format!("/api/v1/attachments/{attachment_id}/content"),
+                AttachmentView::from(saved),
+            ))
+        },
+    )
     .await;
     let recorded_ok = recorded
         .as_ref()
