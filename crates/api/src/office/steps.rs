@@ -32,7 +32,8 @@ pub async fn advisor_for(
 }
 
 /// Runs a step that starts from the advisor `id` (see `advisor_for`) in one write of the
-/// caller's under `key`, handing `step` the audit context, the advisor and their status.
+/// caller's (under its `Idempotency-Key` when it is [`Creating`]), handing `step` the audit
+/// context, the advisor and their status.
 pub async fn on_advisor<T: Serialize>(
     call: &Signed,
     body: &impl Serialize,
