@@ -1,7 +1,7 @@
 //! What every chapter's handlers and views use, in one import: the caller, errors, extractors,
 //! pagination, `Idempotency-Key`, free-text checks, the state and the write opener.
 
-pub use crate::write::{write_as, write_change, write_step};
+pub use crate::write::{Creating, Signed, write_as, write_step};
 pub use crate::{
     http::{
         access::Caller,

@@ -8,7 +8,14 @@
 //! and two concurrent requests with one key cannot both create: the second's insert of the key
 //! fails and it answers with the first's response.
 
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::header};
+use std::{
+    future::{Ready, ready},
+    ops::Deref,
+};
+
+use actix_web::{
+    FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, http::header, web,
+};
 use guwen_persistence::{
     audit::{Actor, Context},
     db::is_unique_violation,
@@ -39,6 +46,71 @@ pub fn audit_context(req: &HttpRequest, state: &AppState) -> Context {
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
         now: state.clock.now(),
         signer: Some(state.audit_signer.clone()),
+    }
+}
+
+/// A signed-in caller's request to a handler that writes: the state, the request and the
+/// caller (as the access check put it in the request), extracted together; without an
+/// `Idempotency-Key` (a change to an existing object).
+pub struct Signed {
+    pub state: web::Data<AppState>,
+    pub http: HttpRequest,
+    pub caller: Caller,
+    key: IdempotencyKey,
+}
+
+impl Signed {
+    /// The request's audit context (see [`audit_context`]).
+    pub fn audit(&self) -> Context {
+        audit_context(&self.http, &self.state)
+    }
+}
+
+impl FromRequest for Signed {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("the application state is not configured"));
+        ready(state.and_then(|state| {
+            Ok(Self {
+                state,
+                http: req.clone(),
+                caller: Caller::from_request(req, payload).into_inner()?,
+                key: IdempotencyKey::default(),
+            })
+        }))
+    }
+}
+
+/// A signed-in caller's creating request: [`Signed`] with its `Idempotency-Key`, under which
+/// [`write_as`] answers a retry with the first response.
+pub struct Creating(Signed);
+
+impl Deref for Creating {
+    type Target = Signed;
+
+    fn deref(&self) -> &Signed {
+        &self.0
+    }
+}
+
+impl FromRequest for Creating {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed = Signed::from_request(req, payload).into_inner();
+        let key = IdempotencyKey::from_request(req, payload).into_inner();
+        ready(signed.and_then(|signed| {
+            Ok(Self(Signed {
+                key: key?,
+                ..signed
+            }))
+        }))
     }
 }
 
@@ -118,12 +190,11 @@ where
     Ok(response.body(body))
 }
 
-/// [`write`] for a signed-in caller's request: scoped to the caller, under `key`.
+/// [`write`] for a signed-in caller's request: scoped to the caller, under the request's
+/// `Idempotency-Key` when it creates something ([`Creating`]), without one when it changes an
+/// existing object ([`Signed`]).
 pub async fn write_as<T, R, F>(
-    state: &AppState,
-    http: &HttpRequest,
-    caller: &Caller,
-    key: &IdempotencyKey,
+    call: &Signed,
     request: &R,
     work: F,
 ) -> Result<HttpResponse, ApiError>
@@ -132,41 +203,14 @@ where
     R: Serialize,
     F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
 {
-    write(state, http, &caller.idempotency_scope(), key, request, work).await
+    let scope = call.caller.idempotency_scope();
+    write(&call.state, &call.http, &scope, &call.key, request, work).await
 }
 
-/// [`write`] for a signed-in caller's change to an existing object: scoped to the caller,
-/// without an `Idempotency-Key`.
-pub async fn write_change<T, R, F>(
-    state: &AppState,
-    http: &HttpRequest,
-    caller: &Caller,
-    request: &R,
-    work: F,
-) -> Result<HttpResponse, ApiError>
-where
-    T: Serialize,
-    R: Serialize,
-    F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
-{
-    write_as(
-        state,
-        http,
-        caller,
-        &IdempotencyKey::default(),
-        request,
-        work,
-    )
-    .await
-}
-
-/// [`write_change`] of one existing object: `load` reads it (404 `kind` when there is none),
-/// `work` changes it, and the answer is `view` of it as `load` reads it afterwards.
-#[allow(clippy::too_many_arguments)]
+/// [`write_as`] of a change to one existing object: `load` reads it (404 `kind` when there is
+/// none), `work` changes it, and the answer is `view` of it as `load` reads it afterwards.
 pub async fn write_step<M, T, R, E, L, W, V>(
-    state: &AppState,
-    http: &HttpRequest,
-    caller: &Caller,
+    call: &Signed,
     request: &R,
     kind: &'static str,
     load: L,
@@ -181,7 +225,7 @@ where
     W: AsyncFnOnce(&Tx, M) -> Result<(), ApiError>,
     V: AsyncFnOnce(&Tx, M) -> Result<T, ApiError>,
 {
-    write_change(state, http, caller, request, async |tx| {
+    write_as(call, request, async |tx| {
         let found = load(tx).await?.ok_or_else(|| ApiError::not_found(kind))?;
         work(tx, found).await?;
         let after = load(tx)

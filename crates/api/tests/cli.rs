@@ -3,7 +3,7 @@
 //! scenarios start as separate processes.
 
 #![allow(clippy::expect_used)]
-use std::process::Command;
+use std::process::{Command, Output};
 
 fn guwen() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_guwen"));
@@ -13,15 +13,33 @@ fn guwen() -> Command {
     cmd
 }
 
-/// The committed spec is what the binary generates (the same check CI runs with `diff`).
-#[test]
-fn the_committed_openapi_document_is_what_the_binary_prints() {
-    let out = guwen().arg("openapi").output().expect("run guwen openapi");
+/// `guwen token` with `args`.
+fn token(args: &[&str]) -> Command {
+    let mut cmd = guwen();
+    cmd.arg("token").args(args);
+    cmd
+}
+
+/// Runs `cmd` to its end.
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("run guwen")
+}
+
+/// Runs `cmd` and asserts that it succeeded (showing its stderr when it did not).
+fn succeeds(cmd: &mut Command) -> Output {
+    let out = run(cmd);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+/// The committed spec is what the binary generates (the same check CI runs with `diff`).
+#[test]
+fn the_committed_openapi_document_is_what_the_binary_prints() {
+    let out = succeeds(guwen().arg("openapi"));
     let committed = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../openapi/openapi.json"
@@ -36,24 +54,12 @@ fn the_committed_openapi_document_is_what_the_binary_prints() {
 /// `guwen token` mints a three-part JWT with the configured secret and refuses an unknown role.
 #[test]
 fn token_mints_a_jwt_and_refuses_an_unknown_role() {
-    let out = guwen()
-        .args(["token", "--role", "hrss", "--sub", "alice"])
-        .env("JWT_SECRET", "a-secret-of-at-least-thirty-two-bytes!!")
-        .output()
-        .expect("run guwen token");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    assert_eq!(token.split('.').count(), 3, "{token}");
+    let secret = ("JWT_SECRET", "a-secret-of-at-least-thirty-two-bytes!!");
+    let out = succeeds(token(&["--role", "hrss", "--sub", "alice"]).env(secret.0, secret.1));
+    let jwt = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(jwt.split('.').count(), 3, "{jwt}");
 
-    let out = guwen()
-        .args(["token", "--role", "mayor", "--sub", "alice"])
-        .env("JWT_SECRET", "a-secret-of-at-least-thirty-two-bytes!!")
-        .output()
-        .expect("run guwen token");
+    let out = run(token(&["--role", "mayor", "--sub", "alice"]).env(secret.0, secret.1));
     assert!(!out.status.success());
 }
 
@@ -69,13 +75,10 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 #[test]
 fn token_without_the_servers_secret_refuses_and_names_where_it_looked() {
     let dir = temp_dir("no-secret");
-    let out = guwen()
-        .args(["token", "--role", "hrss", "--sub", "alice"])
+    let out = run(token(&["--role", "hrss", "--sub", "alice"])
         .current_dir(&dir)
         .env_remove("JWT_SECRET")
-        .env_remove("GUWEN_DATA_DIR")
-        .output()
-        .expect("run guwen token");
+        .env_remove("GUWEN_DATA_DIR"));
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     let looked = dir.join("data").join("dev-jwt-secret");
@@ -94,23 +97,17 @@ fn token_signs_with_the_secret_in_the_servers_data_dir() {
     let dir = temp_dir("data-dir");
     let secret = "0123456789abcdef0123456789abcdef0123456789abcdef";
     std::fs::write(dir.join("dev-jwt-secret"), secret).expect("write secret");
-    let out = guwen()
-        .args(["token", "--role", "auditor", "--sub", "audra"])
-        .current_dir(std::env::temp_dir())
-        .env_remove("JWT_SECRET")
-        .env("GUWEN_DATA_DIR", &dir)
-        .output()
-        .expect("run guwen token");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        token(&["--role", "auditor", "--sub", "audra"])
+            .current_dir(std::env::temp_dir())
+            .env_remove("JWT_SECRET")
+            .env("GUWEN_DATA_DIR", &dir),
     );
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let jwt = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
     validation.set_audience(&["guwen-api"]);
     let decoded = jsonwebtoken::decode::<serde_json::Value>(
-        &token,
+        &jwt,
         &jsonwebtoken::DecodingKey::from_secret(secret.as_bytes()),
         &validation,
     )
@@ -145,19 +142,14 @@ fn healthcheck_tells_a_ready_server_from_none() {
     // Keep reading what the server prints, so that it never writes into a closed pipe.
     std::thread::spawn(move || lines.for_each(drop));
     // Under load the first answer may take a while: a container engine retries too.
-    let mut ok = guwen()
-        .args(["healthcheck", "--url", &base])
-        .output()
-        .expect("run guwen healthcheck");
+    let healthcheck = || run(guwen().args(["healthcheck", "--url", &base]));
+    let mut ok = healthcheck();
     for _ in 0..60 {
         if ok.status.success() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(250));
-        ok = guwen()
-            .args(["healthcheck", "--url", &base])
-            .output()
-            .expect("run guwen healthcheck");
+        ok = healthcheck();
     }
     let _ = server.kill();
     let _ = server.wait();
@@ -175,10 +167,7 @@ fn healthcheck_tells_a_ready_server_from_none() {
         "{banner:?}"
     );
 
-    let down = guwen()
-        .args(["healthcheck", "--url", &base])
-        .output()
-        .expect("run guwen healthcheck");
+    let down = healthcheck();
     assert_eq!(down.status.code(), Some(1));
 }
 
@@ -189,16 +178,11 @@ fn healthcheck_tells_a_ready_server_from_none() {
 #[test]
 fn token_ttl_is_capped_by_the_maximum_lifetime() {
     let mint = |args: &[&str], env: &[(&str, &str)]| {
-        let mut cmd = guwen();
-        cmd.arg("token")
-            .args(args)
-            .env("JWT_SECRET", "a-secret-of-at-least-thirty-two-bytes!!")
+        let mut cmd = token(args);
+        cmd.env("JWT_SECRET", "a-secret-of-at-least-thirty-two-bytes!!")
             .env_remove("GUWEN_TOKEN_MAX_TTL_SECS")
             .env_remove("GUWEN_SERVICE_TOKEN_MAX_TTL_SECS");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().expect("run guwen token")
+        run(cmd.envs(env.iter().copied()))
     };
     let hrss = ["--role", "hrss", "--sub", "alice"];
     assert!(

@@ -1,6 +1,6 @@
 //! Opening an annual assessment (Art. 16) with the year's facts, and reading assessments.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{
     assessment::assessment_exists,
     audit::AuditAction,
@@ -42,23 +42,20 @@ pub(super) async fn with_opinions<C: Connection>(
     operation_id = "createAssessment",
     tag = "assessments",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = CreateAssessmentRequest,
     responses((status = 201, description = "The draft assessment", body = AssessmentView))
 )]
 #[post("/assessments")]
 pub(super) async fn create_assessment(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<CreateAssessmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let year = body.year;
     identifier("advisor_id", &body.advisor_id, ID_MAX)?;
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+    write_as(&call, &body.0, async |tx| {
         let adv = assessment::advisor(tx, &body.advisor_id)
             .await?
             .ok_or_else(|| ApiError::invalid_field("advisor_id", "no such advisor"))?;
@@ -75,7 +72,7 @@ pub(super) async fn create_assessment(
         let a = assessment::find(tx, &id, &AssessmentScope::All)
             .await?
             .ok_or_else(|| ApiError::internal("the assessment just opened is gone"))?;
-        let view = with_opinions(&state, tx, a).await?;
+        let view = with_opinions(&call.state, tx, a).await?;
         Ok(Created::at(format!("/api/v1/assessments/{id}"), view))
     })
     .await
@@ -93,19 +90,17 @@ pub(super) async fn create_assessment(
 )]
 #[get("/assessments")]
 pub(super) async fn list(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     filter: web::Query<AssessmentFilter>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "assessments";
-    let scope = policy::read_scope(&state, &caller);
+    let scope = policy::read_scope(&call.state, &call.caller);
     let request = page.request(KIND, Direction::NewestFirst)?;
-    let page = assessment::page(&state.db, &scope, &filter.to_filter(), request).await?;
+    let page = assessment::page(&call.state.db, &scope, &filter.to_filter(), request).await?;
     let mut items = Vec::with_capacity(page.rows.len());
     for a in page.rows {
-        items.push(with_opinions(&state, &state.db, a).await?);
+        items.push(with_opinions(&call.state, &call.state.db, a).await?);
     }
     let next_cursor = page.next.map(|id| encode_cursor(KIND, &id));
     let graded = items
@@ -113,8 +108,8 @@ pub(super) async fn list(
         .filter(|a| shows_grade(a))
         .map(|a| a.id.clone());
     record_sensitive_read(
-        &state,
-        &req,
+        &call.state,
+        &call.http,
         Sensitive::AssessmentGrade,
         "assessment",
         graded.collect(),
@@ -134,21 +129,16 @@ pub(super) async fn list(
     responses((status = 200, description = "The assessment", body = AssessmentView))
 )]
 #[get("/assessments/{id}")]
-pub(super) async fn get_one(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let scope = policy::read_scope(&state, &caller);
-    let a = assessment::find(&state.db, &id, &scope)
+pub(super) async fn get_one(call: Signed, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let scope = policy::read_scope(&call.state, &call.caller);
+    let a = assessment::find(&call.state.db, &id, &scope)
         .await?
         .ok_or_else(|| ApiError::not_found("assessment"))?;
-    let view = with_opinions(&state, &state.db, a).await?;
+    let view = with_opinions(&call.state, &call.state.db, a).await?;
     if shows_grade(&view) {
         record_sensitive_read(
-            &state,
-            &req,
+            &call.state,
+            &call.http,
             Sensitive::AssessmentGrade,
             "assessment",
             vec![view.id.clone()],

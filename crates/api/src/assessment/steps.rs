@@ -1,7 +1,7 @@
 //! The steps of an annual assessment (Art. 16): the service units' opinions, HRSS's
 //! preliminary grade and the government's final grade.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use guwen_domain::{
     Labelled,
     assessment::{check_open_for_opinions, check_service_unit, check_service_units_heard},
@@ -25,16 +25,14 @@ use crate::prelude::*;
 /// A step on the assessment `id` (404 when there is none): `work` changes it, and the answer
 /// is the assessment as it stands after the step.
 async fn step<R: Serialize>(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
+    call: &Signed,
     id: &str,
     request: &R,
     work: impl AsyncFnOnce(&Tx, Assessment) -> Result<(), ApiError>,
 ) -> Result<HttpResponse, ApiError> {
     let load = async |tx: &Tx| assessment::find(tx, id, &AssessmentScope::All).await;
-    let view = async |tx: &Tx, a| with_opinions(state, tx, a).await;
-    write_step(state, req, caller, request, "assessment", load, work, view).await
+    let view = async |tx: &Tx, a| with_opinions(&call.state, tx, a).await;
+    write_step(call, request, "assessment", load, work, view).await
 }
 
 /// Give a service unit's opinion
@@ -51,16 +49,14 @@ async fn step<R: Serialize>(
 )]
 #[post("/assessments/{id}/service-unit-opinions")]
 pub(super) async fn service_unit_opinion(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<OpinionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let org = policy::service_unit(&caller)?;
+    let org = policy::service_unit(&call.caller)?;
     let text = body.checked_opinion()?;
-    let ctx = audit_context(&req, &state);
-    step(&state, &req, &caller, &id, &body.0, async |tx, a| {
+    let ctx = call.audit();
+    step(&call, &id, &body.0, async |tx, a| {
         let facts = assessment::facts_of(&a).map_err(ApiError::internal)?;
         check_service_unit(&facts, &org)?;
         check_open_for_opinions(a.state)?;
@@ -80,16 +76,14 @@ pub(super) async fn service_unit_opinion(
 /// Grades an assessment, moving it to `to` (`preliminary` or `decided`), only from the state
 /// read (Art. 16).
 async fn grade(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
+    call: &Signed,
     id: &str,
     (body, request): (&GradeRequest, &impl Serialize),
     (to, non_responding): (AssessmentState, Option<Vec<(String, String)>>),
 ) -> Result<HttpResponse, ApiError> {
     let comment = body.checked_comment()?;
-    let ctx = audit_context(req, state);
-    step(state, req, caller, id, request, async |tx, a| {
+    let ctx = call.audit();
+    step(call, id, request, async |tx, a| {
         office::assessment_transition(a.state, to)?;
         let mut details = serde_json::json!({ "grade": body.grade.code() });
         if let Some(excused) = &non_responding {
@@ -138,15 +132,13 @@ async fn grade(
 )]
 #[post("/assessments/{id}/preliminary")]
 pub(super) async fn preliminary(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<PreliminaryRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let non_responding = body.non_responding()?;
     let to = (AssessmentState::Preliminary, Some(non_responding));
-    grade(&state, &req, &caller, &id, (&body.grade(), &body.0), to).await
+    grade(&call, &id, (&body.grade(), &body.0), to).await
 }
 
 /// Decide the final grade
@@ -162,12 +154,10 @@ pub(super) async fn preliminary(
 )]
 #[post("/assessments/{id}/decision")]
 pub(super) async fn decide(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<GradeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let to = (AssessmentState::Decided, None);
-    grade(&state, &req, &caller, &id, (&body, &body.0), to).await
+    grade(&call, &id, (&body, &body.0), to).await
 }

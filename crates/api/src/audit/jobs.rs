@@ -2,7 +2,7 @@
 //! its progress kept in the database so that any replica reports it, and taken over by another
 //! replica when the one running it stops (its lease runs out).
 
-use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
+use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::Duration;
 use guwen_domain::{Labelled, audit::AuditAction};
 use guwen_persistence::{
@@ -35,23 +35,20 @@ const BATCH: u64 = 1000;
     operation_id = "startAuditVerificationJob",
     tag = "audit",
     security(("bearer" = ["auditor"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = VerificationJobRequest,
     responses((status = 201, description = "The job, running", body = VerificationJobView, headers(("Location" = String, description = "The job's URL"))))
 )]
 #[post("/audit-events/verification-jobs")]
 async fn start_audit_verification_job(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<VerificationJobRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let response = write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+    let ctx = call.audit();
+    let response = write_as(&call, &body.0, async |tx| {
         let id = uuid::Uuid::now_v7().to_string();
         let lease = ctx.now + Duration::seconds(LEASE_SECS);
-        let job = verification::create_job(tx, &id, caller.sub(), ctx.now, lease).await?;
+        let job = verification::create_job(tx, &id, call.caller.sub(), ctx.now, lease).await?;
         audit::append(
             tx,
             &ctx,
@@ -82,7 +79,7 @@ async fn start_audit_verification_job(
         && !replayed
         && let Some(id) = location
     {
-        spawn_run(state.get_ref().clone(), id);
+        spawn_run(call.state.get_ref().clone(), id);
     }
     Ok(response)
 }

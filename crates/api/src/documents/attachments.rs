@@ -4,7 +4,7 @@
 //! written in one transaction afterwards, and the stored bytes are removed if that fails.
 //! Everyone who sees the object sees its files, and no one else.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
+use actix_web::{HttpResponse, get, http::header, post, web};
 use base64::Engine;
 use guwen_domain::{Labelled, audit::AuditAction, documents};
 use guwen_persistence::{
@@ -58,11 +58,7 @@ struct UploadFingerprint<'a> {
     operation_id = "uploadAttachment",
     tag = "attachments",
     security(("bearer" = ["advisor", "hrss", "government", "department"])),
-    params(
-        OwnerPath,
-        UploadParams,
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(OwnerPath, UploadParams, IdempotencyKey),
     request_body(description = "The file's bytes", content(
         (UploadedFile = "application/pdf"),
         (UploadedFile = "image/png"),
@@ -81,16 +77,15 @@ struct UploadFingerprint<'a> {
 )]
 #[post("/{owner}/{id}/attachments")]
 pub async fn upload_attachment(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     path: web::Path<OwnerPath>,
     query: web::Query<UploadParams>,
     key: IdempotencyKey,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let today = state.clock.today();
-    let declared = req
+    let today = call.state.clock.today();
+    let declared = call
+        .http
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -102,8 +97,9 @@ pub async fn upload_attachment(
         )
     })?;
     let file_name = required_line("file_name", &query.file_name, 255)?;
-    let max = state.files.max_bytes;
-    let announced = req
+    let max = call.state.files.max_bytes;
+    let announced = call
+        .http
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -119,59 +115,73 @@ pub async fn upload_attachment(
         content_type,
     };
     // A retry answers as the first upload did, without reading the file again.
-    let scope = caller.idempotency_scope();
+    let scope = call.caller.idempotency_scope();
     if let Some(k) = &key.0
-        && let Some(stored) = idempotency::find(&state.db, &scope, k).await?
+        && let Some(stored) = idempotency::find(&call.state.db, &scope, k).await?
     {
-        return replay(stored, &fingerprint(&req, &request));
+        return replay(stored, &fingerprint(&call.http, &request));
     }
-    let found = visible_owner(&state.db, &caller, owner, &id).await?;
-    may_attach(&state.db, &state.access, &caller, &found, today).await?;
+    let found = visible_owner(&call.state.db, &call.caller, owner, &id).await?;
+    may_attach(
+        &call.state.db,
+        &call.state.access,
+        &call.caller,
+        &found,
+        today,
+    )
+    .await?;
     let attachment_id = new_id();
     let object_key = format!("attachments/{attachment_id}");
-    let stored = state.files.put_stream(&object_key, body).await?;
-    let ctx = audit_context(&req, &state);
-    let recorded = write_as(&state, &req, &caller, &key, &request, async |tx| {
-        let found = visible_owner(tx, &caller, owner, &id).await?;
-        may_attach(tx, &state.access, &caller, &found, today).await?;
-        let new = store::Attachment {
-            id: attachment_id.clone(),
-            owner_type: owner,
-            owner_id: id.clone(),
-            file_name: file_name.clone(),
-            content_type: content_type.to_owned(),
-            size_bytes: i64::try_from(stored.size).map_err(ApiError::internal)?,
-            sha256: stored.sha256.clone(),
-            object_key: stored.key.clone(),
-            uploaded_by: ctx.actor.sub.clone(),
-            uploaded_at: ctx.stamp(),
-        };
-        let event = Event::new(
-            AuditAction::AttachmentUploaded,
-            "attachment",
-            &attachment_id,
-        )
-        .details(serde_json::json!({
-            "owner_type": owner.code(),
-            "owner_id": id,
-            "file_name": file_name,
-            "content_type": content_type,
-            "size_bytes": stored.size,
-            "sha256": stored.sha256,
-        }));
-        let saved = insert_row(tx, &ctx, new, event).await?;
-        Ok(Created::at(
-            format!("/api/v1/attachments/{attachment_id}/content"),
-            AttachmentView::from(saved),
-        ))
-    })
+    let stored = call.state.files.put_stream(&object_key, body).await?;
+    let ctx = call.audit();
+    let recorded = write(
+        &call.state,
+        &call.http,
+        &scope,
+        &key,
+        &request,
+        async |tx| {
+            let found = visible_owner(tx, &call.caller, owner, &id).await?;
+            may_attach(tx, &call.state.access, &call.caller, &found, today).await?;
+            let new = store::Attachment {
+                id: attachment_id.clone(),
+                owner_type: owner,
+                owner_id: id.clone(),
+                file_name: file_name.clone(),
+                content_type: content_type.to_owned(),
+                size_bytes: i64::try_from(stored.size).map_err(ApiError::internal)?,
+                sha256: stored.sha256.clone(),
+                object_key: stored.key.clone(),
+                uploaded_by: ctx.actor.sub.clone(),
+                uploaded_at: ctx.stamp(),
+            };
+            let event = Event::new(
+                AuditAction::AttachmentUploaded,
+                "attachment",
+                &attachment_id,
+            )
+            .details(serde_json::json!({
+                "owner_type": owner.code(),
+                "owner_id": id,
+                "file_name": file_name,
+                "content_type": content_type,
+                "size_bytes": stored.size,
+                "sha256": stored.sha256,
+            }));
+            let saved = insert_row(tx, &ctx, new, event).await?;
+            Ok(Created::at(
+                format!("/api/v1/attachments/{attachment_id}/content"),
+                AttachmentView::from(saved),
+            ))
+        },
+    )
     .await;
     let recorded_ok = recorded
         .as_ref()
         .is_ok_and(|r| r.status() == actix_web::http::StatusCode::CREATED);
     if !recorded_ok {
         // Refused, or a concurrent retry recorded its own copy: these bytes belong to no record.
-        state.files.discard(&stored.key).await;
+        call.state.files.discard(&stored.key).await;
     }
     recorded
 }

@@ -3,7 +3,7 @@
 //! government, auditors, and integrated systems on `internal` tasks) read the history, an
 //! advisor their own reports.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{audit::AuditAction, documents};
 use guwen_persistence::store::{Connection, Event, documents as store, new_id, work as work_store};
 
@@ -38,10 +38,7 @@ async fn view(
     operation_id = "reportProgress",
     tag = "progress",
     security(("bearer" = ["advisor"])),
-    params(
-        ("id" = String, Path, description = "Assignment id (the caller's own)"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Assignment id (the caller's own)"), IdempotencyKey),
     request_body = ProgressReportRequest,
     responses(
         (status = 201, description = "The report", body = ProgressReportView, headers(("Location" = String, description = "The report's URL"))),
@@ -49,22 +46,19 @@ async fn view(
 )]
 #[post("/assignments/{id}/progress-reports")]
 pub async fn report_progress(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Creating,
     id: web::Path<String>,
-    key: IdempotencyKey,
     body: ApiJson<ProgressReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = state.clock.today();
-    let me = work_policy::advisor_of(&caller)?.to_owned();
+    let today = call.state.clock.today();
+    let me = work_policy::advisor_of(&call.caller)?.to_owned();
     let text = required_text("text", &body.text, 10000)?;
-    let ctx = audit_context(&req, &state);
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+    let ctx = call.audit();
+    write_as(&call, &body.0, async |tx| {
         let a = work_store::own_assignment(tx, &me, &id)
             .await?
             .ok_or_else(|| ApiError::not_found("assignment"))?;
-        acting_advisor(tx, &caller, today).await?;
+        acting_advisor(tx, &call.caller, today).await?;
         documents::check_progress_reportable(a.state)?;
         let report_id = new_id();
         let event = Event::new(AuditAction::ProgressReported, "assignment", &a.id)

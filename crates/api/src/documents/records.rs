@@ -2,7 +2,7 @@
 //! the government (Art. 11), and the certificate (聘书) and agreement (聘任协议) of each term
 //! (Art. 4.6), revoked (收回) when the advisor is dismissed or resigns (Art. 12, 13).
 
-use actix_web::{HttpRequest, HttpResponse, get, http::Method, post, web};
+use actix_web::{HttpResponse, get, http::Method, post, web};
 use guwen_domain::{
     Labelled,
     audit::AuditAction,
@@ -33,36 +33,30 @@ use crate::{prelude::*, work::policy as work_policy};
     operation_id = "recordMeetingDocument",
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss"])),
-    params(
-        ("id" = String, Path, description = "Meeting id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Meeting id"), IdempotencyKey),
     request_body = MeetingDocumentRequest,
     responses((status = 201, description = "The document", body = MeetingDocumentView, headers(("Location" = String, description = "The meeting's documents"))))
 )]
 #[post("/meetings/{id}/documents")]
 pub async fn record_meeting_document(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Creating,
     id: web::Path<String>,
-    key: IdempotencyKey,
     body: ApiJson<MeetingDocumentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let title = required_line("title", &body.title, 200)?;
     let reference = required_line("reference", &body.reference, 200)?;
-    if body.submitted_on > state.clock.today() {
+    if body.submitted_on > call.state.clock.today() {
         return Err(ApiError::invalid_field(
             "submitted_on",
             "is in the future: record a submission once it is made",
         ));
     }
-    let ctx = audit_context(&req, &state);
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
-        let m = visible_meeting(tx, &caller, &id).await?;
+    let ctx = call.audit();
+    write_as(&call, &body.0, async |tx| {
+        let m = visible_meeting(tx, &call.caller, &id).await?;
         work_policy::require_organiser(
-            &state.access,
-            &caller,
+            &call.state.access,
+            &call.caller,
             &m,
             &Method::POST,
             MEETING_DOCUMENTS,
@@ -130,25 +124,19 @@ pub async fn list_meeting_documents(
     operation_id = "issueAdvisorDocument",
     tag = "advisors",
     security(("bearer" = ["hrss"])),
-    params(
-        ("id" = String, Path, description = "Advisor id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Advisor id"), IdempotencyKey),
     request_body = IssueDocumentRequest,
     responses((status = 201, description = "The document", body = AdvisorDocumentView, headers(("Location" = String, description = "The advisor's documents"))))
 )]
 #[post("/advisors/{id}/documents")]
 pub async fn issue_advisor_document(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Creating,
     id: web::Path<String>,
-    key: IdempotencyKey,
     body: ApiJson<IssueDocumentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = state.clock.today();
-    let ctx = audit_context(&req, &state);
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+    let today = call.state.clock.today();
+    let ctx = call.audit();
+    write_as(&call, &body.0, async |tx| {
         let a = work_store::advisor_standing(tx, &id)
             .await?
             .ok_or_else(|| ApiError::not_found("advisor"))?;

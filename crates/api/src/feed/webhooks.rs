@@ -1,7 +1,7 @@
 //! `/api/v1/webhook-subscriptions` (HRSS): push the change feed to other systems, signed as
 //! Standard Webhooks, at least once and in sequence order per subscription.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, post, web};
 use guwen_domain::{Labelled, audit::AuditAction};
 use guwen_persistence::store::{
     Event, feed as feed_store, new_id,
@@ -32,19 +32,16 @@ const KIND: &str = "webhook subscription";
     tag = "webhooks",
     operation_id = "createWebhookSubscription",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = NewSubscriptionRequest,
     responses((status = 201, description = "The subscription and its secret", body = CreatedSubscriptionView, headers(("Location" = String, description = "The subscription's URL"))))
 )]
 #[post("/webhook-subscriptions")]
 async fn create_webhook_subscription(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<NewSubscriptionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let allow_private = state.config.webhooks.allow_private;
+    let allow_private = call.state.config.webhooks.allow_private;
     let url = target::check_url(body.url.trim(), allow_private)
         .map_err(|m| ApiError::invalid_field("url", m))?;
     target::check_resolved(&url, allow_private)
@@ -57,8 +54,8 @@ async fn create_webhook_subscription(
         }
         None => signing::generate_secret(),
     };
-    let ctx = audit_context(&req, &state);
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+    let ctx = call.audit();
+    write_as(&call, &body.0, async |tx| {
         let cursor = match body.after {
             Some(a) => a,
             None => feed_store::head_seq(tx).await?,
@@ -83,7 +80,7 @@ async fn create_webhook_subscription(
             delivered: 0,
             lease_owner: None,
             lease_until_ms: 0,
-            created_by: caller.sub().to_owned(),
+            created_by: call.caller.sub().to_owned(),
             created_at: now,
             updated_at: now,
         };
@@ -159,13 +156,11 @@ async fn get_webhook_subscription(
 )]
 #[delete("/webhook-subscriptions/{id}")]
 async fn delete_webhook_subscription(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    write_change(&state, &req, &caller, &*id, async |tx| {
+    let ctx = call.audit();
+    write_as(&call, &*id, async |tx| {
         let s = store::find(tx, &id)
             .await?
             .ok_or_else(|| ApiError::not_found(KIND))?;
@@ -200,15 +195,13 @@ async fn delete_webhook_subscription(
 )]
 #[post("/webhook-subscriptions/{id}/replay")]
 async fn replay_webhook_subscription(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<ReplayRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let after = body.from - 1;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
+    write_as(&call, &body.0, async |tx| {
         let s = store::find(tx, &id)
             .await?
             .ok_or_else(|| ApiError::not_found(KIND))?;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use actix_web::{HttpResponse, get, put, web};
 use guwen_domain::{
     Labelled,
     audit::AuditAction,
@@ -41,9 +41,7 @@ use crate::prelude::*;
 )]
 #[put("/budgets/{year}")]
 pub(super) async fn set_budget(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     year: web::Path<i32>,
     body: ApiJson<SetBudgetRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -51,8 +49,8 @@ pub(super) async fn set_budget(
     check_year("year", year)?;
     let asked = body.parse()?;
     funds::check_budget_total(body.total_fen)?;
-    let ctx = audit_context(&req, &state);
-    write_change(&state, &req, &caller, &body.0, async |tx| {
+    let ctx = call.audit();
+    write_as(&call, &body.0, async |tx| {
         let before = budgets::find(tx, year).await?;
         let existing = budgets::sub_budgets(tx, year).await?;
         let sums = budgets::sums_by_category(tx, year).await?;

@@ -2,7 +2,7 @@
 //! the Finance Bureau reviews strictly controlled categories first; HRSS approves, which
 //! commits the amount against the year's budget, or rejects; HRSS records the payment.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{
     Labelled,
     audit::AuditAction,
@@ -38,23 +38,20 @@ use crate::prelude::*;
     operation_id = "createExpense",
     tag = "funds",
     security(("bearer" = ["advisor", "hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = CreateExpenseRequest,
     responses((status = 201, description = "The claim", body = ExpenseView, headers(("Location" = String, description = "The claim's URL"))))
 )]
 #[post("/expenses")]
 pub(super) async fn create_expense(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<CreateExpenseRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let advisor_id = policy::claimant(&caller, body.advisor_id.as_deref())?;
-    let new = body.to_new(advisor_id, state.clock.today())?;
-    let ctx = audit_context(&req, &state);
-    let by_advisor = caller.advisor_id() == Some(new.advisor_id.as_str());
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+    let advisor_id = policy::claimant(&call.caller, body.advisor_id.as_deref())?;
+    let new = body.to_new(advisor_id, call.state.clock.today())?;
+    let ctx = call.audit();
+    let by_advisor = call.caller.advisor_id() == Some(new.advisor_id.as_str());
+    write_as(&call, &body.0, async |tx| {
         // Art. 12, 13, 14: the advisor of record decides, not the token: a token naming no
         // advisor claims nothing (403), and what was incurred outside the advisor's service,
         // as recorded (a dismissal, a resignation, the end of the last term), is refused. A
@@ -107,14 +104,12 @@ pub(super) async fn create_expense(
 /// Moves an expense by one step, with its money movement and audit event in one transaction;
 /// the state change is conditional on the state read, so two racing steps cannot both win.
 async fn step(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
+    call: &Signed,
     id: &str,
     (action, approve): (ExpenseAction, bool),
     change: ExpenseChange,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(req, state);
+    let ctx = call.audit();
     let load = async |tx: &Tx| expenses::find(tx, id, &AdvisorScope::All).await;
     let work = async |tx: &Tx, e: Expense| {
         let to = funds::expense_step(e.category, e.state, action, approve)?;
@@ -142,7 +137,7 @@ async fn step(
         Ok(())
     };
     let view = async |_: &Tx, e| expense_view(e);
-    write_step(state, req, caller, &(), "expense", load, work, view).await
+    write_step(call, &(), "expense", load, work, view).await
 }
 
 /// Record the Finance Bureau's review
@@ -160,16 +155,14 @@ async fn step(
 )]
 #[post("/expenses/{id}/finance-review")]
 pub(super) async fn finance_review(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let comment = body.checked_reason()?;
     let change = ExpenseChange::FinanceReview { comment };
     let action = (ExpenseAction::FinanceReview, body.approved);
-    step(&state, &req, &caller, &id, action, change).await
+    step(&call, &id, action, change).await
 }
 
 /// Approve or reject an expense
@@ -188,16 +181,14 @@ pub(super) async fn finance_review(
 )]
 #[post("/expenses/{id}/approval")]
 pub(super) async fn approval(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<ReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let reason = body.checked_reason()?;
     let change = ExpenseChange::Decision { reason };
     let action = (ExpenseAction::Approve, body.approved);
-    step(&state, &req, &caller, &id, action, change).await
+    step(&call, &id, action, change).await
 }
 
 /// Record an expense's payment
@@ -213,16 +204,14 @@ pub(super) async fn approval(
 )]
 #[post("/expenses/{id}/payment")]
 pub(super) async fn payment(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<PaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let payment_ref = body.checked_ref()?;
     let change = ExpenseChange::Payment { payment_ref };
     let action = (ExpenseAction::Pay, true);
-    step(&state, &req, &caller, &id, action, change).await
+    step(&call, &id, action, change).await
 }
 
 /// List expense claims

@@ -3,7 +3,7 @@
 //! above 50,000 CNY only with the government's approval. Every approved subsidy is committed
 //! against the budget.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{
     Labelled,
     audit::AuditAction,
@@ -42,23 +42,20 @@ use crate::prelude::*;
     operation_id = "createSubsidy",
     tag = "funds",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = CreateSubsidyRequest,
     responses((status = 201, description = "The subsidy", body = SubsidyView, headers(("Location" = String, description = "The subsidy's URL"))))
 )]
 #[post("/subsidies")]
 pub(super) async fn create_subsidy(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<CreateSubsidyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let p = body.parse()?;
     let (advisor_id, year) = (body.advisor_id.as_str(), body.year);
-    let bands = &state.config.subsidy_bands;
-    let ctx = audit_context(&req, &state);
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+    let bands = &call.state.config.subsidy_bands;
+    let ctx = call.audit();
+    write_as(&call, &body.0, async |tx| {
         let a = assessment::of_advisor_year(tx, advisor_id, year).await?;
         let grade = funds::subsidy_grade(
             a.as_ref().map(|a| (a.state, a.final_grade)),
@@ -121,14 +118,12 @@ pub(super) async fn create_subsidy(
 /// Moves a subsidy by one step (towards `wanted`), with its money movement and audit event in
 /// one transaction; the state change is conditional on the state read.
 async fn step(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
+    call: &Signed,
     id: &str,
     wanted: SubsidyState,
     change: SubsidyChange,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(req, state);
+    let ctx = call.audit();
     let load = async |tx: &Tx| subsidies::find(tx, id, &AdvisorScope::All).await;
     let work = async |tx: &Tx, s: Subsidy| {
         let to = funds::subsidy_step(s.state, wanted)?;
@@ -153,8 +148,8 @@ async fn step(
         subsidies::advance(tx, &ctx, &s, to, change, event).await?;
         Ok(())
     };
-    let view = async |_: &Tx, s| Ok(subsidy_view(&state.config.subsidy_bands, s));
-    write_step(state, req, caller, &(), "subsidy", load, work, view).await
+    let view = async |_: &Tx, s| Ok(subsidy_view(&call.state.config.subsidy_bands, s));
+    write_step(call, &(), "subsidy", load, work, view).await
 }
 
 /// Decide a work subsidy
@@ -171,9 +166,7 @@ async fn step(
 )]
 #[post("/subsidies/{id}/decision")]
 pub(super) async fn decide(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<SubsidyDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -184,7 +177,7 @@ pub(super) async fn decide(
         SubsidyState::Rejected
     };
     let change = SubsidyChange::Decision { reason };
-    step(&state, &req, &caller, &id, wanted, change).await
+    step(&call, &id, wanted, change).await
 }
 
 /// Record a subsidy's payment
@@ -200,15 +193,13 @@ pub(super) async fn decide(
 )]
 #[post("/subsidies/{id}/payment")]
 pub(super) async fn payment(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<PaymentRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let payment_ref = body.checked_ref()?;
     let change = SubsidyChange::Payment { payment_ref };
-    step(&state, &req, &caller, &id, SubsidyState::Paid, change).await
+    step(&call, &id, SubsidyState::Paid, change).await
 }
 
 /// List work subsidies

@@ -11,6 +11,11 @@ use guwen_domain::ProblemCode;
 use guwen_persistence::idempotency::StoredResponse;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use utoipa::openapi::{
+    Required,
+    path::{Parameter, ParameterBuilder, ParameterIn},
+    schema::{ObjectBuilder, SchemaType, Type},
+};
 
 use crate::http::error::ApiError;
 
@@ -22,6 +27,27 @@ pub const REPLAYED: &str = "Idempotent-Replayed";
 /// The optional `Idempotency-Key` of a request: 1 to 200 visible ASCII characters.
 #[derive(Debug, Clone, Default)]
 pub struct IdempotencyKey(pub Option<String>);
+
+/// Declared once for every creating operation (`params(IdempotencyKey)` in its
+/// `#[utoipa::path]`): the optional header, 1 to 200 visible ASCII characters.
+impl utoipa::IntoParams for IdempotencyKey {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let schema = ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .pattern(Some("^[!-~]{1,200}$"));
+        vec![
+            ParameterBuilder::new()
+                .name(IDEMPOTENCY_KEY)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Retry-safe key: a retry with the same key returns the first response",
+                ))
+                .schema(Some(schema))
+                .build(),
+        ]
+    }
+}
 
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;

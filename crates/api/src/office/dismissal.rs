@@ -1,7 +1,7 @@
 //! Dismissal (Art. 12): HRSS proposes on one of the six grounds with evidence; the government
 //! decides. Nothing is ever deleted.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{
     Labelled,
     audit::AuditAction,
@@ -30,62 +30,49 @@ use crate::{documents::revoke_on_leaving, prelude::*, work::progress::release_on
     operation_id = "proposeDismissal",
     tag = "advisors",
     security(("bearer" = ["hrss"])),
-    params(("id" = String, Path, description = "Advisor id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Advisor id"), IdempotencyKey),
     request_body = DismissalRequest,
     responses((status = 201, description = "The proposal", body = DismissalView))
 )]
 #[post("/advisors/{id}/dismissal-proposals")]
 async fn propose_dismissal(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Creating,
     id: web::Path<String>,
-    key: IdempotencyKey,
     body: ApiJson<DismissalRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let today = state.clock.today();
+    let today = call.state.clock.today();
     let period = body.period(today)?;
     // Blank evidence is the rule's refusal (409 `evidence_required`), not a malformed field.
     let statement = optional_text("evidence", Some(&body.evidence), 10000)?.unwrap_or_default();
     let target = (id.as_str(), today, OfficeAction::ProposeDismissal);
-    on_advisor(
-        &state,
-        &req,
-        &caller,
-        &key,
-        &body,
-        target,
-        async |tx, ctx, a, status| {
-            let evidence = if body.ground == DismissalGround::Inactive {
-                let facts = store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
-                Some(office::inactivity_evidence(&a.id, period, today, facts))
-            } else {
-                None
-            };
-            office::check_dismissal_evidence(
-                body.ground,
-                &statement,
-                evidence.as_ref().map_or(0, |e| e.items.len()),
-            )?;
-            let new = NewDismissal {
-                id: new_id(),
-                advisor_id: a.id.clone(),
-                ground: body.ground,
-                evidence: statement.clone(),
-                inactivity_evidence: evidence,
-            };
-            let event = Event::new(AuditAction::DismissalProposed, "advisor", &a.id)
-                .before(status)
-                .after(AdvisorStatus::DismissalProposed)
-                .reason(Some(new.evidence.clone()))
-                .details(
-                    serde_json::json!({ "proposal_id": new.id, "ground": body.ground.code() }),
-                );
-            let saved = store::propose_dismissal(tx, ctx, new, a.status, event).await?;
-            Ok(created(dismissal_view(saved)?))
-        },
-    )
+    on_advisor(&call, &body, target, async |tx, ctx, a, status| {
+        let evidence = if body.ground == DismissalGround::Inactive {
+            let facts = store::inactivity_facts(tx, &a.id, period.0, period.1).await?;
+            Some(office::inactivity_evidence(&a.id, period, today, facts))
+        } else {
+            None
+        };
+        office::check_dismissal_evidence(
+            body.ground,
+            &statement,
+            evidence.as_ref().map_or(0, |e| e.items.len()),
+        )?;
+        let new = NewDismissal {
+            id: new_id(),
+            advisor_id: a.id.clone(),
+            ground: body.ground,
+            evidence: statement.clone(),
+            inactivity_evidence: evidence,
+        };
+        let event = Event::new(AuditAction::DismissalProposed, "advisor", &a.id)
+            .before(status)
+            .after(AdvisorStatus::DismissalProposed)
+            .reason(Some(new.evidence.clone()))
+            .details(serde_json::json!({ "proposal_id": new.id, "ground": body.ground.code() }));
+        let saved = store::propose_dismissal(tx, ctx, new, a.status, event).await?;
+        Ok(created(dismissal_view(saved)?))
+    })
     .await
 }
 
@@ -103,15 +90,13 @@ async fn propose_dismissal(
 )]
 #[post("/dismissal-proposals/{id}/decision")]
 async fn decide_dismissal(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<DecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let decision = body.decision()?;
-    write_change(&state, &req, &caller, &*body, async |tx| {
+    write_as(&call, &*body, async |tx| {
         let d = proposal::<DismissalProposals>(tx, &id).await?;
         require_pending(d.state)?;
         let to = office::after_dismissal_decision(body.approved);

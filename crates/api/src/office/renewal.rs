@@ -1,7 +1,7 @@
 //! Renewal (Art. 3): HRSS proposes a new term of 1 to 3 years; the government decides, and an
 //! approved term joins the history.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{
     audit::AuditAction,
     office::{self, AdvisorStatus, OfficeAction},
@@ -29,48 +29,37 @@ use crate::prelude::*;
     operation_id = "proposeRenewal",
     tag = "advisors",
     security(("bearer" = ["hrss"])),
-    params(("id" = String, Path, description = "Advisor id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Advisor id"), IdempotencyKey),
     request_body = RenewalRequest,
     responses((status = 201, description = "The proposal", body = RenewalView))
 )]
 #[post("/advisors/{id}/renewal-proposals")]
 async fn propose_renewal(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Creating,
     id: web::Path<String>,
-    key: IdempotencyKey,
     body: ApiJson<RenewalRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = state.clock.today();
+    let today = call.state.clock.today();
     let (agreement_ref, certificate_no) = body.texts()?;
     let target = (id.as_str(), today, OfficeAction::ProposeRenewal);
-    on_advisor(
-        &state,
-        &req,
-        &caller,
-        &key,
-        &*body,
-        target,
-        async |tx, ctx, a, status| {
-            office::renewal_term(a.office_ends_on, today, body.years)?;
-            let pending = store::pending_renewals(tx, vec![a.id.clone()]).await?;
-            office::check_no_pending_renewal(!pending.is_empty())?;
-            let new = NewRenewal {
-                id: new_id(),
-                advisor_id: a.id.clone(),
-                years: i32::try_from(body.years).unwrap_or(0),
-                agreement_ref,
-                certificate_no,
-            };
-            let event = Event::new(AuditAction::RenewalProposed, "advisor", &a.id)
-                .before(status)
-                .after(status)
-                .details(serde_json::json!({ "proposal_id": new.id, "years": body.years }));
-            let saved = store::propose_renewal(tx, ctx, new, event).await?;
-            Ok(created(RenewalView::from(saved)))
-        },
-    )
+    on_advisor(&call, &*body, target, async |tx, ctx, a, status| {
+        office::renewal_term(a.office_ends_on, today, body.years)?;
+        let pending = store::pending_renewals(tx, vec![a.id.clone()]).await?;
+        office::check_no_pending_renewal(!pending.is_empty())?;
+        let new = NewRenewal {
+            id: new_id(),
+            advisor_id: a.id.clone(),
+            years: i32::try_from(body.years).unwrap_or(0),
+            agreement_ref,
+            certificate_no,
+        };
+        let event = Event::new(AuditAction::RenewalProposed, "advisor", &a.id)
+            .before(status)
+            .after(status)
+            .details(serde_json::json!({ "proposal_id": new.id, "years": body.years }));
+        let saved = store::propose_renewal(tx, ctx, new, event).await?;
+        Ok(created(RenewalView::from(saved)))
+    })
     .await
 }
 
@@ -90,16 +79,14 @@ async fn propose_renewal(
 )]
 #[post("/renewal-proposals/{id}/decision")]
 async fn decide_renewal(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<DecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let (_, reason) = body.decision()?;
-    write_change(&state, &req, &caller, &*body, async |tx| {
+    write_as(&call, &*body, async |tx| {
         let r = proposal::<RenewalProposals>(tx, &id).await?;
         require_pending(r.state)?;
         if !body.approved {

@@ -1,7 +1,7 @@
 //! Resignation (Art. 13): the advisor's written request, HRSS's proposal and the government's
 //! decision, with the recovery of the certificate.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{
     audit::AuditAction,
     office::{self, AdvisorStatus, OfficeAction, ResignationState},
@@ -28,46 +28,35 @@ use crate::{documents::revoke_on_leaving, prelude::*, work::progress::release_on
     operation_id = "requestResignation",
     tag = "advisors",
     security(("bearer" = ["advisor"])),
-    params(("id" = String, Path, description = "Advisor id (the caller's own)"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Advisor id (the caller's own)"), IdempotencyKey),
     request_body = ResignationRequest,
     responses((status = 201, description = "The request", body = ResignationView))
 )]
 #[post("/advisors/{id}/resignation")]
 async fn request_resignation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Creating,
     id: web::Path<String>,
-    key: IdempotencyKey,
     body: ApiJson<ResignationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = state.clock.today();
-    if !policy::is_own_advisor(&caller, &id) {
+    let today = call.state.clock.today();
+    if !policy::is_own_advisor(&call.caller, &id) {
         return Err(ApiError::not_found("advisor"));
     }
     let letter = required_text("letter", &body.letter, 10000)?;
     let target = (id.as_str(), today, OfficeAction::RequestResignation);
-    on_advisor(
-        &state,
-        &req,
-        &caller,
-        &key,
-        &*body,
-        target,
-        async |tx, ctx, a, status| {
-            let new = NewResignation {
-                id: new_id(),
-                advisor_id: a.id.clone(),
-                letter,
-            };
-            let event = Event::new(AuditAction::ResignationRequested, "advisor", &a.id)
-                .before(status)
-                .after(AdvisorStatus::ResignationRequested)
-                .details(serde_json::json!({ "resignation_id": new.id }));
-            let saved = store::request_resignation(tx, ctx, new, a.status, event).await?;
-            Ok(created(ResignationView::from(saved)))
-        },
-    )
+    on_advisor(&call, &*body, target, async |tx, ctx, a, status| {
+        let new = NewResignation {
+            id: new_id(),
+            advisor_id: a.id.clone(),
+            letter,
+        };
+        let event = Event::new(AuditAction::ResignationRequested, "advisor", &a.id)
+            .before(status)
+            .after(AdvisorStatus::ResignationRequested)
+            .details(serde_json::json!({ "resignation_id": new.id }));
+        let saved = store::request_resignation(tx, ctx, new, a.status, event).await?;
+        Ok(created(ResignationView::from(saved)))
+    })
     .await
 }
 
@@ -91,15 +80,13 @@ async fn resignation_for(tx: &Tx, id: &str, to: ResignationState) -> Result<Resi
 )]
 #[post("/resignations/{id}/proposal")]
 async fn propose_resignation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<ResignationProposalBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let note = required_text("note", &body.note, 2000)?;
-    write_change(&state, &req, &caller, &*body, async |tx| {
+    write_as(&call, &*body, async |tx| {
         let r = resignation_for(tx, &id, ResignationState::Proposed).await?;
         let event = Event::new(AuditAction::ResignationProposed, "advisor", &r.advisor_id)
             .before(AdvisorStatus::ResignationRequested)
@@ -126,16 +113,14 @@ async fn propose_resignation(
 )]
 #[post("/resignations/{id}/decision")]
 async fn decide_resignation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<ResignationDecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let decision = body.clone().into_command()?;
-    write_change(&state, &req, &caller, &body, async |tx| {
+    write_as(&call, &body, async |tx| {
         let r = resignation_for(tx, &id, decision.to).await?;
         let to = office::after_resignation_decision(body.approved);
         let action = if body.approved {

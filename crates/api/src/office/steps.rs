@@ -1,7 +1,7 @@
 //! What the three proposal kinds' handlers share: the advisor a step concerns, one proposal by
 //! id and the proposal lists.
 
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use guwen_domain::office::{self, AdvisorStatus, OfficeAction, ProposalState};
 use guwen_persistence::{
@@ -32,28 +32,19 @@ pub async fn advisor_for(
 }
 
 /// Runs a step that starts from the advisor `id` (see `advisor_for`) in one write of the
-/// caller's under `key`, handing `step` the audit context, the advisor and their status.
+/// caller's (under its `Idempotency-Key` when it is [`Creating`]), handing `step` the audit
+/// context, the advisor and their status.
 pub async fn on_advisor<T: Serialize>(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    key: &IdempotencyKey,
+    call: &Signed,
     body: &impl Serialize,
     (id, today, action): (&str, NaiveDate, OfficeAction),
     step: impl AsyncFnOnce(&Tx, &Context, Advisor, AdvisorStatus) -> Result<Created<T>, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(req, state);
-    write(
-        state,
-        req,
-        &caller.idempotency_scope(),
-        key,
-        body,
-        async |tx| {
-            let (a, status) = advisor_for(tx, id, today, action).await?;
-            step(tx, &ctx, a, status).await
-        },
-    )
+    let ctx = call.audit();
+    write_as(call, body, async |tx| {
+        let (a, status) = advisor_for(tx, id, today, action).await?;
+        step(tx, &ctx, a, status).await
+    })
     .await
 }
 

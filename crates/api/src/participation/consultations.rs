@@ -3,7 +3,7 @@
 //! is open, and HRSS records its follow-up. Read by HRSS, the government and auditors; an
 //! advisor reads the rounds and their own answer; nothing is public or pushed to other systems.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use guwen_domain::{audit::AuditAction, participation, role::Role};
 use guwen_persistence::store::{
     self, Direction, Event, StoreError,
@@ -54,26 +54,23 @@ async fn view(
     operation_id = "openConsultation",
     tag = "consultations",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = ConsultationRequest,
     responses((status = 201, description = "The round", body = ConsultationView, headers(("Location" = String, description = "The round's URL"))))
 )]
 #[post("/consultations")]
 pub async fn open_consultation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<ConsultationRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let title = required_line("title", &body.title, 200)?;
     let period = required_line("period", &body.period, 60)?;
     let question = required_text("question", &body.question, 5000)?;
     participation::check_consultation_period(today, body.closes_on)
         .map_err(|v| ApiError::invalid_field("closes_on", v.message))?;
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+    write_as(&call, &body.0, async |tx| {
         let id = store::new_id();
         let event = Event::new(AuditAction::ConsultationOpened, "consultation", &id).details(
             serde_json::json!({ "period": period, "opened_on": today, "closes_on": body.closes_on }),
@@ -95,7 +92,7 @@ pub async fn open_consultation(
         let c = round(tx, &id).await?;
         Ok(Created::at(
             format!("/api/v1/consultations/{id}"),
-            view(tx, &caller, c, today).await?,
+            view(tx, &call.caller, c, today).await?,
         ))
     })
     .await
@@ -174,24 +171,22 @@ pub async fn get_consultation(
 )]
 #[put("/consultations/{id}/answer")]
 pub async fn answer_consultation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<ConsultationAnswerRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     identifier("id", &id, ID_MAX)?;
     let content = required_text("content", &body.content, 20000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
-        let me = acting_advisor(tx, &caller, today).await?;
+    write_as(&call, &body.0, async |tx| {
+        let me = acting_advisor(tx, &call.caller, today).await?;
         let c = round(tx, &id).await?;
         participation::check_consultation_answer(c.closes_on, today)?;
         let event = Event::new(AuditAction::ConsultationAnswered, "consultation", &c.id)
             .details(serde_json::json!({ "advisor_id": me }));
         participation_store::put_answer(tx, &ctx, (&c.id, &me), content.clone(), event).await?;
-        Ok(Created::ok(view(tx, &caller, c, today).await?))
+        Ok(Created::ok(view(tx, &call.caller, c, today).await?))
     })
     .await
 }
@@ -212,17 +207,15 @@ pub async fn answer_consultation(
 )]
 #[post("/consultations/{id}/follow-up")]
 pub async fn follow_up_consultation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<FollowUpRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     identifier("id", &id, ID_MAX)?;
     let follow_up = required_text("follow_up", &body.follow_up, 20000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
+    write_as(&call, &body.0, async |tx| {
         let c = round(tx, &id).await?;
         participation::check_consultation_follow_up(c.closes_on, today)?;
         let answers = participation_store::answers_to(tx, &c.id, None).await?;
@@ -239,7 +232,7 @@ pub async fn follow_up_consultation(
                 e => e.into(),
             })?;
         let c = round(tx, &id).await?;
-        Ok(Created::ok(view(tx, &caller, c, today).await?))
+        Ok(Created::ok(view(tx, &call.caller, c, today).await?))
     })
     .await
 }

@@ -2,7 +2,7 @@
 //! an advisor keeps dated entries naming organisations, and matching flags an advisor whose
 //! entries name the requesting unit or a task's counterpart.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{audit::AuditAction, participation, role::Role};
 use guwen_persistence::store::{
     self, Direction, Event,
@@ -44,33 +44,27 @@ async fn declaration_owner(
     operation_id = "declareInterest",
     tag = "advisors",
     security(("bearer" = ["advisor", "hrss"])),
-    params(
-        ("id" = String, Path, description = "Advisor id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Advisor id"), IdempotencyKey),
     request_body = InterestRequest,
     responses((status = 201, description = "The declared interest", body = InterestView, headers(("Location" = String, description = "The declaration's URL"))))
 )]
 #[post("/advisors/{id}/interests")]
 pub async fn declare_interest(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     id: web::Path<String>,
     body: ApiJson<InterestRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     identifier("id", &id, ID_MAX)?;
     let organisation = required_line("organisation", &body.organisation, 200)?;
     let note = optional_text("note", body.note.as_deref(), 2000)?;
     participation::check_interest_period(body.starts_on, body.ends_on)
         .map_err(|v| ApiError::invalid_field("ends_on", v.message))?;
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
-        let advisor_id = declaration_owner(tx, &caller, &id).await?;
-        if !caller.has(Role::Hrss) {
-            acting_advisor(tx, &caller, today).await?;
+    write_as(&call, &body.0, async |tx| {
+        let advisor_id = declaration_owner(tx, &call.caller, &id).await?;
+        if !call.caller.has(Role::Hrss) {
+            acting_advisor(tx, &call.caller, today).await?;
         }
         let entry_id = store::new_id();
         let event = Event::new(AuditAction::InterestDeclared, "advisor", &advisor_id).details(

@@ -2,7 +2,7 @@
 //! HRSS asks, the government decides, and the appointment then goes ahead without withdrawing
 //! and nominating the candidate again.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
 use guwen_domain::{
     appointment::{self, NoticeWindow},
@@ -37,13 +37,11 @@ use crate::prelude::*;
 )]
 #[post("/candidates/{id}/age-exception-request")]
 pub(super) async fn request_age_exception(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<AgeExceptionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let reason = required_text("reason", &body.reason, 2000)?;
     let work = async |tx: &Tx, read: &CandidateRead, shown: CandidateState, today: NaiveDate| {
         let (c, s) = (&read.candidate, &read.around);
@@ -63,7 +61,7 @@ pub(super) async fn request_age_exception(
         Ok(())
     };
     let action = CandidateAction::RequestAgeException;
-    candidate_step(&state, &req, &caller, &id, &body.0, action, work).await
+    candidate_step(&call, &id, &body.0, action, work).await
 }
 
 /// Decide an age exception
@@ -83,13 +81,11 @@ pub(super) async fn request_age_exception(
 )]
 #[post("/candidates/{id}/age-exception-decision")]
 pub(super) async fn decide_age_exception(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<AgeExceptionDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let decision_ref = required_line("decision_ref", &body.decision_ref, 200)?;
     let note = optional_text("note", body.note.as_deref(), 2000)?;
     if !body.approved && note.is_none() {
@@ -117,5 +113,5 @@ pub(super) async fn decide_age_exception(
         Ok(())
     };
     let action = CandidateAction::DecideAgeException;
-    candidate_step(&state, &req, &caller, &id, &body.0, action, work).await
+    candidate_step(&call, &id, &body.0, action, work).await
 }

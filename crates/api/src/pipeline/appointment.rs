@@ -1,6 +1,6 @@
 //! The appointment (Art. 3, 4.6, 5.5): the candidate becomes an advisor.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use guwen_domain::{
     appointment::{self, AppointmentFacts},
     audit::AuditAction,
@@ -34,35 +34,29 @@ use crate::prelude::*;
     operation_id = "appointCandidate",
     tag = "candidates",
     security(("bearer" = ["hrss"])),
-    params(
-        ("id" = String, Path, description = "Candidate id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Candidate id"), IdempotencyKey),
     request_body = AppointmentRequest,
     responses((status = 201, description = "The new advisor", body = AdvisorView, headers(("Location" = String, description = "The advisor's URL"))))
 )]
 #[post("/candidates/{id}/appointment")]
 pub(super) async fn appoint(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     id: web::Path<String>,
     body: ApiJson<AppointmentRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let (agreement_ref, certificate_no) = body.documents()?;
     let term_change_reason = body.term_change_reason()?;
-    write_as(&state, &req, &caller, &key, &body.0, async |tx| {
-        let read = read_visible(tx, &caller, &id).await?;
+    write_as(&call, &body.0, async |tx| {
+        let read = read_visible(tx, &call.caller, &id).await?;
         let (c, s) = (&read.candidate, &read.around);
         // Serialise appointments on every replica: the cap is counted under this lock.
         store::lock_appointments(tx).await?;
         let active = store::advisors_counting_towards_cap(tx, today).await?;
         let facts = AppointmentFacts {
             active_advisors: u32::try_from(active).unwrap_or(u32::MAX),
-            cap: state.config.advisor_cap,
+            cap: call.state.config.advisor_cap,
             ..policy::appointment_facts(c, s)
         };
         let term = appointment::check_appointment(&facts, body.starts_on, body.term_years, today)?;
@@ -96,7 +90,7 @@ pub(super) async fn appoint(
             .map_err(ApiError::on_duplicate(|| {
                 certificate_already_issued(&certificate_no)
             }))?;
-        let view = load_view(&state, tx, &caller, &advisor_id, today).await?;
+        let view = load_view(&call.state, tx, &call.caller, &advisor_id, today).await?;
         Ok(Created::at(format!("/api/v1/advisors/{advisor_id}"), view))
     })
     .await

@@ -73,26 +73,24 @@ pub async fn visible_view(
     render::candidate(&state.access, caller, &read, today)
 }
 
-/// [`write_change`] of one step `action` on the candidate `id`, which the caller must see and
+/// [`write_as`] of one step `action` on the candidate `id`, which the caller must see and
 /// may take (Art. 4, 5): `work` records the step from the state the candidate shows `today`,
 /// and the answer is the candidate as the caller sees it afterwards.
 pub async fn candidate_step<R: serde::Serialize>(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
+    call: &Signed,
     id: &str,
     request: &R,
     action: CandidateAction,
     work: impl AsyncFnOnce(&Tx, &CandidateRead, CandidateState, NaiveDate) -> Result<(), ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let today = state.clock.today();
-    write_change(state, req, caller, request, async |tx| {
-        let read = read_visible(tx, caller, id).await?;
+    let today = call.state.clock.today();
+    write_as(call, request, async |tx| {
+        let read = read_visible(tx, &call.caller, id).await?;
         let (c, s) = (&read.candidate, &read.around);
-        policy::require_may_act(&state.access, caller, c, s, action)?;
+        policy::require_may_act(&call.state.access, &call.caller, c, s, action)?;
         work(tx, &read, shown_state(c, s, today), today).await?;
         Ok(Created::ok(
-            visible_view(state, tx, caller, &c.id, today).await?,
+            visible_view(&call.state, tx, &call.caller, &c.id, today).await?,
         ))
     })
     .await
@@ -109,28 +107,25 @@ pub async fn candidate_step<R: serde::Serialize>(
     tag = "candidates",
     security(("bearer" = ["department", "hrss"])),
     request_body = NominationRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "Nominated", body = CandidateView, headers(("Location" = String, description = "The candidate's URL"))))
 )]
 #[post("/candidates")]
 pub(super) async fn create_candidate(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<NominationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let today = state.clock.today();
-    let ctx = audit_context(&req, &state);
-    let nominating_org_id = policy::nominating_org(&caller, &body)?;
+    let today = call.state.clock.today();
+    let ctx = call.audit();
+    let nominating_org_id = policy::nominating_org(&call.caller, &body)?;
     let referrer = body.referrer()?;
     check_birth_date(body.birth_date, today)?;
-    write_as(&state, &req, &caller, &key, &body, async |tx| {
+    write_as(&call, &body, async |tx| {
         let field = find_field(tx, &body.field).await?;
         let n = body.nomination(nominating_org_id, referrer)?;
         let id = nominate(tx, &ctx, n, &field, None).await?;
-        let view = visible_view(&state, tx, &caller, &id, today).await?;
+        let view = visible_view(&call.state, tx, &call.caller, &id, today).await?;
         Ok(Created::at(format!("/api/v1/candidates/{id}"), view))
     })
     .await
@@ -149,27 +144,25 @@ pub(super) async fn create_candidate(
 )]
 #[get("/candidates")]
 pub(super) async fn list_candidates(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     filter: web::Query<CandidateFilter>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "candidates";
     let request = page.request(KIND, Direction::NewestFirst)?;
-    let scope = policy::candidate_scope(&caller);
-    let rows = store::candidates_page(&state.db, &scope, &filter.stored(), request).await?;
-    let today = state.clock.today();
-    let around = store::surroundings(&state.db, &rows.rows).await?;
-    let fields = store::fields_by_code(&state.db).await?;
+    let scope = policy::candidate_scope(&call.caller);
+    let rows = store::candidates_page(&call.state.db, &scope, &filter.stored(), request).await?;
+    let today = call.state.clock.today();
+    let around = store::surroundings(&call.state.db, &rows.rows).await?;
+    let fields = store::fields_by_code(&call.state.db).await?;
     let mut page = Page::of(KIND, rows, |c| {
         let s = around.get(&c.id).cloned().unwrap_or_default();
-        render::candidate_among(&state.access, &caller, &c, &s, &fields, today)
+        render::candidate_among(&call.state.access, &call.caller, &c, &s, &fields, today)
     })?;
     // `in_notice` and `notice_passed` share a stored state: tell them apart here.
     page.items
         .retain(|v| filter.state.is_none_or(|wanted| wanted == v.state));
-    record_background_reads(&state, &req, &page.items).await?;
+    record_background_reads(&call.state, &call.http, &page.items).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -185,16 +178,19 @@ pub(super) async fn list_candidates(
 )]
 #[get("/candidates/{id}")]
 pub(super) async fn get_candidate(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let read = store::read_candidate(&state.db, &policy::candidate_scope(&caller), &id)
+    let read = store::read_candidate(&call.state.db, &policy::candidate_scope(&call.caller), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("candidate"))?;
-    let view = render::candidate(&state.access, &caller, &read, state.clock.today())?;
-    record_background_reads(&state, &req, std::slice::from_ref(&view)).await?;
+    let view = render::candidate(
+        &call.state.access,
+        &call.caller,
+        &read,
+        call.state.clock.today(),
+    )?;
+    record_background_reads(&call.state, &call.http, std::slice::from_ref(&view)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
 use guwen_domain::{
     audit::AuditAction,
@@ -127,14 +127,12 @@ fn decision_move(
 )]
 #[post("/recommendation-lists/{id}/decision")]
 pub(super) async fn decide(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<DecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let meeting_ref = required_line("meeting_ref", &body.meeting_ref, 200)?;
     for (i, d) in body.decisions.iter().enumerate() {
         identifier(
@@ -149,7 +147,7 @@ pub(super) async fn decide(
             "must not be in the future",
         ));
     }
-    write_change(&state, &req, &caller, &body.0, async |tx| {
+    write_as(&call, &body.0, async |tx| {
         let l = store::list(tx, &id).await?.ok_or_else(not_found)?;
         if l.state != ListState::Submitted {
             return Err(already_decided());
@@ -173,7 +171,7 @@ pub(super) async fn decide(
         let decision = ListDecision {
             meeting_ref: meeting_ref.clone(),
             meeting_date: body.meeting_date,
-            decided_by: caller.sub().to_owned(),
+            decided_by: call.caller.sub().to_owned(),
         };
         store::decide_list(tx, &ctx, &l.id, decision, members, event)
             .await
@@ -185,7 +183,7 @@ pub(super) async fn decide(
                 e => e.into(),
             })?;
         Ok(Created::ok(
-            list_view(&state, tx, &caller, &l.id, today).await?,
+            list_view(&call.state, tx, &call.caller, &l.id, today).await?,
         ))
     })
     .await

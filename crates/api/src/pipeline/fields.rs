@@ -1,6 +1,6 @@
 //! Fields of expertise and their lead departments (Art. 4.1: 市各领域牵头部门).
 
-use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use actix_web::{HttpResponse, get, put, web};
 use guwen_domain::audit::AuditAction;
 use guwen_persistence::store::{Event, pipeline as store};
 
@@ -43,16 +43,14 @@ pub(super) async fn list_fields(state: web::Data<AppState>) -> Result<HttpRespon
 )]
 #[put("/fields/{code}")]
 pub(super) async fn put_field(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     code: web::Path<String>,
     body: ApiJson<PutFieldRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let code = field_code(code.into_inner())?;
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let names = body.names()?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
+    write_as(&call, &body.0, async |tx| {
         let before = store::field(tx, &code).await?;
         let mut event = Event::new(AuditAction::FieldConfigured, "field", &code)
             .details(serde_json::json!({ "name_en": names.name_en, "name_zh": names.name_zh }));

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use guwen_domain::{
     audit::AuditAction,
@@ -48,20 +48,17 @@ pub async fn list_view<C: Connection>(
     tag = "recommendation lists",
     security(("bearer" = ["hrss"])),
     request_body = CreateListRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "The submitted list", body = ListView, headers(("Location" = String, description = "The list's URL"))))
 )]
 #[post("/recommendation-lists")]
 pub(super) async fn create_list(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<CreateListRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let title = required_line("title", &body.title, 200)?;
     identifiers("candidate_ids", &body.candidate_ids, ID_MAX)?;
     let mut seen = HashSet::new();
@@ -75,7 +72,7 @@ pub(super) async fn create_list(
             format!("lists {dup} twice"),
         ));
     }
-    write_as(&state, &req, &caller, &key, &body, async |tx| {
+    write_as(&call, &body, async |tx| {
         let list_id = new_id();
         let mut members = Vec::with_capacity(body.candidate_ids.len());
         for id in &body.candidate_ids {
@@ -105,10 +102,10 @@ pub(super) async fn create_list(
         let list = NewList {
             id: list_id.clone(),
             title: title.clone(),
-            created_by: caller.sub().to_owned(),
+            created_by: call.caller.sub().to_owned(),
         };
         store::submit_list(tx, &ctx, list, members, event).await?;
-        let view = list_view(&state, tx, &caller, &list_id, today).await?;
+        let view = list_view(&call.state, tx, &call.caller, &list_id, today).await?;
         Ok(Created::at(
             format!("/api/v1/recommendation-lists/{list_id}"),
             view,
@@ -183,14 +180,12 @@ pub(super) async fn get_list(
 )]
 #[post("/recommendation-lists/{id}/party-committee-report")]
 pub(super) async fn report(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<PartyCommitteeReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let reference = required_line("reference", &body.reference, 200)?;
     let note = optional_text("note", body.note.as_deref(), 2000)?;
     if body.reported_on > today {
@@ -199,7 +194,7 @@ pub(super) async fn report(
             "must not be in the future",
         ));
     }
-    write_change(&state, &req, &caller, &body.0, async |tx| {
+    write_as(&call, &body.0, async |tx| {
         let l = store::list(tx, &id).await?.ok_or_else(not_found)?;
         // Only a decided list has a meeting date (so this 422 never hides the 409 below).
         if l.meeting_date.is_some_and(|d| body.reported_on < d) {
@@ -225,7 +220,7 @@ pub(super) async fn report(
         };
         store::report_list(tx, &ctx, &l.id, report, event).await?;
         Ok(Created::ok(
-            list_view(&state, tx, &caller, &l.id, today).await?,
+            list_view(&call.state, tx, &call.caller, &l.id, today).await?,
         ))
     })
     .await

@@ -38,7 +38,7 @@ const MAX_DAYS_AHEAD: u64 = 90;
     tag = "notices",
     security(("bearer" = ["hrss"])),
     request_body = CreateNoticeRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The published notice (public fields)", body = PublicNotice, headers(("Location" = String, description = "The public notice's URL"))),
         (status = 404, description = "A listed candidate does not exist (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),
@@ -46,15 +46,12 @@ const MAX_DAYS_AHEAD: u64 = 90;
 )]
 #[post("/notices")]
 pub(super) async fn create_notice(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<CreateNoticeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let title = required_line("title", &body.title, 200)?;
     for (i, c) in body.candidates.iter().enumerate() {
         identifier(
@@ -80,13 +77,13 @@ pub(super) async fn create_notice(
             format!("lists {} twice", dup.candidate_id),
         ));
     }
-    write_as(&state, &req, &caller, &key, &body, async |tx| {
+    write_as(&call, &body, async |tx| {
         let window = NoticeWindow::from_start(body.starts_on);
         let notice_id = new_id();
         let mut members = Vec::with_capacity(body.candidates.len());
         for item in &body.candidates {
             let prefix = format!("candidate {}: ", item.candidate_id);
-            let read = read_visible(tx, &caller, &item.candidate_id)
+            let read = read_visible(tx, &call.caller, &item.candidate_id)
                 .await
                 .map_err(|e| e.with_detail_prefix(&prefix))?;
             let (c, s) = (&read.candidate, &read.around);
@@ -129,7 +126,7 @@ pub(super) async fn create_notice(
             id: notice_id.clone(),
             title: title.clone(),
             window,
-            published_by: caller.sub().to_owned(),
+            published_by: call.caller.sub().to_owned(),
         };
         store::publish_notice(tx, &ctx, notice, members).await?;
         let n = store::notice(tx, &notice_id)
@@ -205,15 +202,13 @@ pub(super) async fn list_objections(
 )]
 #[post("/objections/{id}/resolution")]
 pub(super) async fn resolve_objection(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<ResolutionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let reason = required_text("reason", &body.reason, 2000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
+    write_as(&call, &body.0, async |tx| {
         let o = store::objection(tx, &id)
             .await?
             .ok_or_else(|| ApiError::not_found("objection"))?;
@@ -227,7 +222,7 @@ pub(super) async fn resolve_objection(
             .details(serde_json::json!({ "candidate_id": c.id, "notice_id": o.notice_id }));
         let resolution = Resolution {
             status,
-            resolved_by: caller.sub().to_owned(),
+            resolved_by: call.caller.sub().to_owned(),
             reason: reason.clone(),
         };
         store::resolve_objection(tx, &ctx, &o.id, resolution, event)

@@ -103,10 +103,7 @@ pub(super) async fn get_notice(
     operation_id = "fileObjection",
     tag = "public",
     security(()),
-    params(
-        ("id" = String, Path, description = "Notice id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$"),
-    ),
+    params(("id" = String, Path, description = "Notice id"), IdempotencyKey),
     request_body = ObjectionRequest,
     responses(
         (status = 201, description = "Filed", body = ObjectionReceipt),
@@ -204,7 +201,7 @@ pub(super) async fn roster(
     operation_id = "selfNominate",
     tag = "public",
     security(()),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = SelfNominationRequest,
     responses(
         (status = 201, description = "Received", body = SelfNominationReceipt),

@@ -1,7 +1,7 @@
 //! The vetting steps on one candidate: the preliminary review (Art. 4.1, 5), the background
 //! check (Art. 4.2) and the withdrawal.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
 use guwen_domain::{
     audit::AuditAction,
@@ -37,13 +37,11 @@ use crate::prelude::*;
 )]
 #[post("/candidates/{id}/preliminary-review")]
 pub(super) async fn record_preliminary_review(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<PreliminaryReviewRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let aspects = body.cleaned_aspects()?;
     let note = optional_text("note", body.note.as_deref(), 2000)?;
     let work = async |tx: &Tx, read: &CandidateRead, from: CandidateState, _: NaiveDate| {
@@ -70,14 +68,14 @@ pub(super) async fn record_preliminary_review(
         .details(serde_json::json!({ "step": "preliminary_review", "passed": outcome.passed }));
         let step = CandidateStep::PreliminaryReview {
             review: serde_json::to_string(&review).map_err(ApiError::internal)?,
-            reviewed_by: caller.sub().to_owned(),
+            reviewed_by: call.caller.sub().to_owned(),
             closing_reason: reason,
         };
         store::move_candidate(tx, &ctx, &c.id, from, outcome.next, step, event).await?;
         Ok(())
     };
     let action = CandidateAction::PreliminaryReview;
-    candidate_step(&state, &req, &caller, &id, &body.0, action, work).await
+    candidate_step(&call, &id, &body.0, action, work).await
 }
 
 /// Record the background check
@@ -93,18 +91,16 @@ pub(super) async fn record_preliminary_review(
 )]
 #[post("/candidates/{id}/background-check")]
 pub(super) async fn record_background_check(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<BackgroundCheckRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let consulted = body.consulted()?;
     let findings = body.findings_text(&consulted)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
-        let read = read_visible(tx, &caller, &id).await?;
+    write_as(&call, &body.0, async |tx| {
+        let read = read_visible(tx, &call.caller, &id).await?;
         let c = &read.candidate;
         let from = shown_state(c, &read.around, today);
         let to = nomination::transition(from, CandidateAction::BackgroundCheck, body.passed)?;
@@ -128,12 +124,12 @@ pub(super) async fn record_background_check(
         let step = CandidateStep::BackgroundCheck {
             passed: body.passed,
             findings,
-            checked_by: caller.sub().to_owned(),
+            checked_by: call.caller.sub().to_owned(),
             closing_reason: failed,
         };
         store::move_candidate(tx, &ctx, &c.id, from, to, step, event).await?;
         Ok(Created::ok(
-            visible_view(&state, tx, &caller, &c.id, today).await?,
+            visible_view(&call.state, tx, &call.caller, &c.id, today).await?,
         ))
     })
     .await
@@ -152,13 +148,11 @@ pub(super) async fn record_background_check(
 )]
 #[post("/candidates/{id}/withdrawal")]
 pub(super) async fn withdraw(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<WithdrawalRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let reason = required_text("reason", &body.reason, 1000)?;
     let work = async |tx: &Tx, read: &CandidateRead, shown: CandidateState, _: NaiveDate| {
         let c = &read.candidate;
@@ -173,5 +167,5 @@ pub(super) async fn withdraw(
         Ok(())
     };
     let action = CandidateAction::Withdraw;
-    candidate_step(&state, &req, &caller, &id, &body.0, action, work).await
+    candidate_step(&call, &id, &body.0, action, work).await
 }

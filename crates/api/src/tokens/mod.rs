@@ -9,7 +9,7 @@ mod views;
 
 use std::{sync::Weak, time::Duration};
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, post, web};
 use guwen_domain::audit::AuditAction;
 use guwen_persistence::{
     Db, DbErr,
@@ -36,22 +36,19 @@ pub const REFRESH_EVERY: Duration = Duration::from_secs(1);
     operation_id = "createTokenRevocation",
     tag = "tokens",
     security(("bearer" = ["hrss"])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     request_body = RevocationRequest,
     responses((status = 201, description = "The revocation, in force", body = RevocationView, headers(("Location" = String, description = "The revocation's URL"))))
 )]
 #[post("/token-revocations")]
 async fn create_revocation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<RevocationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (kind, value) = body.target()?;
     let reason = required_text("reason", &body.reason, 2000)?;
-    let ctx = audit_context(&req, &state);
-    let response = write_as(&state, &req, &caller, &key, &body.0, async |tx| {
+    let ctx = call.audit();
+    let response = write_as(&call, &body.0, async |tx| {
         let id = new_id();
         let event = Event::new(AuditAction::TokenRevoked, "token_revocation", &id)
             .reason(Some(reason.clone()))
@@ -61,7 +58,7 @@ async fn create_revocation(
             kind,
             value: value.clone(),
             reason: reason.clone(),
-            revoked_by: caller.sub().to_owned(),
+            revoked_by: call.caller.sub().to_owned(),
             revoked_at: ctx.stamp(),
         };
         let saved = store::insert_revocation(tx, &ctx, new, event).await?;
@@ -71,7 +68,7 @@ async fn create_revocation(
         ))
     })
     .await?;
-    refresh_after_change(&state).await;
+    refresh_after_change(&call.state).await;
     Ok(response)
 }
 
@@ -129,14 +126,9 @@ async fn get_revocation(
     responses((status = 200, description = "The lifted revocation", body = RevocationView))
 )]
 #[delete("/token-revocations/{id}")]
-async fn delete_revocation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let response = write_change(&state, &req, &caller, &(), async |tx| {
+async fn delete_revocation(call: Signed, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let ctx = call.audit();
+    let response = write_as(&call, &(), async |tx| {
         let r = store::revocation(tx, &id)
             .await?
             .ok_or_else(|| ApiError::not_found("token revocation"))?;
@@ -150,7 +142,7 @@ async fn delete_revocation(
         Ok(Created::ok(RevocationView::from(r)))
     })
     .await?;
-    refresh_after_change(&state).await;
+    refresh_after_change(&call.state).await;
     Ok(response)
 }
 

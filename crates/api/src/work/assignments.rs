@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{
     audit::AuditAction,
     office,
@@ -32,10 +32,7 @@ use super::{
     progress::refresh_task_state,
     views::{AssignRequest, AssignmentView, InabilityRequest, MatchList, MatchView},
 };
-use crate::{
-    fields::{field_ref, fields_by_code},
-    write,
-};
+use crate::fields::{field_ref, fields_by_code};
 use crate::{office::standing::acting_advisor, prelude::*};
 
 /// Rank advisors for a task
@@ -135,26 +132,22 @@ pub async fn matching_advisors(
     operation_id = "assignAdvisor",
     tag = "tasks",
     security(("bearer" = ["hrss"])),
-    params(("id" = String, Path, description = "Task id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Task id"), IdempotencyKey),
     request_body = AssignRequest,
     responses((status = 201, description = "The assignment", body = AssignmentView, headers(("Location" = String, description = "The task's URL"))))
 )]
 #[post("/tasks/{id}/assignments")]
 pub async fn assign(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Creating,
     id: web::Path<String>,
-    key: IdempotencyKey,
     body: ApiJson<AssignRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = write::audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     identifier("advisor_id", &body.advisor_id, ID_MAX)?;
-    let scope = caller.idempotency_scope();
-    write::write(&state, &req, &scope, &key, &body, async |tx| {
-        let t = work_store::task_in_scope(tx, &policy::task_scope(&caller), &id)
+    write_as(&call, &body, async |tx| {
+        let t = work_store::task_in_scope(tx, &policy::task_scope(&call.caller), &id)
             .await?
             .ok_or_else(|| ApiError::not_found("task"))?;
         let to = work::task_transition(t.state, WorkAction::Assign)?;
@@ -171,7 +164,7 @@ pub async fn assign(
             id: assignment_id.clone(),
             task_id: t.id.clone(),
             advisor_id: a.id.clone(),
-            assigned_by: caller.sub().to_owned(),
+            assigned_by: call.caller.sub().to_owned(),
         };
         let event = Event::new(AuditAction::AdvisorAssigned, "assignment", &assignment_id)
             .after(AssignmentState::Active)
@@ -211,18 +204,16 @@ pub async fn assign(
 )]
 #[post("/assignments/{id}/inability")]
 pub async fn report_inability(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<InabilityRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = write::audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let reason = required_text("reason", &body.reason, 2000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
-        let a = own_assignment(tx, &caller, &id).await?;
-        acting_advisor(tx, &caller, today).await?;
+    write_as(&call, &body.0, async |tx| {
+        let a = own_assignment(tx, &call.caller, &id).await?;
+        acting_advisor(tx, &call.caller, today).await?;
         let t = work_store::task_by_id(tx, &a.task_id)
             .await?
             .ok_or_else(|| ApiError::internal("assignment without task"))?;

@@ -1,13 +1,13 @@
 //! Temporary experts (Art. 8 ¶3, 临时聘请): engaged by the government for one matter, outside
 //! the appointment pipeline.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::audit::AuditAction;
 use guwen_persistence::store::{self, Direction, Event, work as work_store};
 
 use super::views::{EngageRequest, ExpertFilter, TemporaryExpertView};
+use crate::fields::find_field;
 use crate::prelude::*;
-use crate::{fields::find_field, write};
 
 /// Engage a temporary expert
 ///
@@ -19,23 +19,19 @@ use crate::{fields::find_field, write};
     tag = "temporary experts",
     security(("bearer" = ["government", "hrss"])),
     request_body = EngageRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "The engagement", body = TemporaryExpertView))
 )]
 #[post("/temporary-experts")]
 pub async fn engage(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<EngageRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = write::audit_context(&req, &state);
+    let ctx = call.audit();
     let id = store::new_id();
-    let new = body.into_expert(id.clone(), caller.sub(), ctx.stamp())?;
-    let scope = caller.idempotency_scope();
-    write::write(&state, &req, &scope, &key, &body, async |tx| {
+    let new = body.into_expert(id.clone(), call.caller.sub(), ctx.stamp())?;
+    write_as(&call, &body, async |tx| {
         if let Some(f) = &new.field_code {
             find_field(tx, f).await?;
         }

@@ -2,7 +2,7 @@
 //! (可应邀参加) and may be declined; a government meeting is attended as required
 //! (应当按要求参加), so declining it is a request to be excused that HRSS decides.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpResponse, post, web};
 use guwen_domain::{
     audit::AuditAction,
     participation::{self, ExcuseDecision, InvitationFacts},
@@ -58,18 +58,16 @@ fn answered_meanwhile(e: StoreError) -> ApiError {
 )]
 #[post("/meetings/{id}/invitation-response")]
 pub async fn answer_invitation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<InvitationAnswerRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let reason = optional_text("reason", body.reason.as_deref(), 2000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
-        let me = acting_advisor(tx, &caller, today).await?;
-        let m = work_store::meeting_in_scope(tx, &policy::meeting_scope(&caller), &id)
+    write_as(&call, &body.0, async |tx| {
+        let me = acting_advisor(tx, &call.caller, today).await?;
+        let m = work_store::meeting_in_scope(tx, &policy::meeting_scope(&call.caller), &id)
             .await?
             .ok_or_else(|| ApiError::not_found("meeting"))?;
         let i = work_store::invitation(tx, &m.id, &me)
@@ -102,7 +100,7 @@ pub async fn answer_invitation(
         work_store::answer_invitation(tx, &ctx, (&m.id, &me), record, event)
             .await
             .map_err(answered_meanwhile)?;
-        Ok(Created::ok(reloaded(tx, &caller, m).await?))
+        Ok(Created::ok(reloaded(tx, &call.caller, m).await?))
     })
     .await
 }
@@ -127,18 +125,16 @@ pub async fn answer_invitation(
 )]
 #[post("/meetings/{id}/invitations/{advisor_id}/excuse-decision")]
 pub async fn decide_excuse(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     path: web::Path<(String, String)>,
     body: ApiJson<ExcuseDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = audit_context(&req, &state);
+    let ctx = call.audit();
     let (id, advisor_id) = path.into_inner();
     identifier("advisor_id", &advisor_id, ID_MAX)?;
     let note = optional_text("note", body.note.as_deref(), 2000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
-        let m = work_store::meeting_in_scope(tx, &policy::meeting_scope(&caller), &id)
+    write_as(&call, &body.0, async |tx| {
+        let m = work_store::meeting_in_scope(tx, &policy::meeting_scope(&call.caller), &id)
             .await?
             .ok_or_else(|| ApiError::not_found("meeting"))?;
         let i = work_store::invitation(tx, &m.id, &advisor_id)
@@ -164,7 +160,7 @@ pub async fn decide_excuse(
                 .then(|| i.response_reason.clone())
                 .flatten(),
             note,
-            decided_by: caller.sub().to_owned(),
+            decided_by: call.caller.sub().to_owned(),
         };
         work_store::decide_excuse(tx, &ctx, (&m.id, &advisor_id), record, event)
             .await
@@ -175,7 +171,7 @@ pub async fn decide_excuse(
                 ),
                 e => e.into(),
             })?;
-        Ok(Created::ok(reloaded(tx, &caller, m).await?))
+        Ok(Created::ok(reloaded(tx, &call.caller, m).await?))
     })
     .await
 }

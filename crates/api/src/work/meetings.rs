@@ -1,7 +1,7 @@
 //! Meetings (Art. 8, 11): organised by the government (invited advisors must attend) or a
 //! department (attendance optional). Attendance and minutes are in `minutes`.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::audit::AuditAction;
 use guwen_persistence::store::{
     self, Direction, Event, PageOf,
@@ -13,7 +13,6 @@ use super::{
     views::{CreateMeetingRequest, InvitationView, MeetingFilter, MeetingView, MinutesView},
 };
 use crate::prelude::*;
-use crate::write;
 
 /// A meeting as the caller sees it: every invitation for staff and departments, an advisor
 /// only their own.
@@ -64,24 +63,20 @@ pub fn meeting_views(
     tag = "meetings",
     security(("bearer" = ["government", "department", "hrss"])),
     request_body = CreateMeetingRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "The meeting", body = MeetingView, headers(("Location" = String, description = "The meeting's URL"))))
 )]
 #[post("/meetings")]
 pub async fn create_meeting(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<CreateMeetingRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = write::audit_context(&req, &state);
-    let today = state.clock.today();
-    let (organizer, org) = policy::meeting_organizer(&caller, &body)?;
+    let ctx = call.audit();
+    let today = call.state.clock.today();
+    let (organizer, org) = policy::meeting_organizer(&call.caller, &body)?;
     let draft = body.draft()?;
-    let scope = caller.idempotency_scope();
-    write::write(&state, &req, &scope, &key, &body, async |tx| {
+    write_as(&call, &body, async |tx| {
         let invited = &draft.invited_advisor_ids;
         let in_office = work_store::count_in_office_on(tx, invited, today).await?;
         if usize::try_from(in_office).ok() != Some(invited.len()) {
@@ -91,20 +86,20 @@ pub async fn create_meeting(
             ));
         }
         if let Some(t) = draft.task_id() {
-            let task_scope = policy::task_scope(&caller);
+            let task_scope = policy::task_scope(&call.caller);
             if !matches!(work_store::task_in_scope(tx, &task_scope, t).await, Ok(Some(_))) {
                 return Err(ApiError::invalid_field("task_id", "no such task"));
             }
         }
         let id = store::new_id();
         let event = Event::new(AuditAction::MeetingConvened, "meeting", &id).details(serde_json::json!({ "organizer": organizer, "organizer_org_id": org, "invited": draft.invited_advisor_ids, "departments": draft.participating_org_ids }));
-        let new = draft.into_new_meeting(id.clone(), organizer, org, caller.sub(), ctx.stamp());
+        let new = draft.into_new_meeting(id.clone(), organizer, org, call.caller.sub(), ctx.stamp());
         let m = work_store::insert_meeting(tx, &ctx, new, event).await?;
         let mut details = work_store::meeting_details(tx, std::slice::from_ref(&m)).await?;
         let records = details.take(&id);
         Ok(Created::at(
             format!("/api/v1/meetings/{id}"),
-            meeting_view(&caller, m, records, &details)?,
+            meeting_view(&call.caller, m, records, &details)?,
         ))
     })
     .await

@@ -2,7 +2,7 @@
 //! advisor's and every participating department's opinion, immutable once finalised and
 //! forwarded to the government.
 
-use actix_web::{HttpRequest, HttpResponse, http::Method, post, put, web};
+use actix_web::{HttpResponse, http::Method, post, put, web};
 use guwen_domain::{audit::AuditAction, time::to_cst, work};
 use guwen_persistence::{
     audit::{Context, truncate_to_micros},
@@ -56,9 +56,7 @@ async fn reloaded(tx: &Tx, caller: &Caller, m: Meeting) -> Result<MeetingView, A
 /// Runs `step` on the records of meeting `id` in one write, as `method` on `route` (see
 /// `open_records`), and answers with the meeting as it stands afterwards.
 async fn records_step<R, F>(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
+    call: &Signed,
     id: &str,
     body: &R,
     (method, route): (Method, &str),
@@ -68,11 +66,11 @@ where
     R: Serialize,
     F: AsyncFnOnce(&Tx, &Context, &Meeting, MeetingRecords) -> Result<(), ApiError>,
 {
-    let ctx = audit_context(req, state);
-    write_change(state, req, caller, body, async |tx| {
-        let (m, records) = open_records(tx, state, caller, id, method, route).await?;
+    let ctx = call.audit();
+    write_as(call, body, async |tx| {
+        let (m, records) = open_records(tx, &call.state, &call.caller, id, method, route).await?;
         step(tx, &ctx, &m, records).await?;
-        Ok(Created::ok(reloaded(tx, caller, m).await?))
+        Ok(Created::ok(reloaded(tx, &call.caller, m).await?))
     })
     .await
 }
@@ -103,29 +101,18 @@ fn finalized_meanwhile(e: StoreError, detail: &'static str) -> ApiError {
 )]
 #[put("/meetings/{id}/attendance")]
 pub async fn put_attendance(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<AttendanceRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let route = (Method::PUT, policy::ATTENDANCE);
-    records_step(
-        &state,
-        &req,
-        &caller,
-        &id,
-        &body.0,
-        route,
-        async |tx, ctx, m, records| {
-            let rows = body.records(&records.invitations)?;
-            let entries = serde_json::to_value(&body.entries).map_err(ApiError::internal)?;
-            let event =
-                Event::new(AuditAction::AttendanceRecorded, "meeting", &m.id).details(entries);
-            work_store::record_attendance(tx, ctx, &m.id, rows, event).await?;
-            Ok(())
-        },
-    )
+    records_step(&call, &id, &body.0, route, async |tx, ctx, m, records| {
+        let rows = body.records(&records.invitations)?;
+        let entries = serde_json::to_value(&body.entries).map_err(ApiError::internal)?;
+        let event = Event::new(AuditAction::AttendanceRecorded, "meeting", &m.id).details(entries);
+        work_store::record_attendance(tx, ctx, &m.id, rows, event).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -142,36 +129,26 @@ pub async fn put_attendance(
 )]
 #[put("/meetings/{id}/minutes")]
 pub async fn put_minutes(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<MinutesRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let summary = body.summary()?;
     let route = (Method::PUT, policy::MINUTES);
-    records_step(
-        &state,
-        &req,
-        &caller,
-        &id,
-        &body.0,
-        route,
-        async |tx, ctx, m, records| {
-            let text = body.text(
-                summary,
-                &records.invitations,
-                &records.departments,
-                caller.sub(),
-            )?;
-            let event = Event::new(AuditAction::MinutesWritten, "meeting", &m.id);
-            let first = records.minutes.is_none();
-            work_store::write_minutes(tx, ctx, &m.id, first, text, event)
-                .await
-                .map_err(|e| finalized_meanwhile(e, "the minutes were finalised meanwhile"))?;
-            Ok(())
-        },
-    )
+    records_step(&call, &id, &body.0, route, async |tx, ctx, m, records| {
+        let text = body.text(
+            summary,
+            &records.invitations,
+            &records.departments,
+            call.caller.sub(),
+        )?;
+        let event = Event::new(AuditAction::MinutesWritten, "meeting", &m.id);
+        let first = records.minutes.is_none();
+        work_store::write_minutes(tx, ctx, &m.id, first, text, event)
+            .await
+            .map_err(|e| finalized_meanwhile(e, "the minutes were finalised meanwhile"))?;
+        Ok(())
+    })
     .await
 }
 
@@ -191,58 +168,48 @@ pub async fn put_minutes(
 )]
 #[post("/meetings/{id}/minutes/finalization")]
 pub async fn finalize_minutes(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let route = (Method::POST, policy::FINALIZE_MINUTES);
-    records_step(
-        &state,
-        &req,
-        &caller,
-        &id,
-        &(),
-        route,
-        async |tx, ctx, m, records| {
-            work::check_minutes_written(records.minutes.is_some())?;
-            let Some(minutes) = &records.minutes else {
-                return Err(ApiError::internal("minutes vanished"));
-            };
-            let advisor_opinions = minutes.opinions_of_advisors().map_err(ApiError::internal)?;
-            let department_opinions = minutes
-                .opinions_of_departments()
-                .map_err(ApiError::internal)?;
-            let attending: Vec<String> = records
-                .invitations
-                .iter()
-                .filter(|i| i.attendance == Some(work::Attendance::Attended))
-                .map(|i| i.advisor_id.clone())
-                .collect();
-            let unrecorded: Vec<String> = records
-                .invitations
-                .iter()
-                .filter(|i| i.attendance.is_none() && i.withdrawn_at.is_none())
-                .map(|i| i.advisor_id.clone())
-                .collect();
-            let with_advisor_opinion: Vec<String> = advisor_opinions.into_keys().collect();
-            let with_department_opinion: Vec<String> = department_opinions.into_keys().collect();
-            work::check_minutes_complete(&work::MinutesCompleteness {
-                unrecorded_attendance: &unrecorded,
-                attending_advisors: &attending,
-                advisor_opinions: &with_advisor_opinion,
-                participating_departments: &records.departments,
-                department_opinions: &with_department_opinion,
-            })?;
-            let forwarded_at = to_cst(truncate_to_micros(ctx.now));
-            let event = Event::new(AuditAction::MinutesFinalized, "meeting", &m.id).details(
-                serde_json::json!({ "forwarded_to": "government", "forwarded_at": forwarded_at }),
-            );
-            work_store::finalize_minutes(tx, ctx, &m.id, caller.sub(), event)
-                .await
-                .map_err(|e| finalized_meanwhile(e, "the minutes are already final"))?;
-            Ok(())
-        },
-    )
+    records_step(&call, &id, &(), route, async |tx, ctx, m, records| {
+        work::check_minutes_written(records.minutes.is_some())?;
+        let Some(minutes) = &records.minutes else {
+            return Err(ApiError::internal("minutes vanished"));
+        };
+        let advisor_opinions = minutes.opinions_of_advisors().map_err(ApiError::internal)?;
+        let department_opinions = minutes
+            .opinions_of_departments()
+            .map_err(ApiError::internal)?;
+        let attending: Vec<String> = records
+            .invitations
+            .iter()
+            .filter(|i| i.attendance == Some(work::Attendance::Attended))
+            .map(|i| i.advisor_id.clone())
+            .collect();
+        let unrecorded: Vec<String> = records
+            .invitations
+            .iter()
+            .filter(|i| i.attendance.is_none() && i.withdrawn_at.is_none())
+            .map(|i| i.advisor_id.clone())
+            .collect();
+        let with_advisor_opinion: Vec<String> = advisor_opinions.into_keys().collect();
+        let with_department_opinion: Vec<String> = department_opinions.into_keys().collect();
+        work::check_minutes_complete(&work::MinutesCompleteness {
+            unrecorded_attendance: &unrecorded,
+            attending_advisors: &attending,
+            advisor_opinions: &with_advisor_opinion,
+            participating_departments: &records.departments,
+            department_opinions: &with_department_opinion,
+        })?;
+        let forwarded_at = to_cst(truncate_to_micros(ctx.now));
+        let event = Event::new(AuditAction::MinutesFinalized, "meeting", &m.id).details(
+            serde_json::json!({ "forwarded_to": "government", "forwarded_at": forwarded_at }),
+        );
+        work_store::finalize_minutes(tx, ctx, &m.id, call.caller.sub(), event)
+            .await
+            .map_err(|e| finalized_meanwhile(e, "the minutes are already final"))?;
+        Ok(())
+    })
     .await
 }

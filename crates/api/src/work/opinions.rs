@@ -2,7 +2,7 @@
 //! e-mail, research report or written opinion; on a major issue it must be written. An opinion
 //! on an assignment delivers it, on time or overdue against the task's deadline.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{audit::AuditAction, work};
 use guwen_persistence::store::{
     self, Direction, Event,
@@ -14,7 +14,6 @@ use super::{
     progress::refresh_task_state,
     views::{CreateOpinionRequest, OpinionFilter, OpinionView, confidentiality_or_internal},
 };
-use crate::write;
 use crate::{office::standing::acting_advisor, prelude::*};
 
 /// Submit an opinion
@@ -28,7 +27,7 @@ use crate::{office::standing::acting_advisor, prelude::*};
     tag = "opinions",
     security(("bearer" = ["advisor"])),
     request_body = CreateOpinionRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses(
         (status = 201, description = "The opinion", body = OpinionView, headers(("Location" = String, description = "The opinion's URL"))),
         (status = 404, description = "No such assignment, or not one the caller may see (problem+json)", body = crate::http::error::Problem, content_type = "application/problem+json"),
@@ -36,23 +35,19 @@ use crate::{office::standing::acting_advisor, prelude::*};
 )]
 #[post("/opinions")]
 pub async fn create_opinion(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<CreateOpinionRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = write::audit_context(&req, &state);
-    let today = state.clock.today();
-    let me = policy::advisor_of(&caller)?;
+    let ctx = call.audit();
+    let today = call.state.clock.today();
+    let me = policy::advisor_of(&call.caller)?;
     let confidentiality = confidentiality_or_internal(body.confidentiality.as_deref())?;
     let subject = required_line("subject", &body.subject, 200)?;
     optional_identifier("assignment_id", body.assignment_id.as_deref(), ID_MAX)?;
     let content = required_text("content", &body.content, 50000)?;
-    let scope = caller.idempotency_scope();
-    write::write(&state, &req, &scope, &key, &body, async |tx| {
-        acting_advisor(tx, &caller, today).await?;
+    write_as(&call, &body, async |tx| {
+        acting_advisor(tx, &call.caller, today).await?;
         let delivery = match &body.assignment_id {
             Some(aid) => {
                 let a = work_store::own_assignment(tx, me, aid)

@@ -1,7 +1,7 @@
 //! Recusal (Art. 10): an advisor with a conflict of interest applies to leave a task; HRSS
 //! grants or refuses.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use guwen_domain::{
     audit::AuditAction,
     work::{self, AssignmentState, RecusalState},
@@ -16,7 +16,6 @@ use super::{
     progress::refresh_task_state,
     views::{RecusalDecisionRequest, RecusalFilter, RecusalRequestBody, RecusalView},
 };
-use crate::write;
 use crate::{office::standing::acting_advisor, prelude::*};
 
 /// Request recusal from a task
@@ -28,26 +27,22 @@ use crate::{office::standing::acting_advisor, prelude::*};
     operation_id = "requestRecusal",
     tag = "tasks",
     security(("bearer" = ["advisor"])),
-    params(("id" = String, Path, description = "Assignment id"), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a retry with the same key returns the first response", pattern = "^[!-~]{1,200}$")),
+    params(("id" = String, Path, description = "Assignment id"), IdempotencyKey),
     request_body = RecusalRequestBody,
     responses((status = 201, description = "The pending request", body = RecusalView))
 )]
 #[post("/assignments/{id}/recusal-request")]
 pub async fn request_recusal(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Creating,
     id: web::Path<String>,
-    key: IdempotencyKey,
     body: ApiJson<RecusalRequestBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = write::audit_context(&req, &state);
-    let today = state.clock.today();
+    let ctx = call.audit();
+    let today = call.state.clock.today();
     let conflict = required_text("conflict", &body.conflict, 2000)?;
-    let scope = caller.idempotency_scope();
-    write::write(&state, &req, &scope, &key, &body.0, async |tx| {
-        let a = own_assignment(tx, &caller, &id).await?;
-        acting_advisor(tx, &caller, today).await?;
+    write_as(&call, &body.0, async |tx| {
+        let a = own_assignment(tx, &call.caller, &id).await?;
+        acting_advisor(tx, &call.caller, today).await?;
         let pending = work_store::recusal_pending(tx, &a.id).await?;
         work::check_recusal_request(a.state, pending)?;
         let rid = store::new_id();
@@ -107,15 +102,13 @@ pub async fn list_recusals(
 )]
 #[post("/recusal-requests/{id}/decision")]
 pub async fn decide_recusal(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<RecusalDecisionRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = write::audit_context(&req, &state);
+    let ctx = call.audit();
     let reason = required_text("reason", &body.reason, 2000)?;
-    write_change(&state, &req, &caller, &body.0, async |tx| {
+    write_as(&call, &body.0, async |tx| {
         let r = work_store::recusal_by_id(tx, &id)
             .await?
             .ok_or_else(|| ApiError::not_found("recusal request"))?;
@@ -123,7 +116,7 @@ pub async fn decide_recusal(
         let event = Event::new(AuditAction::RecusalDecided, "recusal_request", &r.id)
             .reason(Some(reason.as_str()))
             .details(serde_json::json!({ "assignment_id": r.assignment_id, "task_id": r.task_id }));
-        work_store::decide_recusal(tx, &ctx, &r.id, next, caller.sub(), &reason, event)
+        work_store::decide_recusal(tx, &ctx, &r.id, next, call.caller.sub(), &reason, event)
             .await
             .map_err(|e| match e {
                 StoreError::Stale { .. } => ApiError::new(

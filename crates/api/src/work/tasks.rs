@@ -21,7 +21,6 @@ use crate::prelude::*;
 use crate::{
     fields::{field_ref, find_field},
     http::access::AccessTable,
-    write,
 };
 
 /// Tasks as the caller sees them: the assignments it may see and the actions it may take.
@@ -80,26 +79,22 @@ fn task_view(
     tag = "tasks",
     security(("bearer" = ["government", "department"])),
     request_body = CreateTaskRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key", pattern = "^[!-~]{1,200}$")),
+    params(IdempotencyKey),
     responses((status = 201, description = "The task", body = TaskView, headers(("Location" = String, description = "The task's URL"))))
 )]
 #[post("/tasks")]
 pub async fn create_task(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    key: IdempotencyKey,
+    call: Creating,
     body: ApiJson<CreateTaskRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let ctx = write::audit_context(&req, &state);
-    let draft = body.draft(state.clock.today())?;
-    let requester = policy::requester(&caller)?;
-    let scope = caller.idempotency_scope();
-    write::write(&state, &req, &scope, &key, &body, async |tx| {
+    let ctx = call.audit();
+    let draft = body.draft(call.state.clock.today())?;
+    let requester = policy::requester(&call.caller)?;
+    write_as(&call, &body, async |tx| {
         let field = find_field(tx, &body.field).await?;
         let id = store::new_id();
-        let new = draft.into_new_task(id.clone(), requester, caller.sub(), field.code, ctx.stamp());
+        let new = draft.into_new_task(id.clone(), requester, call.caller.sub(), field.code, ctx.stamp());
         let event = Event::new(AuditAction::TaskCreated, "task", &id)
             .after(work::TaskState::Open)
             .details(serde_json::json!({ "kind": new.kind, "field": new.field_code, "deadline": new.deadline, "confidentiality": new.confidentiality }));
@@ -107,7 +102,7 @@ pub async fn create_task(
         let details = work_store::task_details(tx, std::slice::from_ref(&t)).await?;
         Ok(Created::at(
             format!("/api/v1/tasks/{id}"),
-            task_view(&state, &caller, t, details)?,
+            task_view(&call.state, &call.caller, t, details)?,
         ))
     })
     .await
@@ -127,25 +122,23 @@ pub async fn create_task(
 )]
 #[get("/tasks")]
 pub async fn list_tasks(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     filter: web::Query<TaskFilter>,
     page: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     const KIND: &str = "tasks";
     let request = page.request(KIND, Direction::NewestFirst)?;
-    let scope = policy::task_scope(&caller);
-    let got = work_store::list_tasks(&state.db, &scope, &filter.to_store(), request).await?;
-    let details = work_store::task_details(&state.db, &got.rows).await?;
+    let scope = policy::task_scope(&call.caller);
+    let got = work_store::list_tasks(&call.state.db, &scope, &filter.to_store(), request).await?;
+    let details = work_store::task_details(&call.state.db, &got.rows).await?;
     let rows = task_views(
-        &state.access,
-        &caller,
+        &call.state.access,
+        &call.caller,
         got.rows,
         details,
-        state.clock.today(),
+        call.state.clock.today(),
     );
-    record_secret_reads(&state, &req, &rows).await?;
+    record_secret_reads(&call.state, &call.http, &rows).await?;
     let views = PageOf {
         rows,
         next: got.next,
@@ -164,18 +157,13 @@ pub async fn list_tasks(
     responses((status = 200, description = "The task", body = TaskView))
 )]
 #[get("/tasks/{id}")]
-pub async fn get_task(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let t = work_store::task_in_scope(&state.db, &policy::task_scope(&caller), &id)
+pub async fn get_task(call: Signed, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let t = work_store::task_in_scope(&call.state.db, &policy::task_scope(&call.caller), &id)
         .await?
         .ok_or_else(|| ApiError::not_found("task"))?;
-    let details = work_store::task_details(&state.db, std::slice::from_ref(&t)).await?;
-    let view = task_view(&state, &caller, t, details)?;
-    record_secret_reads(&state, &req, std::slice::from_ref(&view)).await?;
+    let details = work_store::task_details(&call.state.db, std::slice::from_ref(&t)).await?;
+    let view = task_view(&call.state, &call.caller, t, details)?;
+    record_secret_reads(&call.state, &call.http, std::slice::from_ref(&view)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -197,24 +185,22 @@ async fn record_secret_reads(
 /// Closes or cancels a task (HRSS or the requester); whoever is still working on it is
 /// released.
 async fn end_task(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
+    call: &Signed,
     id: &str,
     body: &TaskNoteRequest,
     action: WorkAction,
 ) -> Result<HttpResponse, ApiError> {
-    let ctx = write::audit_context(req, state);
+    let ctx = call.audit();
     let note = required_text("note", &body.note, 2000)?;
     let (route, audit) = match action {
         WorkAction::Cancel => (policy::CANCEL, AuditAction::TaskCancelled),
         _ => (policy::CLOSE, AuditAction::TaskClosed),
     };
-    write_change(state, req, caller, body, async |tx| {
-        let t = work_store::task_in_scope(tx, &policy::task_scope(caller), id)
+    write_as(call, body, async |tx| {
+        let t = work_store::task_in_scope(tx, &policy::task_scope(&call.caller), id)
             .await?
             .ok_or_else(|| ApiError::not_found("task"))?;
-        if !policy::may_end_task(&state.access, caller, &t, route) {
+        if !policy::may_end_task(&call.state.access, &call.caller, &t, route) {
             return Err(ApiError::forbidden(
                 "only HRSS or the requester may close or cancel a task",
             ));
@@ -233,7 +219,12 @@ async fn end_task(
             .await?
             .ok_or_else(|| ApiError::internal("task vanished"))?;
         let details = work_store::task_details(tx, std::slice::from_ref(&t)).await?;
-        Ok(Created::ok(task_view(state, caller, t, details)?))
+        Ok(Created::ok(task_view(
+            &call.state,
+            &call.caller,
+            t,
+            details,
+        )?))
     })
     .await
 }
@@ -251,13 +242,11 @@ async fn end_task(
 )]
 #[post("/tasks/{id}/closure")]
 pub async fn close_task(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<TaskNoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    end_task(&state, &req, &caller, &id, &body, WorkAction::Close).await
+    end_task(&call, &id, &body, WorkAction::Close).await
 }
 
 /// Cancel a task
@@ -273,11 +262,9 @@ pub async fn close_task(
 )]
 #[post("/tasks/{id}/cancellation")]
 pub async fn cancel_task(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
+    call: Signed,
     id: web::Path<String>,
     body: ApiJson<TaskNoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    end_task(&state, &req, &caller, &id, &body, WorkAction::Cancel).await
+    end_task(&call, &id, &body, WorkAction::Cancel).await
 }
