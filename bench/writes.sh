@@ -83,7 +83,7 @@ row() { printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$day" "$commit" "$@" | 
 read -r rps p99 bad < <(MODE=create TOKEN=$government DEADLINE=$deadline measure)
 row "POST /tasks" "$CONNECTIONS" "$rps" "$p99" "$bad"
 
-psql "$PG_URL" -Atc "SELECT id FROM task WHERE state = 'open' ORDER BY id" >"$work/ids"
+psql "$PG_URL" -Atc "SELECT id FROM tasks WHERE state = 'open' ORDER BY id" >"$work/ids"
 read -r rps p99 bad < <(MODE=cancel TOKEN=$government IDS=$work/ids measure)
 row "POST /tasks/{id}/cancellation ($(wc -l <"$work/ids") open tasks)" "$CONNECTIONS" "$rps" "$p99" "$bad"
 echo "appended to bench/RESULTS.md"

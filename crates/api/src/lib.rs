@@ -24,6 +24,7 @@ pub mod prelude;
 pub mod spec_params;
 pub mod state;
 pub mod tokens;
+pub mod turn;
 pub mod view;
 pub mod work;
 pub mod write;

@@ -32,7 +32,8 @@ pub struct AppState {
     /// This replica's writers queue here, in arrival order, before they open their
     /// transaction: a waiting writer holds no database connection (readers keep the pool),
     /// and on SQLite the one writer never meets another of this process at the file lock.
-    pub writers: Arc<tokio::sync::Mutex<()>>,
+    /// Those queued while a transaction is open commit with it ([`crate::turn`]).
+    pub writers: Arc<crate::turn::Writers>,
     /// The statements this replica has sent to the database.
     pub statements: guwen_persistence::db::StatementCounter,
     /// The public reads counted here since the last sync with the shared count.

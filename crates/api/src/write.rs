@@ -14,12 +14,16 @@ use std::{
 };
 
 use actix_web::{
-    FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, http::header, web,
+    FromRequest, HttpMessage, HttpRequest, HttpResponse,
+    dev::Payload,
+    http::{StatusCode, header},
+    web,
 };
 use guwen_persistence::{
+    DbErr,
     audit::{Actor, Context},
     db::is_unique_violation,
-    idempotency::{self, NewStoredResponse},
+    idempotency::{self, NewStoredResponse, StoredResponse},
     store::Tx,
 };
 use serde::Serialize;
@@ -32,6 +36,7 @@ use crate::{
         middleware::RequestId,
     },
     state::AppState,
+    turn::Outcome,
 };
 
 /// The audit context of a request: its caller (or the anonymous public), request id and time.
@@ -134,60 +139,79 @@ where
     F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
 {
     let fingerprint = fingerprint(http, request);
-    let turn = state.writers.lock().await;
-    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
-    if let Some(k) = &key.0
-        && let Some(stored) = idempotency::find(&tx, scope, k).await?
-    {
-        tx.rollback().await?;
-        return replay(stored, &fingerprint);
-    }
-    let created = match work(&tx).await {
-        Ok(c) => c,
-        Err(e) => {
-            tx.rollback().await?;
-            return Err(e);
-        }
-    };
-    let body = serde_json::to_string(&created.body).map_err(ApiError::internal)?;
-    if let Some(k) = &key.0 {
-        let saved = idempotency::save(
-            &tx,
-            NewStoredResponse {
-                caller: scope,
-                key: k,
-                method: http.method().as_str(),
-                path: http.path(),
-                request_hash: &fingerprint,
-                status_code: created.status.as_u16(),
-                response_body: &body,
-                location: created.location.as_deref(),
-                now: state.clock.now(),
-            },
-        )
-        .await;
-        if let Err(e) = saved {
-            tx.rollback().await?;
-            if is_unique_violation(&e) {
-                // A concurrent request with the same key committed first: answer as it did.
-                if let Some(stored) = idempotency::find(&state.db, scope, k).await? {
-                    return replay(stored, &fingerprint);
+    let (answer, committed) = state
+        .writers
+        .run(&state.db, async |tx| {
+            if let Some(k) = &key.0
+                && let Some(stored) = idempotency::find(tx, scope, k).await?
+            {
+                return Ok(Outcome::Discard(Answer::Replay(stored)));
+            }
+            let created = work(tx).await?;
+            let body = serde_json::to_string(&created.body).map_err(ApiError::internal)?;
+            if let Some(k) = &key.0 {
+                let saved = idempotency::save(
+                    tx,
+                    NewStoredResponse {
+                        caller: scope,
+                        key: k,
+                        method: http.method().as_str(),
+                        path: http.path(),
+                        request_hash: &fingerprint,
+                        status_code: created.status.as_u16(),
+                        response_body: &body,
+                        location: created.location.as_deref(),
+                        now: state.clock.now(),
+                    },
+                )
+                .await;
+                match saved {
+                    Ok(()) => {}
+                    Err(e) if is_unique_violation(&e) => {
+                        return Ok(Outcome::Discard(Answer::KeyTaken(e)));
+                    }
+                    Err(e) => return Err(e.into()),
                 }
             }
-            return Err(e.into());
+            Ok(Outcome::Keep(Answer::Fresh(
+                created.status,
+                created.location,
+                body,
+            )))
+        })
+        .await?;
+    if committed {
+        // This replica's later reads (and its cache) see the change at once.
+        state.changes.refresh(&state.db).await;
+    }
+    match answer {
+        Answer::Replay(stored) => replay(stored, &fingerprint),
+        Answer::KeyTaken(e) => {
+            // A concurrent request with the same key committed first: answer as it did.
+            if let Some(k) = &key.0
+                && let Some(stored) = idempotency::find(&state.db, scope, k).await?
+            {
+                return replay(stored, &fingerprint);
+            }
+            Err(e.into())
+        }
+        Answer::Fresh(status, location, body) => {
+            let mut response = HttpResponse::build(status);
+            response.content_type("application/json");
+            if let Some(location) = location {
+                response.insert_header((header::LOCATION, location));
+            }
+            Ok(response.body(body))
         }
     }
-    tx.commit().await?;
-    // The next writer may go while this replica's later reads (and its cache) learn of the
-    // change.
-    drop(turn);
-    state.changes.refresh(&state.db).await;
-    let mut response = HttpResponse::build(created.status);
-    response.content_type("application/json");
-    if let Some(location) = &created.location {
-        response.insert_header((header::LOCATION, location.clone()));
-    }
-    Ok(response.body(body))
+}
+
+/// What a write answers: its new response, the first response to its `Idempotency-Key`, or
+/// (the key's row was taken by a concurrent request) the first response once that committed.
+enum Answer {
+    Fresh(StatusCode, Option<String>, String),
+    Replay(StoredResponse),
+    KeyTaken(DbErr),
 }
 
 /// [`write`] for a signed-in caller's request: scoped to the caller, under the request's
@@ -253,22 +277,18 @@ where
         now: state.clock.now(),
         signer: Some(state.audit_signer.clone()),
     };
-    let turn = state.writers.lock().await;
-    let tx = guwen_persistence::audit::begin_write(&state.db).await?;
-    match work(&tx, &ctx).await {
-        Ok(true) => {
-            tx.commit().await?;
-            drop(turn);
-            state.changes.refresh(&state.db).await;
-            Ok(true)
-        }
-        Ok(false) => {
-            tx.rollback().await?;
-            Ok(false)
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            Err(e)
-        }
+    let (kept, committed) = state
+        .writers
+        .run(&state.db, async |tx| {
+            Ok(if work(tx, &ctx).await? {
+                Outcome::Keep(true)
+            } else {
+                Outcome::Discard(false)
+            })
+        })
+        .await?;
+    if committed {
+        state.changes.refresh(&state.db).await;
     }
+    Ok(kept)
 }

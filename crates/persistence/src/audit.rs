@@ -209,6 +209,16 @@ pub async fn begin_write(
     Ok(tx)
 }
 
+/// Opens a savepoint in a writing transaction (see [`begin_write`]): its changes are kept by
+/// `commit` and undone by `rollback` (or by dropping it) without touching the rest of the
+/// transaction.
+pub async fn begin_nested(
+    tx: &sea_orm::DatabaseTransaction,
+) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    tx.begin().await
+}
+
 /// Appends one event inside the caller's transaction. Pass the transaction, never the pool.
 pub async fn append<C: ConnectionTrait>(
     tx: &C,

@@ -9,6 +9,7 @@ use guwen_persistence::audit::{self, NewEvent};
 use crate::changes::cache::Uncacheable;
 use crate::http::route::route_of;
 use crate::prelude::*;
+use crate::turn::Outcome;
 
 /// What sensitive data a read returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +52,6 @@ pub async fn record_sensitive_read(
     req.extensions_mut().insert(Uncacheable);
     let ctx = audit_context(req, state);
     let route = route_of(req).unwrap_or_else(|| req.path());
-    let turn = state.writers.lock().await;
-    let tx = audit::begin_write(&state.db).await?;
     let route = format!("{} {route}", req.method());
     let events = ids
         .into_iter()
@@ -64,12 +63,15 @@ pub async fn record_sensitive_read(
             ..Default::default()
         })
         .collect();
-    if let Err(e) = audit::append_all(&tx, &ctx, events).await {
-        tx.rollback().await?;
-        return Err(e.into());
+    let ((), committed) = state
+        .writers
+        .run(&state.db, async |tx| {
+            audit::append_all(tx, &ctx, events).await?;
+            Ok(Outcome::Keep(()))
+        })
+        .await?;
+    if committed {
+        state.changes.refresh(&state.db).await;
     }
-    tx.commit().await?;
-    drop(turn);
-    state.changes.refresh(&state.db).await;
     Ok(())
 }
