@@ -48,8 +48,9 @@ pub(super) async fn create_expense(
     body: ApiJson<CreateExpenseRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let advisor_id = policy::claimant(&call.caller, body.advisor_id.as_deref())?;
-    let new = body.to_new(advisor_id, call.state.clock.today())?;
     let ctx = call.audit();
+    let today = call.state.clock.today();
+    let new = body.to_row(new_id(), advisor_id, (&ctx.actor.sub, ctx.stamp()), today)?;
     let by_advisor = call.caller.advisor_id() == Some(new.advisor_id.as_str());
     write_as(&call, &body.0, async |tx| {
         // Art. 12, 13, 14: the advisor of record decides, not the token: a token naming no
@@ -77,11 +78,9 @@ pub(super) async fn create_expense(
         {
             return Err(ApiError::invalid_field("meeting_id", "no such meeting"));
         }
-        let references: Vec<String> = new.receipts.iter().map(|r| r.reference.clone()).collect();
-        let taken = expenses::claimed_receipt(tx, &references).await?;
+        let taken = expenses::claimed_receipt(tx, &new).await?;
         funds::check_receipts_unclaimed(taken.as_deref())?;
-        let id = new_id();
-        let event = Event::new(AuditAction::ExpenseSubmitted, "expense", &id)
+        let event = Event::new(AuditAction::ExpenseSubmitted, "expense", &new.id)
             .after(ExpenseState::Submitted)
             .details(serde_json::json!({
                 "advisor_id": new.advisor_id,
@@ -89,7 +88,7 @@ pub(super) async fn create_expense(
                 "amount_fen": new.amount_fen,
                 "fiscal_year": new.fiscal_year,
             }));
-        let e = expenses::insert(tx, &ctx, id, new, event)
+        let e = expenses::insert(tx, &ctx, new, event)
             .await
             // A concurrent claim took one of the receipts first.
             .map_err(ApiError::on_duplicate(|| {

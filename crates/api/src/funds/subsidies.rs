@@ -13,7 +13,7 @@ use guwen_persistence::store::{
     Event, StoreError, Tx, assessment,
     funds::{
         AdvisorScope, FundsError, Subsidy,
-        subsidies::{self, NewSubsidy, SubsidyChange},
+        subsidies::{self, SubsidyChange},
     },
     new_id,
 };
@@ -78,29 +78,19 @@ pub(super) async fn create_subsidy(
                 (SubsidyState::PendingDecision, AuditAction::SubsidyProposed)
             }
         };
-        let id = new_id();
-        let event = Event::new(action, "subsidy", &id)
+        let assessed = (assessment_id, grade);
+        let row = p.into_row(new_id(), assessed, to, (&ctx.actor.sub, ctx.stamp()));
+        let event = Event::new(action, "subsidy", &row.id)
             .after(to)
-            .reason(p.special_contribution.clone().or(p.comment.clone()))
+            .reason(row.special_contribution.clone().or(row.comment.clone()))
             .details(serde_json::json!({
-                "advisor_id": advisor_id,
-                "year": year,
-                "fiscal_year": p.fiscal_year,
+                "advisor_id": row.advisor_id,
+                "year": row.year,
+                "fiscal_year": row.fiscal_year,
                 "grade": grade.code(),
-                "amount_fen": body.amount_fen,
+                "amount_fen": row.amount_fen,
             }));
-        let new = NewSubsidy {
-            advisor_id: advisor_id.to_owned(),
-            year,
-            fiscal_year: p.fiscal_year,
-            assessment_id,
-            grade,
-            amount_fen: body.amount_fen,
-            special_contribution: p.special_contribution.clone(),
-            comment: p.comment.clone(),
-            state: to,
-        };
-        let s = subsidies::insert(tx, &ctx, id, new, event)
+        let s = subsidies::insert(tx, &ctx, row, event)
             .await
             .map_err(|e| match e {
                 // A concurrent proposal for the advisor and year came first.

@@ -1,14 +1,14 @@
 //! Expense claims (Art. 14): the claim as shown, the claim, review and payment requests, and
 //! the list's filters.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use guwen_domain::{
     funds::{self, ExpenseAction, ExpenseCategory, ExpenseState},
     time::to_cst,
 };
 use guwen_persistence::store::funds::{
     Expense,
-    expenses::{self, Filter, NewExpense},
+    expenses::{self, Filter},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -140,11 +140,17 @@ pub struct CreateExpenseRequest {
 }
 
 impl CreateExpenseRequest {
-    /// The claim of `advisor_id` as the store records it. In order: the description, a date
-    /// not after `today` in a budget year, the category and receipts rules of Art. 14
-    /// (`use_subsidy_procedure`, `receipts_required`, `amount_not_actual`), then each receipt
-    /// reference once.
-    pub fn to_new(&self, advisor_id: String, today: NaiveDate) -> Result<NewExpense, ApiError> {
+    /// Claim `id` of `advisor_id` as the store records it, submitted by `submitted_by` at
+    /// `now`. In order: the description, a date not after `today` in a budget year, the
+    /// category and receipts rules of Art. 14 (`use_subsidy_procedure`, `receipts_required`,
+    /// `amount_not_actual`), then each receipt reference once.
+    pub fn to_row(
+        &self,
+        id: String,
+        advisor_id: String,
+        (submitted_by, now): (&str, DateTime<Utc>),
+        today: NaiveDate,
+    ) -> Result<Expense, ApiError> {
         let description = required_text("description", &self.description, 2000)?;
         optional_identifier("task_id", self.task_id.as_deref(), ID_MAX)?;
         optional_identifier("meeting_id", self.meeting_id.as_deref(), ID_MAX)?;
@@ -170,16 +176,30 @@ impl CreateExpenseRequest {
                 amount_fen: r.amount_fen,
             });
         }
-        Ok(NewExpense {
+        Ok(Expense {
+            id,
             advisor_id,
             fiscal_year: self.incurred_on.year(),
             category: self.category,
             amount_fen: self.amount_fen,
             incurred_on: self.incurred_on,
             description,
-            receipts,
+            receipts: serde_json::to_string(&receipts).map_err(ApiError::internal)?,
             task_id: self.task_id.clone(),
             meeting_id: self.meeting_id.clone(),
+            state: ExpenseState::Submitted,
+            submitted_by: submitted_by.to_owned(),
+            submitted_at: now,
+            finance_reviewed_by: None,
+            finance_reviewed_at: None,
+            finance_comment: None,
+            decided_by: None,
+            decided_at: None,
+            decision_reason: None,
+            paid_by: None,
+            paid_at: None,
+            payment_ref: None,
+            updated_at: now,
         })
     }
 }

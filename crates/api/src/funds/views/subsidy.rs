@@ -1,7 +1,7 @@
 //! Work subsidies (Art. 14, 16): the subsidy as shown, the proposal and decision requests, and
 //! the list's filters.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 use guwen_domain::{
     assessment::BandView,
     funds::SubsidyState,
@@ -101,9 +101,47 @@ pub struct CreateSubsidyRequest {
 
 /// A subsidy proposal as read from its request.
 pub struct Proposal {
+    pub advisor_id: String,
+    pub year: i32,
     pub fiscal_year: i32,
+    pub amount_fen: i64,
     pub special_contribution: Option<String>,
     pub comment: Option<String>,
+}
+
+impl Proposal {
+    /// Subsidy `id` as the store records it: following assessment `assessment_id` and its
+    /// final `grade`, in `state` (`approved`, committed at once, or `pending_decision`),
+    /// proposed by `proposed_by` at `now`.
+    pub fn into_row(
+        self,
+        id: String,
+        (assessment_id, grade): (String, Grade),
+        state: SubsidyState,
+        (proposed_by, now): (&str, DateTime<Utc>),
+    ) -> Subsidy {
+        Subsidy {
+            id,
+            advisor_id: self.advisor_id,
+            year: self.year,
+            fiscal_year: self.fiscal_year,
+            assessment_id,
+            grade,
+            amount_fen: self.amount_fen,
+            special_contribution: self.special_contribution,
+            comment: self.comment,
+            state,
+            proposed_by: proposed_by.to_owned(),
+            proposed_at: now,
+            decided_by: None,
+            decided_at: None,
+            decision_reason: None,
+            paid_by: None,
+            paid_at: None,
+            payment_ref: None,
+            updated_at: now,
+        }
+    }
 }
 
 impl CreateSubsidyRequest {
@@ -119,7 +157,10 @@ impl CreateSubsidyRequest {
             ));
         }
         Ok(Proposal {
+            advisor_id: self.advisor_id.clone(),
+            year: self.year,
             fiscal_year,
+            amount_fen: self.amount_fen,
             special_contribution: optional_text(
                 "special_contribution",
                 self.special_contribution.as_deref(),

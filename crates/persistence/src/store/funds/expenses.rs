@@ -21,7 +21,7 @@ use crate::{
         advisor, advisor_term, dismissal_proposal, expense, expense_receipt, meeting, resignation,
         task,
     },
-    store::{Event, ListFilter, Scope, StoreError, append, find_in_scope, update_if_state},
+    store::{Event, ListFilter, Scope, StoreError, find_in_scope, insert_row, update_if_state},
 };
 
 /// A receipt behind a claim, as stored in the claim's `receipts` JSON.
@@ -137,86 +137,45 @@ pub async fn meeting_exists<C: ConnectionTrait>(db: &C, id: &str) -> Result<bool
     Ok(meeting::Entity::find_by_id(id).one(db).await?.is_some())
 }
 
-/// A receipt among `references` that a live claim already lists, if any.
+/// A receipt of `claim` that a live claim already lists, if any.
 pub async fn claimed_receipt<C: ConnectionTrait>(
     db: &C,
-    references: &[String],
+    claim: &Expense,
 ) -> Result<Option<String>, DbErr> {
-    if references.is_empty() {
+    let receipts = receipts_of(claim).map_err(|e| DbErr::Json(e.to_string()))?;
+    if receipts.is_empty() {
         return Ok(None);
     }
+    let references = receipts.into_iter().map(|r| r.reference);
     Ok(expense_receipt::Entity::find()
-        .filter(expense_receipt::Column::Reference.is_in(references.iter().cloned()))
+        .filter(expense_receipt::Column::Reference.is_in(references))
         .one(db)
         .await?
         .map(|r| r.reference))
 }
 
-/// A new claim (its rules checked by the caller).
-#[derive(Debug, Clone)]
-pub struct NewExpense {
-    pub advisor_id: String,
-    pub fiscal_year: i32,
-    pub category: ExpenseCategory,
-    pub amount_fen: i64,
-    pub incurred_on: NaiveDate,
-    pub description: String,
-    pub receipts: Vec<Receipt>,
-    pub task_id: Option<String>,
-    pub meeting_id: Option<String>,
-}
-
-/// Records a submitted claim `id`, submitted by the context's actor, with its receipts (each
-/// held once: a receipt a live claim lists is [`StoreError::Duplicate`]), and appends `event`.
+/// Records submitted claim `row` (built and stamped by the caller with [`Context::stamp`]) and
+/// appends `event`, with its receipts each held once: a receipt a live claim lists is
+/// [`StoreError::Duplicate`].
 pub async fn insert<C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
-    id: String,
-    new: NewExpense,
+    row: Expense,
     event: Event,
 ) -> Result<Expense, StoreError> {
-    let now = truncate_to_micros(ctx.now);
-    let receipts = serde_json::to_string(&new.receipts).map_err(|e| DbErr::Json(e.to_string()))?;
-    let model = Expense {
-        id,
-        advisor_id: new.advisor_id,
-        fiscal_year: new.fiscal_year,
-        category: new.category,
-        amount_fen: new.amount_fen,
-        incurred_on: new.incurred_on,
-        description: new.description,
-        receipts,
-        task_id: new.task_id,
-        meeting_id: new.meeting_id,
-        state: ExpenseState::Submitted,
-        submitted_by: ctx.actor.sub.clone(),
-        submitted_at: now,
-        finance_reviewed_by: None,
-        finance_reviewed_at: None,
-        finance_comment: None,
-        decided_by: None,
-        decided_at: None,
-        decision_reason: None,
-        paid_by: None,
-        paid_at: None,
-        payment_ref: None,
-        updated_at: now,
-    };
-    expense::Entity::insert(expense::ActiveModel::from(model.clone()))
-        .exec_without_returning(tx)
-        .await?;
-    if !new.receipts.is_empty() {
-        expense_receipt::Entity::insert_many(new.receipts.iter().map(|r| {
+    let receipts = receipts_of(&row).map_err(|e| DbErr::Json(e.to_string()))?;
+    let row = insert_row(tx, ctx, row, event).await?;
+    if !receipts.is_empty() {
+        expense_receipt::Entity::insert_many(receipts.into_iter().map(|r| {
             expense_receipt::ActiveModel {
-                reference: Set(r.reference.clone()),
-                expense_id: Set(model.id.clone()),
+                reference: Set(r.reference),
+                expense_id: Set(row.id.clone()),
             }
         }))
         .exec_without_returning(tx)
         .await?;
     }
-    append(tx, ctx, event).await?;
-    Ok(model)
+    Ok(row)
 }
 
 /// What a step on a claim records besides its state.

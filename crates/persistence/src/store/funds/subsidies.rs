@@ -1,10 +1,7 @@
 //! Work subsidies (Art. 14, 16): reads, the proposal (committed at once when approved) and the
 //! steps (the government's decision with its commitment, the payment).
 
-use guwen_domain::{
-    funds::{ExpenseCategory, SubsidyState},
-    office::Grade,
-};
+use guwen_domain::funds::{ExpenseCategory, SubsidyState};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
 };
@@ -13,7 +10,7 @@ use super::{AdvisorScope, FundsError, Subsidy, commit, pay};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::subsidy,
-    store::{Event, ListFilter, Scope, append, find_in_scope, update_if_state},
+    store::{Event, ListFilter, Scope, find_in_scope, insert_row, update_if_state},
 };
 
 impl Scope<subsidy::Entity> for AdvisorScope {
@@ -72,68 +69,27 @@ pub async fn live_exists<C: ConnectionTrait>(
         .is_some())
 }
 
-/// A proposed subsidy (its rules checked by the caller).
-#[derive(Debug, Clone)]
-pub struct NewSubsidy {
-    pub advisor_id: String,
-    pub year: i32,
-    pub fiscal_year: i32,
-    pub assessment_id: String,
-    pub grade: Grade,
-    pub amount_fen: i64,
-    pub special_contribution: Option<String>,
-    pub comment: Option<String>,
-    /// `approved` (committed at once) or `pending_decision`.
-    pub state: SubsidyState,
-}
-
-/// Records subsidy `id`, proposed by the context's actor; an approved one is committed
-/// against the budget of its fiscal year (`commit`). A second live subsidy of the advisor
-/// and year is [`crate::store::StoreError::Duplicate`]. Appends `event`.
+/// Records subsidy `row` (built and stamped by the caller with [`Context::stamp`]) and
+/// appends `event`; an approved one is committed against the budget of its fiscal year
+/// (`commit`). A second live subsidy of the advisor and year is
+/// [`crate::store::StoreError::Duplicate`].
 pub async fn insert<C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
-    id: String,
-    new: NewSubsidy,
+    row: Subsidy,
     event: Event,
 ) -> Result<Subsidy, FundsError> {
-    let now = truncate_to_micros(ctx.now);
-    let model = Subsidy {
-        id,
-        advisor_id: new.advisor_id,
-        year: new.year,
-        fiscal_year: new.fiscal_year,
-        assessment_id: new.assessment_id,
-        grade: new.grade,
-        amount_fen: new.amount_fen,
-        special_contribution: new.special_contribution,
-        comment: new.comment,
-        state: new.state,
-        proposed_by: ctx.actor.sub.clone(),
-        proposed_at: now,
-        decided_by: None,
-        decided_at: None,
-        decision_reason: None,
-        paid_by: None,
-        paid_at: None,
-        payment_ref: None,
-        updated_at: now,
-    };
-    subsidy::Entity::insert(subsidy::ActiveModel::from(model.clone()))
-        .exec_without_returning(tx)
-        .await
-        .map_err(crate::store::StoreError::from)?;
-    if model.state == SubsidyState::Approved {
+    let row = insert_row(tx, ctx, row, event).await?;
+    if row.state == SubsidyState::Approved {
         commit(
             tx,
-            model.fiscal_year,
+            row.fiscal_year,
             ExpenseCategory::WorkSubsidy,
-            model.amount_fen,
+            row.amount_fen,
         )
         .await?;
     }
-    append(tx, ctx, event).await?;
-    Ok(model)
+    Ok(row)
 }
 
 /// What a step on a subsidy records besides its state.
