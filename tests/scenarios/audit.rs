@@ -1,7 +1,8 @@
 //! The audit trail (DOMAIN.md §6): append-only, hash-chained, filterable, verifiable.
 
+use guwen_domain::audit::AuditAction;
 use guwen_persistence::{
-    audit::{Actor, AuditSigner, Context, NewEvent, chain_hash},
+    audit::{Actor, AuditSigner, Context, Event, chain_hash},
     entity::audit_event,
 };
 use guwen_tests::{
@@ -151,12 +152,7 @@ async fn concurrent_writers_keep_one_chain() {
                 now: chrono::Utc::now(),
                 signer: Some(signer),
             };
-            let event = NewEvent {
-                action: "objection_filed".into(),
-                object_type: "objection".into(),
-                object_id: format!("o-{i}"),
-                ..Default::default()
-            };
+            let event = Event::new(AuditAction::ObjectionFiled, "objection", format!("o-{i}"));
             append_event(&db, &context, event).await;
         }));
     }
@@ -177,12 +173,7 @@ async fn append_forged(app: &guwen_tests::TestApp, signer: Option<AuditSigner>) 
         now: chrono::Utc::now(),
         signer,
     };
-    let event = NewEvent {
-        action: "candidate_appointed".into(),
-        object_type: "candidate".into(),
-        object_id: "c-forged".into(),
-        ..Default::default()
-    };
+    let event = Event::new(AuditAction::CandidateAppointed, "candidate", "c-forged");
     append_event(app.db(), &context, event).await;
 }
 

@@ -7,8 +7,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+use guwen_domain::audit::AuditAction;
 use guwen_persistence::{
-    audit::{Actor, AuditSigner, Context, NewEvent},
+    audit::{Actor, AuditSigner, Context, Event},
     checkpoint::FileSink,
 };
 use guwen_tests::{
@@ -190,12 +191,7 @@ async fn a_forged_event_or_checkpoint_is_reported() {
         now: chrono::Utc::now(),
         signer: Some(AuditSigner::from_seed(&[9; 32])),
     };
-    let forged = NewEvent {
-        action: "candidate_appointed".into(),
-        object_type: "candidate".into(),
-        object_id: "c-forged".into(),
-        ..Default::default()
-    };
+    let forged = Event::new(AuditAction::CandidateAppointed, "candidate", "c-forged");
     append_event(app.db(), &context, forged).await;
     let v = audit_verification(&app).await;
     assert_eq!(v["first_broken"]["problem"], "signature_invalid", "{v}");

@@ -2,7 +2,8 @@
 //! page), their count, their actions in chain order, and the chain's verification; and events
 //! appended straight to the store for the audit scenarios.
 
-use guwen_persistence::audit::{self, Context, NewEvent};
+use guwen_domain::{audit::AuditAction, nomination::CandidateState};
+use guwen_persistence::audit::{self, Context, Event};
 use serde_json::Value;
 
 use crate::TestApp;
@@ -94,7 +95,7 @@ pub async fn assert_chain_valid(app: &TestApp) {
 }
 
 /// Appends one event straight to the store, in its own transaction.
-pub async fn append_event(db: &sea_orm::DatabaseConnection, context: &Context, event: NewEvent) {
+pub async fn append_event(db: &sea_orm::DatabaseConnection, context: &Context, event: Event) {
     let tx = audit::begin_write(db).await.unwrap();
     audit::append(&tx, context, event).await.unwrap();
     tx.commit().await.unwrap();
@@ -116,19 +117,14 @@ pub async fn append_events(app: &TestApp, n: usize) {
             signer: Some(app.state.audit_signer.clone()),
         };
         let action = if i % 2 == 0 {
-            "candidate_nominated"
+            AuditAction::CandidateNominated
         } else {
-            "candidate_withdrawn"
+            AuditAction::CandidateWithdrawn
         };
-        let event = NewEvent {
-            action: action.into(),
-            object_type: "candidate".into(),
-            object_id: format!("c-{i}"),
-            state_before: None,
-            state_after: Some("nominated".into()),
-            reason: Some(format!("reason {i}")),
-            details: Some(serde_json::json!({"i": i})),
-        };
+        let event = Event::new(action, "candidate", format!("c-{i}"))
+            .after(CandidateState::Nominated)
+            .reason(Some(format!("reason {i}")))
+            .details(serde_json::json!({"i": i}));
         append_event(app.db(), &context, event).await;
     }
 }

@@ -1,7 +1,7 @@
 //! What every chapter's handlers and views use, in one import: the caller, errors, extractors,
 //! pagination, `Idempotency-Key`, free-text checks, the state and the write opener.
 
-pub use crate::write::{Creating, Signed, write_as, write_step};
+pub use crate::write::{Creating, Signed, Writer, write_as, write_step};
 pub use crate::{
     http::{
         access::Caller,
@@ -15,6 +15,6 @@ pub use crate::{
         },
     },
     state::AppState,
-    write::{audit_context, write},
+    write::audit_context,
 };
 pub use guwen_domain::ProblemCode;

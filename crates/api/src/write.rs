@@ -119,17 +119,59 @@ impl FromRequest for Creating {
     }
 }
 
+/// Who a write is for: the request, the caller's idempotency scope (token subject, or client
+/// address for anonymous calls) and its `Idempotency-Key` (none for a change to an existing
+/// object). A signed-in caller's request ([`Signed`], [`Creating`]) is one.
+pub struct Writer<'a> {
+    state: &'a AppState,
+    http: &'a HttpRequest,
+    scope: String,
+    key: &'a IdempotencyKey,
+}
+
+impl<'a> Writer<'a> {
+    /// The writer of a request that is not a signed-in caller's (an anonymous public request)
+    /// or whose key the handler extracted itself (a streamed upload).
+    pub fn new(
+        state: &'a AppState,
+        http: &'a HttpRequest,
+        scope: String,
+        key: &'a IdempotencyKey,
+    ) -> Self {
+        Self {
+            state,
+            http,
+            scope,
+            key,
+        }
+    }
+}
+
+/// Scoped to the caller, under the request's key when it creates something ([`Creating`]),
+/// without one when it changes an existing object ([`Signed`]).
+impl<'a> From<&'a Signed> for Writer<'a> {
+    fn from(call: &'a Signed) -> Self {
+        Self::new(
+            &call.state,
+            &call.http,
+            call.caller.idempotency_scope(),
+            &call.key,
+        )
+    }
+}
+
+impl<'a> From<&'a Creating> for Writer<'a> {
+    fn from(call: &'a Creating) -> Self {
+        Self::from(&call.0)
+    }
+}
+
 /// Runs `work` in one writing transaction and answers with what it returns.
 ///
-/// `scope` identifies the caller (token subject, or client address for anonymous calls);
-/// `request` is what makes two requests "the same" (normally the parsed body). A request
-/// without an `Idempotency-Key` (every change to an existing object) passes
-/// `&IdempotencyKey::default()`.
-pub async fn write<T, R, F>(
-    state: &AppState,
-    http: &HttpRequest,
-    scope: &str,
-    key: &IdempotencyKey,
+/// `request` is what makes two requests "the same" (normally the parsed body): with the
+/// writer's scope and key, what a retry is recognised by.
+pub async fn write_as<'a, T, R, F>(
+    writer: impl Into<Writer<'a>>,
     request: &R,
     work: F,
 ) -> Result<HttpResponse, ApiError>
@@ -138,6 +180,13 @@ where
     R: Serialize,
     F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
 {
+    let Writer {
+        state,
+        http,
+        scope,
+        key,
+    } = writer.into();
+    let scope = scope.as_str();
     let fingerprint = fingerprint(http, request);
     let (answer, committed) = state
         .writers
@@ -214,23 +263,6 @@ enum Answer {
     KeyTaken(DbErr),
 }
 
-/// [`write`] for a signed-in caller's request: scoped to the caller, under the request's
-/// `Idempotency-Key` when it creates something ([`Creating`]), without one when it changes an
-/// existing object ([`Signed`]).
-pub async fn write_as<T, R, F>(
-    call: &Signed,
-    request: &R,
-    work: F,
-) -> Result<HttpResponse, ApiError>
-where
-    T: Serialize,
-    R: Serialize,
-    F: AsyncFnOnce(&Tx) -> Result<Created<T>, ApiError>,
-{
-    let scope = call.caller.idempotency_scope();
-    write(&call.state, &call.http, &scope, &call.key, request, work).await
-}
-
 /// [`write_as`] of a change to one existing object: `load` reads it (404 `kind` when there is
 /// none), `work` changes it, and the answer is `view` of it as `load` reads it afterwards.
 pub async fn write_step<M, T, R, E, L, W, V>(
@@ -260,7 +292,7 @@ where
     .await
 }
 
-/// [`write`] for a change no request asked for (the daily calendar job): `work` runs in one
+/// [`write_as`] for a change no request asked for (the daily calendar job): `work` runs in one
 /// writing transaction, as `actor`, at the service clock's now; committed when it answers
 /// `Ok(true)`, rolled back otherwise (nothing to record).
 pub async fn write_scheduled<F>(state: &AppState, actor: &str, work: F) -> Result<bool, ApiError>

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use chrono::{DateTime, SecondsFormat, Utc};
 pub use ed25519_dalek::VerifyingKey;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier};
+use guwen_domain::{Labelled, audit::AuditAction};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, IntoActiveModel,
     QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
@@ -45,17 +46,60 @@ impl Actor {
     }
 }
 
-/// What is being recorded.
-#[derive(Debug, Clone, Default)]
-pub struct NewEvent {
-    pub action: String,
-    pub object_type: String,
+/// What is being recorded: the audit event of one change, handed to the function that makes
+/// it.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub action: AuditAction,
+    pub object_type: &'static str,
     pub object_id: String,
-    pub state_before: Option<String>,
-    pub state_after: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
     pub reason: Option<String>,
-    /// Extra facts as JSON text (stored and hashed verbatim).
     pub details: Option<serde_json::Value>,
+}
+
+impl Event {
+    /// An event of `action` on one object.
+    pub fn new(
+        action: AuditAction,
+        object_type: &'static str,
+        object_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            action,
+            object_type,
+            object_id: object_id.into(),
+            before: None,
+            after: None,
+            reason: None,
+            details: None,
+        }
+    }
+
+    /// The state the object leaves.
+    pub fn before(mut self, state: impl Labelled) -> Self {
+        self.before = Some(state.code().to_owned());
+        self
+    }
+
+    /// The state the object enters.
+    pub fn after(mut self, state: impl Labelled) -> Self {
+        self.after = Some(state.code().to_owned());
+        self
+    }
+
+    /// The recorded reason (a rejection, a dismissal ground, a note).
+    pub fn reason(mut self, reason: Option<impl Into<String>>) -> Self {
+        self.reason = reason.map(Into::into);
+        self
+    }
+
+    /// Extra facts, stored and hashed verbatim.
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
 }
 
 /// The request the event belongs to.
@@ -223,7 +267,7 @@ pub async fn begin_nested(
 pub async fn append<C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
-    event: NewEvent,
+    event: Event,
 ) -> Result<AuditEvent, DbErr> {
     append_all(tx, ctx, vec![event])
         .await?
@@ -236,7 +280,7 @@ pub async fn append<C: ConnectionTrait>(
 pub async fn append_all<C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
-    events: Vec<NewEvent>,
+    events: Vec<Event>,
 ) -> Result<Vec<AuditEvent>, DbErr> {
     if events.is_empty() {
         return Ok(Vec::new());
@@ -263,11 +307,11 @@ pub async fn append_all<C: ConnectionTrait>(
             actor_sub: ctx.actor.sub.clone(),
             actor_roles: ctx.actor.roles.join(","),
             actor_org: ctx.actor.org_id.clone(),
-            action: event.action,
-            object_type: event.object_type,
+            action: event.action.code().to_owned(),
+            object_type: event.object_type.to_owned(),
             object_id: event.object_id,
-            state_before: event.state_before,
-            state_after: event.state_after,
+            state_before: event.before,
+            state_after: event.after,
             reason: event.reason,
             details: event.details.map(|d| d.to_string()),
             request_id: ctx.request_id.clone(),

@@ -4,9 +4,9 @@
 
 use actix_web::{HttpResponse, get, http::header, post, web};
 use chrono::Duration;
-use guwen_domain::{Labelled, audit::AuditAction};
+use guwen_domain::audit::AuditAction;
 use guwen_persistence::{
-    audit::{self, Anchor, NewEvent},
+    audit::{self, Anchor, Event},
     checkpoint,
     verification::{self, JobOutcome},
 };
@@ -52,13 +52,12 @@ async fn start_audit_verification_job(
         audit::append(
             tx,
             &ctx,
-            NewEvent {
-                action: AuditAction::AuditVerificationStarted.code().to_owned(),
-                object_type: "audit_verification_job".into(),
-                object_id: id.clone(),
-                details: Some(serde_json::json!({ "total": job.total })),
-                ..Default::default()
-            },
+            Event::new(
+                AuditAction::AuditVerificationStarted,
+                "audit_verification_job",
+                &id,
+            )
+            .details(serde_json::json!({ "total": job.total })),
         )
         .await?;
         Ok(Created::at(

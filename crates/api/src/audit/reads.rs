@@ -3,8 +3,8 @@
 //! reads: ordinary reads stay cheap.
 
 use actix_web::{HttpMessage, HttpRequest};
-use guwen_domain::{Labelled, audit::AuditAction};
-use guwen_persistence::audit::{self, NewEvent};
+use guwen_domain::audit::AuditAction;
+use guwen_persistence::audit::{self, Event};
 
 use crate::changes::cache::Uncacheable;
 use crate::http::route::route_of;
@@ -42,7 +42,7 @@ pub async fn record_sensitive_read(
     state: &AppState,
     req: &HttpRequest,
     data: Sensitive,
-    object_type: &str,
+    object_type: &'static str,
     ids: Vec<String>,
 ) -> Result<(), ApiError> {
     if ids.is_empty() {
@@ -55,12 +55,9 @@ pub async fn record_sensitive_read(
     let route = format!("{} {route}", req.method());
     let events = ids
         .into_iter()
-        .map(|id| NewEvent {
-            action: AuditAction::SensitiveDataRead.code().to_owned(),
-            object_type: object_type.to_owned(),
-            object_id: id,
-            details: Some(serde_json::json!({ "data": data.code(), "route": route })),
-            ..Default::default()
+        .map(|id| {
+            Event::new(AuditAction::SensitiveDataRead, object_type, id)
+                .details(serde_json::json!({ "data": data.code(), "route": route }))
         })
         .collect();
     let ((), committed) = state

@@ -134,11 +134,8 @@ pub async fn upload_attachment(
     let object_key = format!("attachments/{attachment_id}");
     let stored = call.state.files.put_stream(&object_key, body).await?;
     let ctx = call.audit();
-    let recorded = write(
-        &call.state,
-        &call.http,
-        &scope,
-        &key,
+    let recorded = write_as(
+        Writer::new(&call.state, &call.http, scope, &key),
         &request,
         async |tx| {
             let found = visible_owner(tx, &call.caller, owner, &id).await?;

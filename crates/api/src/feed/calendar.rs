@@ -7,12 +7,11 @@
 //! whichever replica comes second finds it recorded and writes nothing.
 
 use guwen_domain::{
-    Labelled,
     audit::AuditAction,
     feed::{is_due, notice_ends_on, term_expires_on},
     office::AdvisorStatus,
 };
-use guwen_persistence::{audit::NewEvent, store::feed as store};
+use guwen_persistence::{audit::Event, store::feed as store};
 
 use crate::{http::error::ApiError, state::AppState, write::write_scheduled};
 
@@ -36,19 +35,14 @@ pub async fn record_due_changes(state: &AppState) -> Result<usize, ApiError> {
         if !is_due(on, today) || done.contains(&(a.id.clone(), on)) {
             continue;
         }
-        let event = NewEvent {
-            action: AuditAction::TermExpired.code().to_owned(),
-            object_type: "advisor".into(),
-            object_id: a.id.clone(),
-            state_before: Some(a.status.code().to_owned()),
-            state_after: Some(AdvisorStatus::Expired.code().to_owned()),
-            reason: None,
-            details: Some(serde_json::json!({
+        let event = Event::new(AuditAction::TermExpired, "advisor", &a.id)
+            .before(a.status)
+            .after(AdvisorStatus::Expired)
+            .details(serde_json::json!({
                 "term_starts_on": a.term_starts_on,
                 "term_ends_on": a.term_ends_on,
                 "expired_on": on,
-            })),
-        };
+            }));
         let key = (store::TERM_EXPIRED, a.id.as_str(), on);
         if write_scheduled(state, ACTOR, async |tx, ctx| {
             Ok(store::record_calendar_change(tx, ctx, key, event).await?)
@@ -73,20 +67,13 @@ pub async fn record_due_changes(state: &AppState) -> Result<usize, ApiError> {
             continue;
         }
         let candidates = store::notice_candidates(&state.db, &n.id).await?;
-        let event = NewEvent {
-            action: AuditAction::NoticeEnded.code().to_owned(),
-            object_type: "notice".into(),
-            object_id: n.id.clone(),
-            state_before: None,
-            state_after: None,
-            reason: None,
-            details: Some(serde_json::json!({
+        let event =
+            Event::new(AuditAction::NoticeEnded, "notice", &n.id).details(serde_json::json!({
                 "starts_on": n.starts_on,
                 "ends_on": n.ends_on,
                 "ended_on": on,
                 "candidate_ids": candidates,
-            })),
-        };
+            }));
         let key = (store::NOTICE_ENDED, n.id.as_str(), on);
         if write_scheduled(state, ACTOR, async |tx, ctx| {
             Ok(store::record_calendar_change(tx, ctx, key, event).await?)

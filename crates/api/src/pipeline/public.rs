@@ -128,7 +128,7 @@ pub(super) async fn file_objection(
     let client = rate_limit(&req, &state, "objection").await?;
     let network = client_network(&req, &state);
     let scope = format!("addr:{client}");
-    write(&state, &req, &scope, &key, &body, async |tx| {
+    write_as(Writer::new(&state, &req, scope, &key), &body, async |tx| {
         let c = store::candidate(tx, &body.candidate_id)
             .await?
             .filter(|c| c.notice_id.as_deref() == Some(n.id.as_str()))
@@ -225,7 +225,7 @@ pub(super) async fn self_nominate(
     let client = rate_limit(&req, &state, "self_nomination").await?;
     let network = client_network(&req, &state);
     let scope = format!("addr:{client}");
-    write(&state, &req, &scope, &key, &body, async |tx| {
+    write_as(Writer::new(&state, &req, scope, &key), &body, async |tx| {
         let id = nominate(tx, &ctx, nomination.clone(), &field, Some(network.clone())).await?;
         Ok(Created {
             status: actix_web::http::StatusCode::CREATED,

@@ -19,7 +19,7 @@ use sea_orm::{
 };
 
 use crate::{
-    audit::{self, AuditEvent, Context, NewEvent},
+    audit::{self, AuditEvent, Context, Event},
     entity::{
         advisor, assessment, assignment, audit_event, audit_head, calendar_change, candidate,
         meeting, notice, task,
@@ -228,7 +228,7 @@ pub async fn record_calendar_change<C: ConnectionTrait>(
     tx: &C,
     ctx: &Context,
     (kind, object_id, on_date): (&str, &str, NaiveDate),
-    event: NewEvent,
+    event: Event,
 ) -> Result<bool, DbErr> {
     let existing =
         calendar_change::Entity::find_by_id((kind.to_owned(), object_id.to_owned(), on_date))

@@ -7,7 +7,7 @@
 //! ([`update_if_state`], built on the one compare-and-set [`compare_and_set`]), [`append`] for
 //! events, scoped reads and keyset paging ([`page_of`]).
 
-use guwen_domain::{Labelled, audit::AuditAction};
+use guwen_domain::Labelled;
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
     IntoActiveModel, ModelTrait, PaginatorTrait, PrimaryKeyTrait, QueryFilter, QueryOrder,
@@ -15,7 +15,8 @@ use sea_orm::{
 };
 use serde::{Serialize, de::DeserializeOwned};
 
-use crate::audit::{self, Context, NewEvent, truncate_to_micros};
+pub use crate::audit::Event;
+use crate::audit::{self, Context, truncate_to_micros};
 
 pub mod assessment;
 pub mod awaiting;
@@ -68,77 +69,9 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// The audit event of one change, handed to the store function that makes it.
-#[derive(Debug, Clone)]
-pub struct Event {
-    pub action: AuditAction,
-    pub object_type: &'static str,
-    pub object_id: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub reason: Option<String>,
-    pub details: Option<serde_json::Value>,
-}
-
-impl Event {
-    /// An event of `action` on one object.
-    pub fn new(
-        action: AuditAction,
-        object_type: &'static str,
-        object_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            action,
-            object_type,
-            object_id: object_id.into(),
-            before: None,
-            after: None,
-            reason: None,
-            details: None,
-        }
-    }
-
-    /// The state the object leaves.
-    pub fn before(mut self, state: impl Labelled) -> Self {
-        self.before = Some(state.code().to_owned());
-        self
-    }
-
-    /// The state the object enters.
-    pub fn after(mut self, state: impl Labelled) -> Self {
-        self.after = Some(state.code().to_owned());
-        self
-    }
-
-    /// The recorded reason (a rejection, a dismissal ground, a note).
-    pub fn reason(mut self, reason: Option<impl Into<String>>) -> Self {
-        self.reason = reason.map(Into::into);
-        self
-    }
-
-    /// Extra facts, stored and hashed verbatim.
-    pub fn details(mut self, details: serde_json::Value) -> Self {
-        self.details = Some(details);
-        self
-    }
-}
-
 /// Appends one event to the audit chain inside the caller's transaction.
 pub async fn append<C: ConnectionTrait>(tx: &C, ctx: &Context, event: Event) -> Result<(), DbErr> {
-    audit::append(
-        tx,
-        ctx,
-        NewEvent {
-            action: event.action.code().to_owned(),
-            object_type: event.object_type.to_owned(),
-            object_id: event.object_id,
-            state_before: event.before,
-            state_after: event.after,
-            reason: event.reason,
-            details: event.details,
-        },
-    )
-    .await?;
+    audit::append(tx, ctx, event).await?;
     Ok(())
 }
 

@@ -136,25 +136,12 @@ pub struct ResignationView {
     pub certificate_note: Option<String>,
 }
 
-impl From<Resignation> for ResignationView {
-    fn from(r: Resignation) -> Self {
-        Self {
-            id: r.id,
-            advisor_id: r.advisor_id,
-            letter: r.letter,
-            state: r.state,
-            requested_at: to_cst(r.requested_at),
-            proposed_by: r.proposed_by,
-            proposed_at: r.proposed_at.map(to_cst),
-            proposal_note: r.proposal_note,
-            decided_by: r.decided_by,
-            decided_at: r.decided_at.map(to_cst),
-            decision_reason: r.decision_reason,
-            certificate_recovered: r.certificate_recovered,
-            certificate_note: r.certificate_note,
-        }
-    }
-}
+crate::view::from_record!(Resignation => ResignationView {
+    id, advisor_id, letter, state, proposed_by, proposal_note, decided_by, decision_reason,
+    certificate_recovered, certificate_note;
+    requested_at;
+    proposed_at, decided_at
+});
 
 /// The advisor's written request.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
@@ -231,23 +218,12 @@ pub struct RenewalView {
     pub decision_reason: Option<String>,
 }
 
-impl From<Renewal> for RenewalView {
-    fn from(r: Renewal) -> Self {
-        Self {
-            id: r.id,
-            advisor_id: r.advisor_id,
-            years: r.years,
-            agreement_ref: r.agreement_ref,
-            certificate_no: r.certificate_no,
-            state: r.state,
-            proposed_by: r.proposed_by,
-            proposed_at: to_cst(r.proposed_at),
-            decided_by: r.decided_by,
-            decided_at: r.decided_at.map(to_cst),
-            decision_reason: r.decision_reason,
-        }
-    }
-}
+crate::view::from_record!(Renewal => RenewalView {
+    id, advisor_id, years, agreement_ref, certificate_no, state, proposed_by, decided_by,
+    decision_reason;
+    proposed_at;
+    decided_at
+});
 
 /// HRSS's renewal proposal.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, Validate)]
