@@ -26,3 +26,4 @@ mod text_policy;
 mod tokens;
 mod webhooks;
 mod work;
+mod writes;
