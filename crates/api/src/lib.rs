@@ -14,6 +14,7 @@ pub mod feed;
 pub mod fields;
 pub mod funds;
 pub mod http;
+pub mod logs;
 pub mod me;
 pub mod office;
 pub mod openapi;

@@ -4,16 +4,9 @@ use clap::Parser;
 async fn main() -> std::process::ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Log lines are written by a thread of their own, in batches, so a request never waits
-    // for the terminal or the disk (one access-log line per request would otherwise be one
-    // write per request). When the writer falls behind, requests wait rather than lose lines;
-    // what is buffered is written out when the process ends (`_written` is dropped).
-    let (writer, _written) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::BufWriter::with_capacity(
-            64 * 1024,
-            std::io::stderr(),
-        ));
+    // Log lines are written in batches (see `guwen_api::logs`); what is buffered is written
+    // out when `written` is dropped, before `main` ends.
+    let (writer, written) = guwen_api::logs::Batched::new(std::io::stderr());
     // Colours only on a terminal: a log file or collector gets plain text.
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -29,7 +22,9 @@ async fn main() -> std::process::ExitCode {
         logs.init();
     }
     let cli = guwen_api::cli::Cli::parse();
-    match guwen_api::cli::run(cli).await {
+    let outcome = guwen_api::cli::run(cli).await;
+    drop(written);
+    match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("guwen: {message}");
