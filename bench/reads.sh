@@ -18,35 +18,9 @@ SIZES=${SIZES:-30 1000 20000}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 PG_URL=${PG_URL:-postgres://guwen:guwen@127.0.0.1:5432/guwen_bench_reads}
-SECRET=bench-secret-0123456789abcdef0123456789abcdef
-AUDIT_KEY=5b0c1e9f2a4d6c8e0f1a3b5d7c9e1f2a4b6d8c0e2f4a6b8d0c2e4f6a8b0d2c4e
 GUWEN_PORT=18080
 LIMIT_PORT=18090
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-command -v wrk >/dev/null || {
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-}
-
-fresh_database() {
-  if [[ "$PG_URL" == *127.0.0.1:5432/guwen_bench_reads ]]; then
-    PGVER=$(ls /etc/postgresql | sort -V | tail -1)
-    pg_lsclusters | grep -q " main .*online" || pg_ctlcluster --skip-systemctl-redirect "$PGVER" main start
-    for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
-    runuser -u postgres -- psql -qtc "SELECT 1 FROM pg_roles WHERE rolname='guwen'" | grep -q 1 \
-      || runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qc "CREATE ROLE guwen LOGIN CREATEDB PASSWORD 'guwen'"
-    runuser -u postgres -- psql -qc "DROP DATABASE IF EXISTS guwen_bench_reads WITH (FORCE)"
-    runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qc "CREATE DATABASE guwen_bench_reads OWNER guwen"
-  fi
-}
-
-wait_ready() {
-  for _ in $(seq 1 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done
-  echo "not ready: $1" >&2; return 1
-}
+source bench/common.sh
 
 # wrk's requests per second and 99th percentile (ms) for a URL and optional headers.
 measure() {
@@ -84,7 +58,7 @@ day=$(date -u +%Y-%m-%d)
 row() { printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$day" "$commit" "$@" | tee -a bench/RESULTS.md; }
 
 for n in $SIZES; do
-  fresh_database
+  fresh_database guwen_bench_reads
   first=$(DATABASE_URL="$PG_URL" GUWEN_AUDIT_KEY=$AUDIT_KEY "$bin/guwen-seed" "$n")
   (cd "$work" && DATABASE_URL="$PG_URL" BIND_ADDR=127.0.0.1:$GUWEN_PORT JWT_SECRET=$SECRET \
     GUWEN_AUDIT_KEY=$AUDIT_KEY GUWEN_PUBLIC_READ_RATE_LIMIT=1000000000 \

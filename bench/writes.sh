@@ -19,27 +19,9 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 PG_URL=${PG_URL:-postgres://guwen:guwen@127.0.0.1:5432/guwen_bench_writes}
-SECRET=bench-secret-0123456789abcdef0123456789abcdef
-AUDIT_KEY=5b0c1e9f2a4d6c8e0f1a3b5d7c9e1f2a4b6d8c0e2f4a6b8d0c2e4f6a8b0d2c4e
 PORT=18081
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-command -v wrk >/dev/null || {
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-}
-
-if [[ "$PG_URL" == *127.0.0.1:5432/guwen_bench_writes ]]; then
-  PGVER=$(ls /etc/postgresql | sort -V | tail -1)
-  pg_lsclusters | grep -q " main .*online" || pg_ctlcluster --skip-systemctl-redirect "$PGVER" main start
-  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
-  runuser -u postgres -- psql -qtc "SELECT 1 FROM pg_roles WHERE rolname='guwen'" | grep -q 1 \
-    || runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qc "CREATE ROLE guwen LOGIN CREATEDB PASSWORD 'guwen'"
-  runuser -u postgres -- psql -qc "DROP DATABASE IF EXISTS guwen_bench_writes WITH (FORCE)"
-  runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qc "CREATE DATABASE guwen_bench_writes OWNER guwen"
-fi
+source bench/common.sh
+fresh_database guwen_bench_writes
 
 cargo build --release -q --bin guwen -p guwen-api
 bin=$PWD/target/release
@@ -47,7 +29,7 @@ bin=$PWD/target/release
   GUWEN_AUDIT_KEY=$AUDIT_KEY exec "$bin/guwen" serve >"$work/guwen.log" 2>&1) &
 guwen=$!; pids+=("$guwen")
 base=http://127.0.0.1:$PORT
-for _ in $(seq 1 200); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.05; done
+wait_ready "$base/readyz"
 token() { JWT_SECRET=$SECRET GUWEN_DATA_DIR=$work "$bin/guwen" token --ttl 3600 "$@"; }
 government=$(token --role government --sub bench-government)
 deadline=$(TZ=Asia/Shanghai date -d '+30 days' +%Y-%m-%d)
