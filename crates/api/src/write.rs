@@ -194,7 +194,9 @@ where
             if let Some(k) = &key.0
                 && let Some(stored) = idempotency::find(tx, scope, k).await?
             {
-                return Ok(Outcome::Discard(Answer::Replay(stored)));
+                // Kept, not discarded: the first response may belong to a writer of this same
+                // group, so the replay waits for the commit that makes it true.
+                return Ok(Outcome::Keep(Answer::Replay(stored)));
             }
             let created = work(tx).await?;
             let body = serde_json::to_string(&created.body).map_err(ApiError::internal)?;
