@@ -19,7 +19,8 @@
 //! So no answer reports a change that is not committed, a change and its audit event still
 //! commit together or not at all, and a write that fails leaves nothing behind. A writer that
 //! is abandoned half-way (its client went away) rolls back to its savepoint; a first writer
-//! abandoned before it commits fails the whole group, which then writes nothing.
+//! abandoned before it commits fails the whole group, which then writes nothing; once the
+//! commit has begun, it finishes and the group learns its outcome either way.
 
 use std::sync::{
     Arc, Mutex,
@@ -185,9 +186,17 @@ impl Writers {
                 "a change of this group of writers failed half-way; nothing was written",
             ));
         }
-        let committed = group.tx.commit().await;
+        let Group { tx, ended, .. } = group;
+        // The commit runs as a task of its own, so the group learns its outcome even if this
+        // writer's request is abandoned while the commit is under way.
+        let committed = tokio::spawn(async move {
+            let committed = tx.commit().await;
+            ended.send_replace(Some(committed.is_ok()));
+            committed
+        })
+        .await
+        .map_err(ApiError::internal)?;
         drop(turn);
-        group.ended.send_replace(Some(committed.is_ok()));
         committed?;
         Ok((value, true))
     }
