@@ -13,8 +13,9 @@
 //!   savepoint: work that fails (or discards its changes) rolls back to the savepoint and
 //!   leaves the others' changes untouched.
 //! - When the first writer's turn comes back, every writer that queued before it has run: it
-//!   commits once for all of them, and each answers only once that commit succeeded. If the
-//!   commit fails, none of their changes is written and each of them fails.
+//!   commits once for all of them and re-reads the change sequence once (so this replica's
+//!   later reads and its cache see the group's changes), and each answers only after that. If
+//!   the commit fails, none of their changes is written and each of them fails.
 //!
 //! So no answer reports a change that is not committed, a change and its audit event still
 //! commit together or not at all, and a write that fails leaves nothing behind. A writer that
@@ -33,7 +34,7 @@ use guwen_persistence::{
 };
 use tokio::sync::watch;
 
-use crate::http::error::ApiError;
+use crate::{changes::ChangeWatch, http::error::ApiError};
 
 /// What a writer's work decided.
 pub enum Outcome<T> {
@@ -43,11 +44,13 @@ pub enum Outcome<T> {
     Discard(T),
 }
 
-/// The writers of this replica and the transaction they share, if one is open.
-#[derive(Debug, Default)]
+/// The writers of this replica, the transaction they share (if one is open), and the change
+/// sequence their commits move.
+#[derive(Debug)]
 pub struct Writers {
     turn: tokio::sync::Mutex<()>,
     open: Mutex<Option<Arc<Group>>>,
+    changes: Arc<ChangeWatch>,
 }
 
 /// An open transaction and the news of its commit: `None` until it ends, then whether it
@@ -79,6 +82,14 @@ impl Drop for Lead<'_> {
 }
 
 impl Writers {
+    pub fn new(changes: Arc<ChangeWatch>) -> Self {
+        Self {
+            turn: tokio::sync::Mutex::default(),
+            open: Mutex::default(),
+            changes,
+        }
+    }
+
     fn open_group(&self) -> Option<Arc<Group>> {
         self.open.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
@@ -92,13 +103,8 @@ impl Writers {
     }
 
     /// Runs `work` in a writing transaction, in this writer's turn: a new one, or the one
-    /// open for the writers queued now (see the module's documentation). `Ok(true)` in the
-    /// second element: the changes were committed (the caller re-reads the change sequence).
-    pub async fn run<T, F>(
-        &self,
-        db: &guwen_persistence::Db,
-        work: F,
-    ) -> Result<(T, bool), ApiError>
+    /// open for the writers queued now (see the module's documentation).
+    pub async fn run<T, F>(&self, db: &guwen_persistence::Db, work: F) -> Result<T, ApiError>
     where
         F: AsyncFnOnce(&Tx) -> Result<Outcome<T>, ApiError>,
     {
@@ -117,7 +123,7 @@ impl Writers {
                 }
                 Ok(Outcome::Discard(value)) => {
                     savepoint.rollback().await.map_err(broken)?;
-                    return Ok((value, false));
+                    return Ok(value);
                 }
                 Err(e) => {
                     savepoint.rollback().await.map_err(broken)?;
@@ -133,7 +139,7 @@ impl Writers {
                 Err(_) => false,
             };
             return if committed {
-                Ok((value, true))
+                Ok(value)
             } else {
                 Err(ApiError::internal(
                     "the transaction this change was part of did not commit; nothing was written",
@@ -145,7 +151,7 @@ impl Writers {
             Ok(Outcome::Keep(value)) => value,
             Ok(Outcome::Discard(value)) => {
                 tx.rollback().await?;
-                return Ok((value, false));
+                return Ok(value);
             }
             Err(e) => {
                 tx.rollback().await?;
@@ -187,10 +193,15 @@ impl Writers {
             ));
         }
         let Group { tx, ended, .. } = group;
+        let (db, changes) = (db.clone(), self.changes.clone());
         // The commit runs as a task of its own, so the group learns its outcome even if this
-        // writer's request is abandoned while the commit is under way.
+        // writer's request is abandoned while the commit is under way. The change sequence is
+        // re-read before anyone answers: this replica's next read sees the group's changes.
         let committed = tokio::spawn(async move {
             let committed = tx.commit().await;
+            if committed.is_ok() {
+                changes.refresh(&db).await;
+            }
             ended.send_replace(Some(committed.is_ok()));
             committed
         })
@@ -198,6 +209,6 @@ impl Writers {
         .map_err(ApiError::internal)?;
         drop(turn);
         committed?;
-        Ok((value, true))
+        Ok(value)
     }
 }

@@ -188,7 +188,7 @@ where
     } = writer.into();
     let scope = scope.as_str();
     let fingerprint = fingerprint(http, request);
-    let (answer, committed) = state
+    let answer = state
         .writers
         .run(&state.db, async |tx| {
             if let Some(k) = &key.0
@@ -231,10 +231,6 @@ where
             )))
         })
         .await?;
-    if committed {
-        // This replica's later reads (and its cache) see the change at once.
-        state.changes.refresh(&state.db).await;
-    }
     match answer {
         Answer::Replay(stored) => replay(stored, &fingerprint),
         Answer::KeyTaken(e) => {
@@ -311,7 +307,7 @@ where
         now: state.clock.now(),
         signer: Some(state.audit_signer.clone()),
     };
-    let (kept, committed) = state
+    state
         .writers
         .run(&state.db, async |tx| {
             Ok(if work(tx, &ctx).await? {
@@ -320,9 +316,5 @@ where
                 Outcome::Discard(false)
             })
         })
-        .await?;
-    if committed {
-        state.changes.refresh(&state.db).await;
-    }
-    Ok(kept)
+        .await
 }

@@ -60,15 +60,11 @@ pub async fn record_sensitive_read(
                 .details(serde_json::json!({ "data": data.code(), "route": route }))
         })
         .collect();
-    let ((), committed) = state
+    state
         .writers
         .run(&state.db, async |tx| {
             audit::append_all(tx, &ctx, events).await?;
             Ok(Outcome::Keep(()))
         })
-        .await?;
-    if committed {
-        state.changes.refresh(&state.db).await;
-    }
-    Ok(())
+        .await
 }
