@@ -14,16 +14,8 @@ CLAIMS=${CLAIMS:-3000}
 REPLICAS=${REPLICAS:-3}
 PG_URL=${PG_URL:-postgres://guwen:guwen@127.0.0.1:5432/guwen_bench}
 
-if [[ "$PG_URL" == *127.0.0.1:5432/guwen_bench ]]; then
-  # The local database of the development machines (see .ci/run): make sure it exists.
-  PGVER=$(ls /etc/postgresql | sort -V | tail -1)
-  pg_lsclusters | grep -q " main .*online" || pg_ctlcluster --skip-systemctl-redirect "$PGVER" main start
-  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
-  runuser -u postgres -- psql -qtc "SELECT 1 FROM pg_roles WHERE rolname='guwen'" | grep -q 1 \
-    || runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qc "CREATE ROLE guwen LOGIN CREATEDB PASSWORD 'guwen'"
-  runuser -u postgres -- psql -qc "DROP DATABASE IF EXISTS guwen_bench WITH (FORCE)"
-  runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qc "CREATE DATABASE guwen_bench OWNER guwen"
-fi
+source bench/common.sh
+fresh_database guwen_bench
 
 cargo build --release --bin guwen
 line=$(GUWEN_BIN="$PWD/target/release/guwen" TEST_DATABASE_URL="$PG_URL" \

@@ -21,6 +21,7 @@ PG_URL=${PG_URL:-postgres://guwen:guwen@127.0.0.1:5432/guwen_bench_reads}
 GUWEN_PORT=18080
 LIMIT_PORT=18090
 source bench/common.sh
+need_wrk
 
 # wrk's requests per second and 99th percentile (ms) for a URL and optional headers.
 measure() {

@@ -21,6 +21,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 PG_URL=${PG_URL:-postgres://guwen:guwen@127.0.0.1:5432/guwen_bench_writes}
 PORT=18081
 source bench/common.sh
+need_wrk
 fresh_database guwen_bench_writes
 
 cargo build --release -q --bin guwen -p guwen-api
