@@ -228,7 +228,7 @@ async fn hs256_minted_token_verifies() {
     };
     let token = mint_hs256(SECRET, &claims).unwrap();
     assert_eq!(super::token::read_head(&token).unwrap().kid, None);
-    assert_eq!(v.verify(&token).await.unwrap(), claims);
+    assert_eq!(*v.verify(&token).await.unwrap(), claims);
 }
 
 #[tokio::test]
@@ -588,7 +588,7 @@ async fn tampered_payload_is_rejected() {
 
 // ---------------------------------------------------------------- claim checks
 
-async fn hs_verify(claims: &Value) -> Result<Claims, TokenError> {
+async fn hs_verify(claims: &Value) -> Result<Arc<Claims>, TokenError> {
     full_verifier()
         .await
         .verify(&sign(Algorithm::HS256, None, claims, &hs()))
@@ -991,4 +991,40 @@ async fn only_access_token_types_are_accepted() {
             assert_eq!(got, Err(TokenError::WrongType), "{typ}");
         }
     }
+}
+
+// ---------------------------------------------------------------- remembered tokens
+
+#[tokio::test]
+async fn a_remembered_token_is_refused_once_it_expires() {
+    let mut cfg = full_config();
+    cfg.leeway_secs = 0;
+    let v = Verifier::new(cfg).await.unwrap();
+    let token = sign(
+        Algorithm::HS256,
+        None,
+        &with(claims(), "exp", json!(now() + 1)),
+        &hs(),
+    );
+    assert!(v.verify(&token).await.is_ok());
+    assert!(v.verify(&token).await.is_ok(), "seen again, from memory");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(v.verify(&token).await, Err(TokenError::Expired));
+}
+
+#[tokio::test]
+async fn a_remembered_token_is_refused_once_its_key_leaves_the_jwks() {
+    let dir = temp_dir("forget");
+    let path = dir.join("jwks.json");
+    write_file(&path, &jwks_with(&["ec-1", "rsa-2"]));
+    let v = Verifier::new(jwks_only_config(path.display().to_string()))
+        .await
+        .unwrap();
+    let token = sign(Algorithm::ES256, Some("ec-1"), &claims(), &ec1());
+    assert!(v.verify(&token).await.is_ok());
+    assert!(v.verify(&token).await.is_ok(), "seen again, from memory");
+    write_file(&path, &jwks_with(&["rsa-2"]));
+    assert!(v.refresh_now().await);
+    assert_eq!(v.verify(&token).await, Err(TokenError::UnknownKid));
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,8 +1,8 @@
 //! The token verifier: key selection, signature and claim checks, JWKS refresh.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, Weak};
+use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
 use jsonwebtoken::errors::ErrorKind;
@@ -27,6 +27,8 @@ pub const DEFAULT_LEEWAY_SECS: u64 = 30;
 pub const UNKNOWN_KID_REFRESH_INTERVAL: Duration = Duration::from_secs(10);
 /// Scheduled refresh intervals below this are raised to it.
 pub const MIN_SCHEDULED_REFRESH: Duration = Duration::from_secs(1);
+/// The most verified tokens a process remembers; when full, it forgets them all.
+pub const MAX_VERIFIED_TOKENS: usize = 4096;
 /// HS256 secrets shorter than this are refused off loopback and accepted with a warning on
 /// it (RFC 7518 §3.2: a key at least as long as the hash).
 pub const MIN_SECRET_LEN: usize = 32;
@@ -66,6 +68,19 @@ struct Inner {
     validation_hs256: Validation,
     validation_rs256: Validation,
     validation_es256: Validation,
+    verified: Mutex<Verified>,
+}
+
+/// Tokens this process verified, with their claims. A token's signature, issuer, audience,
+/// roles, `nbf`, `iat` and lifetime were checked once and cannot become wrong while the keys
+/// stay the same; only its expiry can. So a token seen again is only checked for expiry, and
+/// the memory is dropped whole whenever the key set may have changed (a JWKS refresh).
+/// Revocation is not remembered here: it is checked on every request.
+#[derive(Default)]
+struct Verified {
+    /// The JWKS generation the tokens were verified under.
+    keys_generation: u64,
+    claims: HashMap<Box<str>, Arc<Claims>>,
 }
 
 struct JwksState {
@@ -172,6 +187,7 @@ impl Verifier {
             leeway_secs: i64::try_from(cfg.leeway_secs).unwrap_or(0),
             max_ttl_secs: cfg.max_ttl_secs,
             service_max_ttl_secs: cfg.service_max_ttl_secs,
+            verified: Mutex::default(),
         };
         Ok(Verifier {
             inner: Arc::new(inner),
@@ -190,12 +206,55 @@ impl Verifier {
     }
 
     /// Verifies a compact JWT (without any `Bearer ` prefix) and returns its claims.
-    pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        let result = self.verify_inner(token).await;
-        if let Err(err) = &result {
-            tracing::debug!(code = err.code().as_str(), "rejected bearer token");
+    pub async fn verify(&self, token: &str) -> Result<Arc<Claims>, TokenError> {
+        let keys_generation = self.keys_generation();
+        if let Some(claims) = self.remembered(token, keys_generation) {
+            return Ok(claims);
+        }
+        let result = self.verify_inner(token).await.map(Arc::new);
+        match &result {
+            Ok(claims) => self.remember(token, keys_generation, claims),
+            Err(err) => tracing::debug!(code = err.code().as_str(), "rejected bearer token"),
         }
         result
+    }
+
+    /// The generation of the key set: moves whenever the JWKS may have changed.
+    fn keys_generation(&self) -> u64 {
+        self.inner
+            .jwks
+            .as_ref()
+            .map_or(0, |j| j.generation.load(Ordering::Acquire))
+    }
+
+    fn verified(&self) -> std::sync::MutexGuard<'_, Verified> {
+        self.inner
+            .verified
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The claims of `token` if this process verified it under the same keys and it has not
+    /// expired since (the same leeway as a full check); anything else is verified in full.
+    fn remembered(&self, token: &str, keys_generation: u64) -> Option<Arc<Claims>> {
+        let now = i64::try_from(jsonwebtoken::get_current_timestamp()).unwrap_or(i64::MAX);
+        let verified = self.verified();
+        if verified.keys_generation != keys_generation {
+            return None;
+        }
+        let claims = verified.claims.get(token)?;
+        (claims.exp >= now.saturating_sub(self.inner.leeway_secs)).then(|| claims.clone())
+    }
+
+    fn remember(&self, token: &str, keys_generation: u64, claims: &Arc<Claims>) {
+        let mut verified = self.verified();
+        if verified.keys_generation != keys_generation
+            || verified.claims.len() >= MAX_VERIFIED_TOKENS
+        {
+            verified.claims.clear();
+            verified.keys_generation = keys_generation;
+        }
+        verified.claims.insert(token.into(), claims.clone());
     }
 
     async fn verify_inner(&self, token: &str) -> Result<Claims, TokenError> {

@@ -5,6 +5,7 @@
 
 use guwen_domain::ProblemCode;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use actix_web::{
     FromRequest, HttpMessage, HttpRequest,
@@ -149,7 +150,7 @@ impl AccessTable {
 /// The authenticated caller, put in the request by [`enforce`].
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub claims: Claims,
+    pub claims: Arc<Claims>,
 }
 
 impl Caller {
