@@ -2,8 +2,9 @@
 //!
 //! An answer of the API is determined by the data (which the change sequence versions), the
 //! clock (views compute "today", deadlines and ages from it), the request's target, its
-//! `Accept` and its caller. The cache keeps the bytes of `200` answers under the target,
-//! `Accept` and `Authorization` (a token is its caller), in a generation named by the change
+//! `Accept`, its caller and its `If-None-Match`. The cache keeps the bytes of `200` answers,
+//! and of `304` answers to `If-None-Match`, under the target, `Accept`, `Authorization` (a
+//! token is its caller) and `If-None-Match`, in a generation named by the change
 //! sequence this replica has seen and the current second: when either moves, the generation
 //! is dropped whole. So a cached answer is never older than one second or than the last
 //! change this replica knows of (its own writes are known at once, another replica's within
@@ -17,15 +18,16 @@
 //! Answers that are not data at rest are not cached: the audit trail and its verification
 //! (which must see a database administrator's edit at once), answers during which a change
 //! was seen (a read that records itself in the audit trail is one), answers marked
-//! [`Uncacheable`], streamed answers and anything but `200`.
+//! [`Uncacheable`], streamed answers and anything but `200` and `304`.
 
 use std::{
+    cell::RefCell,
     collections::HashMap,
     sync::{Arc, Mutex},
 };
 
 use actix_web::{
-    HttpMessage, HttpRequest, HttpResponse,
+    HttpMessage, HttpResponse,
     body::{BodySize, BoxBody, MessageBody, to_bytes},
     dev::{ServiceRequest, ServiceResponse},
     http::{
@@ -60,41 +62,14 @@ struct Stored {
 }
 
 impl Stored {
-    /// The answer to `req`: `304` when its `If-None-Match` names the answer's `ETag`.
-    fn answer(&self, req: &HttpRequest) -> HttpResponse {
-        let etag = self
-            .headers
-            .iter()
-            .find(|(name, _)| name == header::ETAG)
-            .and_then(|(_, value)| value.to_str().ok());
-        if let Some(etag) = etag
-            && if_none_match_names(req, etag)
-        {
-            let mut res = HttpResponse::NotModified();
-            for (name, value) in &self.headers {
-                if name != header::CONTENT_TYPE && name != header::CONTENT_DISPOSITION {
-                    res.append_header((name.clone(), value.clone()));
-                }
-            }
-            return res.finish();
-        }
+    /// The answer as it was sent.
+    fn answer(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status);
         for (name, value) in &self.headers {
             res.append_header((name.clone(), value.clone()));
         }
         res.body(self.body.clone())
     }
-}
-
-/// Whether the request's `If-None-Match` names `etag` (weak comparison) or is `*`.
-fn if_none_match_names(req: &HttpRequest, etag: &str) -> bool {
-    let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
-    let ours = opaque(etag);
-    req.headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|tag| tag.trim() == "*" || opaque(tag) == ours)
 }
 
 /// The change sequence and the second a generation of answers belongs to.
@@ -104,9 +79,9 @@ type Generation = (i64, i64);
 struct Entries {
     generation: Generation,
     bytes: usize,
-    answers: HashMap<String, Arc<Stored>>,
+    answers: HashMap<Key, Arc<Stored>>,
     /// Answers of this generation being computed: a receiver wakes when its flight ends.
-    flights: HashMap<String, watch::Receiver<()>>,
+    flights: HashMap<Key, watch::Receiver<()>>,
 }
 
 /// What the cache has for a request.
@@ -124,7 +99,7 @@ enum Lookup {
 struct Flight {
     cache: Arc<ViewCache>,
     generation: Generation,
-    key: String,
+    key: Key,
     _done: watch::Sender<()>,
 }
 
@@ -166,7 +141,7 @@ impl ViewCache {
 
     /// The answer under `key` in `generation` (which replaces an older one), the flight to
     /// wait for, or, when no request computes it yet, the flight to lead.
-    fn lookup(self: &Arc<Self>, generation: Generation, key: &str) -> Lookup {
+    fn lookup(self: &Arc<Self>, generation: Generation, key: &[u8]) -> Lookup {
         let mut entries = self.lock();
         if entries.generation != generation {
             *entries = Entries {
@@ -191,14 +166,14 @@ impl ViewCache {
     }
 
     #[cfg(test)]
-    fn get(self: &Arc<Self>, generation: Generation, key: &str) -> Option<Arc<Stored>> {
+    fn get(self: &Arc<Self>, generation: Generation, key: &[u8]) -> Option<Arc<Stored>> {
         match self.lookup(generation, key) {
             Lookup::Hit(stored) => Some(stored),
             Lookup::Wait(_) | Lookup::Lead(_) => None,
         }
     }
 
-    fn put(&self, generation: Generation, key: String, stored: Stored) {
+    fn put(&self, generation: Generation, key: Key, stored: Stored) {
         let mut entries = self.lock();
         let size = stored.body.len() + key.len();
         if entries.generation != generation || entries.bytes + size > MAX_BYTES {
@@ -226,23 +201,41 @@ fn cacheable(req: &ServiceRequest) -> bool {
         && !req.path().starts_with("/api/v1/audit-events")
 }
 
-/// What selects an answer besides the generation: the target, `Accept` and the token.
-fn key_of(req: &ServiceRequest) -> String {
-    let header = |name: HeaderName| {
-        req.headers()
-            .get(name)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .unwrap_or_default()
-    };
+/// What selects an answer besides the generation: the target, `Accept`, the token and
+/// `If-None-Match`, as the bytes the client sent (no two different requests share a key).
+type Key = Vec<u8>;
+
+thread_local! {
+    /// The key of the request being looked up: built here, a hit allocates nothing.
+    static KEY: RefCell<Key> = const { RefCell::new(Vec::new()) };
+}
+
+/// Writes the key of `req` into `key`.
+fn fill_key(req: &ServiceRequest, key: &mut Key) {
+    key.clear();
     let target = req
         .uri()
         .path_and_query()
-        .map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned());
-    format!(
-        "{target}\n{}\n{}",
-        header(header::ACCEPT),
-        header(header::AUTHORIZATION)
-    )
+        .map_or(req.path(), |pq| pq.as_str());
+    key.extend_from_slice(target.as_bytes());
+    for name in [header::ACCEPT, header::AUTHORIZATION, header::IF_NONE_MATCH] {
+        // A newline cannot occur in a target or a header value: the parts cannot run together.
+        key.push(b'\n');
+        for (i, value) in req.headers().get_all(name).enumerate() {
+            if i > 0 {
+                key.push(b',');
+            }
+            key.extend_from_slice(value.as_bytes());
+        }
+    }
+}
+
+/// The answer the cache has for `req` in `generation`.
+fn lookup(views: &Arc<ViewCache>, generation: Generation, req: &ServiceRequest) -> Lookup {
+    KEY.with_borrow_mut(|key| {
+        fill_key(req, key);
+        views.lookup(generation, key)
+    })
 }
 
 /// The middleware (innermost: after authentication, authorization and limits).
@@ -264,12 +257,11 @@ pub async fn serve(
     // The generation is read before the data: a change committed while the handler reads
     // lands in a later generation, so this answer can only be filed as older than it is.
     let generation = views.generation();
-    let key = key_of(&req);
     let mut waited = false;
-    let _flight = loop {
-        match views.lookup(generation, &key) {
+    let flight = loop {
+        match lookup(&views, generation, &req) {
             Lookup::Hit(stored) => {
-                let res = stored.answer(req.request());
+                let res = stored.answer();
                 return Ok(req.into_response(res));
             }
             Lookup::Lead(flight) => break Some(flight),
@@ -283,15 +275,29 @@ pub async fn serve(
             }
         }
     };
+    let key = match &flight {
+        Some(flight) => flight.key.clone(),
+        None => {
+            let mut key = Key::new();
+            fill_key(&req, &mut key);
+            key
+        }
+    };
     let res = next.call(req).await?;
     // An answer during which this replica saw a change is not kept: it may be older or newer
     // than the generation, and a read that records itself (a change) is never answered twice
     // from memory.
     let keep = views.changes.current() == generation.0
-        && res.status() == StatusCode::OK
+        && (res.status() == StatusCode::OK
+            || (res.status() == StatusCode::NOT_MODIFIED
+                && res.request().headers().contains_key(header::IF_NONE_MATCH)))
         && res.response().extensions().get::<Uncacheable>().is_none()
         && res.request().extensions().get::<Uncacheable>().is_none()
-        && matches!(res.response().body().size(), BodySize::Sized(n) if n as usize <= MAX_ENTRY_BYTES);
+        && match res.response().body().size() {
+            BodySize::Sized(n) => n as usize <= MAX_ENTRY_BYTES,
+            BodySize::None => true,
+            BodySize::Stream => false,
+        };
     if !keep {
         return Ok(res.map_into_boxed_body());
     }
@@ -332,62 +338,86 @@ mod tests {
     #[test]
     fn a_generation_keeps_its_answers_and_the_next_drops_them() {
         let cache = Arc::new(ViewCache::new(Arc::default(), Clock::default()));
-        assert!(cache.get((1, 10), "k").is_none());
-        cache.put((1, 10), "k".into(), stored("one"));
-        assert_eq!(cache.get((1, 10), "k").unwrap().body, "one");
-        assert!(cache.get((1, 10), "other").is_none());
+        assert!(cache.get((1, 10), b"k").is_none());
+        cache.put((1, 10), b"k".to_vec(), stored("one"));
+        assert_eq!(cache.get((1, 10), b"k").unwrap().body, "one");
+        assert!(cache.get((1, 10), b"other").is_none());
         // A later second or a later change: a new generation, empty.
-        assert!(cache.get((1, 11), "k").is_none());
-        assert!(cache.get((2, 11), "k").is_none());
+        assert!(cache.get((1, 11), b"k").is_none());
+        assert!(cache.get((2, 11), b"k").is_none());
         // An answer read in an older generation is not filed into the new one.
-        cache.put((1, 11), "k".into(), stored("stale"));
-        assert!(cache.get((2, 11), "k").is_none());
+        cache.put((1, 11), b"k".to_vec(), stored("stale"));
+        assert!(cache.get((2, 11), b"k").is_none());
     }
 
     #[test]
     fn the_cache_stays_within_its_budget() {
         let cache = Arc::new(ViewCache::new(Arc::default(), Clock::default()));
-        assert!(cache.get((1, 1), "k").is_none());
+        assert!(cache.get((1, 1), b"k").is_none());
         let big: &'static str = Box::leak("x".repeat(MAX_BYTES / 2).into_boxed_str());
-        cache.put((1, 1), "a".into(), stored(big));
-        cache.put((1, 1), "b".into(), stored(big));
+        cache.put((1, 1), b"a".to_vec(), stored(big));
+        cache.put((1, 1), b"b".to_vec(), stored(big));
         assert_eq!(cache.len(), 1);
     }
 
     #[tokio::test]
     async fn one_request_computes_an_answer_while_the_others_wait_for_it() {
         let cache = Arc::new(ViewCache::new(Arc::default(), Clock::default()));
-        let Lookup::Lead(flight) = cache.lookup((1, 1), "k") else {
+        let Lookup::Lead(flight) = cache.lookup((1, 1), b"k") else {
             panic!("the first asks, so it computes");
         };
-        let Lookup::Wait(mut waiting) = cache.lookup((1, 1), "k") else {
+        let Lookup::Wait(mut waiting) = cache.lookup((1, 1), b"k") else {
             panic!("the second waits for the first");
         };
-        cache.put((1, 1), "k".into(), stored("one"));
+        cache.put((1, 1), b"k".to_vec(), stored("one"));
         drop(flight);
         // The leader is done: the waiter wakes and finds the answer.
         assert!(waiting.changed().await.is_err());
-        assert!(matches!(cache.lookup((1, 1), "k"), Lookup::Hit(s) if s.body == "one"));
+        assert!(matches!(cache.lookup((1, 1), b"k"), Lookup::Hit(s) if s.body == "one"));
         // An abandoned flight ends too: the next request leads a new one.
-        let Lookup::Lead(abandoned) = cache.lookup((1, 1), "j") else {
+        let Lookup::Lead(abandoned) = cache.lookup((1, 1), b"j") else {
             panic!("nobody computes j yet");
         };
         drop(abandoned);
-        assert!(matches!(cache.lookup((1, 1), "j"), Lookup::Lead(_)));
+        assert!(matches!(cache.lookup((1, 1), b"j"), Lookup::Lead(_)));
         // A new generation forgets the flights of the last.
-        let Lookup::Lead(_old) = cache.lookup((1, 1), "m") else {
+        let Lookup::Lead(_old) = cache.lookup((1, 1), b"m") else {
             panic!("nobody computes m yet");
         };
-        assert!(matches!(cache.lookup((1, 2), "m"), Lookup::Lead(_)));
+        assert!(matches!(cache.lookup((1, 2), b"m"), Lookup::Lead(_)));
     }
 
     #[test]
-    fn a_matching_if_none_match_is_answered_not_modified() {
-        let req = actix_web::test::TestRequest::default()
-            .insert_header((header::IF_NONE_MATCH, "W/\"abc\""))
-            .to_http_request();
-        assert_eq!(stored("x").answer(&req).status(), StatusCode::NOT_MODIFIED);
-        let req = actix_web::test::TestRequest::default().to_http_request();
-        assert_eq!(stored("x").answer(&req).status(), StatusCode::OK);
+    fn requests_differing_in_target_accept_or_token_have_different_keys() {
+        let key = |target: &str, headers: &[(HeaderName, &'static [u8])]| {
+            let mut req = actix_web::test::TestRequest::get().uri(target);
+            for (name, value) in headers {
+                req = req.insert_header((name.clone(), HeaderValue::from_bytes(value).unwrap()));
+            }
+            let mut key = Key::new();
+            fill_key(&req.to_srv_request(), &mut key);
+            key
+        };
+        let token = |t: &'static [u8]| (header::AUTHORIZATION, t);
+        let plain = key("/api/v1/roster?limit=5", &[token(b"Bearer a")]);
+        assert_eq!(plain, key("/api/v1/roster?limit=5", &[token(b"Bearer a")]));
+        assert_ne!(plain, key("/api/v1/roster?limit=6", &[token(b"Bearer a")]));
+        assert_ne!(plain, key("/api/v1/roster?limit=5", &[token(b"Bearer b")]));
+        assert_ne!(plain, key("/api/v1/roster?limit=5", &[]));
+        let csv = (header::ACCEPT, &b"text/csv"[..]);
+        assert_ne!(
+            plain,
+            key("/api/v1/roster?limit=5", &[token(b"Bearer a"), csv])
+        );
+        let tag = (header::IF_NONE_MATCH, &b"W/\"abc\""[..]);
+        assert_ne!(
+            plain,
+            key("/api/v1/roster?limit=5", &[token(b"Bearer a"), tag])
+        );
+        // Bytes that are not UTF-8 are kept as sent, not folded into one replacement character.
+        assert_ne!(
+            key("/x", &[token(b"Bearer \xff")]),
+            key("/x", &[token(b"Bearer \xfe")])
+        );
     }
 }

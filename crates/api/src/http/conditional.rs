@@ -33,7 +33,9 @@ impl Validator {
 
     /// Whether the request's `If-None-Match` names this validator (weak comparison) or is `*`.
     pub fn matches(&self, req: &HttpRequest) -> bool {
-        let opaque = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+        fn opaque(tag: &str) -> &str {
+            tag.trim().trim_start_matches("W/")
+        }
         let ours = opaque(&self.0);
         req.headers()
             .get_all(header::IF_NONE_MATCH)
