@@ -192,6 +192,7 @@ impl Application {
         let revocations = web::Data::from(state.revocations.clone());
         let metrics = web::Data::from(state.metrics.clone());
         let views = web::Data::from(state.views.clone());
+        let routes = web::Data::new(crate::http::route::RouteMemo::default());
         let cors_origins = config.cors_origins.clone();
         let docs = config.docs;
         let server = actix_web::HttpServer::new(move || {
@@ -205,6 +206,7 @@ impl Application {
                 .app_data(revocations.clone())
                 .app_data(metrics.clone())
                 .app_data(views.clone())
+                .app_data(routes.clone())
                 .configure(extract::configure_extractors)
                 .configure(|cfg| {
                     // `GUWEN_DOCS=off`: neither the docs nor the document are served.
@@ -221,15 +223,11 @@ impl Application {
                 .wrap(from_fn(input::check_path_and_query))
                 .wrap(from_fn(pipeline::throttle::limit_public_reads))
                 .wrap(from_fn(access::enforce))
-                .wrap(from_fn(middleware::metrics))
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
-                .wrap(from_fn(middleware::problem_safety_net))
-                .wrap(from_fn(middleware::head_as_get))
-                .wrap(from_fn(middleware::request_limits))
-                .wrap(from_fn(middleware::response_headers))
+                .wrap(from_fn(middleware::hygiene))
                 // Answers are compressed (gzip, brotli, zstd) for a client that asks with
                 // `Accept-Encoding`: a roster of 20,000 is 6.7 MB of JSON, 1 MB gzipped.
                 .wrap(actix_web::middleware::Compress::default())

@@ -8,12 +8,18 @@ async fn main() -> std::process::ExitCode {
     // out when `written` is dropped, before `main` ends.
     let (writer, written) = guwen_api::logs::Batched::new(std::io::stderr());
     // Colours only on a terminal: a log file or collector gets plain text.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    // `GUWEN_LOG_FORMAT=json`: one JSON object per line, with the request span's fields.
+    let json =
+        std::env::var("GUWEN_LOG_FORMAT").is_ok_and(|f| f.trim().eq_ignore_ascii_case("json"));
+    if json || !terminal {
+        guwen_api::logs::write_access_lines_to(writer.clone(), json);
+    }
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(terminal)
         .with_writer(writer);
-    // `GUWEN_LOG_FORMAT=json`: one JSON object per line, with the request span's fields.
-    if std::env::var("GUWEN_LOG_FORMAT").is_ok_and(|f| f.trim().eq_ignore_ascii_case("json")) {
+    if json {
         logs.json()
             .with_current_span(true)
             .with_span_list(false)

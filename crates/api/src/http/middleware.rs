@@ -9,7 +9,7 @@ use actix_web::{
     dev::{ServiceRequest, ServiceResponse},
     http::{
         Method,
-        header::{self, HeaderName, HeaderValue},
+        header::{self, HeaderMap, HeaderName, HeaderValue},
     },
     middleware::Next,
     web,
@@ -21,6 +21,7 @@ use crate::http::{
     error::{ApiError, PROBLEM_JSON},
     route::route_of,
 };
+use crate::logs::{self, AccessLine};
 
 /// The request id header, echoed on every response.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -41,9 +42,13 @@ fn sane_request_id(value: &HeaderValue) -> Option<String> {
         .map(|_| text.to_owned())
 }
 
-/// Assigns the request id, opens the request's tracing span, echoes the id, and writes the
-/// request's one access-log line (target `guwen::access`): method, route template, status,
-/// latency, request id and the caller's `sub` (never the token, never the raw path's query).
+/// The record of every request, outermost: assigns the request id, opens the request's
+/// tracing span, echoes the id, writes the request's one access-log line (target
+/// `guwen::access`: method, route template, status, latency, request id and the caller's
+/// `sub`, never the token, never the raw path's query) and counts it in the [`Metrics`] (by
+/// route template, never the raw path: ids would explode the series; unmatched paths share
+/// the route `unmatched` and made-up methods the method `other`, so the series stay bounded
+/// whatever clients send).
 pub async fn request_id(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -56,43 +61,48 @@ pub async fn request_id(
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
     let method = metric_method(req.method());
+    let route = route_of(req.request()).unwrap_or(UNMATCHED);
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let span = tracing::info_span!("request", request_id = %id);
     let result = next.call(req).instrument(span).await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed().as_secs_f64();
+    let latency_ms = elapsed * 1000.0;
+    let status = match &result {
+        Ok(res) => res.status().as_u16(),
+        Err(err) => err.as_response_error().status_code().as_u16(),
+    };
+    if let Some(metrics) = metrics {
+        metrics.observe(method, route, status, elapsed);
+    }
     match result {
         Ok(mut res) => {
-            let route = route_of(res.request()).unwrap_or(UNMATCHED);
-            let sub = res
+            let caller = res
                 .request()
                 .extensions()
                 .get::<Caller>()
-                .map(|c| c.sub().to_owned());
-            tracing::info!(
-                target: "guwen::access",
+                .map(|c| c.claims.clone());
+            logs::access(&AccessLine {
                 method,
-                route = %route,
-                status = res.status().as_u16(),
+                route,
+                status,
                 latency_ms,
-                request_id = %id,
-                sub = sub.as_deref().unwrap_or("-"),
-                "request"
-            );
+                request_id: &id,
+                sub: caller.as_ref().map_or("-", |c| c.sub.as_str()),
+            });
             if let Ok(value) = HeaderValue::from_str(&id) {
                 res.headers_mut().insert(REQUEST_ID, value);
             }
             Ok(res)
         }
         Err(err) => {
-            tracing::info!(
-                target: "guwen::access",
+            logs::access(&AccessLine {
                 method,
-                route = UNMATCHED,
-                status = err.as_response_error().status_code().as_u16(),
+                route,
+                status,
                 latency_ms,
-                request_id = %id,
-                sub = "-",
-                "request"
-            );
+                request_id: &id,
+                sub: "-",
+            });
             Err(err)
         }
     }
@@ -103,65 +113,59 @@ pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// The most header bytes (names, values and separators) the application reads: 32 KiB.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 
+/// What every request and every answer goes through (inside the request id and compression,
+/// outside CORS and everything else), in this order: the limits of the request's head
+/// ([`head_refusal`]), `HEAD` routed as `GET`, then, on the way out, any error answer made a
+/// problem document ([`as_problem`]) and the headers every answer carries ([`add_headers`]).
+/// One layer rather than four: each layer of middleware costs every request a boxed future.
+pub async fn hygiene(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if let Some(refusal) = head_refusal(&req) {
+        let response = actix_web::ResponseError::error_response(&refusal);
+        let mut res = req.into_response(response);
+        add_headers(res.headers_mut());
+        return Ok(res);
+    }
+    // `HEAD` is answered on every `GET` route: the request is routed as a `GET` and the
+    // connection sends the headers without the body (the HTTP layer remembers it was a `HEAD`).
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    let mut res = as_problem(next.call(req).await?);
+    add_headers(res.headers_mut());
+    Ok(res)
+}
+
 /// Refuses, as problem documents and before anything else, a request target longer than
 /// [`MAX_URI_BYTES`] (414 `uri_too_long`) and headers larger than [`MAX_HEADER_BYTES`]
 /// (431 `headers_too_large`). Both limits lie well below the HTTP layer's own (a 128 KiB
 /// request head), so every request that can be parsed at all is answered in the API's format.
-pub async fn request_limits(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+fn head_refusal(req: &ServiceRequest) -> Option<ApiError> {
     let uri_bytes = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if uri_bytes > MAX_URI_BYTES {
+        return Some(ApiError::new(
+            guwen_domain::ProblemCode::UriTooLong,
+            format!("the request target has {uri_bytes} bytes; at most {MAX_URI_BYTES} are read"),
+        ));
+    }
     let header_bytes: usize = req
         .headers()
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
-    let refusal = if uri_bytes > MAX_URI_BYTES {
-        Some(ApiError::new(
-            guwen_domain::ProblemCode::UriTooLong,
-            format!("the request target has {uri_bytes} bytes; at most {MAX_URI_BYTES} are read"),
-        ))
-    } else if header_bytes > MAX_HEADER_BYTES {
-        Some(ApiError::new(
+    (header_bytes > MAX_HEADER_BYTES).then(|| {
+        ApiError::new(
             guwen_domain::ProblemCode::HeadersTooLarge,
             format!("the headers have {header_bytes} bytes; at most {MAX_HEADER_BYTES} are read"),
-        ))
-    } else {
-        None
-    };
-    match refusal {
-        Some(e) => {
-            let response = actix_web::ResponseError::error_response(&e);
-            Ok(req.into_response(response).map_into_right_body())
-        }
-        None => next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body),
-    }
-}
-
-/// Answers `HEAD` on every `GET` route: the request is routed as a `GET` and the connection
-/// sends the headers without the body (the HTTP layer remembers the request was a `HEAD`).
-pub async fn head_as_get(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if req.method() == Method::HEAD {
-        req.head_mut().method = Method::GET;
-    }
-    next.call(req).await
+        )
+    })
 }
 
 /// Headers on every response: `X-Content-Type-Options: nosniff`, and `charset=utf-8` on JSON
 /// media types that do not name one.
-pub async fn response_headers(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let mut res = next.call(req).await?;
-    let headers = res.headers_mut();
+fn add_headers(headers: &mut HeaderMap) {
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -178,7 +182,6 @@ pub async fn response_headers(
     if let Some(value) = json_without_charset.and_then(|v| HeaderValue::from_str(&v).ok()) {
         headers.insert(header::CONTENT_TYPE, value);
     }
-    Ok(res)
 }
 
 /// The route label of a request no route matched.
@@ -203,17 +206,7 @@ fn metric_method(method: &Method) -> &'static str {
 
 /// Turns any error response that is not already problem+json (the framework's own 404, 405,
 /// 413, …) into one, so that clients only ever see one error format.
-pub async fn problem_safety_net(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let res = match next.call(req).await {
-        Ok(res) => res,
-        Err(err) => {
-            // Errors surfaced by inner services become responses here.
-            return Err(err);
-        }
-    };
+fn as_problem(res: ServiceResponse<impl MessageBody + 'static>) -> ServiceResponse<BoxBody> {
     let status = res.status();
     let is_problem = res
         .headers()
@@ -238,9 +231,9 @@ pub async fn problem_safety_net(
             }
         }
         let response: HttpResponse = actix_web::ResponseError::error_response(&problem);
-        return Ok(ServiceResponse::new(req, response));
+        return ServiceResponse::new(req, response);
     }
-    Ok(res.map_into_boxed_body())
+    res.map_into_boxed_body()
 }
 
 /// Latency buckets, in seconds.
@@ -332,26 +325,4 @@ impl Metrics {
         }
         out
     }
-}
-
-/// Records every request's route pattern (never the raw path: ids would explode the series),
-/// status and latency. Unmatched paths share the route `unmatched` and made-up methods the
-/// method `other`, so the series stay bounded whatever clients send.
-pub async fn metrics(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let route = route_of(req.request()).unwrap_or(UNMATCHED);
-    let method = metric_method(req.method());
-    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let res = next.call(req).await;
-    if let Some(metrics) = metrics {
-        let status = match &res {
-            Ok(r) => r.status().as_u16(),
-            Err(e) => e.as_response_error().status_code().as_u16(),
-        };
-        metrics.observe(method, route, status, started.elapsed().as_secs_f64());
-    }
-    res
 }
