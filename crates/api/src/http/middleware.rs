@@ -176,7 +176,10 @@ fn add_headers(headers: &mut HeaderMap) {
         .filter(|v| {
             let essence = v.split(';').next().unwrap_or_default().trim();
             (essence == "application/json" || essence.ends_with("+json"))
-                && !v.to_ascii_lowercase().contains("charset=")
+                && !v
+                    .as_bytes()
+                    .windows(8)
+                    .any(|w| w.eq_ignore_ascii_case(b"charset="))
         })
         .map(|v| format!("{v}; charset=utf-8"));
     if let Some(value) = json_without_charset.and_then(|v| HeaderValue::from_str(&v).ok()) {
