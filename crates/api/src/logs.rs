@@ -270,7 +270,10 @@ fn format_access(buf: &mut Vec<u8>, timestamp: &str, line: &AccessLine<'_>, json
     // Pushed part by part: `write!` of the whole line costs several times as much. Quoted
     // values are escaped as `{:?}` escapes them (only the caller's `sub` can need it).
     let quoted = |buf: &mut Vec<u8>, text: &str| {
-        if text.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\') {
+        if text
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+        {
             buf.push(b'"');
             buf.extend_from_slice(text.as_bytes());
             buf.push(b'"');
@@ -283,7 +286,10 @@ fn format_access(buf: &mut Vec<u8>, timestamp: &str, line: &AccessLine<'_>, json
     quoted(buf, method);
     buf.extend_from_slice(b" route=");
     buf.extend_from_slice(route.as_bytes());
-    let _ = write!(buf, " status={status} latency_ms={latency_ms:?} request_id=");
+    let _ = write!(
+        buf,
+        " status={status} latency_ms={latency_ms:?} request_id="
+    );
     buf.extend_from_slice(request_id.as_bytes());
     buf.extend_from_slice(b" sub=");
     quoted(buf, sub);

@@ -1,6 +1,6 @@
 //! Who may call what. Each handler declares its roles once, in the `security` of its
 //! `#[utoipa::path]`; at start-up this table is read back from the generated spec, so the
-//! documentation and the enforcement cannot drift. The middleware runs before routing to
+//! documentation and the enforcement cannot drift. [`admit`] runs before routing to
 //! the handler, hence before any body, query or path is parsed: 401 → 403 → everything else.
 
 use guwen_domain::ProblemCode;
@@ -9,10 +9,8 @@ use std::sync::Arc;
 
 use actix_web::{
     FromRequest, HttpMessage, HttpRequest,
-    body::MessageBody,
     dev::{Payload, ServiceRequest, ServiceResponse},
     http::{Method, header},
-    middleware::Next,
     web,
 };
 use guwen_domain::role::Role;
@@ -147,7 +145,7 @@ impl AccessTable {
     }
 }
 
-/// The authenticated caller, put in the request by [`enforce`].
+/// The authenticated caller, put in the request by [`admit`].
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub claims: Arc<Claims>,
@@ -198,50 +196,47 @@ impl FromRequest for Caller {
     }
 }
 
-/// The middleware: authenticate and authorise by the table, before the handler runs. Every
-/// answer to a route that needs a token (personal data) carries `Cache-Control: no-store`;
-/// refusals are logged with their code (401 at info, 403 at warn), never with the token.
-pub async fn enforce(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+/// Authenticates and authorises a request by the table, before the handler runs: `Ok(true)`
+/// when the route needs a token (its answers are personal: they must carry
+/// [`no_store`]) and the caller, put in the request, holds one of its roles; `Ok(false)` for a
+/// public route. Refusals (401, 403) are logged with their code (401 at info, 403 at warn),
+/// never with the token.
+pub async fn admit(req: &ServiceRequest) -> Result<bool, ApiError> {
     let (Some(table), Some(verifier), Some(revocations)) = (
-        req.app_data::<web::Data<AccessTable>>().cloned(),
-        req.app_data::<web::Data<Verifier>>().cloned(),
-        req.app_data::<web::Data<Revocations>>().cloned(),
+        req.app_data::<web::Data<AccessTable>>(),
+        req.app_data::<web::Data<Verifier>>(),
+        req.app_data::<web::Data<Revocations>>(),
     ) else {
-        return Err(ApiError::internal("access table, verifier or revocations missing").into());
+        return Err(ApiError::internal(
+            "access table, verifier or revocations missing",
+        ));
     };
     let rule = route_of(req.request()).and_then(|pattern| table.rule(req.method(), pattern));
     let Some(Access::Roles(roles)) = rule else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body);
+        return Ok(false);
     };
-    let no_store = |mut res: ServiceResponse<_>| {
-        res.headers_mut().insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("no-store"),
-        );
-        res
-    };
-    match authorise(&req, &verifier, &revocations, roles).await {
+    match authorise(req, verifier, revocations, roles).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
-            next.call(req)
-                .await
-                .map(|res| no_store(res.map_into_left_body()))
+            Ok(true)
         }
         Err(err) => {
             if err.status == actix_web::http::StatusCode::UNAUTHORIZED {
                 let route = route_of(req.request()).unwrap_or_default();
                 tracing::info!(code = %err.code, status = 401, route = %route, "authentication refused");
             }
-            let response = actix_web::ResponseError::error_response(&err);
-            Ok(no_store(req.into_response(response).map_into_right_body()))
+            Err(err)
         }
     }
+}
+
+/// Marks an answer to a route that needs a token (personal data): `Cache-Control: no-store`.
+pub fn no_store<B>(mut res: ServiceResponse<B>) -> ServiceResponse<B> {
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    res
 }
 
 async fn authorise(

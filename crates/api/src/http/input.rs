@@ -5,11 +5,7 @@
 
 use std::borrow::Cow;
 
-use actix_web::{
-    body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
-    middleware::Next,
-};
+use actix_web::dev::ServiceRequest;
 use guwen_domain::text::{self, TextKind};
 use percent_encoding::percent_decode_str;
 
@@ -24,20 +20,13 @@ pub const PATH_PARAM_MAX: usize = 64;
 /// characters in their columns) and cursors stay far below it.
 pub const QUERY_VALUE_MAX: usize = 512;
 
-/// The middleware: 422 `validation_failed` for a path or query parameter the policy refuses.
-pub async fn check_path_and_query(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let errors = invalid_parameters(&req);
+/// 422 `validation_failed` for a path or query parameter the policy refuses.
+pub fn check_path_and_query(req: &ServiceRequest) -> Result<(), ApiError> {
+    let errors = invalid_parameters(req);
     if errors.is_empty() {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body);
+        return Ok(());
     }
-    let response = actix_web::ResponseError::error_response(&ApiError::validation(errors));
-    Ok(req.into_response(response).map_into_right_body())
+    Err(ApiError::validation(errors))
 }
 
 /// The path parameters of a route pattern whose every `{name}` is one whole segment, paired

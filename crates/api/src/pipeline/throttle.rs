@@ -6,10 +6,8 @@
 
 use actix_web::{
     HttpRequest,
-    body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
+    dev::ServiceRequest,
     http::{Method, header},
-    middleware::Next,
     web,
 };
 use std::{
@@ -189,12 +187,10 @@ pub fn spawn_read_sync(state: &AppState, reads: Weak<PublicReads>, every: Durati
     });
 }
 
-/// The middleware: every `GET` (and `HEAD`) of an API operation that needs no token counts
-/// against the client's per-minute read limit (`GUWEN_PUBLIC_READ_RATE_LIMIT`).
-pub async fn limit_public_reads(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+/// Counts a public read of the API (every `GET` or `HEAD` of an operation that needs no token)
+/// against its address's limit per minute (`GUWEN_PUBLIC_READ_RATE_LIMIT`): 429
+/// `rate_limited` with `Retry-After` past it.
+pub fn check_public_read(req: &ServiceRequest) -> Result<(), ApiError> {
     let reads_publicly = matches!(*req.method(), Method::GET | Method::HEAD)
         && req.path().starts_with("/api/")
         && route_of(req.request()).is_some_and(|pattern| {
@@ -202,25 +198,24 @@ pub async fn limit_public_reads(
                 .and_then(|t| t.rule(&Method::GET, pattern))
                 == Some(&Access::Public)
         });
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    if let (true, Some(state)) = (reads_publicly, state) {
-        let client = client_addr(req.request(), &state);
-        let limit = state.config.public_read_rate_limit;
-        if let Err(retry_after) = state.public_reads.hit(&client, limit, state.clock.now()) {
-            let e = ApiError::new(
+    let state = req.app_data::<web::Data<AppState>>();
+    let (true, Some(state)) = (reads_publicly, state) else {
+        return Ok(());
+    };
+    let client = client_addr(req.request(), state);
+    let limit = state.config.public_read_rate_limit;
+    state
+        .public_reads
+        .hit(&client, limit, state.clock.now())
+        .map_err(|retry_after| {
+            ApiError::new(
                 ProblemCode::RateLimited,
                 format!(
                     "at most {limit} such requests per minute from one address; retry in {retry_after} s"
                 ),
             )
-            .with_header(header::RETRY_AFTER, retry_after.to_string());
-            let response = actix_web::ResponseError::error_response(&e);
-            return Ok(req.into_response(response).map_into_right_body());
-        }
-    }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_left_body)
+            .with_header(header::RETRY_AFTER, retry_after.to_string())
+        })
 }
 
 #[cfg(test)]
