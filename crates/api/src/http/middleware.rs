@@ -67,45 +67,32 @@ pub async fn request_id(
     let result = next.call(req).instrument(span).await;
     let elapsed = started.elapsed().as_secs_f64();
     let latency_ms = elapsed * 1000.0;
-    let status = match &result {
-        Ok(res) => res.status().as_u16(),
-        Err(err) => err.as_response_error().status_code().as_u16(),
+    let (status, caller) = match &result {
+        Ok(res) => (
+            res.status().as_u16(),
+            res.request()
+                .extensions()
+                .get::<Caller>()
+                .map(|c| c.claims.clone()),
+        ),
+        Err(err) => (err.as_response_error().status_code().as_u16(), None),
     };
     if let Some(metrics) = metrics {
         metrics.observe(method, route, status, elapsed);
     }
-    match result {
-        Ok(mut res) => {
-            let caller = res
-                .request()
-                .extensions()
-                .get::<Caller>()
-                .map(|c| c.claims.clone());
-            logs::access(&AccessLine {
-                method,
-                route,
-                status,
-                latency_ms,
-                request_id: &id,
-                sub: caller.as_ref().map_or("-", |c| c.sub.as_str()),
-            });
-            if let Ok(value) = HeaderValue::from_str(&id) {
-                res.headers_mut().insert(REQUEST_ID, value);
-            }
-            Ok(res)
-        }
-        Err(err) => {
-            logs::access(&AccessLine {
-                method,
-                route,
-                status,
-                latency_ms,
-                request_id: &id,
-                sub: "-",
-            });
-            Err(err)
-        }
+    logs::access(&AccessLine {
+        method,
+        route,
+        status,
+        latency_ms,
+        request_id: &id,
+        sub: caller.as_ref().map_or("-", |c| c.sub.as_str()),
+    });
+    let mut res = result?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID, value);
     }
+    Ok(res)
 }
 
 /// The longest request target (path and query) the application reads: 8 KiB.
