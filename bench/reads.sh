@@ -5,8 +5,9 @@
 # For each roster size (30, 1,000 and 20,000 advisors, seeded through the store on a fresh
 # PostgreSQL database), it starts a release `guwen serve` and, beside it, the no-database
 # limit server (`guwen-limit`, serving the very bytes Guwen answered for a roster page and for
-# one advisor), then drives each case with wrk (installed from the OS packages if missing) and
-# appends one row per case with its ratio to the limit. Last, it times the embedded default
+# one advisor), then drives each case with wrk (installed from the OS packages if missing), each
+# right after the limit it is compared with, and appends one row per case with its ratio to the
+# limit measured just before it. Last, it times the embedded default
 # (SQLite) from start to ready.
 #
 #   bash bench/reads.sh                       # sizes 30 1000 20000, wrk -t2 -c32 -d10s
@@ -81,22 +82,25 @@ for n in $SIZES; do
   read -r page_rps page_p99 _ < <(measure "http://127.0.0.1:$LIMIT_PORT/page")
   row "$n" "limit: a page of 50" "$page_rps" "$page_p99" 0 "$page_rps" "1.00"
   read -r object_rps object_p99 _ < <(measure "http://127.0.0.1:$LIMIT_PORT/object")
-  row "$n" "limit: one object" "$object_rps" "$object_p99" 0 "$object_rps" "1.00"
-  kill "$limit"; wait "$limit" 2>/dev/null || true
 
-  case_row() { # name, limit req/s, url, headers…
-    local name=$1 lim=$2; shift 2
-    local rps p99 bad
+  # Each case is measured right after its limit (the page or the object), so that the ratio
+  # compares two runs a few seconds apart: this machine's speed drifts by a tenth and more
+  # over the minutes a size takes.
+  case_row() { # name, limit (page or object), url, headers…
+    local name=$1 kind=$2; shift 2
+    local lim rps p99 bad
+    read -r lim _ _ < <(measure "http://127.0.0.1:$LIMIT_PORT/$kind")
     read -r rps p99 bad < <(measure "$@")
     row "$n" "$name" "$rps" "$p99" "$bad" "$lim" "$(awk -v a="$rps" -v b="$lim" 'BEGIN {printf "%.2f", a/b}')"
   }
-  case_row "GET /public/roster?limit=50" "$page_rps" "$base/api/v1/public/roster?limit=50"
-  case_row "GET /roster?limit=50 (JSON)" "$page_rps" "$base/api/v1/roster?limit=50" "Authorization: Bearer $integration"
-  case_row "GET /roster?limit=50, If-None-Match (304)" "$object_rps" "$base/api/v1/roster?limit=50" "Authorization: Bearer $integration" "If-None-Match: $etag"
-  case_row "GET /advisors/{id}" "$object_rps" "$base/api/v1/advisors/$first" "Authorization: Bearer $hrss"
-  case_row "GET /candidates?limit=50" "$page_rps" "$base/api/v1/candidates?limit=50" "Authorization: Bearer $hrss"
-  case_row "GET /fields" "$object_rps" "$base/api/v1/fields"
-  case_row "GET /readyz (one round trip)" "$object_rps" "$base/readyz"
+  case_row "GET /public/roster?limit=50" page "$base/api/v1/public/roster?limit=50"
+  case_row "GET /roster?limit=50 (JSON)" page "$base/api/v1/roster?limit=50" "Authorization: Bearer $integration"
+  case_row "GET /roster?limit=50, If-None-Match (304)" object "$base/api/v1/roster?limit=50" "Authorization: Bearer $integration" "If-None-Match: $etag"
+  case_row "GET /advisors/{id}" object "$base/api/v1/advisors/$first" "Authorization: Bearer $hrss"
+  case_row "GET /candidates?limit=50" page "$base/api/v1/candidates?limit=50" "Authorization: Bearer $hrss"
+  case_row "GET /fields" object "$base/api/v1/fields"
+  case_row "GET /readyz (one round trip)" object "$base/readyz"
+  kill "$limit"; wait "$limit" 2>/dev/null || true
   rss=$(awk '/^VmHWM/ {printf "%.1f", $2/1024}' "/proc/$guwen/status")
   row "$n" "peak RSS of guwen (MiB)" "$rss" "-" "-" "-" "-"
   kill "$guwen"; wait "$guwen" 2>/dev/null || true
