@@ -159,8 +159,11 @@ pub struct AccessLine<'a> {
 /// Where access lines go once the binary set it up; until then they go through `tracing`.
 static ACCESS: OnceLock<AccessSink> = OnceLock::new();
 
+/// Appends one formatted line to the log.
+type WriteLine = Box<dyn Fn(&[u8]) + Send + Sync>;
+
 struct AccessSink {
-    write: Box<dyn Fn(&[u8]) + Send + Sync>,
+    write: WriteLine,
     json: bool,
 }
 
