@@ -261,10 +261,6 @@ impl Application {
     }
 }
 
-/// CORS for the configured origins (`GUWEN_CORS_ORIGINS`): preflights are answered before
-/// any token is asked for; a page from another origin gets no CORS headers, so its browser
-/// refuses it (other clients are not blocked: CORS protects browsers, the token protects the
-/// API). Installed only when origins are configured.
 /// The door every request passes on its way to the routes (inside the request's record,
 /// compression, hygiene and CORS), in this order: access (401, 403), the public read limit
 /// (429), the path and query policy (422), then the cache of answers. One layer of middleware
@@ -290,6 +286,10 @@ async fn door(
     Ok(if personal { access::no_store(res) } else { res })
 }
 
+/// CORS for the configured origins (`GUWEN_CORS_ORIGINS`): preflights are answered before
+/// any token is asked for; a page from another origin gets no CORS headers, so its browser
+/// refuses it (other clients are not blocked: CORS protects browsers, the token protects the
+/// API). Installed only when origins are configured.
 fn cors(origins: &[String]) -> Cors {
     let cors = Cors::default()
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])

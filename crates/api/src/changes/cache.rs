@@ -388,7 +388,7 @@ mod tests {
     }
 
     #[test]
-    fn requests_differing_in_target_accept_or_token_have_different_keys() {
+    fn requests_differing_in_target_accept_token_or_if_none_match_have_different_keys() {
         let key = |target: &str, headers: &[(HeaderName, &'static [u8])]| {
             let mut req = actix_web::test::TestRequest::get().uri(target);
             for (name, value) in headers {
