@@ -1,4 +1,6 @@
 use clap::Parser;
+use guwen_api::logs::RequestSpans;
+use tracing_subscriber::util::SubscriberInitExt;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -19,13 +21,12 @@ async fn main() -> std::process::ExitCode {
         .with_env_filter(filter)
         .with_ansi(terminal)
         .with_writer(writer);
+    // Lines logged while a request is served are in its span (see `guwen_api::logs`).
     if json {
-        logs.json()
-            .with_current_span(true)
-            .with_span_list(false)
-            .init();
+        let logs = logs.json().with_current_span(true).with_span_list(false);
+        RequestSpans::new(logs.finish()).init();
     } else {
-        logs.init();
+        RequestSpans::new(logs.finish()).init();
     }
     let cli = guwen_api::cli::Cli::parse();
     let outcome = guwen_api::cli::run(cli).await;

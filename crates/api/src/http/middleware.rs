@@ -14,7 +14,6 @@ use actix_web::{
     middleware::Next,
     web,
 };
-use tracing::Instrument;
 
 use crate::http::{
     access::Caller,
@@ -42,13 +41,13 @@ fn sane_request_id(value: &HeaderValue) -> Option<String> {
         .map(|_| text.to_owned())
 }
 
-/// The record of every request, outermost: assigns the request id, opens the request's
-/// tracing span, echoes the id, writes the request's one access-log line (target
-/// `guwen::access`: method, route template, status, latency, request id and the caller's
-/// `sub`, never the token, never the raw path's query) and counts it in the [`Metrics`] (by
-/// route template, never the raw path: ids would explode the series; unmatched paths share
-/// the route `unmatched` and made-up methods the method `other`, so the series stay bounded
-/// whatever clients send).
+/// The record of every request, outermost: assigns the request id, runs the request in its
+/// tracing span (opened only if something is logged: [`logs::in_request`]), echoes the id,
+/// writes the request's one access-log line (target `guwen::access`: method, route template,
+/// status, latency, request id and the caller's `sub`, never the token, never the raw path's
+/// query) and counts it in the [`Metrics`] (by route template, never the raw path: ids would
+/// explode the series; unmatched paths share the route `unmatched` and made-up methods the
+/// method `other`, so the series stay bounded whatever clients send).
 pub async fn request_id(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -63,8 +62,7 @@ pub async fn request_id(
     let method = metric_method(req.method());
     let route = route_of(req.request()).unwrap_or(UNMATCHED);
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let span = tracing::info_span!("request", request_id = %id);
-    let result = next.call(req).instrument(span).await;
+    let result = logs::in_request(id.clone(), next.call(req)).await;
     let elapsed = started.elapsed().as_secs_f64();
     let latency_ms = elapsed * 1000.0;
     let (status, caller) = match &result {

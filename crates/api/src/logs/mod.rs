@@ -24,6 +24,9 @@ use serde::Serialize;
 use tracing::{Level, Metadata};
 use tracing_subscriber::fmt::MakeWriter;
 
+mod request_span;
+pub use request_span::{InRequest, RequestSpans, in_request};
+
 /// How often buffered lines are written out.
 pub const FLUSH_EVERY: Duration = Duration::from_millis(50);
 /// A buffer this large is written out at once.
