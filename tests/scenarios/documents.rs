@@ -758,3 +758,91 @@ async fn art_8_9_a_written_opinion_carries_its_research_report_visible_to_the_re
         .await
         .assert_problem(404, "not_found");
 }
+
+/// The fewest statements the app sends while each of `clients` reads `path` once (each its own
+/// cached answer; the change sequence's poll, once a second here, may add one to a read).
+async fn fewest_statements(app: &TestApp, clients: &[guwen_tests::Client], path: &str) -> u64 {
+    let mut least = u64::MAX;
+    for client in clients {
+        let before = app.state.statements.get();
+        let res = client.get(path).await;
+        let after = app.state.statements.get();
+        res.assert_status(200);
+        least = least.min(after - before);
+    }
+    least
+}
+
+/// Art. 4.6, 7(5): a list of documents shows each with its files, and reads those files in one
+/// statement however many documents there are.
+#[tokio::test]
+async fn art_4_6_7_5_documents_are_listed_with_their_files_in_the_same_statements_however_many() {
+    let app = spawn_app_with(|c| c.change_poll_ms = 1000).await;
+    let a = appointed_advisor(&app, AdvisorSpec::named("甲")).await;
+    let (task, asg) = requested_task(&app, "internal", &[&a]).await;
+    let readers = [app.hrss(), app.government(), app.auditor()];
+
+    let progress = format!("/api/v1/tasks/{task}/progress-reports");
+    let mut reports = Vec::new();
+    let mut one = 0;
+    for (i, text) in ["第一次进展", "第二次进展", "第三次进展", "第四次进展"]
+        .iter()
+        .enumerate()
+    {
+        let rid = created_id(&report(&app, &a, &asg[0], text).await);
+        let name = format!("r{i}.pdf");
+        upload(
+            &app.advisor(&a),
+            "progress-reports",
+            &rid,
+            &name,
+            PDF,
+            file(64),
+        )
+        .await
+        .assert_status(201);
+        reports.push(rid);
+        if i == 0 {
+            one = fewest_statements(&app, &readers, &progress).await;
+        }
+    }
+    let four = fewest_statements(&app, &readers, &progress).await;
+    assert_eq!(
+        four, one,
+        "four reports cost {four} statements, one cost {one}"
+    );
+    let listed = items(&readers[0].get(&progress).await);
+    assert_eq!(listed.len(), 4);
+    for (row, rid) in listed.iter().zip(&reports) {
+        assert_eq!(row["id"], rid.as_str(), "oldest first");
+        assert_eq!(row["attachments"].as_array().unwrap().len(), 1, "{row}");
+    }
+
+    let documents = format!("/api/v1/advisors/{a}/documents");
+    let mut one = None;
+    for kind in ["certificate", "agreement"] {
+        let doc = issue(&app, &a, kind).await;
+        doc.assert_status(201);
+        let id = doc.json()["id"].as_str().unwrap().to_owned();
+        upload(
+            &app.hrss(),
+            "advisor-documents",
+            &id,
+            "scan.pdf",
+            PDF,
+            file(64),
+        )
+        .await
+        .assert_status(201);
+        let n = fewest_statements(&app, &readers, &documents).await;
+        assert_eq!(*one.get_or_insert(n), n, "{kind}: {n} statements");
+    }
+    let listed = items(&readers[0].get(&documents).await);
+    assert_eq!(listed.len(), 2);
+    assert!(
+        listed
+            .iter()
+            .all(|d| d["attachments"].as_array().unwrap().len() == 1),
+        "{listed:?}"
+    );
+}

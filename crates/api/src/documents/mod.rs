@@ -14,7 +14,34 @@ pub mod views;
 
 pub use records::revoke_on_leaving;
 
+use guwen_domain::documents::AttachmentOwner;
+use guwen_persistence::store::{
+    Connection,
+    documents::{self as store, Attachment},
+};
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::http::error::ApiError;
+
+/// `objects` (of the kind `owner`), each shown by `view` with its files: one query for the
+/// files however many objects there are.
+async fn with_files<T, V>(
+    db: &impl Connection,
+    owner: AttachmentOwner,
+    objects: Vec<T>,
+    id: impl Fn(&T) -> &str,
+    view: impl Fn(T, Vec<Attachment>) -> V,
+) -> Result<Vec<V>, ApiError> {
+    let ids = objects.iter().map(|o| id(o).to_owned());
+    let mut files = store::attachments_of_each(db, owner, ids).await?;
+    Ok(objects
+        .into_iter()
+        .map(|o| {
+            let mine = files.remove(id(&o)).unwrap_or_default();
+            view(o, mine)
+        })
+        .collect())
+}
 
 /// Registers this part's routes.
 pub fn configure(cfg: &mut ServiceConfig) {

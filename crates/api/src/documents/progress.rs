@@ -4,28 +4,18 @@
 //! advisor their own reports.
 
 use actix_web::{HttpResponse, get, post, web};
-use guwen_domain::{audit::AuditAction, documents};
-use guwen_persistence::store::{Connection, Event, documents as store, new_id, work as work_store};
+use guwen_domain::{
+    audit::AuditAction,
+    documents::{self, AttachmentOwner},
+};
+use guwen_persistence::store::{Event, documents as store, new_id, work as work_store};
 
 use super::{
     policy::{self, visible_progress, visible_task},
     views::{ProgressReportList, ProgressReportRequest, ProgressReportView},
+    with_files,
 };
 use crate::{office::standing::acting_advisor, prelude::*, work::policy as work_policy};
-
-/// A report with its attachments.
-async fn view(
-    db: &impl Connection,
-    r: store::ProgressReport,
-) -> Result<ProgressReportView, ApiError> {
-    let files = store::attachments_of(
-        db,
-        guwen_domain::documents::AttachmentOwner::ProgressReports,
-        &r.id,
-    )
-    .await?;
-    Ok(ProgressReportView::of(r, files))
-}
 
 /// Report progress on an assignment
 ///
@@ -103,10 +93,9 @@ pub async fn list_progress_reports(
     } else {
         Some(caller.advisor_id().unwrap_or("-"))
     };
-    let mut items = Vec::new();
-    for r in store::progress_reports_of_task(&state.db, &t.id, only).await? {
-        items.push(view(&state.db, r).await?);
-    }
+    let reports = store::progress_reports_of_task(&state.db, &t.id, only).await?;
+    let owner = AttachmentOwner::ProgressReports;
+    let items = with_files(&state.db, owner, reports, |r| &r.id, ProgressReportView::of).await?;
     Ok(HttpResponse::Ok().json(ProgressReportList { items }))
 }
 
@@ -127,5 +116,6 @@ pub async fn get_progress_report(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (r, _) = visible_progress(&state.db, &caller, &id).await?;
-    Ok(HttpResponse::Ok().json(view(&state.db, r).await?))
+    let files = store::attachments_of(&state.db, AttachmentOwner::ProgressReports, &r.id).await?;
+    Ok(HttpResponse::Ok().json(ProgressReportView::of(r, files)))
 }

@@ -10,7 +10,7 @@ use guwen_domain::{
 };
 use guwen_persistence::{
     audit::Context,
-    store::{Connection, Event, Tx, documents as store, insert_row, new_id, work as work_store},
+    store::{Event, Tx, documents as store, insert_row, new_id, work as work_store},
 };
 
 use super::{
@@ -19,6 +19,7 @@ use super::{
         AdvisorDocumentList, AdvisorDocumentView, IssueDocumentRequest, MeetingDocumentList,
         MeetingDocumentRequest, MeetingDocumentView,
     },
+    with_files,
 };
 use crate::{prelude::*, work::policy as work_policy};
 
@@ -103,12 +104,9 @@ pub async fn list_meeting_documents(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let m = visible_meeting(&state.db, &caller, &id).await?;
-    let mut items = Vec::new();
-    for d in store::meeting_documents_of(&state.db, &m.id).await? {
-        let files =
-            store::attachments_of(&state.db, AttachmentOwner::MeetingDocuments, &d.id).await?;
-        items.push(MeetingDocumentView::of(d, files));
-    }
+    let docs = store::meeting_documents_of(&state.db, &m.id).await?;
+    let owner = AttachmentOwner::MeetingDocuments;
+    let items = with_files(&state.db, owner, docs, |d| &d.id, MeetingDocumentView::of).await?;
     Ok(HttpResponse::Ok().json(MeetingDocumentList { items }))
 }
 
@@ -216,19 +214,10 @@ pub async fn list_advisor_documents(
     let a = work_store::advisor_standing(&state.db, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("advisor"))?;
-    let mut items = Vec::new();
-    for d in store::advisor_documents_of(&state.db, &a.id).await? {
-        items.push(with_files(&state.db, d).await?);
-    }
+    let docs = store::advisor_documents_of(&state.db, &a.id).await?;
+    let owner = AttachmentOwner::AdvisorDocuments;
+    let items = with_files(&state.db, owner, docs, |d| &d.id, AdvisorDocumentView::of).await?;
     Ok(HttpResponse::Ok().json(AdvisorDocumentList { items }))
-}
-
-async fn with_files(
-    db: &impl Connection,
-    d: store::AdvisorDocument,
-) -> Result<AdvisorDocumentView, ApiError> {
-    let files = store::attachments_of(db, AttachmentOwner::AdvisorDocuments, &d.id).await?;
-    Ok(AdvisorDocumentView::of(d, files))
 }
 
 /// Art. 12, 13 (收回聘书): revokes the advisor's issued certificates and agreements, each with

@@ -31,12 +31,32 @@ pub async fn attachments_of<C: ConnectionTrait>(
     owner: AttachmentOwner,
     owner_id: &str,
 ) -> Result<Vec<Attachment>, DbErr> {
-    attachment::Entity::find()
+    let mut each = attachments_of_each(db, owner, [owner_id.to_owned()]).await?;
+    Ok(each.remove(owner_id).unwrap_or_default())
+}
+
+/// The attachments of each of `owner_ids` (objects of one kind), oldest first, by owner: one
+/// query however many objects, for a list that shows each object with its files.
+pub async fn attachments_of_each<C: ConnectionTrait>(
+    db: &C,
+    owner: AttachmentOwner,
+    owner_ids: impl IntoIterator<Item = String>,
+) -> Result<HashMap<String, Vec<Attachment>>, DbErr> {
+    let ids: Vec<String> = owner_ids.into_iter().collect();
+    let mut each: HashMap<String, Vec<Attachment>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(each);
+    }
+    let rows = attachment::Entity::find()
         .filter(attachment::Column::OwnerType.eq(owner))
-        .filter(attachment::Column::OwnerId.eq(owner_id))
+        .filter(attachment::Column::OwnerId.is_in(ids))
         .order_by_asc(attachment::Column::Id)
         .all(db)
-        .await
+        .await?;
+    for a in rows {
+        each.entry(a.owner_id.clone()).or_default().push(a);
+    }
+    Ok(each)
 }
 
 /// One attachment by id (the caller checks its owner's visibility).
