@@ -7,10 +7,11 @@ use guwen_domain::{
     office::{self, AssessmentState, OfficeAction},
     time::cst_date,
 };
+use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::Connection;
 use guwen_persistence::store::{
     Event,
-    assessment::{self, Assessment, AssessmentScope},
+    assessment::{self, Assessment},
     new_id,
 };
 
@@ -69,7 +70,7 @@ pub(super) async fn create_assessment(
         assessment::insert(tx, &ctx, id.clone(), &adv.id, year, &facts, event)
             .await
             .map_err(ApiError::on_duplicate(|| assessment_exists(&adv.id, year)))?;
-        let a = assessment::find(tx, &id, &AssessmentScope::All)
+        let a = assessment::find(tx, &id, &AdvisorScope::All)
             .await?
             .ok_or_else(|| ApiError::internal("the assessment just opened is gone"))?;
         let view = with_opinions(&call.state, tx, a).await?;

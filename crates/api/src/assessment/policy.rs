@@ -1,22 +1,17 @@
 //! Who may read which assessment, and which department gives a service unit's opinion. Which
-//! roles may call an operation comes from the access table (the handlers' `security`); only
-//! the advisor's own-and-decided scope and the department's own organisation are written here.
+//! roles may call an operation comes from the access table (the handlers' `security`), and an
+//! advisor's own assessments are read once decided (the store's scope); only the department's
+//! own organisation is written here.
 
-use guwen_persistence::store::assessment::AssessmentScope;
-
-use crate::http::scope::reads_all;
+use crate::http::scope::own_or_all;
 use crate::prelude::*;
+use guwen_persistence::store::AdvisorScope;
 
 /// The assessments a caller reads: every one for the roles that read the list besides
 /// advisors (HRSS, the government, auditors); an advisor their own, once the government has
 /// decided it.
-pub fn read_scope(state: &AppState, caller: &Caller) -> AssessmentScope {
-    let reads_all = reads_all(&state.access, caller, "/api/v1/assessments");
-    match caller.advisor_id() {
-        _ if reads_all => AssessmentScope::All,
-        Some(own) => AssessmentScope::DecidedOf(own.to_owned()),
-        None => AssessmentScope::Nothing,
-    }
+pub fn read_scope(state: &AppState, caller: &Caller) -> AdvisorScope {
+    own_or_all(&state.access, caller, "/api/v1/assessments")
 }
 
 /// The department a service unit's opinion comes from: the caller's organisation (403 for a

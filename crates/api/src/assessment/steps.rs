@@ -8,9 +8,10 @@ use guwen_domain::{
     audit::AuditAction,
     office::{self, AssessmentState},
 };
+use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
     Event, Tx,
-    assessment::{self, Assessment, AssessmentScope},
+    assessment::{self, Assessment},
 };
 
 use serde::Serialize;
@@ -30,7 +31,7 @@ async fn step<R: Serialize>(
     request: &R,
     work: impl AsyncFnOnce(&Tx, Assessment) -> Result<(), ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let load = async |tx: &Tx| assessment::find(tx, id, &AssessmentScope::All).await;
+    let load = async |tx: &Tx| assessment::find(tx, id, &AdvisorScope::All).await;
     let view = async |tx: &Tx, a| with_opinions(&call.state, tx, a).await;
     write_step(call, request, "assessment", load, work, view).await
 }

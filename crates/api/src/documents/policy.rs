@@ -16,10 +16,11 @@ use guwen_domain::{
     role::Role,
     work::{self, Confidentiality},
 };
+use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
     Connection,
     documents::{self as store, AdvisorDocument, MeetingDocument, ProgressReport},
-    office::{self as office_store, AdvisorScope, Resignation, Resignations},
+    office::{self as office_store, Resignation, Resignations},
     work::{self as work_store, Meeting, Opinion, Task},
 };
 

@@ -8,10 +8,11 @@ use guwen_domain::{
     audit::AuditAction,
     funds::{self, ExpenseAction, ExpenseState},
 };
+use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
     Event, Tx,
     funds::{
-        AdvisorScope, Expense,
+        Expense,
         expenses::{self, ExpenseChange},
     },
     new_id,

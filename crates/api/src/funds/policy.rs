@@ -3,33 +3,22 @@
 //! advisor's own-objects scope is written here.
 
 use guwen_domain::role::Role;
-use guwen_persistence::store::funds::AdvisorScope;
+use guwen_persistence::store::AdvisorScope;
 
-use crate::http::scope::reads_all;
+use crate::http::scope::own_or_all;
 use crate::prelude::*;
 
 /// The expenses a caller reads: every one for the roles that read the list besides advisors
 /// (HRSS, the Finance Bureau, the government, auditors); an advisor only their own.
 pub fn expense_scope(state: &AppState, caller: &Caller) -> AdvisorScope {
-    scope(state, caller, "/api/v1/expenses")
+    own_or_all(&state.access, caller, "/api/v1/expenses")
 }
 
 /// The subsidies a caller reads: every one for HRSS, the government and auditors; an advisor
 /// their own. The Finance Bureau does not: a subsidy shows the assessment grade, which it may
 /// not read (Art. 16).
 pub fn subsidy_scope(state: &AppState, caller: &Caller) -> AdvisorScope {
-    scope(state, caller, "/api/v1/subsidies")
-}
-
-/// Every object for a caller holding a role other than `advisor` that may read the list at
-/// `pattern`; otherwise the advisor's own.
-fn scope(state: &AppState, caller: &Caller, pattern: &str) -> AdvisorScope {
-    let reads_all = reads_all(&state.access, caller, pattern);
-    match caller.advisor_id() {
-        _ if reads_all => AdvisorScope::All,
-        Some(own) => AdvisorScope::Advisor(own.to_owned()),
-        None => AdvisorScope::Nothing,
-    }
+    own_or_all(&state.access, caller, "/api/v1/subsidies")
 }
 
 /// Whose expense a claim is: HRSS names the advisor (422 without one); an advisor's token

@@ -9,10 +9,11 @@ use guwen_domain::{
     audit::AuditAction,
     funds::{self, SubsidyRoute, SubsidyState},
 };
+use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
     Event, StoreError, Tx, assessment,
     funds::{
-        AdvisorScope, FundsError, Subsidy,
+        FundsError, Subsidy,
         subsidies::{self, SubsidyChange},
     },
     new_id,

@@ -3,6 +3,7 @@
 
 use actix_web::http::Method;
 use guwen_domain::role::Role;
+use guwen_persistence::store::AdvisorScope;
 
 use super::access::{AccessTable, Caller};
 
@@ -15,4 +16,14 @@ pub fn reads_all(access: &AccessTable, caller: &Caller, pattern: &str) -> bool {
         &Method::GET,
         pattern,
     )
+}
+
+/// Every advisor's objects for a caller that [`reads_all`] the list at `pattern`; otherwise the
+/// caller's own as an advisor (nobody's for a token without its advisor id).
+pub fn own_or_all(access: &AccessTable, caller: &Caller, pattern: &str) -> AdvisorScope {
+    match caller.advisor_id() {
+        _ if reads_all(access, caller, pattern) => AdvisorScope::All,
+        Some(own) => AdvisorScope::Advisor(own.to_owned()),
+        None => AdvisorScope::Nobody,
+    }
 }

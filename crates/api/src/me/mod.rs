@@ -7,9 +7,10 @@ pub mod views;
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use guwen_domain::{office, role::Role};
+use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
     awaiting,
-    office::{self as store, AdvisorScope},
+    office::{self as store},
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -7,9 +7,10 @@ use guwen_domain::{
     audit::AuditAction,
     office::{self, AdvisorStatus, DismissalGround, OfficeAction},
 };
+use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
     Event, new_id,
-    office::{self as store, AdvisorScope, DismissalProposals, NewDismissal},
+    office::{self as store, DismissalProposals, NewDismissal},
 };
 
 use super::{

@@ -7,7 +7,7 @@ use guwen_domain::{
     office::{self, AdvisorStatus, OfficeAction},
     role::Role,
 };
-use guwen_persistence::store::office::AdvisorScope;
+use guwen_persistence::store::AdvisorScope;
 
 use super::views::OfficeActionLink;
 use crate::http::access::AccessTable;

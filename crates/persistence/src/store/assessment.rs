@@ -12,8 +12,8 @@ use guwen_domain::{
     work::{AssignmentState, Attendance, Timeliness},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use crate::{
@@ -23,8 +23,8 @@ use crate::{
         meeting_invitation, opinion, task,
     },
     store::{
-        Event, ListFilter, Scope, StoreError, append, find_in_scope, insert_row, rows_by_id,
-        update_if_state,
+        AdvisorScope, Event, ListFilter, Scope, StoreError, append, find_in_scope, insert_row,
+        rows_by_id, update_if_state,
     },
 };
 
@@ -32,26 +32,13 @@ pub use crate::entity::advisor::Model as Advisor;
 pub use crate::entity::assessment::Model as Assessment;
 pub use crate::entity::assessment_opinion::Model as AssessmentOpinion;
 
-/// Which assessments a caller may read: one definition, turned into the SQL condition of both
-/// the list and the by-id load.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AssessmentScope {
-    /// Every assessment.
-    All,
-    /// One advisor's own, once decided.
-    DecidedOf(String),
-    /// None (an advisor token without its advisor id).
-    Nothing,
-}
-
-impl Scope<assessment::Entity> for AssessmentScope {
+/// An advisor reads their own assessments once the government has decided them.
+impl Scope<assessment::Entity> for AdvisorScope {
     fn readable(&self) -> Condition {
+        let own = self.condition(assessment::Column::AdvisorId);
         match self {
-            Self::All => Condition::all(),
-            Self::DecidedOf(advisor_id) => Condition::all()
-                .add(assessment::Column::AdvisorId.eq(advisor_id.clone()))
-                .add(assessment::Column::State.eq(AssessmentState::Decided)),
-            Self::Nothing => Condition::all().add(Expr::val(1).eq(0)),
+            Self::Advisor(_) => own.add(assessment::Column::State.eq(AssessmentState::Decided)),
+            Self::All | Self::Nobody => own,
         }
     }
 }
@@ -60,9 +47,9 @@ impl Scope<assessment::Entity> for AssessmentScope {
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     id: &str,
-    scope: &AssessmentScope,
+    scope: &AdvisorScope,
 ) -> Result<Option<Assessment>, DbErr> {
-    find_in_scope(db, id, scope).await
+    find_in_scope::<assessment::Entity, _>(db, id, scope).await
 }
 
 /// Filters of the assessment list.

@@ -22,9 +22,8 @@ use crate::{
         recommendation_list, recusal_request, renewal_proposal, resignation, task,
     },
     store::{
-        assessment::{self, AssessmentScope},
-        count_in_scope,
-        funds::{AdvisorScope, expenses, subsidies},
+        AdvisorScope, assessment, count_in_scope,
+        funds::{expenses, subsidies},
     },
 };
 
@@ -143,7 +142,7 @@ pub async fn count<C: ConnectionTrait>(db: &C, backlog: &Backlog) -> Result<u64,
         }
         Backlog::Expenses(filter) => count_in_scope(db, &AdvisorScope::All, filter).await,
         Backlog::Subsidies(filter) => count_in_scope(db, &AdvisorScope::All, filter).await,
-        Backlog::Assessments(filter) => count_in_scope(db, &AssessmentScope::All, filter).await,
+        Backlog::Assessments(filter) => count_in_scope(db, &AdvisorScope::All, filter).await,
         Backlog::OpenAssignments { advisor_id } => {
             let running = task::Entity::find()
                 .select_only()

@@ -253,6 +253,30 @@ pub struct PageOf<M, K> {
     pub next: Option<K>,
 }
 
+/// Whose objects a caller may read, where an advisor reads only their own: every advisor's,
+/// one advisor's, or nobody's (an advisor token without its advisor id). Each table says what
+/// that means for its rows ([`Scope`]), so the lists and the by-id loads filter alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdvisorScope {
+    /// Every advisor's.
+    All,
+    /// One advisor's own.
+    Advisor(String),
+    /// Nobody's.
+    Nobody,
+}
+
+impl AdvisorScope {
+    /// The condition on a column holding the advisor's id.
+    pub(crate) fn condition(&self, advisor_id: impl ColumnTrait) -> Condition {
+        match self {
+            Self::All => Condition::all(),
+            Self::Advisor(id) => Condition::all().add(advisor_id.eq(id.clone())),
+            Self::Nobody => Condition::all().add(Expr::value(1).eq(0)),
+        }
+    }
+}
+
 /// Which rows of `E` a caller may read: one definition, turned into the SQL condition of both
 /// a list and a by-id load.
 pub trait Scope<E: EntityTrait> {

@@ -14,14 +14,17 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{AdvisorScope, Expense, FundsError, commit, pay};
+use super::{Expense, FundsError, commit, pay};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::{
         advisor, advisor_term, dismissal_proposal, expense, expense_receipt, meeting, resignation,
         task,
     },
-    store::{Event, ListFilter, Scope, StoreError, find_in_scope, insert_row, update_if_state},
+    store::{
+        AdvisorScope, Event, ListFilter, Scope, StoreError, find_in_scope, insert_row,
+        update_if_state,
+    },
 };
 
 /// A receipt behind a claim, as stored in the claim's `receipts` JSON.

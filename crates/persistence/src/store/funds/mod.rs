@@ -17,8 +17,7 @@ use guwen_domain::{
     rule::RuleViolation,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, sea_query::Expr,
 };
 
 use super::StoreError;
@@ -28,29 +27,6 @@ pub use crate::entity::budget::Model as Budget;
 pub use crate::entity::expense::Model as Expense;
 pub use crate::entity::sub_budget::Model as SubBudget;
 pub use crate::entity::subsidy::Model as Subsidy;
-
-/// Whose expenses or subsidies a caller may read: one definition, turned into the SQL
-/// condition of both the list and the by-id load.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AdvisorScope {
-    /// Every advisor's.
-    All,
-    /// One advisor's own.
-    Advisor(String),
-    /// None (an advisor token without its advisor id).
-    Nothing,
-}
-
-impl AdvisorScope {
-    /// The condition on a table's `advisor_id` column.
-    pub(crate) fn condition(&self, advisor_id: impl ColumnTrait) -> Condition {
-        match self {
-            Self::All => Condition::all(),
-            Self::Advisor(id) => Condition::all().add(advisor_id.eq(id.clone())),
-            Self::Nothing => Condition::all().add(Expr::val(1).eq(0)),
-        }
-    }
-}
 
 /// A commitment the budget refused (Art. 14, 不得无预算或超预算执行).
 #[derive(Debug, Clone, PartialEq, Eq)]

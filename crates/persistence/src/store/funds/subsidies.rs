@@ -6,11 +6,11 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
 };
 
-use super::{AdvisorScope, FundsError, Subsidy, commit, pay};
+use super::{FundsError, Subsidy, commit, pay};
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::subsidy,
-    store::{Event, ListFilter, Scope, find_in_scope, insert_row, update_if_state},
+    store::{AdvisorScope, Event, ListFilter, Scope, find_in_scope, insert_row, update_if_state},
 };
 
 impl Scope<subsidy::Entity> for AdvisorScope {

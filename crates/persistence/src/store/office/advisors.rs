@@ -5,37 +5,16 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use guwen_domain::office::{self, AdvisorStatus, IN_OFFICE, ProposalState};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
-    sea_query::{Expr, SimpleExpr},
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, sea_query::SimpleExpr,
 };
 
 use crate::{
     entity::{advisor, advisor_term, renewal_proposal},
-    store::{PageOf, PageRequest, page_of},
+    store::{AdvisorScope, PageOf, PageRequest, page_of},
 };
 
 use super::{Advisor, Term};
-
-/// Which advisors (and what about them) a caller may see: every one, one advisor's own, or
-/// none. The one definition both the lists and the by-id loads filter by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AdvisorScope {
-    All,
-    Advisor(String),
-    Nobody,
-}
-
-impl AdvisorScope {
-    /// The condition on a column holding the advisor's id.
-    pub(super) fn condition(&self, advisor_id: impl ColumnTrait) -> Condition {
-        match self {
-            Self::All => Condition::all(),
-            Self::Advisor(id) => Condition::all().add(advisor_id.eq(id.clone())),
-            Self::Nobody => Condition::all().add(Expr::value(1).eq(0)),
-        }
-    }
-}
 
 impl Advisor {
     /// Art. 3: the status shown on `today` (China Standard Time): an ended office (the last

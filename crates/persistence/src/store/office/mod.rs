@@ -8,7 +8,7 @@ mod proposals;
 mod roster;
 
 pub use advisors::{
-    AdvisorRecord, AdvisorScope, advisor, advisor_record, advisors, in_office_on, pending_renewals,
+    AdvisorRecord, advisor, advisor_record, advisors, in_office_on, pending_renewals,
     stored_in_office, with_terms_in_force,
 };
 pub use inactivity::inactivity_facts;

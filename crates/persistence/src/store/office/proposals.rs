@@ -14,7 +14,8 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
 };
 
-use super::{AdvisorScope, Dismissal, Renewal, Resignation};
+use super::{Dismissal, Renewal, Resignation};
+use crate::store::AdvisorScope;
 use crate::{
     audit::{Context, truncate_to_micros},
     entity::{advisor, advisor_term, dismissal_proposal, renewal_proposal, resignation},
