@@ -225,7 +225,6 @@ impl Application {
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
                 ))
-                .wrap(from_fn(middleware::hygiene))
                 // Answers are compressed (gzip, brotli, zstd) for a client that asks with
                 // `Accept-Encoding`: a roster of 20,000 is 6.7 MB of JSON, 1 MB gzipped.
                 .wrap(actix_web::middleware::Compress::default())
@@ -262,7 +261,7 @@ impl Application {
 }
 
 /// The door every request passes on its way to the routes (inside the request's record,
-/// compression, hygiene and CORS), in this order: access (401, 403), the public read limit
+/// compression and CORS), in this order: access (401, 403), the public read limit
 /// (429), the path and query policy (422), then the cache of answers. One layer of middleware
 /// rather than four: each layer costs every request a boxed future. Every answer to a route
 /// that needs a token, refusals included, carries `Cache-Control: no-store`.

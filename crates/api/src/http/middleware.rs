@@ -41,17 +41,26 @@ fn sane_request_id(value: &HeaderValue) -> Option<String> {
         .map(|_| text.to_owned())
 }
 
-/// The record of every request, outermost: assigns the request id, runs the request in its
-/// tracing span (opened only if something is logged: [`logs::in_request`]), echoes the id,
-/// writes the request's one access-log line (target `guwen::access`: method, route template,
-/// status, latency, request id and the caller's `sub`, never the token, never the raw path's
-/// query) and counts it in the [`Metrics`] (by route template, never the raw path: ids would
-/// explode the series; unmatched paths share the route `unmatched` and made-up methods the
-/// method `other`, so the series stay bounded whatever clients send).
+/// The record of every request, outermost, and what every request and answer goes through:
+///
+/// - assigns the request id, echoed in `X-Request-Id`;
+/// - refuses, before anything else, a request head over the limits ([`head_refusal`]);
+/// - routes `HEAD` as `GET`;
+/// - runs the request in its tracing span (opened only if something is logged:
+///   [`logs::in_request`]);
+/// - on the way out, makes any error answer a problem document ([`as_problem`]) and adds the
+///   headers every answer carries ([`add_headers`]);
+/// - writes the request's one access-log line (target `guwen::access`: method, route
+///   template, status, latency, request id and the caller's `sub`, never the token, never the
+///   raw path's query) and counts it in the [`Metrics`] (by route template, never the raw path:
+///   ids would explode the series; unmatched paths share the route `unmatched` and made-up
+///   methods the method `other`, so the series stay bounded whatever clients send).
+///
+/// One layer: each layer of middleware costs every request a boxed future.
 pub async fn request_id(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let id = req
         .headers()
@@ -62,7 +71,23 @@ pub async fn request_id(
     let method = metric_method(req.method());
     let route = route_of(req.request()).unwrap_or(UNMATCHED);
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let result = logs::in_request(id.clone(), next.call(req)).await;
+    let result = match head_refusal(&req) {
+        Some(refusal) => {
+            let response = actix_web::ResponseError::error_response(&refusal);
+            Ok(req.into_response(response))
+        }
+        None => {
+            // `HEAD` is answered on every `GET` route: the request is routed as a `GET` and
+            // the connection sends the headers without the body (the HTTP layer remembers it
+            // was a `HEAD`).
+            if req.method() == Method::HEAD {
+                req.head_mut().method = Method::GET;
+            }
+            logs::in_request(id.clone(), next.call(req))
+                .await
+                .map(as_problem)
+        }
+    };
     let elapsed = started.elapsed().as_secs_f64();
     let latency_ms = elapsed * 1000.0;
     let (status, caller) = match &result {
@@ -87,6 +112,7 @@ pub async fn request_id(
         sub: caller.as_ref().map_or("-", |c| c.sub.as_str()),
     });
     let mut res = result?;
+    add_headers(res.headers_mut());
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, value);
     }
@@ -97,31 +123,6 @@ pub async fn request_id(
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 /// The most header bytes (names, values and separators) the application reads: 32 KiB.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
-
-/// What every request and every answer goes through (inside the request id and compression,
-/// outside CORS and everything else), in this order: the limits of the request's head
-/// ([`head_refusal`]), `HEAD` routed as `GET`, then, on the way out, any error answer made a
-/// problem document ([`as_problem`]) and the headers every answer carries ([`add_headers`]).
-/// One layer rather than four: each layer of middleware costs every request a boxed future.
-pub async fn hygiene(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if let Some(refusal) = head_refusal(&req) {
-        let response = actix_web::ResponseError::error_response(&refusal);
-        let mut res = req.into_response(response);
-        add_headers(res.headers_mut());
-        return Ok(res);
-    }
-    // `HEAD` is answered on every `GET` route: the request is routed as a `GET` and the
-    // connection sends the headers without the body (the HTTP layer remembers it was a `HEAD`).
-    if req.method() == Method::HEAD {
-        req.head_mut().method = Method::GET;
-    }
-    let mut res = as_problem(next.call(req).await?);
-    add_headers(res.headers_mut());
-    Ok(res)
-}
 
 /// Refuses, as problem documents and before anything else, a request target longer than
 /// [`MAX_URI_BYTES`] (414 `uri_too_long`) and headers larger than [`MAX_HEADER_BYTES`]
