@@ -7,10 +7,9 @@ use guwen_domain::{
     office::{self, AssessmentState, OfficeAction},
     time::cst_date,
 };
-use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::Connection;
 use guwen_persistence::store::{
-    Event,
+    AdvisorScope, Event,
     assessment::{self, Assessment},
     new_id,
 };

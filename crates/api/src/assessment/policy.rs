@@ -3,9 +3,10 @@
 //! advisor's own assessments are read once decided (the store's scope); only the department's
 //! own organisation is written here.
 
+use guwen_persistence::store::AdvisorScope;
+
 use crate::http::scope::own_or_all;
 use crate::prelude::*;
-use guwen_persistence::store::AdvisorScope;
 
 /// The assessments a caller reads: every one for the roles that read the list besides
 /// advisors (HRSS, the government, auditors); an advisor their own, once the government has

@@ -8,9 +8,8 @@ use guwen_domain::{
     audit::AuditAction,
     office::{self, AssessmentState},
 };
-use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
-    Event, Tx,
+    AdvisorScope, Event, Tx,
     assessment::{self, Assessment},
 };
 

@@ -16,9 +16,8 @@ use guwen_domain::{
     role::Role,
     work::{self, Confidentiality},
 };
-use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
-    Connection,
+    AdvisorScope, Connection,
     documents::{self as store, AdvisorDocument, MeetingDocument, ProgressReport},
     office::{self as office_store, Resignation, Resignations},
     work::{self as work_store, Meeting, Opinion, Task},

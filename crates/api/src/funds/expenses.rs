@@ -8,9 +8,8 @@ use guwen_domain::{
     audit::AuditAction,
     funds::{self, ExpenseAction, ExpenseState},
 };
-use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
-    Event, Tx,
+    AdvisorScope, Event, Tx,
     funds::{
         Expense,
         expenses::{self, ExpenseChange},

@@ -9,9 +9,8 @@ use guwen_domain::{
     audit::AuditAction,
     funds::{self, SubsidyRoute, SubsidyState},
 };
-use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
-    Event, StoreError, Tx, assessment,
+    AdvisorScope, Event, StoreError, Tx, assessment,
     funds::{
         FundsError, Subsidy,
         subsidies::{self, SubsidyChange},

@@ -7,11 +7,7 @@ pub mod views;
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use guwen_domain::{office, role::Role};
-use guwen_persistence::store::AdvisorScope;
-use guwen_persistence::store::{
-    awaiting,
-    office::{self as store},
-};
+use guwen_persistence::store::{AdvisorScope, awaiting, office as store};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::views::{AdvisorProblem, AwaitingCount, MeView};

@@ -5,9 +5,8 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use guwen_domain::office::{self, InactivityEvidence};
-use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
-    Connection,
+    AdvisorScope, Connection,
     office::{self as store, Advisor, AdvisorRecord},
 };
 

@@ -7,9 +7,8 @@ use guwen_domain::{
     audit::AuditAction,
     office::{self, AdvisorStatus, DismissalGround, OfficeAction},
 };
-use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::store::{
-    Event, new_id,
+    AdvisorScope, Event, new_id,
     office::{self as store, DismissalProposals, NewDismissal},
 };
 

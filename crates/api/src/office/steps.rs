@@ -4,11 +4,10 @@
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
 use guwen_domain::office::{self, AdvisorStatus, OfficeAction, ProposalState};
-use guwen_persistence::store::AdvisorScope;
 use guwen_persistence::{
     audit::Context,
     store::{
-        Tx,
+        AdvisorScope, Tx,
         office::{self as store, Advisor, Proposal},
     },
 };
