@@ -272,17 +272,20 @@ async fn door(
     let refuse = |req: ServiceRequest, refusal: &ApiError| {
         req.into_response(actix_web::ResponseError::error_response(refusal))
     };
-    let personal = match access::admit(&req).await {
-        Ok(personal) => personal,
+    let admission = match access::admit(&req).await {
+        Ok(admission) => admission,
         Err(refusal) => return Ok(access::no_store(refuse(req, &refusal))),
     };
-    let checked = pipeline::throttle::check_public_read(&req)
+    let checked = pipeline::throttle::check_public_read(&req, admission)
         .and_then(|()| input::check_path_and_query(&req));
     let res = match checked {
         Ok(()) => crate::changes::cache::serve(req, next).await?,
         Err(refusal) => refuse(req, &refusal),
     };
-    Ok(if personal { access::no_store(res) } else { res })
+    Ok(match admission {
+        access::Admission::Personal => access::no_store(res),
+        access::Admission::Public | access::Admission::Unlisted => res,
+    })
 }
 
 /// CORS for the configured origins (`GUWEN_CORS_ORIGINS`): preflights are answered before

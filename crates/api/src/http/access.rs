@@ -196,12 +196,21 @@ impl FromRequest for Caller {
     }
 }
 
-/// Authenticates and authorises a request by the table, before the handler runs: `Ok(true)`
-/// when the route needs a token (its answers are personal: they must carry
-/// [`no_store`]) and the caller, put in the request, holds one of its roles; `Ok(false)` for a
-/// public route. Refusals (401, 403) are logged with their code (401 at info, 403 at warn),
-/// never with the token.
-pub async fn admit(req: &ServiceRequest) -> Result<bool, ApiError> {
+/// What [`admit`] found a request to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    /// An operation that needs a token, and the caller, put in the request, holds one of its
+    /// roles: its answers are personal and must carry [`no_store`].
+    Personal,
+    /// An operation that needs no token.
+    Public,
+    /// No operation of the API (no route, or none for this method): the router answers.
+    Unlisted,
+}
+
+/// Authenticates and authorises a request by the table, before the handler runs. Refusals
+/// (401, 403) are logged with their code (401 at info, 403 at warn), never with the token.
+pub async fn admit(req: &ServiceRequest) -> Result<Admission, ApiError> {
     let (Some(table), Some(verifier), Some(revocations)) = (
         req.app_data::<web::Data<AccessTable>>(),
         req.app_data::<web::Data<Verifier>>(),
@@ -212,13 +221,15 @@ pub async fn admit(req: &ServiceRequest) -> Result<bool, ApiError> {
         ));
     };
     let rule = route_of(req.request()).and_then(|pattern| table.rule(req.method(), pattern));
-    let Some(Access::Roles(roles)) = rule else {
-        return Ok(false);
+    let roles = match rule {
+        None => return Ok(Admission::Unlisted),
+        Some(Access::Public) => return Ok(Admission::Public),
+        Some(Access::Roles(roles)) => roles,
     };
     match authorise(req, verifier, revocations, roles).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
-            Ok(true)
+            Ok(Admission::Personal)
         }
         Err(err) => {
             if err.status == actix_web::http::StatusCode::UNAUTHORIZED {

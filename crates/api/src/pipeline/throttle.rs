@@ -20,9 +20,8 @@ use chrono::{DateTime, Utc};
 use guwen_persistence::{Db, guard};
 
 use crate::http::{
-    access::{Access, AccessTable},
+    access::Admission,
     client_addr::{client_ip, rate_key, reduced},
-    route::route_of,
 };
 use crate::prelude::*;
 
@@ -187,17 +186,13 @@ pub fn spawn_read_sync(state: &AppState, reads: Weak<PublicReads>, every: Durati
     });
 }
 
-/// Counts a public read of the API (every `GET` or `HEAD` of an operation that needs no token)
-/// against its address's limit per minute (`GUWEN_PUBLIC_READ_RATE_LIMIT`): 429
-/// `rate_limited` with `Retry-After` past it.
-pub fn check_public_read(req: &ServiceRequest) -> Result<(), ApiError> {
-    let reads_publicly = matches!(*req.method(), Method::GET | Method::HEAD)
-        && req.path().starts_with("/api/")
-        && route_of(req.request()).is_some_and(|pattern| {
-            req.app_data::<web::Data<AccessTable>>()
-                .and_then(|t| t.rule(&Method::GET, pattern))
-                == Some(&Access::Public)
-        });
+/// Counts a public read of the API (every `GET` or `HEAD` of an operation that needs no token,
+/// as [`admit`](crate::http::access::admit) found it) against its address's limit per minute
+/// (`GUWEN_PUBLIC_READ_RATE_LIMIT`): 429 `rate_limited` with `Retry-After` past it.
+pub fn check_public_read(req: &ServiceRequest, admission: Admission) -> Result<(), ApiError> {
+    let reads_publicly = admission == Admission::Public
+        && matches!(*req.method(), Method::GET | Method::HEAD)
+        && req.path().starts_with("/api/");
     let state = req.app_data::<web::Data<AppState>>();
     let (true, Some(state)) = (reads_publicly, state) else {
         return Ok(());
