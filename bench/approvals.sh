@@ -23,9 +23,7 @@ line=$(GUWEN_BIN="$PWD/target/release/guwen" TEST_DATABASE_URL="$PG_URL" \
   cargo test --release -q -p guwen-tests --test scenarios bench_approvals_across_replicas \
   -- --ignored --nocapture 2>/dev/null | grep approvals_per_second)
 echo "$line"
-{
-  printf '| %s | %s | %s cores | %s | `%s` |\n' \
-    "$(date -u +%Y-%m-%d)" "$(git rev-parse --short HEAD)" "$(nproc)" \
-    "PostgreSQL $(psql --version 2>/dev/null | awk '{print $3}')" "$line"
-} >> bench/RESULTS.md
+record "## Runs" "$(printf '| %s | %s | %s cores | %s | `%s` |' \
+  "$(date -u +%Y-%m-%d)" "$(git rev-parse --short HEAD)" "$(nproc)" \
+  "PostgreSQL $(psql --version 2>/dev/null | awk '{print $3}')" "$line")"
 echo "appended to bench/RESULTS.md"

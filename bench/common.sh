@@ -33,3 +33,21 @@ wait_ready() {
   for _ in $(seq 1 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done
   echo "not ready: $1" >&2; return 1
 }
+
+# Appends a table row to bench/RESULTS.md under its own heading (the section whose heading line
+# starts with HEADING), after the last row of that section's table, so that each benchmark's
+# rows stay in its table whichever ran last. The row is echoed too.
+#   record "## Reads" "| … |"
+record() {
+  local heading=$1 line=$2 file=bench/RESULTS.md
+  echo "$line"
+  awk -v heading="$heading" -v line="$line" '
+    { lines[NR] = $0 }
+    index($0, heading) == 1 { inside = 1; next }
+    /^## / { inside = 0 }
+    inside && /^\|/ { last = NR }
+    END {
+      for (i = 1; i <= NR; i++) { print lines[i]; if (i == last) print line }
+      if (!last) print line
+    }' "$file" >"$file.new" && mv "$file.new" "$file"
+}

@@ -61,7 +61,7 @@ with its audit event in one transaction on the audit chain's head. Writes/s coun
 |---|---|---|---|---|---|---|
 TABLE
 fi
-row() { printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$day" "$commit" "$@" | tee -a bench/RESULTS.md; }
+row() { record "## Writes" "$(printf '| %s | %s | %s | %s | %s | %s | %s |' "$day" "$commit" "$@")"; }
 
 read -r rps p99 bad < <(MODE=create TOKEN=$government DEADLINE=$deadline measure)
 row "POST /tasks" "$CONNECTIONS" "$rps" "$p99" "$bad"
