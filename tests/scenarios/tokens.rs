@@ -229,6 +229,45 @@ async fn hrss_revokes_a_token_by_jti_and_lifts_the_revocation() {
     );
 }
 
+/// The replica keeps answers per token and gives one again without checking the token anew
+/// while nothing changed: a revocation is a change, so the next request checks the token and
+/// is refused, and a token that may not call the route is refused whatever is kept for others.
+#[tokio::test]
+async fn a_revoked_token_is_refused_where_its_answer_was_kept() {
+    let app = spawn_app().await;
+    let victim = app.client(Some(token(
+        &app,
+        &[Role::Integration],
+        "nightly-sync",
+        Some("leaked"),
+        now(),
+    )));
+    let first = victim.get("/api/v1/roster").await;
+    first.assert_status(200);
+    // The same request again: answered from what this replica keeps, the same bytes.
+    let again = victim.get("/api/v1/roster").await;
+    again.assert_status(200);
+    assert_eq!(again.json(), first.json());
+    assert_eq!(again.header("cache-control").as_deref(), Some("no-store"));
+    // Another token, of a role the roster is not for, is refused for the same target.
+    let advisor = app.client(Some(token(&app, &[Role::Advisor], "adv", None, now())));
+    advisor
+        .get("/api/v1/roster")
+        .await
+        .assert_problem(403, "forbidden");
+    app.hrss()
+        .post(
+            "/api/v1/token-revocations",
+            &json!({"jti": "leaked", "reason": "令牌泄露"}),
+        )
+        .await
+        .assert_status(201);
+    victim
+        .get("/api/v1/roster")
+        .await
+        .assert_problem(401, "token_revoked");
+}
+
 #[tokio::test]
 async fn a_revoked_subject_loses_the_tokens_issued_until_then() {
     let app = spawn_app().await;

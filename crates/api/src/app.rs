@@ -5,7 +5,7 @@ use std::{net::TcpListener, sync::Arc, time::Duration};
 
 use actix_cors::Cors;
 use actix_web::{
-    App, HttpRequest, HttpResponse,
+    App, HttpMessage, HttpRequest, HttpResponse,
     body::{BoxBody, MessageBody},
     dev::{Server, ServiceRequest, ServiceResponse},
     http::header,
@@ -262,7 +262,9 @@ impl Application {
 
 /// The door every request passes on its way to the routes (inside the request's record,
 /// compression and CORS), in this order: access (401, 403), the public read limit
-/// (429), the path and query policy (422), then the cache of answers. One layer of middleware
+/// (429), the path and query policy (422), then the cache of answers. A request with a token
+/// that was answered in this generation, byte for byte, is given that answer first (the checks
+/// passed for it and cannot have changed: see `changes::cache`). One layer of middleware
 /// rather than four: each layer costs every request a boxed future. Every answer to a route
 /// that needs a token, refusals included, carries `Cache-Control: no-store`.
 async fn door(
@@ -272,6 +274,12 @@ async fn door(
     let refuse = |req: ServiceRequest, refusal: &ApiError| {
         req.into_response(actix_web::ResponseError::error_response(refusal))
     };
+    // An answer this token was given in this generation, for these very bytes, after these
+    // same checks (see `changes::cache`).
+    if let Some((answer, caller)) = crate::changes::cache::replay_admitted(&req) {
+        req.extensions_mut().insert(caller);
+        return Ok(access::no_store(req.into_response(answer)));
+    }
     let admission = match access::admit(&req).await {
         Ok(admission) => admission,
         Err(refusal) => return Ok(access::no_store(refuse(req, &refusal))),

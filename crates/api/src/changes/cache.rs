@@ -14,8 +14,15 @@
 //! and ask the database the same thing; instead the first request for an answer computes it and
 //! the others wait for it (one flight per answer), then take it from the cache.
 //!
-//! Authentication, authorization and rate limits run before the cache on every request.
-//! Answers that are not data at rest are not cached: the audit trail and its verification
+//! An answer is computed only after authentication, authorization, the public read limit and
+//! the parameter policy have let its request through. An answer a token was given is given
+//! again to that token only (the key holds the `Authorization` header as sent), and without
+//! running those checks again ([`replay_admitted`]): they passed for these very bytes in this
+//! generation, and nothing they read can change within it without moving the generation (a
+//! role, a revocation or anything else the data holds is a change; the second is part of the
+//! generation, so an expired token is refused at the next second at the latest, as a revoked
+//! one is within the revocations' own poll). Answers that need no token still pass the public
+//! read limit each time. Answers that are not data at rest are not cached: the audit trail and its verification
 //! (which must see a database administrator's edit at once), answers during which a change
 //! was seen (a read that records itself in the audit trail is one), answers marked
 //! [`Uncacheable`], streamed answers and anything but `200` and `304`.
@@ -41,7 +48,10 @@ use actix_web::{
 use tokio::sync::watch;
 
 use super::ChangeWatch;
-use crate::{clock::Clock, http::error::ApiError};
+use crate::{
+    clock::Clock,
+    http::{access::Caller, error::ApiError},
+};
 
 /// The most bytes of answers a replica keeps.
 pub const MAX_BYTES: usize = 8 << 20;
@@ -59,6 +69,8 @@ struct Stored {
     status: StatusCode,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: web::Bytes,
+    /// The caller the answer was computed for, on a route that needs a token.
+    caller: Option<Caller>,
 }
 
 impl Stored {
@@ -165,6 +177,14 @@ impl ViewCache {
         })
     }
 
+    /// The answer under `key` in `generation`, if there is one (no flight is started).
+    fn peek(&self, generation: Generation, key: &[u8]) -> Option<Arc<Stored>> {
+        let entries = self.lock();
+        (entries.generation == generation)
+            .then(|| entries.answers.get(key).cloned())
+            .flatten()
+    }
+
     #[cfg(test)]
     fn get(self: &Arc<Self>, generation: Generation, key: &[u8]) -> Option<Arc<Stored>> {
         match self.lookup(generation, key) {
@@ -236,6 +256,23 @@ fn lookup(views: &Arc<ViewCache>, generation: Generation, req: &ServiceRequest) 
         fill_key(req, key);
         views.lookup(generation, key)
     })
+}
+
+/// The answer this very request (target, `Accept`, token, `If-None-Match`) was given in the
+/// current generation on a route that needs a token, with the caller it was computed for: the
+/// door gives it before checking the token again (see the module's documentation).
+pub fn replay_admitted(req: &ServiceRequest) -> Option<(HttpResponse, Caller)> {
+    if !cacheable(req) || !req.headers().contains_key(header::AUTHORIZATION) {
+        return None;
+    }
+    let views = req.app_data::<web::Data<ViewCache>>()?;
+    let generation = views.generation();
+    let stored = KEY.with_borrow_mut(|key| {
+        fill_key(req, key);
+        views.peek(generation, key)
+    })?;
+    let caller = stored.caller.clone()?;
+    Some((stored.answer(), caller))
 }
 
 /// The middleware (innermost: after authentication, authorization and limits).
@@ -314,6 +351,7 @@ pub async fn serve(
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect(),
         body: bytes.clone(),
+        caller: http_req.extensions().get::<Caller>().cloned(),
     };
     views.put(generation, key, stored);
     Ok(ServiceResponse::new(
@@ -332,6 +370,7 @@ mod tests {
             status: StatusCode::OK,
             headers: vec![(header::ETAG, HeaderValue::from_static("W/\"abc\""))],
             body: web::Bytes::from_static(body.as_bytes()),
+            caller: None,
         }
     }
 
