@@ -22,7 +22,9 @@
 //! role, a revocation or anything else the data holds is a change; the second is part of the
 //! generation, so an expired token is refused at the next second at the latest, as a revoked
 //! one is within the revocations' own poll). Answers that need no token still pass the public
-//! read limit each time. Answers that are not data at rest are not cached: the audit trail and its verification
+//! read limit each time.
+//!
+//! Answers that are not data at rest are not cached: the audit trail and its verification
 //! (which must see a database administrator's edit at once), answers during which a change
 //! was seen (a read that records itself in the audit trail is one), answers marked
 //! [`Uncacheable`], streamed answers and anything but `200` and `304`.
