@@ -429,6 +429,56 @@ mod tests {
     }
 
     #[test]
+    fn only_an_answer_computed_for_a_caller_is_given_again_before_the_checks_and_only_to_its_token()
+    {
+        let cache = web::Data::new(ViewCache::new(Arc::default(), Clock::default()));
+        let request = |target: &str, token: Option<&'static str>| {
+            let mut req = actix_web::test::TestRequest::get()
+                .uri(target)
+                .app_data(cache.clone());
+            if let Some(token) = token {
+                req = req.insert_header((header::AUTHORIZATION, token));
+            }
+            req.to_srv_request()
+        };
+        let file = |req: &ServiceRequest, caller: Option<Caller>| {
+            let mut key = Key::new();
+            fill_key(req, &mut key);
+            // A lookup opens the current generation, as the first request of a second does.
+            let _ = cache.clone().into_inner().get(cache.generation(), &key);
+            cache.put(
+                cache.generation(),
+                key,
+                Stored {
+                    caller,
+                    ..stored("kept")
+                },
+            );
+        };
+        let claims: crate::auth::Claims = serde_json::from_value(serde_json::json!({
+            "sub": "nightly-sync", "roles": ["integration"], "iss": "guwen",
+            "aud": "guwen-api", "exp": 0, "iat": 0
+        }))
+        .unwrap();
+        let caller = Caller {
+            claims: Arc::new(claims),
+        };
+        // Kept for a caller: given again to the same token, with that caller.
+        let admitted = request("/api/v1/roster", Some("Bearer a"));
+        file(&admitted, Some(caller));
+        let (_, again) = replay_admitted(&admitted).unwrap();
+        assert_eq!(again.sub(), "nightly-sync");
+        // Never to another token, nor to a request without one.
+        assert!(replay_admitted(&request("/api/v1/roster", Some("Bearer b"))).is_none());
+        assert!(replay_admitted(&request("/api/v1/roster", None)).is_none());
+        // An answer that needed no token (no caller) goes through the checks again: the public
+        // read limit counts it.
+        let public = request("/api/v1/public/roster", Some("Bearer a"));
+        file(&public, None);
+        assert!(replay_admitted(&public).is_none());
+    }
+
+    #[test]
     fn requests_differing_in_target_accept_token_or_if_none_match_have_different_keys() {
         let key = |target: &str, headers: &[(HeaderName, &'static [u8])]| {
             let mut req = actix_web::test::TestRequest::get().uri(target);
