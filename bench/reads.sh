@@ -5,10 +5,10 @@
 # For each roster size (30, 1,000 and 20,000 advisors, seeded through the store on a fresh
 # PostgreSQL database), it starts a release `guwen serve` and, beside it, the no-database
 # limit server (`guwen-limit`, serving the very bytes Guwen answered for a roster page and for
-# one advisor), then drives each case with wrk (installed from the OS packages if missing), each
-# right after the limit it is compared with, and appends one row per case with its ratio to the
-# limit, measured just before and just after it (their mean). Last, it times the embedded
-# default (SQLite) from start to ready.
+# one advisor), then drives each case with wrk (installed from the OS packages if missing),
+# between two runs of the limit it is compared with, and appends one row per case with its ratio
+# to the mean of those two runs. Last, it times the embedded default (SQLite) from start to
+# ready.
 #
 #   bash bench/reads.sh                       # sizes 30 1000 20000, wrk -t2 -c32 -d10s
 #   SIZES="30 1000" DURATION=5s bash bench/reads.sh
